@@ -1,0 +1,246 @@
+//! The cart: lines with prices in minor units, decoded from untrusted JSON.
+
+use crate::decimal::Decimal;
+use crate::decode::{Decoder, Obj};
+use crate::error::{Error, Result};
+use crate::json::Json;
+use crate::money::{self, Conversion, Currency};
+
+const MAX_LINES: usize = 500;
+const MAX_MONEY: i64 = 1_000_000_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    pub id: String,
+    pub product_id: Option<String>,
+    pub variant_id: Option<String>,
+    pub sku: Option<String>,
+    pub title: Option<String>,
+    pub tags: Vec<String>,
+    pub product_type: Option<String>,
+    pub collections: Vec<String>,
+    pub quantity: i64,
+    /// Unit price × quantity before discounts, in the program's minor units.
+    pub line_price: i64,
+    /// Discounts on this line, in the program's minor units.
+    pub discount: i64,
+    pub gift_card: bool,
+}
+
+impl Line {
+    /// What the shopper pays for the line (never below zero).
+    pub fn net(&self) -> i64 {
+        (self.line_price - self.discount).max(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cart {
+    pub lines: Vec<Line>,
+    /// An order-level discount, spread over lines by [`Cart::allocate_order_discount`].
+    pub order_discount: i64,
+    /// Shipping and tax are carried for the shopper's total but never earn.
+    pub shipping: i64,
+}
+
+impl Cart {
+    /// Parses a cart. Amounts are converted into `program` currency when the
+    /// cart carries an explicit `conversion` rate; a different currency
+    /// without one is an error.
+    pub fn parse(text: &str, program: Currency) -> Result<Cart> {
+        let json = Json::parse(text).map_err(|m| Error::at("", m))?;
+        Cart::from_json(&json, program)
+    }
+
+    pub fn from_json(v: &Json, program: Currency) -> Result<Cart> {
+        let mut d = Decoder::default();
+        let c = decode(&mut d, v, program);
+        d.finish(c)
+    }
+
+    pub fn subtotal(&self) -> Result<i64> {
+        let mut t = 0i64;
+        for l in &self.lines {
+            t = money::add(t, l.net(), "cart subtotal")?;
+        }
+        money::sub(t, self.order_discount, "cart subtotal").map(|t| t.max(0))
+    }
+
+    /// Spreads the order-level discount over lines in proportion to their
+    /// net amounts (step "order discount allocation"): each line gets the
+    /// floor of its share, then the leftover minor units go one each to the
+    /// lines with the largest remainders (ties: earlier line first). The
+    /// shares add up to the discount exactly.
+    pub fn allocate_order_discount(&self) -> Result<Vec<i64>> {
+        const STEP: &str = "order discount allocation";
+        let nets: Vec<i64> = self.lines.iter().map(Line::net).collect();
+        let total: i128 = nets.iter().map(|&n| n as i128).sum();
+        let discount = (self.order_discount as i128).min(total);
+        if discount == 0 || total == 0 {
+            return Ok(vec![0; nets.len()]);
+        }
+        let mut shares = Vec::with_capacity(nets.len());
+        let mut rems = Vec::with_capacity(nets.len());
+        for (i, &n) in nets.iter().enumerate() {
+            let x = (n as i128).checked_mul(discount).ok_or(Error::Overflow(STEP))?;
+            shares.push(x / total);
+            rems.push((x % total, i));
+        }
+        let mut left = discount - shares.iter().sum::<i128>();
+        rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, i) in rems {
+            if left == 0 {
+                break;
+            }
+            shares[i] += 1;
+            left -= 1;
+        }
+        shares.into_iter().map(|s| i64::try_from(s).map_err(|_| Error::Overflow(STEP))).collect()
+    }
+}
+
+fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
+    let mut o = d.object(v, "")?;
+    let currency = o.req(d, "currency", Decoder::currency);
+    let conversion = o.opt(d, "conversion", |d, v, p| {
+        let mut o = d.object(v, p)?;
+        let rate = o.req(d, "rate", Decoder::decimal);
+        o.done(d);
+        let rate = rate?;
+        if rate.mantissa <= 0 {
+            return d.fail(&crate::decode::join(p, "rate"), "must be greater than 0");
+        }
+        Some(rate)
+    });
+    let currency = currency?;
+    let conversion = match conversion? {
+        _ if currency == program => None,
+        Some(rate) => Some(Conversion { from: currency, rate }),
+        None => {
+            return d.fail(
+                "currency",
+                format!(
+                    "cart is in {} but the program is in {}; pass \"conversion\": {{\"rate\": …}} (program units per cart unit)",
+                    currency.code(),
+                    program.code()
+                ),
+            )
+        }
+    };
+    let conv = |d: &mut Decoder, p: &str, minor: i64| -> Option<i64> {
+        match &conversion {
+            None => Some(minor),
+            Some(c) => c.convert(minor, program).map_err(|e| d.fail::<()>(p, e.to_string())).ok(),
+        }
+    };
+    let lines = o.req(d, "lines", |d, v, p| {
+        if let Json::Array(a) = v {
+            if a.len() > MAX_LINES {
+                return d.fail(p, format!("at most {MAX_LINES} lines"));
+            }
+        }
+        d.array(v, p, |d, v, p| line(d, v, p, &conv))
+    });
+    let order_discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m)));
+    let shipping = o.or(d, "shipping", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m)));
+    // Accepted so platform carts can be passed through as they are.
+    let _ = o.opt(d, "tax", |d, v, p| d.int(v, p, 0, MAX_MONEY));
+    let _ = o.opt(d, "token", |d, v, p| d.string(v, p));
+    o.done(d);
+    Some(Cart { lines: lines?, order_discount: order_discount?, shipping: shipping? })
+}
+
+fn opt_str(o: &mut Obj, d: &mut Decoder, key: &'static str) -> Option<Option<String>> {
+    o.opt(d, key, |d, v, p| match v {
+        // Platform ids are often numbers; keep their exact text.
+        Json::Number(n) => Some(n.clone()),
+        _ => d.text(v, p, 255),
+    })
+}
+
+fn line(d: &mut Decoder, v: &Json, p: &str, conv: &dyn Fn(&mut Decoder, &str, i64) -> Option<i64>) -> Option<Line> {
+    let mut o = d.object(v, p)?;
+    let id = opt_str(&mut o, d, "id");
+    let product_id = opt_str(&mut o, d, "product_id");
+    let variant_id = opt_str(&mut o, d, "variant_id");
+    let sku = opt_str(&mut o, d, "sku");
+    let title = o.opt(d, "title", Decoder::string);
+    let tags = o.or(d, "tags", Vec::new(), |d, v, p| d.array(v, p, Decoder::string));
+    let product_type = opt_str(&mut o, d, "product_type");
+    let collections = o.or(d, "collections", Vec::new(), |d, v, p| d.array(v, p, Decoder::string));
+    let quantity = o.req(d, "quantity", |d, v, p| d.int(v, p, 0, 1_000_000));
+    let unit_price = o.opt(d, "unit_price", |d, v, p| d.int(v, p, 0, MAX_MONEY));
+    let line_price = o.opt(d, "line_price", |d, v, p| d.int(v, p, 0, MAX_MONEY));
+    let discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY));
+    let gift_card = o.or(d, "gift_card", false, Decoder::bool);
+    o.done(d);
+    let quantity = quantity?;
+    let price = match (unit_price?, line_price?) {
+        (_, Some(lp)) => lp,
+        (Some(up), None) => match up.checked_mul(quantity).filter(|&x| x <= MAX_MONEY) {
+            Some(x) => x,
+            None => return d.fail(&crate::decode::join(p, "unit_price"), "unit_price × quantity is too large"),
+        },
+        (None, None) => return d.fail(&crate::decode::join(p, "line_price"), "is required (or unit_price)"),
+    };
+    let line_price = conv(d, &crate::decode::join(p, "line_price"), price)?;
+    let discount = conv(d, &crate::decode::join(p, "discount"), discount?)?;
+    Some(Line {
+        id: id?.unwrap_or_else(|| p.rsplit('[').next().unwrap_or("").trim_end_matches(']').to_string()),
+        product_id: product_id?,
+        variant_id: variant_id?,
+        sku: sku?,
+        title: title?,
+        tags: tags?,
+        product_type: product_type?,
+        collections: collections?,
+        quantity,
+        line_price,
+        discount,
+        gift_card: gift_card?,
+    })
+}
+
+/// Exposed so callers can build a conversion from parts (tests, server).
+pub fn conversion(from: Currency, rate: Decimal) -> Conversion {
+    Conversion { from, rate }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vnd() -> Currency {
+        Currency::from_code("VND").unwrap()
+    }
+
+    #[test]
+    fn allocation_adds_up_exactly() {
+        let cart = Cart::parse(
+            r#"{"currency":"VND","discount":100,"lines":[
+              {"quantity":1,"line_price":333},{"quantity":1,"line_price":333},{"quantity":1,"line_price":334}]}"#,
+            vnd(),
+        )
+        .unwrap();
+        let shares = cart.allocate_order_discount().unwrap();
+        assert_eq!(shares.iter().sum::<i64>(), 100);
+        assert_eq!(shares, vec![33, 33, 34]);
+    }
+
+    #[test]
+    fn foreign_currency_needs_a_rate() {
+        let err = Cart::parse(r#"{"currency":"USD","lines":[]}"#, vnd()).unwrap_err();
+        assert!(err.to_string().starts_with("currency: cart is in USD but the program is in VND"), "{err}");
+        let cart = Cart::parse(r#"{"currency":"USD","conversion":{"rate":"25000"},"lines":[{"quantity":2,"unit_price":150}]}"#, vnd()).unwrap();
+        assert_eq!(cart.lines[0].line_price, 75_000);
+    }
+
+    #[test]
+    fn collects_every_line_error() {
+        let err = Cart::parse(r#"{"currency":"VND","lines":[{"quantity":-1,"line_price":5},{"quantity":1,"line_price":1.5,"colour":"red"}]}"#, vnd())
+            .unwrap_err();
+        let Error::Invalid(issues) = err else { panic!() };
+        let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["lines[0].quantity", "lines[1].line_price", "lines[1].colour"]);
+    }
+}

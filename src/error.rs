@@ -1,0 +1,74 @@
+//! The core's one error type. Every failure is a value: nothing panics.
+
+use crate::json::{obj, s, Json};
+use std::fmt;
+
+/// One problem in an input document, located by a JSON path such as
+/// `tiers.levels[2].threshold`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input (program config, cart, shopper, signals) is not valid.
+    /// Holds every problem found, not only the first.
+    Invalid(Vec<Issue>),
+    /// A checked arithmetic step overflowed; names the step.
+    Overflow(&'static str),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Invalid(vec![Issue { path: path.into(), message: message.into() }])
+    }
+
+    pub fn to_json(&self) -> Json {
+        match self {
+            Error::Invalid(issues) => obj(vec![
+                ("error", s("invalid")),
+                ("message", s(self.to_string())),
+                (
+                    "issues",
+                    Json::Array(
+                        issues.iter().map(|i| obj(vec![("path", s(&*i.path)), ("message", s(&*i.message))])).collect(),
+                    ),
+                ),
+            ]),
+            Error::Overflow(step) => obj(vec![("error", s("overflow")), ("message", s(self.to_string())), ("step", s(*step))]),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(issues) => {
+                for (n, i) in issues.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str("\n")?;
+                    }
+                    write!(f, "{i}")?;
+                }
+                Ok(())
+            }
+            Error::Overflow(step) => write!(f, "arithmetic overflow in {step}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,155 @@
+//! The rewards engine: every program type, exact previews, one engine for
+//! the browser (through `crates/wasm`) and the server (`crates/server`).
+//!
+//! Invariants (see ARCHITECTURE.md): no IO, no clock (`now` is a parameter,
+//! milliseconds since the Unix epoch), no randomness, no floats, no
+//! browser. Money is integer minor units; every arithmetic step is checked
+//! and an overflow is an [`Error`], never a wrap or a panic.
+//!
+//! [`Engine`] is the JSON-text API both bindings use, so the widget's
+//! preview and the server's award are the same bytes.
+
+pub mod actions;
+pub mod cart;
+pub mod config;
+pub mod decimal;
+pub mod decode;
+pub mod error;
+pub mod explain;
+pub mod json;
+pub mod money;
+pub mod preview;
+pub mod punch;
+pub mod redeem;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod segment;
+pub mod shopper;
+pub mod tiers;
+pub mod time;
+
+pub use cart::{Cart, Line};
+pub use config::Program;
+pub use error::{Error, Issue, Result};
+pub use json::Json;
+pub use shopper::Shopper;
+pub use time::Millis;
+
+use json::obj;
+
+/// A validated program plus the JSON-text operations on it. Parse the
+/// config once; every call after that only decodes the shopper and cart.
+pub struct Engine {
+    pub program: Program,
+}
+
+/// Everything a cart page shows, computed in one call: points preview,
+/// tier progress after the cart, punch-card stamps and redemptions.
+pub struct Quote {
+    pub json: Json,
+}
+
+impl Engine {
+    pub fn new(config_json: &str) -> Result<Engine> {
+        Ok(Engine { program: Program::parse(config_json)? })
+    }
+
+    fn shopper(&self, text: &str) -> Result<Shopper> {
+        if text.trim().is_empty() || text.trim() == "null" {
+            return Ok(Shopper::guest());
+        }
+        let mut s = Shopper::parse(text)?;
+        s.balance = s.balance.max(0);
+        Ok(s)
+    }
+
+    fn cart(&self, text: &str) -> Result<Cart> {
+        Cart::parse(text, self.program.currency())
+    }
+
+    /// Points this cart earns this shopper.
+    pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+        let p = preview::preview(&self.program, &self.shopper(shopper)?, &self.cart(cart)?, now)?;
+        Ok(p.to_json(&self.program))
+    }
+
+    /// Points a product earns: `line` is one cart line (quantity 1 typical).
+    pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json> {
+        let cart_text = format!("{{\"currency\":\"{}\",\"lines\":[{line}]}}", self.program.currency().code());
+        let cart = self.cart(&cart_text)?;
+        let line = cart.lines.into_iter().next().ok_or_else(|| Error::at("", "expected one line"))?;
+        let p = preview::product_points(&self.program, &self.shopper(shopper)?, line, now)?;
+        Ok(p.to_json(&self.program))
+    }
+
+    /// Tier progress, with the state after `cart` when one is given.
+    pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json> {
+        let s = self.shopper(shopper)?;
+        let p = match cart {
+            Some(c) => Some(preview::preview(&self.program, &s, &self.cart(c)?, now)?),
+            None => None,
+        };
+        let t = tiers::progress(&self.program, &s, p.as_ref(), now)?;
+        Ok(t.map_or(Json::Null, |t| t.to_json(&self.program)))
+    }
+
+    pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json> {
+        let s = self.shopper(shopper)?;
+        let c = cart.map(|c| self.cart(c)).transpose()?;
+        let p = punch::progress(&self.program, &s, c.as_ref(), now)?;
+        Ok(p.map_or(Json::Null, |p| p.to_json(&self.program)))
+    }
+
+    pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+        let s = self.shopper(shopper)?;
+        let c = self.cart(cart)?;
+        Ok(redeem::to_json(&redeem::options(&self.program, &s, &c, now)?))
+    }
+
+    /// The whole checkout prompt in one call (one boundary crossing).
+    pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+        let s = self.shopper(shopper)?;
+        let c = self.cart(cart)?;
+        let p = preview::preview(&self.program, &s, &c, now)?;
+        let t = tiers::progress(&self.program, &s, Some(&p), now)?;
+        let k = punch::progress(&self.program, &s, Some(&c), now)?;
+        let r = redeem::options(&self.program, &s, &c, now)?;
+        Ok(obj(vec![
+            ("preview", p.to_json(&self.program)),
+            ("tier", t.map_or(Json::Null, |t| t.to_json(&self.program))),
+            ("punch_card", k.map_or(Json::Null, |k| k.to_json(&self.program))),
+            ("redemptions", redeem::to_json(&r)),
+        ]))
+    }
+
+    /// The explainer panel's model, generated from the config.
+    pub fn explainer(&self, shopper: &str, now: Millis) -> Result<Json> {
+        explain::model(&self.program, &self.shopper(shopper)?, now)
+    }
+
+    /// Visitor segment and whether (and which) popup offer to show.
+    pub fn popup_decision(&self, shopper: &str, signals: &str, now: Millis) -> Result<Json> {
+        let s = self.shopper(shopper)?;
+        let sig = segment::Signals::parse(signals, self.program.currency())?;
+        segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json())
+    }
+
+    /// Bonus actions and whether each can be rewarded now.
+    pub fn actions(&self, shopper: &str, now: Millis) -> Result<Json> {
+        Ok(actions::status(&self.program, &self.shopper(shopper)?, now))
+    }
+
+    /// The program as the widget needs it (texts, popup settings, store).
+    pub fn public_config(&self) -> Json {
+        explain::public_config(&self.program)
+    }
+}
+
+/// Turns a result into the JSON text both bindings return: the value, or
+/// `{"error": …, "message": …, "issues": [{path, message}]}`.
+pub fn respond(r: Result<Json>) -> String {
+    match r {
+        Ok(v) => v.to_text(),
+        Err(e) => e.to_json().to_text(),
+    }
+}

@@ -1,0 +1,223 @@
+//! Points preview: what this cart earns this shopper.
+//!
+//! The rounding steps, in order (docs/config.md "How points are computed"):
+//! 1. *order discount allocation*: an order-level discount is spread over
+//!    lines exactly ([`Cart::allocate_order_discount`]).
+//! 2. Each line's qualifying amount = its price − its discounts (0 when
+//!    excluded). Its points are exact: `qualifying × points_per_step / step`.
+//! 3. The order's exact points = Σ line points × the combined multiplier.
+//! 4. *earning rounding*: that one number is rounded with
+//!    `earning.rounding` (floor by default). No other step rounds points.
+//! 5. `max_points_per_order` caps the result; bonuses are added after.
+//! 6. *cashback rounding*: credit = Σ qualifying × percent / 100, rounded
+//!    with `cashback.rounding`.
+
+use crate::cart::Cart;
+use crate::config::{ActionKind, Combine, Program};
+use crate::decimal::{Decimal, Ratio};
+use crate::error::{Error, Result};
+use crate::json::{int, obj, opt, s, Json};
+use crate::shopper::Shopper;
+use crate::tiers;
+use crate::time::Millis;
+use crate::{actions, money};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinePoints {
+    pub id: String,
+    /// Price − line discount − its share of the order discount (minor units).
+    pub net: i64,
+    /// The part that earns: `net`, or 0 when excluded.
+    pub qualifying: i64,
+    /// Exact points before multipliers and rounding.
+    pub points: Ratio,
+    /// Why the line earns nothing: (rule, value), e.g. ("tag", "gift-card").
+    pub excluded: Option<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedMultiplier {
+    pub source: &'static str,
+    pub id: String,
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub lines: Vec<LinePoints>,
+    pub qualifying_total: i64,
+    pub base_points: Ratio,
+    pub multipliers: Vec<AppliedMultiplier>,
+    pub multiplier: Ratio,
+    pub points_before_rounding: Ratio,
+    /// Points for the purchase itself, after rounding, minimum and cap.
+    pub earned_points: i64,
+    pub minimum_order_met: bool,
+    pub capped: bool,
+    /// (action id, points) of bonuses this order triggers.
+    pub bonuses: Vec<(String, i64)>,
+    pub total_points: i64,
+    /// Store credit in minor units (0 without a cashback rule).
+    pub cashback: i64,
+}
+
+/// The combined earn multiplier of a shopper and the parts it came from.
+pub fn multiplier(program: &Program, shopper: &Shopper, now: Millis) -> Result<(Ratio, Vec<AppliedMultiplier>)> {
+    const STEP: &str = "multiplier";
+    let mut parts = Vec::new();
+    if let Some(t) = tiers::current(program, shopper, now) {
+        parts.push(AppliedMultiplier { source: "tier", id: t.id.clone(), value: t.multiplier });
+    }
+    if let (Some(m), Some(held)) = (&program.membership, shopper.membership_active()) {
+        if m.id == held {
+            parts.push(AppliedMultiplier { source: "membership", id: m.id.clone(), value: m.multiplier });
+        }
+    }
+    let mut combined = Ratio::int(1);
+    for (i, p) in parts.iter().enumerate() {
+        let v = p.value.ratio();
+        combined = match (i, program.multipliers.combine) {
+            (0, _) => v,
+            (_, Combine::Add) => combined.add(v, STEP)?.sub(Ratio::int(1), STEP)?,
+            (_, Combine::Multiply) => combined.mul(v, STEP)?,
+            (_, Combine::Highest) if v.cmp_value(combined).is_gt() => v,
+            (_, Combine::Highest) => combined,
+        };
+    }
+    // Adding two bonuses below 1 could go negative; never earn below zero.
+    if combined.num < 0 {
+        combined = Ratio::ZERO;
+    }
+    Ok((combined, parts))
+}
+
+pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -> Result<Preview> {
+    let e = &program.earning;
+    let shares = cart.allocate_order_discount()?;
+    let rate = Ratio::new(e.points_per_step as i128, e.step as i128, "earning rate")?;
+    let mut lines = Vec::with_capacity(cart.lines.len());
+    let mut qualifying_total = 0i64;
+    let mut base = Ratio::ZERO;
+    for (line, share) in cart.lines.iter().zip(shares) {
+        let net = money::sub(line.net(), share, "line net amount")?.max(0);
+        let excluded = if line.gift_card { Some(("gift_card", String::new())) } else { e.exclude.matches(line) };
+        let qualifying = if excluded.is_some() { 0 } else { net };
+        let points = Ratio::int(qualifying as i128).mul(rate, "line points")?;
+        qualifying_total = money::add(qualifying_total, qualifying, "qualifying total")?;
+        base = base.add(points, "base points")?;
+        lines.push(LinePoints { id: line.id.clone(), net, qualifying, points, excluded });
+    }
+    let (mult, multipliers) = multiplier(program, shopper, now)?;
+    let exact = base.mul(mult, "points before rounding")?;
+    let minimum_order_met = qualifying_total >= e.minimum_order;
+    let mut earned = if minimum_order_met { exact.round_i64(e.rounding, "earning rounding")? } else { 0 };
+    let capped = e.max_points_per_order.is_some_and(|max| earned > max);
+    if let Some(max) = e.max_points_per_order {
+        earned = earned.min(max);
+    }
+    let mut bonuses = Vec::new();
+    if shopper.lifetime_orders == 0 && !cart.lines.is_empty() {
+        for a in program.actions.iter().filter(|a| a.kind == ActionKind::FirstOrder) {
+            if actions::eligible(a, shopper, now).is_ok() {
+                bonuses.push((a.id.clone(), a.points));
+            }
+        }
+    }
+    let mut total = earned;
+    for (_, p) in &bonuses {
+        total = money::add(total, *p, "total points")?;
+    }
+    let cashback = match &program.cashback {
+        None => 0,
+        Some(c) => Ratio::int(qualifying_total as i128)
+            .mul(c.percent.ratio(), "cashback")?
+            .mul(Ratio::new(1, 100, "cashback")?, "cashback")?
+            .round_i64(c.rounding, "cashback rounding")?,
+    };
+    Ok(Preview {
+        lines,
+        qualifying_total,
+        base_points: base,
+        multipliers,
+        multiplier: mult,
+        points_before_rounding: exact,
+        earned_points: earned,
+        minimum_order_met,
+        capped,
+        bonuses,
+        total_points: total,
+        cashback,
+    })
+}
+
+/// Points one product would earn this shopper, as a one-line cart.
+pub fn product_points(program: &Program, shopper: &Shopper, line: crate::cart::Line, now: Millis) -> Result<Preview> {
+    let cart = Cart { lines: vec![line], ..Cart::default() };
+    let mut p = preview(program, shopper, &cart, now)?;
+    // A product page shows purchase points only: no order-level bonus, and the
+    // minimum order does not hide what the product contributes.
+    p.bonuses.clear();
+    if !p.minimum_order_met {
+        p.earned_points = p.points_before_rounding.round_i64(program.earning.rounding, "earning rounding")?;
+        if let Some(max) = program.earning.max_points_per_order {
+            p.earned_points = p.earned_points.min(max);
+        }
+    }
+    p.total_points = p.earned_points;
+    Ok(p)
+}
+
+impl Preview {
+    pub fn to_json(&self, program: &Program) -> Json {
+        let lines = self
+            .lines
+            .iter()
+            .map(|l| {
+                obj(vec![
+                    ("id", s(&*l.id)),
+                    ("net", int(l.net)),
+                    ("qualifying", int(l.qualifying)),
+                    ("points", s(l.points.to_text())),
+                    (
+                        "excluded",
+                        opt(l.excluded.as_ref(), |(rule, value)| obj(vec![("rule", s(*rule)), ("value", s(&**value))])),
+                    ),
+                ])
+            })
+            .collect();
+        obj(vec![
+            ("currency", s(program.currency().code())),
+            ("lines", Json::Array(lines)),
+            ("qualifying_total", int(self.qualifying_total)),
+            ("base_points", s(self.base_points.to_text())),
+            (
+                "multipliers",
+                Json::Array(
+                    self.multipliers
+                        .iter()
+                        .map(|m| obj(vec![("source", s(m.source)), ("id", s(&*m.id)), ("value", s(m.value.to_text()))]))
+                        .collect(),
+                ),
+            ),
+            ("multiplier", s(self.multiplier.to_text())),
+            ("points_before_rounding", s(self.points_before_rounding.to_text())),
+            ("rounding", s(program.earning.rounding.name())),
+            ("minimum_order", int(program.earning.minimum_order)),
+            ("minimum_order_met", Json::Bool(self.minimum_order_met)),
+            ("capped", Json::Bool(self.capped)),
+            ("earned_points", int(self.earned_points)),
+            (
+                "bonuses",
+                Json::Array(self.bonuses.iter().map(|(id, p)| obj(vec![("action", s(&**id)), ("points", int(*p))])).collect()),
+            ),
+            ("total_points", int(self.total_points)),
+            ("cashback", int(self.cashback)),
+        ])
+    }
+}
+
+impl From<Error> for Json {
+    fn from(e: Error) -> Json {
+        e.to_json()
+    }
+}

@@ -1,0 +1,236 @@
+//! Visitor segment and the popup decision.
+//!
+//! Segments are decided in this order, the first that applies wins:
+//! member → repeat buyer (2+ orders) → first-time buyer, high or low (1
+//! order; high when its value ≥ `popup.high_value_order`) → cart abandoner
+//! (lines in the cart) → passive browser (`passive_browser_views`+ product
+//! views, no cart) → bouncer (at most one page seen) → browser.
+//!
+//! The popup shows only when: a popup is configured and enabled; the
+//! shopper is not a member and has not signed up; the page is not
+//! excluded; the cooldown since it was last shown has passed; and the
+//! trigger that fired is enabled.
+
+use crate::cart::Cart;
+use crate::config::{ActionKind, Offer, Program, Segment};
+use crate::decode::{join, Decoder};
+use crate::error::{Error, Result};
+use crate::explain::text;
+use crate::json::{int, obj, opt, s, Json};
+use crate::money::Currency;
+use crate::preview;
+use crate::shopper::Shopper;
+use crate::time::{Millis, DAY_MS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    ExitIntent,
+    Delay,
+    Scroll,
+    MobileScrollUp,
+    MobileBack,
+    TabReturn,
+    Idle,
+    /// Opened by the page or the shopper (JS API, a button): no trigger rules.
+    Manual,
+}
+
+const TRIGGERS: &[(&str, Trigger)] = &[
+    ("exit_intent", Trigger::ExitIntent),
+    ("delay", Trigger::Delay),
+    ("scroll", Trigger::Scroll),
+    ("mobile_scroll_up", Trigger::MobileScrollUp),
+    ("mobile_back", Trigger::MobileBack),
+    ("tab_return", Trigger::TabReturn),
+    ("idle", Trigger::Idle),
+    ("manual", Trigger::Manual),
+];
+
+/// What the widget observed in this visit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Signals {
+    pub path: String,
+    pub pages_viewed: i64,
+    pub product_views: i64,
+    pub cart: Option<Cart>,
+    pub last_shown: Option<Millis>,
+    pub signed_up: bool,
+    pub trigger: Option<Trigger>,
+}
+
+impl Signals {
+    pub fn parse(text: &str, currency: Currency) -> Result<Signals> {
+        let json = Json::parse(text).map_err(|m| Error::at("", m))?;
+        let mut d = Decoder::default();
+        let sig = decode(&mut d, &json, currency);
+        d.finish(sig)
+    }
+}
+
+fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
+    let mut o = d.object(v, "")?;
+    let path = o.or(d, "path", "/".to_string(), |d, v, p| d.text(v, p, 2000));
+    let pages_viewed = o.or(d, "pages_viewed", 1, |d, v, p| d.int(v, p, 0, 1_000_000));
+    let product_views = o.or(d, "product_views", 0, |d, v, p| d.int(v, p, 0, 1_000_000));
+    let cart = o.opt(d, "cart", |d, v, p| match Cart::from_json(v, currency) {
+        Ok(c) => Some(c),
+        Err(Error::Invalid(issues)) => {
+            for i in issues {
+                d.fail::<()>(&join(p, &i.path), i.message);
+            }
+            None
+        }
+        Err(e) => d.fail(p, e.to_string()),
+    });
+    let last_shown = o.opt(d, "last_shown", Decoder::instant);
+    let signed_up = o.or(d, "signed_up", false, Decoder::bool);
+    let trigger = o.opt(d, "trigger", |d, v, p| d.one_of(v, p, TRIGGERS));
+    o.done(d);
+    Some(Signals {
+        path: path?,
+        pages_viewed: pages_viewed?,
+        product_views: product_views?,
+        cart: cart?,
+        last_shown: last_shown?,
+        signed_up: signed_up?,
+        trigger: trigger?,
+    })
+}
+
+/// `*` matches any run of characters; everything else literally.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == path;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !path.starts_with(first) || path.len() < first.len() + last.len() || !path.ends_with(last) {
+        return false;
+    }
+    let mut rest = &path[first.len()..path.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+pub fn segment(program: &Program, shopper: &Shopper, sig: &Signals) -> Segment {
+    let high = program.popup.as_ref().map_or(0, |p| p.high_value_order);
+    let passive = program.popup.as_ref().map_or(3, |p| p.passive_browser_views);
+    let has_cart = sig.cart.as_ref().is_some_and(|c| c.lines.iter().any(|l| l.quantity > 0));
+    if shopper.member {
+        Segment::Member
+    } else if shopper.lifetime_orders >= 2 {
+        Segment::RepeatBuyer
+    } else if shopper.lifetime_orders == 1 {
+        if high > 0 && shopper.last_order_value.unwrap_or(0) >= high {
+            Segment::FirstTimeBuyerHigh
+        } else {
+            Segment::FirstTimeBuyerLow
+        }
+    } else if has_cart {
+        Segment::CartAbandoner
+    } else if sig.product_views >= passive {
+        Segment::PassiveBrowser
+    } else if sig.pages_viewed <= 1 {
+        Segment::Bouncer
+    } else {
+        Segment::Browser
+    }
+}
+
+pub struct Decision<'p> {
+    pub segment: Segment,
+    /// None when the popup should show; otherwise why not.
+    pub blocked: Option<&'static str>,
+    pub offer: Option<(&'static str, &'p Offer)>,
+    /// Points at stake: the cart's points for abandoners, the signup bonus otherwise.
+    pub points: i64,
+    pub signup_bonus: i64,
+}
+
+pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: Millis) -> Result<Decision<'p>> {
+    let seg = segment(program, shopper, sig);
+    let signup_bonus = program.actions.iter().filter(|a| a.kind == ActionKind::Signup).map(|a| a.points).max().unwrap_or(0);
+    let mut points = signup_bonus;
+    if seg == Segment::CartAbandoner {
+        if let Some(c) = &sig.cart {
+            points = preview::preview(program, shopper, c, now)?.total_points;
+        }
+    }
+    let Some(popup) = &program.popup else {
+        return Ok(Decision { segment: seg, blocked: Some("no_popup"), offer: None, points, signup_bonus });
+    };
+    let t = &popup.triggers;
+    let trigger_on = match sig.trigger {
+        None => false,
+        Some(Trigger::Manual) => true,
+        Some(Trigger::ExitIntent) => t.exit_intent,
+        Some(Trigger::Delay) => t.delay_seconds.is_some(),
+        Some(Trigger::Scroll) => t.scroll_percent.is_some(),
+        Some(Trigger::MobileScrollUp) => t.mobile_scroll_up,
+        Some(Trigger::MobileBack) => t.mobile_back,
+        Some(Trigger::TabReturn) => t.tab_return,
+        Some(Trigger::Idle) => t.idle_seconds.is_some(),
+    };
+    let manual = sig.trigger == Some(Trigger::Manual);
+    let cooldown_end = sig.last_shown.map(|l| l.saturating_add(popup.cooldown_days.saturating_mul(DAY_MS)));
+    let blocked = if !popup.enabled {
+        Some("disabled")
+    } else if shopper.member || sig.signed_up {
+        Some("signed_up")
+    } else if !manual && popup.exclude_paths.iter().any(|p| path_matches(p, &sig.path)) {
+        Some("excluded_page")
+    } else if !manual && cooldown_end.is_some_and(|end| now < end) {
+        Some("cooldown")
+    } else if !trigger_on {
+        Some("trigger_off")
+    } else {
+        None
+    };
+    let (key, offer) = popup
+        .offers
+        .iter()
+        .find(|(s, _)| *s == seg)
+        .map(|(s, o)| (s.name(), o))
+        .unwrap_or(("default", &popup.default_offer));
+    Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus })
+}
+
+impl Decision<'_> {
+    pub fn to_json(&self) -> Json {
+        obj(vec![
+            ("segment", s(self.segment.name())),
+            ("show", Json::Bool(self.blocked.is_none())),
+            ("reason", opt(self.blocked, s)),
+            (
+                "offer",
+                opt(self.offer, |(k, o)| {
+                    obj(vec![("key", s(k)), ("title", text(&o.title)), ("body", text(&o.body)), ("cta", text(&o.cta))])
+                }),
+            ),
+            ("points", int(self.points)),
+            ("signup_bonus", int(self.signup_bonus)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_matches;
+
+    #[test]
+    fn globs() {
+        assert!(path_matches("/checkout*", "/checkout/step-2"));
+        assert!(path_matches("/checkout*", "/checkout"));
+        assert!(!path_matches("/checkout*", "/cart"));
+        assert!(path_matches("*/thank-you", "/orders/12/thank-you"));
+        assert!(path_matches("/a*b*c", "/a-x-b-y-c"));
+        assert!(!path_matches("/a*b*c", "/a-c-b"));
+        assert!(path_matches("/cart", "/cart"));
+        assert!(!path_matches("/cart", "/cart/x"));
+    }
+}
