@@ -15,11 +15,19 @@ pub fn eligible(action: &Action, shopper: &Shopper, now: Millis) -> Result<(), O
         Limit::Once => Err(None),
         Limit::Yearly => {
             let next = add_months(start_of_year(last), 12);
-            if date_of(now).0 > date_of(last).0 { Ok(()) } else { Err(Some(next)) }
+            if date_of(now).0 > date_of(last).0 {
+                Ok(())
+            } else {
+                Err(Some(next))
+            }
         }
         Limit::EveryDays(days) => {
             let next = last.saturating_add(days.saturating_mul(DAY_MS));
-            if now >= next { Ok(()) } else { Err(Some(next)) }
+            if now >= next {
+                Ok(())
+            } else {
+                Err(Some(next))
+            }
         }
     }
 }
@@ -71,10 +79,7 @@ mod tests {
         assert_eq!(eligible(&act(Limit::Yearly), &done_at("2026-01-01"), now), Err(parse_instant("2027-01-01")));
         assert_eq!(eligible(&act(Limit::Yearly), &done_at("2025-12-31T23:59:59Z"), now), Ok(()));
         assert_eq!(eligible(&act(Limit::EveryDays(7)), &done_at("2026-11-15T10:00:00Z"), now), Ok(()));
-        assert_eq!(
-            eligible(&act(Limit::EveryDays(7)), &done_at("2026-11-15T10:00:01Z"), now),
-            Err(parse_instant("2026-11-22T10:00:01Z"))
-        );
+        assert_eq!(eligible(&act(Limit::EveryDays(7)), &done_at("2026-11-15T10:00:01Z"), now), Err(parse_instant("2026-11-22T10:00:01Z")));
         assert_eq!(eligible(&act(Limit::Unlimited), &done_at("2026-11-22T10:00:00Z"), now), Ok(()));
     }
 }

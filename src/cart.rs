@@ -231,14 +231,18 @@ mod tests {
     fn foreign_currency_needs_a_rate() {
         let err = Cart::parse(r#"{"currency":"USD","lines":[]}"#, vnd()).unwrap_err();
         assert!(err.to_string().starts_with("currency: cart is in USD but the program is in VND"), "{err}");
-        let cart = Cart::parse(r#"{"currency":"USD","conversion":{"rate":"25000"},"lines":[{"quantity":2,"unit_price":150}]}"#, vnd()).unwrap();
+        let cart =
+            Cart::parse(r#"{"currency":"USD","conversion":{"rate":"25000"},"lines":[{"quantity":2,"unit_price":150}]}"#, vnd()).unwrap();
         assert_eq!(cart.lines[0].line_price, 75_000);
     }
 
     #[test]
     fn collects_every_line_error() {
-        let err = Cart::parse(r#"{"currency":"VND","lines":[{"quantity":-1,"line_price":5},{"quantity":1,"line_price":1.5,"colour":"red"}]}"#, vnd())
-            .unwrap_err();
+        let err = Cart::parse(
+            r#"{"currency":"VND","lines":[{"quantity":-1,"line_price":5},{"quantity":1,"line_price":1.5,"colour":"red"}]}"#,
+            vnd(),
+        )
+        .unwrap_err();
         let Error::Invalid(issues) = err else { panic!() };
         let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["lines[0].quantity", "lines[1].line_price", "lines[1].colour"]);

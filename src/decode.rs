@@ -29,9 +29,17 @@ pub fn index(path: &str, i: usize) -> String {
 }
 
 impl Decoder {
+    /// Records an issue and returns `None` (the shape every decoder returns on failure).
+    #[inline]
     pub fn fail<T>(&mut self, path: &str, message: impl Into<String>) -> Option<T> {
-        self.issues.push(Issue { path: path.to_string(), message: message.into() });
+        self.report(path, message.into());
         None
+    }
+
+    // Non-generic so the many `fail::<T>` instantiations stay one call each.
+    #[inline(never)]
+    fn report(&mut self, path: &str, message: String) {
+        self.issues.push(Issue { path: path.to_string(), message });
     }
 
     pub fn finish<T>(self, value: Option<T>) -> Result<T, Error> {
@@ -50,9 +58,7 @@ impl Decoder {
     }
 
     pub fn array<T>(&mut self, v: &Json, path: &str, mut item: impl FnMut(&mut Decoder, &Json, &str) -> Option<T>) -> Option<Vec<T>> {
-        let Json::Array(items) = v else {
-            return self.fail(path, format!("expected an array, found {}", v.kind()));
-        };
+        let items = self.items(v, path)?;
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, x) in items.iter().enumerate() {
@@ -62,6 +68,14 @@ impl Decoder {
             }
         }
         ok.then_some(out)
+    }
+
+    #[inline(never)]
+    fn items<'a>(&mut self, v: &'a Json, path: &str) -> Option<&'a [Json]> {
+        match v {
+            Json::Array(items) => Some(items),
+            _ => self.fail(path, format!("expected an array, found {}", v.kind())),
+        }
     }
 
     pub fn string(&mut self, v: &Json, path: &str) -> Option<String> {
@@ -138,9 +152,8 @@ impl Decoder {
     pub fn instant(&mut self, v: &Json, path: &str) -> Option<Millis> {
         match v {
             Json::Number(_) => self.int(v, path, -62_135_596_800_000, 253_402_300_799_999),
-            Json::String(s) => parse_instant(s).or_else(|| {
-                self.fail(path, format!("\"{s}\" is not a UTC date or time (use 2026-11-22 or 2026-11-22T14:05:00Z)"))
-            }),
+            Json::String(s) => parse_instant(s)
+                .or_else(|| self.fail(path, format!("\"{s}\" is not a UTC date or time (use 2026-11-22 or 2026-11-22T14:05:00Z)"))),
             other => self.fail(path, format!("expected a date string or epoch milliseconds, found {}", other.kind())),
         }
     }
@@ -155,32 +168,54 @@ pub struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
+    #[inline(never)]
     pub fn raw(&mut self, key: &'static str) -> Option<&'a Json> {
         self.known.push(key);
         self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// The field's value (absent and `null` alike are `None`) and its path.
+    /// Non-generic: the generic accessors below are thin wrappers over it,
+    /// which keeps the wasm small (one copy per field type, not per field).
+    #[inline(never)]
+    fn lookup(&mut self, key: &'static str) -> (Option<&'a Json>, String) {
+        let v = self.raw(key).filter(|v| **v != Json::Null);
+        (v, join(&self.path, key))
+    }
+
     /// A required field.
+    #[inline]
     pub fn req<T>(&mut self, d: &mut Decoder, key: &'static str, f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>) -> Option<T> {
-        let path = join(&self.path, key);
-        match self.raw(key) {
-            Some(v) => f(d, v, &path),
-            None => d.fail(&path, "is required"),
+        match self.lookup(key) {
+            (Some(v), path) => f(d, v, &path),
+            (None, path) => d.fail(&path, "is required"),
         }
     }
 
     /// An optional field: absent or `null` gives `Some(None)`; a bad value
     /// gives `None` (the issue is recorded).
-    pub fn opt<T>(&mut self, d: &mut Decoder, key: &'static str, f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>) -> Option<Option<T>> {
-        let path = join(&self.path, key);
-        match self.raw(key) {
-            None | Some(Json::Null) => Some(None),
-            Some(v) => f(d, v, &path).map(Some),
+    #[inline]
+    pub fn opt<T>(
+        &mut self,
+        d: &mut Decoder,
+        key: &'static str,
+        f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match self.lookup(key) {
+            (Some(v), path) => f(d, v, &path).map(Some),
+            (None, _) => Some(None),
         }
     }
 
     /// An optional field with a default.
-    pub fn or<T>(&mut self, d: &mut Decoder, key: &'static str, default: T, f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>) -> Option<T> {
+    #[inline]
+    pub fn or<T>(
+        &mut self,
+        d: &mut Decoder,
+        key: &'static str,
+        default: T,
+        f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>,
+    ) -> Option<T> {
         self.opt(d, key, f).map(|v| v.unwrap_or(default))
     }
 
@@ -200,7 +235,7 @@ pub fn suggest<'n>(word: &str, candidates: &[&'n str]) -> Option<&'n str> {
     let limit = (word.chars().count() / 3).clamp(1, 3);
     candidates
         .iter()
-        .map(|c| (edit_distance(&word.to_lowercase(), c), *c))
+        .map(|c| (edit_distance(&word.to_ascii_lowercase(), c), *c))
         .filter(|(dist, _)| *dist <= limit)
         .min_by_key(|(dist, _)| *dist)
         .map(|(_, c)| c)

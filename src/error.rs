@@ -32,12 +32,7 @@ impl Error {
             Error::Invalid(issues) => obj(vec![
                 ("error", s("invalid")),
                 ("message", s(self.to_string())),
-                (
-                    "issues",
-                    Json::Array(
-                        issues.iter().map(|i| obj(vec![("path", s(&*i.path)), ("message", s(&*i.message))])).collect(),
-                    ),
-                ),
+                ("issues", Json::Array(issues.iter().map(|i| obj(vec![("path", s(&*i.path)), ("message", s(&*i.message))])).collect())),
             ]),
             Error::Overflow(step) => obj(vec![("error", s("overflow")), ("message", s(self.to_string())), ("step", s(*step))]),
         }

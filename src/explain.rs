@@ -103,20 +103,29 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json> 
     let tier_progress = tiers::progress(program, shopper, None, now)?;
     let tiers_json = opt(program.tiers.as_ref(), |t| {
         obj(vec![
-            ("metric", s(match t.metric {
-                Metric::Spend => "spend",
-                Metric::Points => "points",
-                Metric::Orders => "orders",
-            })),
-            ("period", s(match t.period {
-                Period::Lifetime => "lifetime",
-                Period::CalendarYear => "calendar_year",
-                Period::Rolling12Months => "rolling_12_months",
-            })),
-            ("retention", s(match t.retention {
-                Retention::Requalify => "requalify",
-                Retention::Drop => "drop",
-            })),
+            (
+                "metric",
+                s(match t.metric {
+                    Metric::Spend => "spend",
+                    Metric::Points => "points",
+                    Metric::Orders => "orders",
+                }),
+            ),
+            (
+                "period",
+                s(match t.period {
+                    Period::Lifetime => "lifetime",
+                    Period::CalendarYear => "calendar_year",
+                    Period::Rolling12Months => "rolling_12_months",
+                }),
+            ),
+            (
+                "retention",
+                s(match t.retention {
+                    Retention::Requalify => "requalify",
+                    Retention::Drop => "drop",
+                }),
+            ),
             (
                 "levels",
                 Json::Array(
@@ -143,10 +152,13 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json> 
             ("id", s(&*m.id)),
             ("name", text(&m.name)),
             ("fee", int(m.fee)),
-            ("billing", s(match m.billing {
-                Billing::Monthly => "monthly",
-                Billing::Yearly => "yearly",
-            })),
+            (
+                "billing",
+                s(match m.billing {
+                    Billing::Monthly => "monthly",
+                    Billing::Yearly => "yearly",
+                }),
+            ),
             ("trial_days", int(m.trial_days)),
             ("multiplier", s(m.multiplier.to_text())),
             ("perks", texts(&m.perks)),
@@ -159,10 +171,13 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json> 
         obj(vec![
             ("name", text(&c.name)),
             ("stamps_required", int(c.stamps_required)),
-            ("per", s(match c.per {
-                StampPer::Order => "order",
-                StampPer::Item => "item",
-            })),
+            (
+                "per",
+                s(match c.per {
+                    StampPer::Order => "order",
+                    StampPer::Item => "item",
+                }),
+            ),
             ("max_stamps_per_order", opt(c.max_stamps_per_order, int)),
             ("minimum_line_amount", int(c.minimum_line_amount)),
             ("eligible", selector(&c.eligible)),

@@ -332,6 +332,7 @@ pub fn s(v: impl Into<String>) -> Json {
     Json::String(v.into())
 }
 
+#[inline]
 pub fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Json) -> Json {
     v.map_or(Json::Null, f)
 }

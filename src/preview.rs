@@ -178,10 +178,7 @@ impl Preview {
                     ("net", int(l.net)),
                     ("qualifying", int(l.qualifying)),
                     ("points", s(l.points.to_text())),
-                    (
-                        "excluded",
-                        opt(l.excluded.as_ref(), |(rule, value)| obj(vec![("rule", s(*rule)), ("value", s(&**value))])),
-                    ),
+                    ("excluded", opt(l.excluded.as_ref(), |(rule, value)| obj(vec![("rule", s(*rule)), ("value", s(&**value))]))),
                 ])
             })
             .collect();
@@ -206,10 +203,7 @@ impl Preview {
             ("minimum_order_met", Json::Bool(self.minimum_order_met)),
             ("capped", Json::Bool(self.capped)),
             ("earned_points", int(self.earned_points)),
-            (
-                "bonuses",
-                Json::Array(self.bonuses.iter().map(|(id, p)| obj(vec![("action", s(&**id)), ("points", int(*p))])).collect()),
-            ),
+            ("bonuses", Json::Array(self.bonuses.iter().map(|(id, p)| obj(vec![("action", s(&**id)), ("points", int(*p))])).collect())),
             ("total_points", int(self.total_points)),
             ("cashback", int(self.cashback)),
         ])

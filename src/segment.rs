@@ -191,12 +191,8 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
     } else {
         None
     };
-    let (key, offer) = popup
-        .offers
-        .iter()
-        .find(|(s, _)| *s == seg)
-        .map(|(s, o)| (s.name(), o))
-        .unwrap_or(("default", &popup.default_offer));
+    let (key, offer) =
+        popup.offers.iter().find(|(s, _)| *s == seg).map(|(s, o)| (s.name(), o)).unwrap_or(("default", &popup.default_offer));
     Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus })
 }
 

@@ -100,7 +100,11 @@ fn decode(d: &mut Decoder, v: &Json) -> Option<Shopper> {
         let mut o = d.object(v, p)?;
         let id = o.req(d, "id", |d, v, p| d.text(v, p, 64));
         let status = o.or(d, "status", MembershipStatus::Active, |d, v, p| {
-            d.one_of(v, p, &[("trial", MembershipStatus::Trial), ("active", MembershipStatus::Active), ("lapsed", MembershipStatus::Lapsed)])
+            d.one_of(
+                v,
+                p,
+                &[("trial", MembershipStatus::Trial), ("active", MembershipStatus::Active), ("lapsed", MembershipStatus::Lapsed)],
+            )
         });
         o.done(d);
         Some(HeldMembership { id: id?, status: status? })

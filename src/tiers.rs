@@ -132,11 +132,14 @@ impl Progress {
         let id = |i: Option<usize>| opt(i, |i| s(&*levels[i].id));
         let permille = self.fraction.num.saturating_mul(1000) / self.fraction.den.max(1);
         obj(vec![
-            ("metric", s(match program.tiers.as_ref().map(|t| t.metric) {
-                Some(Metric::Points) => "points",
-                Some(Metric::Orders) => "orders",
-                _ => "spend",
-            })),
+            (
+                "metric",
+                s(match program.tiers.as_ref().map(|t| t.metric) {
+                    Some(Metric::Points) => "points",
+                    Some(Metric::Orders) => "orders",
+                    _ => "spend",
+                }),
+            ),
             ("value", int(self.value)),
             ("current", id(self.current)),
             ("next", id(self.next)),

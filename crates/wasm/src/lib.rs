@@ -1,1 +1,81 @@
-pub fn placeholder() {}
+//! WebAssembly bindings: conversions and exports only. Every method is one
+//! call into `rewards_core::Engine`; results cross the boundary as JSON
+//! text (one string each way keeps the boundary narrow and the glue tiny;
+//! see ARCHITECTURE.md "The wasm boundary").
+//!
+//! Nothing here can panic: the core returns errors as values, and they come
+//! back as `{"error": …, "message": …, "issues": [{"path", "message"}]}`.
+
+use rewards_core::{respond, Millis};
+use wasm_bindgen::prelude::*;
+
+/// A parsed, validated program. Parse once; each cart update only decodes
+/// the shopper and the cart.
+#[wasm_bindgen]
+pub struct Engine(rewards_core::Engine);
+
+/// `now` arrives as JS milliseconds (`Date.now()`); non-finite values
+/// become 0 rather than trapping. This is the only float in the crate and
+/// it is a conversion, not a computation.
+fn ms(now: f64) -> Millis {
+    if now.is_finite() {
+        now as Millis
+    } else {
+        0
+    }
+}
+
+/// `""` or `"null"` means "no cart".
+fn optional(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty() && t != "null").then_some(text)
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Throws an `Error` whose message is the error JSON when the config is invalid.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &str) -> Result<Engine, JsError> {
+        rewards_core::Engine::new(config).map(Engine).map_err(|e| JsError::new(&e.to_json().to_text()))
+    }
+
+    pub fn preview(&self, shopper: &str, cart: &str, now: f64) -> String {
+        respond(self.0.preview(shopper, cart, ms(now)))
+    }
+
+    pub fn product_points(&self, shopper: &str, line: &str, now: f64) -> String {
+        respond(self.0.product_points(shopper, line, ms(now)))
+    }
+
+    pub fn tier_progress(&self, shopper: &str, cart: &str, now: f64) -> String {
+        respond(self.0.tier_progress(shopper, optional(cart), ms(now)))
+    }
+
+    pub fn punch_card(&self, shopper: &str, cart: &str, now: f64) -> String {
+        respond(self.0.punch_card(shopper, optional(cart), ms(now)))
+    }
+
+    pub fn redemptions(&self, shopper: &str, cart: &str, now: f64) -> String {
+        respond(self.0.redemptions(shopper, cart, ms(now)))
+    }
+
+    pub fn quote(&self, shopper: &str, cart: &str, now: f64) -> String {
+        respond(self.0.quote(shopper, cart, ms(now)))
+    }
+
+    pub fn explainer(&self, shopper: &str, now: f64) -> String {
+        respond(self.0.explainer(shopper, ms(now)))
+    }
+
+    pub fn popup_decision(&self, shopper: &str, signals: &str, now: f64) -> String {
+        respond(self.0.popup_decision(shopper, signals, ms(now)))
+    }
+
+    pub fn actions(&self, shopper: &str, now: f64) -> String {
+        respond(self.0.actions(shopper, ms(now)))
+    }
+
+    pub fn public_config(&self) -> String {
+        self.0.public_config().to_text()
+    }
+}

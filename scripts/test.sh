@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every test, from a fresh machine: set-up, formatting, lints, native tests,
+# the same fixtures in headless Chromium (wasm), the size report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+step() { printf '\n==> %s\n' "$*"; }
+
+bash scripts/setup.sh
+
+step "rustfmt"
+cargo fmt --all --check
+
+step "clippy (-D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p rewards-core --all-targets --features schema -- -D warnings
+
+step "native tests"
+cargo test --workspace
+cargo test -p rewards-core --features schema
+
+step "core fixtures on the wasm build, in headless Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p rewards-wasm --target wasm32-unknown-unknown
+
+step "wasm release build and size report"
+bash scripts/build-wasm.sh
