@@ -33,7 +33,7 @@ pub fn eligible(action: &Action, shopper: &Shopper, now: Millis) -> Result<(), O
 }
 
 /// Every configured action with this shopper's eligibility.
-pub fn status(program: &Program, shopper: &Shopper, now: Millis) -> Json {
+pub fn status(program: &Program, shopper: &Shopper, now: Millis) -> Json<'static> {
     Json::Array(
         program
             .actions

@@ -1,7 +1,7 @@
 //! The cart: lines with prices in minor units, decoded from untrusted JSON.
 
 use crate::decimal::Decimal;
-use crate::decode::{Decoder, Obj};
+use crate::decode::{Decoder, Obj, Path};
 use crate::error::{Error, Result};
 use crate::json::Json;
 use crate::money::{self, Conversion, Currency};
@@ -100,15 +100,15 @@ impl Cart {
 }
 
 fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
-    let mut o = d.object(v, "")?;
+    let mut o = d.object(v, Path::Root)?;
     let currency = o.req(d, "currency", Decoder::currency);
     let conversion = o.opt(d, "conversion", |d, v, p| {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let rate = o.req(d, "rate", Decoder::decimal);
         o.done(d);
         let rate = rate?;
         if rate.mantissa <= 0 {
-            return d.fail(&crate::decode::join(p, "rate"), "must be greater than 0");
+            return d.fail(&p.key("rate"), "must be greater than 0");
         }
         Some(rate)
     });
@@ -118,7 +118,7 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
         Some(rate) => Some(Conversion { from: currency, rate }),
         None => {
             return d.fail(
-                "currency",
+                &Path::Root.key("currency"),
                 format!(
                     "cart is in {} but the program is in {}; pass \"conversion\": {{\"rate\": …}} (program units per cart unit)",
                     currency.code(),
@@ -127,7 +127,7 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
             )
         }
     };
-    let conv = |d: &mut Decoder, p: &str, minor: i64| -> Option<i64> {
+    let conv = |d: &mut Decoder, p: &Path, minor: i64| -> Option<i64> {
         match &conversion {
             None => Some(minor),
             Some(c) => c.convert(minor, program).map_err(|e| d.fail::<()>(p, e.to_string())).ok(),
@@ -153,13 +153,13 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
 fn opt_str(o: &mut Obj, d: &mut Decoder, key: &'static str) -> Option<Option<String>> {
     o.opt(d, key, |d, v, p| match v {
         // Platform ids are often numbers; keep their exact text.
-        Json::Number(n) => Some(n.clone()),
+        Json::Number(n) => Some(n.to_string()),
         _ => d.text(v, p, 255),
     })
 }
 
-fn line(d: &mut Decoder, v: &Json, p: &str, conv: &dyn Fn(&mut Decoder, &str, i64) -> Option<i64>) -> Option<Line> {
-    let mut o = d.object(v, p)?;
+fn line(d: &mut Decoder, v: &Json, p: &Path, conv: &dyn Fn(&mut Decoder, &Path, i64) -> Option<i64>) -> Option<Line> {
+    let mut o = d.object(v, *p)?;
     let id = opt_str(&mut o, d, "id");
     let product_id = opt_str(&mut o, d, "product_id");
     let variant_id = opt_str(&mut o, d, "variant_id");
@@ -179,14 +179,18 @@ fn line(d: &mut Decoder, v: &Json, p: &str, conv: &dyn Fn(&mut Decoder, &str, i6
         (_, Some(lp)) => lp,
         (Some(up), None) => match up.checked_mul(quantity).filter(|&x| x <= MAX_MONEY) {
             Some(x) => x,
-            None => return d.fail(&crate::decode::join(p, "unit_price"), "unit_price × quantity is too large"),
+            None => return d.fail(&p.key("unit_price"), "unit_price × quantity is too large"),
         },
-        (None, None) => return d.fail(&crate::decode::join(p, "line_price"), "is required (or unit_price)"),
+        (None, None) => return d.fail(&p.key("line_price"), "is required (or unit_price)"),
     };
-    let line_price = conv(d, &crate::decode::join(p, "line_price"), price)?;
-    let discount = conv(d, &crate::decode::join(p, "discount"), discount?)?;
+    let line_price = conv(d, &p.key("line_price"), price)?;
+    let discount = conv(d, &p.key("discount"), discount?)?;
     Some(Line {
-        id: id?.unwrap_or_else(|| p.rsplit('[').next().unwrap_or("").trim_end_matches(']').to_string()),
+        // Without an id a line is named by its position.
+        id: id?.unwrap_or_else(|| match p {
+            Path::Index(_, i) => i.to_string(),
+            _ => String::new(),
+        }),
         product_id: product_id?,
         variant_id: variant_id?,
         sku: sku?,

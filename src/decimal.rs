@@ -68,7 +68,10 @@ impl Decimal {
             return Err(format!("\"{text}\" is too large"));
         }
         let mantissa = if neg { -mantissa } else { mantissa };
-        Ok(Decimal { mantissa: mantissa as i64, scale: scale as u32 })
+        // Below 10^15 in value but up to 24 digits with the places: narrow
+        // checked, never with `as` (which would wrap to another number).
+        let mantissa = i64::try_from(mantissa).map_err(|_| format!("\"{text}\" has too many digits"))?;
+        Ok(Decimal { mantissa, scale: scale as u32 })
     }
 
     /// Reads a decimal from a JSON number or a JSON string holding one.

@@ -5,6 +5,8 @@
 //! run reports all errors, each with its JSON path. Unknown object fields
 //! are errors with a "did you mean" hint.
 
+use std::borrow::Cow;
+
 use crate::decimal::Decimal;
 use crate::error::{Error, Issue};
 use crate::json::Json;
@@ -16,30 +18,63 @@ pub struct Decoder {
     pub issues: Vec<Issue>,
 }
 
-pub fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
+/// Where a value sits in the document: built on the stack as decoding
+/// descends and rendered to text (`tiers.levels[2].threshold`) only when an
+/// issue is reported, so valid input costs no allocation for paths.
+#[derive(Clone, Copy)]
+pub enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
 }
 
-pub fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
+impl<'a> Path<'a> {
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
 }
 
 impl Decoder {
     /// Records an issue and returns `None` (the shape every decoder returns on failure).
     #[inline]
-    pub fn fail<T>(&mut self, path: &str, message: impl Into<String>) -> Option<T> {
-        self.report(path, message.into());
+    pub fn fail<T>(&mut self, path: &Path, message: impl Into<String>) -> Option<T> {
+        self.report(path.render(), message.into());
         None
     }
 
     // Non-generic so the many `fail::<T>` instantiations stay one call each.
     #[inline(never)]
-    fn report(&mut self, path: &str, message: String) {
-        self.issues.push(Issue { path: path.to_string(), message });
+    pub fn report(&mut self, path: String, message: String) {
+        self.issues.push(Issue { path, message });
     }
 
     pub fn finish<T>(self, value: Option<T>) -> Result<T, Error> {
@@ -50,19 +85,19 @@ impl Decoder {
         }
     }
 
-    pub fn object<'a>(&mut self, v: &'a Json, path: &str) -> Option<Obj<'a>> {
+    pub fn object<'a>(&mut self, v: &'a Json<'a>, path: Path<'a>) -> Option<Obj<'a>> {
         match v {
-            Json::Object(fields) => Some(Obj { fields, path: path.to_string(), known: Vec::new() }),
-            other => self.fail(path, format!("expected an object, found {}", other.kind())),
+            Json::Object(fields) => Some(Obj { fields, path, known: Vec::with_capacity(fields.len().max(8)) }),
+            other => self.fail(&path, format!("expected an object, found {}", other.kind())),
         }
     }
 
-    pub fn array<T>(&mut self, v: &Json, path: &str, mut item: impl FnMut(&mut Decoder, &Json, &str) -> Option<T>) -> Option<Vec<T>> {
+    pub fn array<T>(&mut self, v: &Json, path: &Path, mut item: impl FnMut(&mut Decoder, &Json, &Path) -> Option<T>) -> Option<Vec<T>> {
         let items = self.items(v, path)?;
         let mut out = Vec::with_capacity(items.len());
         let mut ok = true;
         for (i, x) in items.iter().enumerate() {
-            match item(self, x, &index(path, i)) {
+            match item(self, x, &path.index(i)) {
                 Some(x) => out.push(x),
                 None => ok = false,
             }
@@ -71,33 +106,33 @@ impl Decoder {
     }
 
     #[inline(never)]
-    fn items<'a>(&mut self, v: &'a Json, path: &str) -> Option<&'a [Json]> {
+    fn items<'a>(&mut self, v: &'a Json<'a>, path: &Path) -> Option<&'a [Json<'a>]> {
         match v {
             Json::Array(items) => Some(items),
             _ => self.fail(path, format!("expected an array, found {}", v.kind())),
         }
     }
 
-    pub fn string(&mut self, v: &Json, path: &str) -> Option<String> {
+    pub fn string(&mut self, v: &Json, path: &Path) -> Option<String> {
         match v {
-            Json::String(s) => Some(s.clone()),
+            Json::String(s) => Some(s.to_string()),
             other => self.fail(path, format!("expected a string, found {}", other.kind())),
         }
     }
 
     /// A non-empty string of at most `max` characters (ids, codes, texts).
-    pub fn text(&mut self, v: &Json, path: &str, max: usize) -> Option<String> {
+    pub fn text(&mut self, v: &Json, path: &Path, max: usize) -> Option<String> {
         let s = self.string(v, path)?;
         if s.trim().is_empty() {
             return self.fail(path, "must not be empty");
         }
-        if s.chars().count() > max {
+        if s.len() > max && s.chars().count() > max {
             return self.fail(path, format!("must be at most {max} characters"));
         }
         Some(s)
     }
 
-    pub fn bool(&mut self, v: &Json, path: &str) -> Option<bool> {
+    pub fn bool(&mut self, v: &Json, path: &Path) -> Option<bool> {
         match v {
             Json::Bool(b) => Some(*b),
             other => self.fail(path, format!("expected true or false, found {}", other.kind())),
@@ -105,7 +140,7 @@ impl Decoder {
     }
 
     /// An integer in `min..=max`. Money and points are integers: `1.5` is refused.
-    pub fn int(&mut self, v: &Json, path: &str, min: i64, max: i64) -> Option<i64> {
+    pub fn int(&mut self, v: &Json, path: &Path, min: i64, max: i64) -> Option<i64> {
         let Json::Number(t) = v else {
             return self.fail(path, format!("expected an integer, found {}", v.kind()));
         };
@@ -127,29 +162,38 @@ impl Decoder {
     }
 
     /// An exact decimal from a JSON number or a string such as `"1.25"`.
-    pub fn decimal(&mut self, v: &Json, path: &str) -> Option<Decimal> {
+    pub fn decimal(&mut self, v: &Json, path: &Path) -> Option<Decimal> {
         Decimal::from_json(v).map_err(|m| self.fail::<()>(path, m)).ok()
     }
 
-    pub fn currency(&mut self, v: &Json, path: &str) -> Option<Currency> {
+    pub fn currency(&mut self, v: &Json, path: &Path) -> Option<Currency> {
         let code = self.string(v, path)?;
         Currency::from_code(&code).or_else(|| self.fail(path, format!("unknown ISO 4217 currency code \"{code}\"")))
     }
 
     /// One of a fixed set of names, with a hint for near misses.
-    pub fn one_of<T: Copy>(&mut self, v: &Json, path: &str, names: &[(&str, T)]) -> Option<T> {
-        let s = self.string(v, path)?;
-        if let Some((_, t)) = names.iter().find(|(n, _)| *n == s) {
+    pub fn one_of<T: Copy>(&mut self, v: &Json, path: &Path, names: &[(&str, T)]) -> Option<T> {
+        let s = match v {
+            Json::String(s) => s,
+            other => return self.fail(path, format!("expected a string, found {}", other.kind())),
+        };
+        if let Some((_, t)) = names.iter().find(|(n, _)| n == s) {
             return Some(*t);
         }
         let list: Vec<&str> = names.iter().map(|(n, _)| *n).collect();
-        let hint = suggest(&s, &list).map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default();
-        self.fail(path, format!("unknown value \"{s}\"{hint}; expected one of: {}", list.join(", ")))
+        self.unknown_value(path, s, &list);
+        None
+    }
+
+    #[inline(never)]
+    fn unknown_value(&mut self, path: &Path, s: &str, list: &[&str]) {
+        let hint = suggest(s, list).map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default();
+        self.fail::<()>(path, format!("unknown value \"{s}\"{hint}; expected one of: {}", list.join(", ")));
     }
 
     /// An instant: ISO 8601 UTC text (`2026-11-22`, `2026-11-22T14:05:00Z`)
     /// or an integer of milliseconds since the Unix epoch.
-    pub fn instant(&mut self, v: &Json, path: &str) -> Option<Millis> {
+    pub fn instant(&mut self, v: &Json, path: &Path) -> Option<Millis> {
         match v {
             Json::Number(_) => self.int(v, path, -62_135_596_800_000, 253_402_300_799_999),
             Json::String(s) => parse_instant(s)
@@ -162,33 +206,27 @@ impl Decoder {
 /// Fields of one JSON object being decoded. Every key asked for is
 /// remembered, so [`Obj::done`] can report the ones nobody asked for.
 pub struct Obj<'a> {
-    fields: &'a [(String, Json)],
-    pub path: String,
+    fields: &'a [(Cow<'a, str>, Json<'a>)],
+    pub path: Path<'a>,
     known: Vec<&'static str>,
 }
 
 impl<'a> Obj<'a> {
+    /// The field's value; absent and `null` alike are `None`.
     #[inline(never)]
-    pub fn raw(&mut self, key: &'static str) -> Option<&'a Json> {
+    pub fn raw(&mut self, key: &'static str) -> Option<&'a Json<'a>> {
         self.known.push(key);
-        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// The field's value (absent and `null` alike are `None`) and its path.
-    /// Non-generic: the generic accessors below are thin wrappers over it,
-    /// which keeps the wasm small (one copy per field type, not per field).
-    #[inline(never)]
-    fn lookup(&mut self, key: &'static str) -> (Option<&'a Json>, String) {
-        let v = self.raw(key).filter(|v| **v != Json::Null);
-        (v, join(&self.path, key))
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| **v != Json::Null)
     }
 
     /// A required field.
     #[inline]
-    pub fn req<T>(&mut self, d: &mut Decoder, key: &'static str, f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>) -> Option<T> {
-        match self.lookup(key) {
-            (Some(v), path) => f(d, v, &path),
-            (None, path) => d.fail(&path, "is required"),
+    pub fn req<T>(&mut self, d: &mut Decoder, key: &'static str, f: impl FnOnce(&mut Decoder, &Json, &Path) -> Option<T>) -> Option<T> {
+        let v = self.raw(key);
+        let path = self.path.key(key);
+        match v {
+            Some(v) => f(d, v, &path),
+            None => d.fail(&path, "is required"),
         }
     }
 
@@ -199,11 +237,11 @@ impl<'a> Obj<'a> {
         &mut self,
         d: &mut Decoder,
         key: &'static str,
-        f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>,
+        f: impl FnOnce(&mut Decoder, &Json, &Path) -> Option<T>,
     ) -> Option<Option<T>> {
-        match self.lookup(key) {
-            (Some(v), path) => f(d, v, &path).map(Some),
-            (None, _) => Some(None),
+        match self.raw(key) {
+            Some(v) => f(d, v, &self.path.key(key)).map(Some),
+            None => Some(None),
         }
     }
 
@@ -214,7 +252,7 @@ impl<'a> Obj<'a> {
         d: &mut Decoder,
         key: &'static str,
         default: T,
-        f: impl FnOnce(&mut Decoder, &Json, &str) -> Option<T>,
+        f: impl FnOnce(&mut Decoder, &Json, &Path) -> Option<T>,
     ) -> Option<T> {
         self.opt(d, key, f).map(|v| v.unwrap_or(default))
     }
@@ -222,9 +260,9 @@ impl<'a> Obj<'a> {
     /// Reports fields that no decoder asked for.
     pub fn done(self, d: &mut Decoder) {
         for (k, _) in self.fields {
-            if !self.known.contains(&k.as_str()) {
+            if !self.known.contains(&k.as_ref()) {
                 let hint = suggest(k, &self.known).map(|h| format!("; did you mean \"{h}\"?")).unwrap_or_default();
-                d.fail::<()>(&join(&self.path, k), format!("unknown field{hint}"));
+                d.fail::<()>(&self.path.key(k), format!("unknown field{hint}"));
             }
         }
     }

@@ -27,7 +27,7 @@ impl Error {
         Error::Invalid(vec![Issue { path: path.into(), message: message.into() }])
     }
 
-    pub fn to_json(&self) -> Json {
+    pub fn to_json(&self) -> Json<'static> {
         match self {
             Error::Invalid(issues) => obj(vec![
                 ("error", s("invalid")),

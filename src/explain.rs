@@ -9,26 +9,26 @@ use crate::shopper::Shopper;
 use crate::time::Millis;
 use crate::{actions, preview, punch, tiers};
 
-pub fn text(t: &Text) -> Json {
+pub fn text(t: &Text) -> Json<'static> {
     match &t.0[..] {
         [(l, v)] if l == "*" => s(&**v),
-        pairs => Json::Object(pairs.iter().map(|(l, v)| (l.clone(), s(&**v))).collect()),
+        pairs => Json::Object(pairs.iter().map(|(l, v)| (l.clone().into(), s(&**v))).collect()),
     }
 }
 
-fn opt_text(t: &Option<Text>) -> Json {
+fn opt_text(t: &Option<Text>) -> Json<'static> {
     opt(t.as_ref(), text)
 }
 
-fn texts(ts: &[Text]) -> Json {
+fn texts(ts: &[Text]) -> Json<'static> {
     Json::Array(ts.iter().map(text).collect())
 }
 
-fn strs(v: &[String]) -> Json {
+fn strs(v: &[String]) -> Json<'static> {
     Json::Array(v.iter().map(|x| s(&**x)).collect())
 }
 
-fn selector(sel: &Selector) -> Json {
+fn selector(sel: &Selector) -> Json<'static> {
     obj(vec![
         ("product_ids", strs(&sel.product_ids)),
         ("variant_ids", strs(&sel.variant_ids)),
@@ -39,7 +39,7 @@ fn selector(sel: &Selector) -> Json {
     ])
 }
 
-fn limit(l: Limit) -> Json {
+fn limit(l: Limit) -> Json<'static> {
     match l {
         Limit::Once => s("once"),
         Limit::Yearly => s("yearly"),
@@ -48,7 +48,7 @@ fn limit(l: Limit) -> Json {
     }
 }
 
-pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json> {
+pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json<'static>> {
     let e = &program.earning;
     let (mult, _) = preview::multiplier(program, shopper, now)?;
     let action_status = actions::status(program, shopper, now);
@@ -234,7 +234,7 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json> 
     ]))
 }
 
-fn store(p: &Program) -> Json {
+fn store(p: &Program) -> Json<'static> {
     obj(vec![
         ("name", s(&*p.store.name)),
         ("currency", s(p.currency().code())),
@@ -244,7 +244,7 @@ fn store(p: &Program) -> Json {
     ])
 }
 
-fn field(m: FieldMode) -> Json {
+fn field(m: FieldMode) -> Json<'static> {
     s(match m {
         FieldMode::Hidden => "hidden",
         FieldMode::Optional => "optional",
@@ -254,7 +254,7 @@ fn field(m: FieldMode) -> Json {
 
 /// What the widget's JS needs besides the numbers: store, popup settings
 /// and text overrides.
-pub fn public_config(p: &Program) -> Json {
+pub fn public_config(p: &Program) -> Json<'static> {
     let popup = opt(p.popup.as_ref(), |pp| {
         let t = &pp.triggers;
         obj(vec![
@@ -295,7 +295,10 @@ pub fn public_config(p: &Program) -> Json {
         ])
     });
     let overrides = Json::Object(
-        p.texts.iter().map(|(l, kv)| (l.clone(), Json::Object(kv.iter().map(|(k, v)| (k.clone(), s(&**v))).collect()))).collect(),
+        p.texts
+            .iter()
+            .map(|(l, kv)| (l.clone().into(), Json::Object(kv.iter().map(|(k, v)| (k.clone().into(), s(&**v))).collect())))
+            .collect(),
     );
     obj(vec![("version", int(p.version)), ("store", store(p)), ("popup", popup), ("texts", overrides)])
 }

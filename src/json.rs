@@ -6,28 +6,31 @@
 //! build must stay tiny. So numbers keep their source text and are parsed
 //! by [`crate::decimal`] or as integers where they are used.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A parsed JSON value. Objects keep their key order (used for stable output
-/// and for "unknown field" reporting in source order).
+/// and for "unknown field" reporting in source order). Strings and numbers
+/// borrow from the input text where they can (no escapes), so parsing a
+/// cart allocates little.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     Null,
     Bool(bool),
     /// The number exactly as written in the source.
-    Number(String),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
+    Number(Cow<'a, str>),
+    String(Cow<'a, str>),
+    Array(Vec<Json<'a>>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
 /// Nesting deeper than this is refused: it protects the stack of the
 /// recursive reader against hostile input.
 const MAX_DEPTH: usize = 64;
 
-impl Json {
-    pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
+impl<'a> Json<'a> {
+    pub fn parse(text: &'a str) -> Result<Json<'a>, String> {
+        let mut p = Parser { text, s: text.as_bytes(), i: 0 };
         p.ws();
         let v = p.value(0)?;
         p.ws();
@@ -37,7 +40,28 @@ impl Json {
         Ok(v)
     }
 
-    pub fn get(&self, key: &str) -> Option<&Json> {
+    /// A copy that owns its strings (to keep a value past its source text).
+    pub fn into_owned(self) -> Json<'static> {
+        let own = |c: Cow<'a, str>| Cow::Owned(c.into_owned());
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(n) => Json::Number(own(n)),
+            Json::String(t) => Json::String(own(t)),
+            Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
+            Json::Object(m) => Json::Object(m.into_iter().map(|(k, v)| (own(k), v.into_owned())).collect()),
+        }
+    }
+
+    /// The string value, if this is a JSON string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -114,11 +138,12 @@ fn write_str(out: &mut String, s: &str) {
 }
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn err(&self, msg: &str) -> String {
         let line = 1 + self.s[..self.i.min(self.s.len())].iter().filter(|&&b| b == b'\n').count();
         format!("invalid JSON at line {line}, byte {}: {msg}", self.i)
@@ -139,7 +164,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, String> {
+    fn value(&mut self, depth: usize) -> Result<Json<'a>, String> {
         if depth > MAX_DEPTH {
             return Err(self.err("nested too deeply"));
         }
@@ -173,7 +198,7 @@ impl Parser<'_> {
             }
             Some(b'{') => {
                 self.i += 1;
-                let mut fields: Vec<(String, Json)> = Vec::new();
+                let mut fields: Vec<(Cow<'a, str>, Json<'a>)> = Vec::new();
                 self.ws();
                 if self.s.get(self.i) == Some(&b'}') {
                     self.i += 1;
@@ -217,7 +242,7 @@ impl Parser<'_> {
         self.i - start
     }
 
-    fn number(&mut self) -> Result<Json, String> {
+    fn number(&mut self) -> Result<Json<'a>, String> {
         let start = self.i;
         if self.s[self.i] == b'-' {
             self.i += 1;
@@ -242,9 +267,7 @@ impl Parser<'_> {
                 return Err(self.err("malformed number"));
             }
         }
-        // The slice is ASCII by construction.
-        let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
-        Ok(Json::Number(text))
+        Ok(Json::Number(Cow::Borrowed(self.slice(start)?)))
     }
 
     fn hex4(&mut self) -> Result<u32, String> {
@@ -262,9 +285,15 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn string(&mut self) -> Result<String, String> {
+    /// The input from `start` to the cursor. Both ends sit next to ASCII
+    /// bytes, so they are char boundaries; `get` checks that in O(1).
+    fn slice(&self, start: usize) -> Result<&'a str, String> {
+        self.text.get(start..self.i).ok_or_else(|| self.err("invalid UTF-8"))
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.i += 1; // opening quote
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
             let start = self.i;
             while let Some(&b) = self.s.get(self.i) {
@@ -273,12 +302,17 @@ impl Parser<'_> {
                 }
                 self.i += 1;
             }
-            // Input came from &str and we only split at ASCII bytes: valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.s[start..self.i]).map_err(|_| self.err("invalid UTF-8"))?);
+            let run = self.slice(start)?;
+            if out.is_none() && self.s.get(self.i) == Some(&b'"') {
+                self.i += 1;
+                return Ok(Cow::Borrowed(run)); // no escapes: borrow
+            }
+            let out = out.get_or_insert_with(String::new);
+            out.push_str(run);
             match self.s.get(self.i) {
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(std::mem::take(out)));
                 }
                 Some(b'\\') => {
                     self.i += 1;
@@ -320,20 +354,20 @@ impl Parser<'_> {
 }
 
 /// Builds JSON output without a serialization framework.
-pub fn obj(fields: Vec<(&str, Json)>) -> Json {
-    Json::Object(fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+pub fn obj<'a>(fields: Vec<(&'static str, Json<'a>)>) -> Json<'a> {
+    Json::Object(fields.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect())
 }
 
-pub fn int(n: impl Into<i128>) -> Json {
-    Json::Number(n.into().to_string())
+pub fn int(n: impl Into<i128>) -> Json<'static> {
+    Json::Number(Cow::Owned(n.into().to_string()))
 }
 
-pub fn s(v: impl Into<String>) -> Json {
-    Json::String(v.into())
+pub fn s(v: impl Into<String>) -> Json<'static> {
+    Json::String(Cow::Owned(v.into()))
 }
 
 #[inline]
-pub fn opt<T>(v: Option<T>, f: impl FnOnce(T) -> Json) -> Json {
+pub fn opt<'a, T>(v: Option<T>, f: impl FnOnce(T) -> Json<'a>) -> Json<'a> {
     v.map_or(Json::Null, f)
 }
 

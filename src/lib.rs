@@ -43,12 +43,6 @@ pub struct Engine {
     pub program: Program,
 }
 
-/// Everything a cart page shows, computed in one call: points preview,
-/// tier progress after the cart, punch-card stamps and redemptions.
-pub struct Quote {
-    pub json: Json,
-}
-
 impl Engine {
     pub fn new(config_json: &str) -> Result<Engine> {
         Ok(Engine { program: Program::parse(config_json)? })
@@ -68,22 +62,29 @@ impl Engine {
     }
 
     /// Points this cart earns this shopper.
-    pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+    pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
         let p = preview::preview(&self.program, &self.shopper(shopper)?, &self.cart(cart)?, now)?;
         Ok(p.to_json(&self.program))
     }
 
     /// Points a product earns: `line` is one cart line (quantity 1 typical).
-    pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json> {
-        let cart_text = format!("{{\"currency\":\"{}\",\"lines\":[{line}]}}", self.program.currency().code());
-        let cart = self.cart(&cart_text)?;
+    pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json<'static>> {
+        // Parsed on its own and wrapped as a value, never pasted into a
+        // cart's text: `{…},{…}` or `…],"discount":…` stays one bad line.
+        let line = Json::parse(line).map_err(|m| Error::at("", m))?;
+        let currency = self.program.currency();
+        let cart = Json::Object(vec![
+            ("currency".into(), Json::String(currency.code().into())),
+            ("lines".into(), Json::Array(vec![line])),
+        ]);
+        let cart = Cart::from_json(&cart, currency)?;
         let line = cart.lines.into_iter().next().ok_or_else(|| Error::at("", "expected one line"))?;
         let p = preview::product_points(&self.program, &self.shopper(shopper)?, line, now)?;
         Ok(p.to_json(&self.program))
     }
 
     /// Tier progress, with the state after `cart` when one is given.
-    pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json> {
+    pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
         let p = match cart {
             Some(c) => Some(preview::preview(&self.program, &s, &self.cart(c)?, now)?),
@@ -93,21 +94,21 @@ impl Engine {
         Ok(t.map_or(Json::Null, |t| t.to_json(&self.program)))
     }
 
-    pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json> {
+    pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
         let c = cart.map(|c| self.cart(c)).transpose()?;
         let p = punch::progress(&self.program, &s, c.as_ref(), now)?;
         Ok(p.map_or(Json::Null, |p| p.to_json(&self.program)))
     }
 
-    pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+    pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
         let c = self.cart(cart)?;
         Ok(redeem::to_json(&redeem::options(&self.program, &s, &c, now)?))
     }
 
     /// The whole checkout prompt in one call (one boundary crossing).
-    pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json> {
+    pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
         let c = self.cart(cart)?;
         let p = preview::preview(&self.program, &s, &c, now)?;
@@ -123,31 +124,31 @@ impl Engine {
     }
 
     /// The explainer panel's model, generated from the config.
-    pub fn explainer(&self, shopper: &str, now: Millis) -> Result<Json> {
+    pub fn explainer(&self, shopper: &str, now: Millis) -> Result<Json<'static>> {
         explain::model(&self.program, &self.shopper(shopper)?, now)
     }
 
     /// Visitor segment and whether (and which) popup offer to show.
-    pub fn popup_decision(&self, shopper: &str, signals: &str, now: Millis) -> Result<Json> {
+    pub fn popup_decision(&self, shopper: &str, signals: &str, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
         let sig = segment::Signals::parse(signals, self.program.currency())?;
         segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json())
     }
 
     /// Bonus actions and whether each can be rewarded now.
-    pub fn actions(&self, shopper: &str, now: Millis) -> Result<Json> {
+    pub fn actions(&self, shopper: &str, now: Millis) -> Result<Json<'static>> {
         Ok(actions::status(&self.program, &self.shopper(shopper)?, now))
     }
 
     /// The program as the widget needs it (texts, popup settings, store).
-    pub fn public_config(&self) -> Json {
+    pub fn public_config(&self) -> Json<'static> {
         explain::public_config(&self.program)
     }
 }
 
 /// Turns a result into the JSON text both bindings return: the value, or
 /// `{"error": …, "message": …, "issues": [{path, message}]}`.
-pub fn respond(r: Result<Json>) -> String {
+pub fn respond(r: Result<Json<'static>>) -> String {
     match r {
         Ok(v) => v.to_text(),
         Err(e) => e.to_json().to_text(),

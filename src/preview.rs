@@ -158,17 +158,17 @@ pub fn product_points(program: &Program, shopper: &Shopper, line: crate::cart::L
     // minimum order does not hide what the product contributes.
     p.bonuses.clear();
     if !p.minimum_order_met {
-        p.earned_points = p.points_before_rounding.round_i64(program.earning.rounding, "earning rounding")?;
-        if let Some(max) = program.earning.max_points_per_order {
-            p.earned_points = p.earned_points.min(max);
-        }
+        let exact = p.points_before_rounding.round_i64(program.earning.rounding, "earning rounding")?;
+        let max = program.earning.max_points_per_order;
+        p.capped = max.is_some_and(|max| exact > max);
+        p.earned_points = max.map_or(exact, |max| exact.min(max));
     }
     p.total_points = p.earned_points;
     Ok(p)
 }
 
 impl Preview {
-    pub fn to_json(&self, program: &Program) -> Json {
+    pub fn to_json(&self, program: &Program) -> Json<'static> {
         let lines = self
             .lines
             .iter()
@@ -210,8 +210,8 @@ impl Preview {
     }
 }
 
-impl From<Error> for Json {
-    fn from(e: Error) -> Json {
+impl From<Error> for Json<'static> {
+    fn from(e: Error) -> Json<'static> {
         e.to_json()
     }
 }

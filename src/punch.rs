@@ -88,7 +88,7 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Cart>, now: 
 }
 
 impl PunchProgress {
-    pub fn to_json(&self, _program: &Program) -> Json {
+    pub fn to_json(&self, _program: &Program) -> Json<'static> {
         obj(vec![
             ("stamps", int(self.stamps)),
             ("required", int(self.required)),

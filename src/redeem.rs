@@ -132,7 +132,7 @@ pub fn options(program: &Program, shopper: &Shopper, cart: &Cart, _now: Millis) 
     Ok(Options { balance: shopper.balance.max(0), subtotal, options: out, best })
 }
 
-pub fn to_json(o: &Options) -> Json {
+pub fn to_json(o: &Options) -> Json<'static> {
     let opts = o
         .options
         .iter()

@@ -13,7 +13,7 @@
 
 use crate::cart::Cart;
 use crate::config::{ActionKind, Offer, Program, Segment};
-use crate::decode::{join, Decoder};
+use crate::decode::{Decoder, Path};
 use crate::error::{Error, Result};
 use crate::explain::text;
 use crate::json::{int, obj, opt, s, Json};
@@ -68,7 +68,7 @@ impl Signals {
 }
 
 fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
-    let mut o = d.object(v, "")?;
+    let mut o = d.object(v, Path::Root)?;
     let path = o.or(d, "path", "/".to_string(), |d, v, p| d.text(v, p, 2000));
     let pages_viewed = o.or(d, "pages_viewed", 1, |d, v, p| d.int(v, p, 0, 1_000_000));
     let product_views = o.or(d, "product_views", 0, |d, v, p| d.int(v, p, 0, 1_000_000));
@@ -76,7 +76,9 @@ fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
         Ok(c) => Some(c),
         Err(Error::Invalid(issues)) => {
             for i in issues {
-                d.fail::<()>(&join(p, &i.path), i.message);
+                // An issue of the whole cart has an empty path: "cart", not "cart.".
+                let path = if i.path.is_empty() { p.render() } else { format!("{}.{}", p.render(), i.path) };
+                d.report(path, i.message);
             }
             None
         }
@@ -197,7 +199,7 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
 }
 
 impl Decision<'_> {
-    pub fn to_json(&self) -> Json {
+    pub fn to_json(&self) -> Json<'static> {
         obj(vec![
             ("segment", s(self.segment.name())),
             ("show", Json::Bool(self.blocked.is_none())),

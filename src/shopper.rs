@@ -1,7 +1,7 @@
 //! What the engine knows about one shopper, supplied by the caller (the
 //! server's ledger, or a guest default in the widget).
 
-use crate::decode::Decoder;
+use crate::decode::{Decoder, Path};
 use crate::error::{Error, Result};
 use crate::json::Json;
 use crate::time::Millis;
@@ -80,8 +80,8 @@ impl Shopper {
 }
 
 fn decode(d: &mut Decoder, v: &Json) -> Option<Shopper> {
-    let mut o = d.object(v, "")?;
-    let count = |d: &mut Decoder, v: &Json, p: &str| d.int(v, p, 0, MAX);
+    let mut o = d.object(v, Path::Root)?;
+    let count = |d: &mut Decoder, v: &Json, p: &Path| d.int(v, p, 0, MAX);
     let member = o.or(d, "member", false, Decoder::bool);
     let balance = o.or(d, "balance", 0, |d, v, p| d.int(v, p, -MAX, MAX));
     let pending = o.or(d, "pending", 0, count);
@@ -90,14 +90,14 @@ fn decode(d: &mut Decoder, v: &Json) -> Option<Shopper> {
     let period_points = o.or(d, "period_points", 0, count);
     let period_orders = o.or(d, "period_orders", 0, count);
     let tier = o.opt(d, "tier", |d, v, p| {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let id = o.req(d, "id", |d, v, p| d.text(v, p, 64));
         let since = o.req(d, "since", Decoder::instant);
         o.done(d);
         Some(HeldTier { id: id?, since: since? })
     });
     let membership = o.opt(d, "membership", |d, v, p| {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let id = o.req(d, "id", |d, v, p| d.text(v, p, 64));
         let status = o.or(d, "status", MembershipStatus::Active, |d, v, p| {
             d.one_of(
@@ -114,7 +114,7 @@ fn decode(d: &mut Decoder, v: &Json) -> Option<Shopper> {
     let last_activity = o.opt(d, "last_activity", Decoder::instant);
     let rewarded_actions = o.or(d, "rewarded_actions", Vec::new(), |d, v, p| {
         d.array(v, p, |d, v, p| {
-            let mut o = d.object(v, p)?;
+            let mut o = d.object(v, *p)?;
             let id = o.req(d, "id", |d, v, p| d.text(v, p, 64));
             let at = o.req(d, "at", Decoder::instant);
             o.done(d);

@@ -117,17 +117,20 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Preview>, no
     let value_after = money::add(value, add, "tier value after cart")?;
     let tier_after = reached(t, value_after).max(current);
     let at_risk = matches!((hold, by_metric), (Some((h, _)), m) if Some(h) > m);
-    let deadline = match (t.retention, hold) {
-        (Retention::Drop, _) => None,
-        (_, Some((h, until))) if Some(h) == current => until,
-        // Reached by the metric now: held from now on.
-        _ => current.and_then(|_| held_until(t, now)),
+    let deadline = match (t.retention, current) {
+        (Retention::Drop, _) | (_, None) => None,
+        // A tier with threshold 0 cannot be lost: nothing to requalify by.
+        (_, Some(i)) if t.levels[i].threshold == 0 => None,
+        // Reached by this period's metric (again): held from now on, which
+        // also extends an older hold of the same tier.
+        (_, Some(i)) if by_metric == Some(i) => held_until(t, now),
+        _ => hold.and_then(|(_, until)| until),
     };
     Ok(Some(Progress { value, current, next, needed, fraction, value_after, tier_after, at_risk, deadline }))
 }
 
 impl Progress {
-    pub fn to_json(&self, program: &Program) -> Json {
+    pub fn to_json(&self, program: &Program) -> Json<'static> {
         let levels = program.tiers.as_ref().map(|t| &t.levels[..]).unwrap_or(&[]);
         let id = |i: Option<usize>| opt(i, |i| s(&*levels[i].id));
         let permille = self.fraction.num.saturating_mul(1000) / self.fraction.den.max(1);

@@ -44,7 +44,8 @@ pub fn date_of(t: Millis) -> (i64, u32, u32) {
 }
 
 pub fn start_of_year(t: Millis) -> Millis {
-    days_from_civil(date_of(t).0, 1, 1) * DAY_MS
+    // Saturating: `now` is caller input and may sit at the ends of i64.
+    days_from_civil(date_of(t).0, 1, 1).saturating_mul(DAY_MS)
 }
 
 /// Adds calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29).
@@ -53,7 +54,7 @@ pub fn add_months(t: Millis, months: i64) -> Millis {
     let (y, m, d) = date_of(t);
     let total = y * 12 + (m as i64 - 1) + months;
     let (ny, nm) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u32);
-    days_from_civil(ny, nm, d.min(days_in_month(ny, nm))) * DAY_MS + day_ms
+    days_from_civil(ny, nm, d.min(days_in_month(ny, nm))).saturating_mul(DAY_MS).saturating_add(day_ms)
 }
 
 /// Parses `2026-11-22`, `2026-11-22T14:05:00Z` or `2026-11-22T14:05:00.250Z`

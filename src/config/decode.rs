@@ -1,7 +1,7 @@
 //! JSON → [`Program`], collecting every issue with its path.
 
 use super::*;
-use crate::decode::{index, join, Decoder, Obj};
+use crate::decode::{Decoder, Obj, Path};
 use crate::error::Result;
 
 /// Upper bound for money amounts and points in a config: 10^15 keeps every
@@ -17,7 +17,7 @@ pub fn program(json: &Json) -> Result<Program> {
 }
 
 fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
-    let mut o = d.object(v, "")?;
+    let mut o = d.object(v, Path::Root)?;
     let version = o.req(d, "version", |d, v, p| {
         let n = d.int(v, p, 0, i64::MAX)?;
         if n != VERSION {
@@ -28,7 +28,7 @@ fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
     let store = o.req(d, "store", store);
     let earning = o.req(d, "earning", earning);
     let multipliers = o.or(d, "multipliers", MultiplierRule::default(), |d, v, p| {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let combine = o.or(d, "combine", Combine::Add, |d, v, p| {
             d.one_of(v, p, &[("add", Combine::Add), ("multiply", Combine::Multiply), ("highest", Combine::Highest)])
         });
@@ -47,14 +47,14 @@ fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
     o.done(d);
 
     if let Some(actions) = &actions {
-        unique_ids(d, "actions", actions.iter().map(|a| a.id.as_str()));
+        unique_ids(d, &Path::Root.key("actions"), actions.iter().map(|a| a.id.as_str()));
     }
     if let Some(r) = &redemptions {
-        unique_ids(d, "redemptions", r.iter().map(|r| r.id.as_str()));
+        unique_ids(d, &Path::Root.key("redemptions"), r.iter().map(|r| r.id.as_str()));
         if let Some(None) = &membership {
             for (i, r) in r.iter().enumerate() {
                 if r.members_only {
-                    d.fail::<()>(&join(&index("redemptions", i), "members_only"), "needs a \"membership\" section");
+                    d.fail::<()>(&Path::Root.key("redemptions").index(i).key("members_only"), "needs a \"membership\" section");
                 }
             }
         }
@@ -62,7 +62,7 @@ fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
     if let (Some(store), Some(texts)) = (&store, &texts) {
         for (loc, _) in texts {
             if !store.locales.contains(loc) {
-                d.fail::<()>(&join("texts", loc), format!("locale \"{loc}\" is not in store.locales"));
+                d.fail::<()>(&Path::Root.key("texts").key(loc), format!("locale \"{loc}\" is not in store.locales"));
             }
         }
     }
@@ -84,17 +84,17 @@ fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
     })
 }
 
-fn unique_ids<'a>(d: &mut Decoder, path: &str, ids: impl Iterator<Item = &'a str>) {
+fn unique_ids<'a>(d: &mut Decoder, path: &Path, ids: impl Iterator<Item = &'a str>) {
     let mut seen: Vec<&str> = Vec::new();
     for (i, id) in ids.enumerate() {
         if seen.contains(&id) {
-            d.fail::<()>(&join(&index(path, i), "id"), format!("duplicate id \"{id}\""));
+            d.fail::<()>(&path.index(i).key("id"), format!("duplicate id \"{id}\""));
         }
         seen.push(id);
     }
 }
 
-pub fn id(d: &mut Decoder, v: &Json, p: &str) -> Option<String> {
+pub fn id(d: &mut Decoder, v: &Json, p: &Path) -> Option<String> {
     let s = d.text(v, p, MAX_ID)?;
     if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return d.fail(p, "may contain only letters, digits, '-' and '_'");
@@ -102,7 +102,7 @@ pub fn id(d: &mut Decoder, v: &Json, p: &str) -> Option<String> {
     Some(s)
 }
 
-fn locale(d: &mut Decoder, v: &Json, p: &str) -> Option<String> {
+fn locale(d: &mut Decoder, v: &Json, p: &Path) -> Option<String> {
     let s = d.string(v, p)?;
     let ok = (2..=3).contains(&s.split('-').next().map_or(0, str::len))
         && s.len() <= 12
@@ -113,7 +113,7 @@ fn locale(d: &mut Decoder, v: &Json, p: &str) -> Option<String> {
     Some(s)
 }
 
-pub fn text(d: &mut Decoder, v: &Json, p: &str) -> Option<Text> {
+pub fn text(d: &mut Decoder, v: &Json, p: &Path) -> Option<Text> {
     match v {
         Json::String(_) => Some(Text(vec![("*".into(), d.text(v, p, MAX_TEXT)?)])),
         Json::Object(fields) => {
@@ -123,7 +123,7 @@ pub fn text(d: &mut Decoder, v: &Json, p: &str) -> Option<Text> {
             let mut out = Vec::new();
             let mut ok = true;
             for (k, x) in fields {
-                let path = join(p, k);
+                let path = p.key(k);
                 let l = locale(d, &Json::String(k.clone()), &path);
                 match (l, d.text(x, &path, MAX_TEXT)) {
                     (Some(l), Some(t)) => out.push((l, t)),
@@ -136,20 +136,20 @@ pub fn text(d: &mut Decoder, v: &Json, p: &str) -> Option<Text> {
     }
 }
 
-fn amount(d: &mut Decoder, v: &Json, p: &str) -> Option<i64> {
+fn amount(d: &mut Decoder, v: &Json, p: &Path) -> Option<i64> {
     d.int(v, p, 0, MAX_AMOUNT)
 }
 
-fn positive(d: &mut Decoder, v: &Json, p: &str) -> Option<i64> {
+fn positive(d: &mut Decoder, v: &Json, p: &Path) -> Option<i64> {
     d.int(v, p, 1, MAX_AMOUNT)
 }
 
-fn rounding(d: &mut Decoder, v: &Json, p: &str) -> Option<Rounding> {
+fn rounding(d: &mut Decoder, v: &Json, p: &Path) -> Option<Rounding> {
     d.one_of(v, p, &[("floor", Rounding::Floor), ("half_up", Rounding::HalfUp), ("ceil", Rounding::Ceil)])
 }
 
 /// A multiplier: an exact decimal from 0 to 100.
-fn multiplier(d: &mut Decoder, v: &Json, p: &str) -> Option<Decimal> {
+fn multiplier(d: &mut Decoder, v: &Json, p: &Path) -> Option<Decimal> {
     let m = d.decimal(v, p)?;
     if m.is_negative() || m.cmp_value(Decimal { mantissa: 100, scale: 0 }).is_gt() {
         return d.fail(p, format!("must be between 0 and 100, found {}", m.to_text()));
@@ -157,7 +157,7 @@ fn multiplier(d: &mut Decoder, v: &Json, p: &str) -> Option<Decimal> {
     Some(m)
 }
 
-fn percent(d: &mut Decoder, v: &Json, p: &str) -> Option<Decimal> {
+fn percent(d: &mut Decoder, v: &Json, p: &Path) -> Option<Decimal> {
     let m = d.decimal(v, p)?;
     if m.is_negative() || m.cmp_value(Decimal { mantissa: 100, scale: 0 }).is_gt() || m.mantissa == 0 {
         return d.fail(p, format!("must be greater than 0 and at most 100, found {}", m.to_text()));
@@ -165,12 +165,12 @@ fn percent(d: &mut Decoder, v: &Json, p: &str) -> Option<Decimal> {
     Some(m)
 }
 
-fn strings(d: &mut Decoder, v: &Json, p: &str) -> Option<Vec<String>> {
+fn strings(d: &mut Decoder, v: &Json, p: &Path) -> Option<Vec<String>> {
     d.array(v, p, |d, v, p| d.text(v, p, 255))
 }
 
-fn store(d: &mut Decoder, v: &Json, p: &str) -> Option<Store> {
-    let mut o = d.object(v, p)?;
+fn store(d: &mut Decoder, v: &Json, p: &Path) -> Option<Store> {
+    let mut o = d.object(v, *p)?;
     let name = o.req(d, "name", |d, v, p| d.text(v, p, 200));
     let currency = o.req(d, "currency", Decoder::currency);
     let default_locale = o.req(d, "default_locale", locale);
@@ -179,13 +179,13 @@ fn store(d: &mut Decoder, v: &Json, p: &str) -> Option<Store> {
     let default_locale = default_locale?;
     let locales = locales?.unwrap_or_else(|| vec![default_locale.clone()]);
     if !locales.contains(&default_locale) {
-        d.fail::<()>(&join(p, "locales"), format!("must include the default locale \"{default_locale}\""));
+        d.fail::<()>(&p.key("locales"), format!("must include the default locale \"{default_locale}\""));
     }
     Some(Store { name: name?, currency: currency?, default_locale, locales })
 }
 
-pub fn selector(d: &mut Decoder, v: &Json, p: &str) -> Option<Selector> {
-    let mut o = d.object(v, p)?;
+pub fn selector(d: &mut Decoder, v: &Json, p: &Path) -> Option<Selector> {
+    let mut o = d.object(v, *p)?;
     let mut f = |o: &mut Obj, key: &'static str| o.or(d, key, Vec::new(), strings);
     let product_ids = f(&mut o, "product_ids");
     let variant_ids = f(&mut o, "variant_ids");
@@ -204,8 +204,8 @@ pub fn selector(d: &mut Decoder, v: &Json, p: &str) -> Option<Selector> {
     })
 }
 
-fn earning(d: &mut Decoder, v: &Json, p: &str) -> Option<Earning> {
-    let mut o = d.object(v, p)?;
+fn earning(d: &mut Decoder, v: &Json, p: &Path) -> Option<Earning> {
+    let mut o = d.object(v, *p)?;
     let points_per_step = o.req(d, "points_per_step", |d, v, p| d.int(v, p, 0, 1_000_000));
     let step = o.req(d, "step", |d, v, p| d.int(v, p, 1, MAX_AMOUNT));
     let rounding = o.or(d, "rounding", Rounding::Floor, rounding);
@@ -223,9 +223,9 @@ fn earning(d: &mut Decoder, v: &Json, p: &str) -> Option<Earning> {
     })
 }
 
-fn limit(d: &mut Decoder, v: &Json, p: &str) -> Option<Limit> {
+fn limit(d: &mut Decoder, v: &Json, p: &Path) -> Option<Limit> {
     if let Json::Object(_) = v {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let days = o.req(d, "every_days", |d, v, p| d.int(v, p, 1, 36_500));
         o.done(d);
         return Some(Limit::EveryDays(days?));
@@ -233,8 +233,8 @@ fn limit(d: &mut Decoder, v: &Json, p: &str) -> Option<Limit> {
     d.one_of(v, p, &[("once", Limit::Once), ("yearly", Limit::Yearly), ("unlimited", Limit::Unlimited)])
 }
 
-fn action(d: &mut Decoder, v: &Json, p: &str) -> Option<Action> {
-    let mut o = d.object(v, p)?;
+fn action(d: &mut Decoder, v: &Json, p: &Path) -> Option<Action> {
+    let mut o = d.object(v, *p)?;
     let kind = o.req(d, "kind", |d, v, p| d.one_of(v, p, ActionKind::ALL));
     let id = o.opt(d, "id", id);
     let points = o.req(d, "points", positive);
@@ -254,27 +254,32 @@ fn action(d: &mut Decoder, v: &Json, p: &str) -> Option<Action> {
     });
     o.done(d);
     let kind = kind?;
-    if matches!(kind, ActionKind::Signup | ActionKind::FirstOrder | ActionKind::ReferralFriend) && !matches!(limit, Some(Limit::Once) | None) {
-        d.fail::<()>(&join(p, "limit"), format!("a {} bonus can only be \"once\"", kind.name()));
+    if matches!(kind, ActionKind::Signup | ActionKind::FirstOrder | ActionKind::ReferralFriend)
+        && !matches!(limit, Some(Limit::Once) | None)
+    {
+        d.fail::<()>(&p.key("limit"), format!("a {} bonus can only be \"once\"", kind.name()));
     }
     Some(Action { id: id?.unwrap_or_else(|| kind.name().to_string()), kind, points: points?, limit: limit?, name: name?, url: url? })
 }
 
-fn cashback(d: &mut Decoder, v: &Json, p: &str) -> Option<Cashback> {
-    let mut o = d.object(v, p)?;
+fn cashback(d: &mut Decoder, v: &Json, p: &Path) -> Option<Cashback> {
+    let mut o = d.object(v, *p)?;
     let percent = o.req(d, "percent", percent);
     let rounding = o.or(d, "rounding", Rounding::Floor, rounding);
     o.done(d);
     Some(Cashback { percent: percent?, rounding: rounding? })
 }
 
-fn tiers(d: &mut Decoder, v: &Json, p: &str) -> Option<Tiers> {
-    let mut o = d.object(v, p)?;
-    let metric = o.req(d, "metric", |d, v, p| {
-        d.one_of(v, p, &[("spend", Metric::Spend), ("points", Metric::Points), ("orders", Metric::Orders)])
-    });
+fn tiers(d: &mut Decoder, v: &Json, p: &Path) -> Option<Tiers> {
+    let mut o = d.object(v, *p)?;
+    let metric =
+        o.req(d, "metric", |d, v, p| d.one_of(v, p, &[("spend", Metric::Spend), ("points", Metric::Points), ("orders", Metric::Orders)]));
     let period = o.or(d, "period", Period::Lifetime, |d, v, p| {
-        d.one_of(v, p, &[("lifetime", Period::Lifetime), ("calendar_year", Period::CalendarYear), ("rolling_12_months", Period::Rolling12Months)])
+        d.one_of(
+            v,
+            p,
+            &[("lifetime", Period::Lifetime), ("calendar_year", Period::CalendarYear), ("rolling_12_months", Period::Rolling12Months)],
+        )
     });
     let retention = o.or(d, "retention", Retention::Requalify, |d, v, p| {
         d.one_of(v, p, &[("requalify", Retention::Requalify), ("drop", Retention::Drop)])
@@ -282,14 +287,14 @@ fn tiers(d: &mut Decoder, v: &Json, p: &str) -> Option<Tiers> {
     let levels = o.req(d, "levels", |d, v, p| d.array(v, p, tier));
     o.done(d);
     let levels = levels?;
-    let lp = join(p, "levels");
+    let lp = p.key("levels");
     if levels.is_empty() {
         d.fail::<()>(&lp, "needs at least one tier");
     }
     for (i, pair) in levels.windows(2).enumerate() {
         if pair[1].threshold <= pair[0].threshold {
             d.fail::<()>(
-                &join(&index(&lp, i + 1), "threshold"),
+                &lp.index(i + 1).key("threshold"),
                 format!("must be greater than the previous tier's threshold ({})", pair[0].threshold),
             );
         }
@@ -298,8 +303,8 @@ fn tiers(d: &mut Decoder, v: &Json, p: &str) -> Option<Tiers> {
     Some(Tiers { metric: metric?, period: period?, retention: retention?, levels })
 }
 
-fn tier(d: &mut Decoder, v: &Json, p: &str) -> Option<Tier> {
-    let mut o = d.object(v, p)?;
+fn tier(d: &mut Decoder, v: &Json, p: &Path) -> Option<Tier> {
+    let mut o = d.object(v, *p)?;
     let id = o.req(d, "id", id);
     let name = o.req(d, "name", text);
     let threshold = o.req(d, "threshold", amount);
@@ -309,8 +314,8 @@ fn tier(d: &mut Decoder, v: &Json, p: &str) -> Option<Tier> {
     Some(Tier { id: id?, name: name?, threshold: threshold?, multiplier: multiplier?, perks: perks? })
 }
 
-fn membership(d: &mut Decoder, v: &Json, p: &str) -> Option<Membership> {
-    let mut o = d.object(v, p)?;
+fn membership(d: &mut Decoder, v: &Json, p: &Path) -> Option<Membership> {
+    let mut o = d.object(v, *p)?;
     let id = o.req(d, "id", id);
     let name = o.req(d, "name", text);
     let fee = o.req(d, "fee", amount);
@@ -319,19 +324,11 @@ fn membership(d: &mut Decoder, v: &Json, p: &str) -> Option<Membership> {
     let multiplier = o.or(d, "multiplier", Decimal::ONE, multiplier);
     let perks = o.or(d, "perks", Vec::new(), |d, v, p| d.array(v, p, text));
     o.done(d);
-    Some(Membership {
-        id: id?,
-        name: name?,
-        fee: fee?,
-        billing: billing?,
-        trial_days: trial_days?,
-        multiplier: multiplier?,
-        perks: perks?,
-    })
+    Some(Membership { id: id?, name: name?, fee: fee?, billing: billing?, trial_days: trial_days?, multiplier: multiplier?, perks: perks? })
 }
 
-fn punch_card(d: &mut Decoder, v: &Json, p: &str) -> Option<PunchCard> {
-    let mut o = d.object(v, p)?;
+fn punch_card(d: &mut Decoder, v: &Json, p: &Path) -> Option<PunchCard> {
+    let mut o = d.object(v, *p)?;
     let name = o.req(d, "name", text);
     let stamps_required = o.req(d, "stamps_required", |d, v, p| d.int(v, p, 1, 1000));
     let eligible = o.or(d, "eligible", Selector::default(), selector);
@@ -339,7 +336,7 @@ fn punch_card(d: &mut Decoder, v: &Json, p: &str) -> Option<PunchCard> {
     let max_stamps_per_order = o.opt(d, "max_stamps_per_order", |d, v, p| d.int(v, p, 1, 1000));
     let minimum_line_amount = o.or(d, "minimum_line_amount", 0, amount);
     let reward = o.req(d, "reward", |d, v, p| {
-        let mut o = d.object(v, p)?;
+        let mut o = d.object(v, *p)?;
         let description = o.req(d, "description", text);
         let value = o.req(d, "value", amount);
         let product_id = o.opt(d, "product_id", |d, v, p| d.text(v, p, 255));
@@ -362,7 +359,7 @@ fn punch_card(d: &mut Decoder, v: &Json, p: &str) -> Option<PunchCard> {
     })
 }
 
-fn redemption(d: &mut Decoder, v: &Json, p: &str) -> Option<Redemption> {
+fn redemption(d: &mut Decoder, v: &Json, p: &Path) -> Option<Redemption> {
     #[derive(Clone, Copy)]
     enum K {
         Amount,
@@ -370,11 +367,15 @@ fn redemption(d: &mut Decoder, v: &Json, p: &str) -> Option<Redemption> {
         Shipping,
         Product,
     }
-    let mut o = d.object(v, p)?;
+    let mut o = d.object(v, *p)?;
     let id = o.req(d, "id", id);
     let name = o.req(d, "name", text);
     let k = o.req(d, "kind", |d, v, p| {
-        d.one_of(v, p, &[("amount_off", K::Amount), ("percent_off", K::Percent), ("free_shipping", K::Shipping), ("free_product", K::Product)])
+        d.one_of(
+            v,
+            p,
+            &[("amount_off", K::Amount), ("percent_off", K::Percent), ("free_shipping", K::Shipping), ("free_product", K::Product)],
+        )
     });
     let points = o.req(d, "points", positive);
     let kind = match k {
@@ -405,16 +406,16 @@ fn redemption(d: &mut Decoder, v: &Json, p: &str) -> Option<Redemption> {
     let increment = increment?.unwrap_or(points);
     if ranged {
         if min_points < points {
-            d.fail::<()>(&join(p, "min_points"), format!("must be at least \"points\" ({points})"));
+            d.fail::<()>(&p.key("min_points"), format!("must be at least \"points\" ({points})"));
         }
         if max_points < min_points {
-            d.fail::<()>(&join(p, "max_points"), format!("must be at least min_points ({min_points})"));
+            d.fail::<()>(&p.key("max_points"), format!("must be at least min_points ({min_points})"));
         }
         if increment % points != 0 {
-            d.fail::<()>(&join(p, "increment"), format!("must be a multiple of \"points\" ({points}) so every step buys whole value"));
+            d.fail::<()>(&p.key("increment"), format!("must be a multiple of \"points\" ({points}) so every step buys whole value"));
         }
         if min_points % increment != 0 || max_points % increment != 0 {
-            d.fail::<()>(&join(p, "increment"), format!("min_points and max_points must be multiples of the increment ({increment})"));
+            d.fail::<()>(&p.key("increment"), format!("min_points and max_points must be multiples of the increment ({increment})"));
         }
     }
     Some(Redemption {
@@ -431,22 +432,22 @@ fn redemption(d: &mut Decoder, v: &Json, p: &str) -> Option<Redemption> {
     })
 }
 
-fn lifecycle(d: &mut Decoder, v: &Json, p: &str) -> Option<Lifecycle> {
-    let mut o = d.object(v, p)?;
+fn lifecycle(d: &mut Decoder, v: &Json, p: &Path) -> Option<Lifecycle> {
+    let mut o = d.object(v, *p)?;
     let pending_days = o.or(d, "pending_days", 0, |d, v, p| d.int(v, p, 0, 365));
     let expiry = o.opt(d, "expiry_months_inactive", |d, v, p| d.int(v, p, 1, 120));
     o.done(d);
     Some(Lifecycle { pending_days: pending_days?, expiry_months_inactive: expiry? })
 }
 
-fn texts(d: &mut Decoder, v: &Json, p: &str) -> Option<Vec<(String, Overrides)>> {
+fn texts(d: &mut Decoder, v: &Json, p: &Path) -> Option<Vec<(String, Overrides)>> {
     let Json::Object(locales) = v else {
         return d.fail(p, format!("expected an object of locale → strings, found {}", v.kind()));
     };
     let mut out = Vec::new();
     let mut ok = true;
     for (loc, strings) in locales {
-        let lp = join(p, loc);
+        let lp = p.key(loc);
         let l = locale(d, &Json::String(loc.clone()), &lp);
         let Json::Object(pairs) = strings else {
             ok = d.fail::<()>(&lp, "expected an object of key → text").is_some();
@@ -454,8 +455,8 @@ fn texts(d: &mut Decoder, v: &Json, p: &str) -> Option<Vec<(String, Overrides)>>
         };
         let mut m = Vec::new();
         for (k, t) in pairs {
-            if let Some(t) = d.text(t, &join(&lp, k), MAX_TEXT) {
-                m.push((k.clone(), t));
+            if let Some(t) = d.text(t, &lp.key(k), MAX_TEXT) {
+                m.push((k.to_string(), t));
             } else {
                 ok = false;
             }
@@ -468,13 +469,13 @@ fn texts(d: &mut Decoder, v: &Json, p: &str) -> Option<Vec<(String, Overrides)>>
     ok.then_some(out)
 }
 
-fn popup(d: &mut Decoder, v: &Json, p: &str) -> Option<Popup> {
-    let mut o = d.object(v, p)?;
+fn popup(d: &mut Decoder, v: &Json, p: &Path) -> Option<Popup> {
+    let mut o = d.object(v, *p)?;
     let enabled = o.or(d, "enabled", true, Decoder::bool);
     let triggers = o.req(d, "triggers", triggers);
     let cooldown_days = o.or(d, "cooldown_days", 7, |d, v, p| d.int(v, p, 0, 3650));
     let exclude_paths = o.or(d, "exclude_paths", Vec::new(), strings);
-    let field = |d: &mut Decoder, v: &Json, p: &str| {
+    let field = |d: &mut Decoder, v: &Json, p: &Path| {
         d.one_of(v, p, &[("hidden", FieldMode::Hidden), ("optional", FieldMode::Optional), ("required", FieldMode::Required)])
     };
     let name_field = o.or(d, "name_field", FieldMode::Optional, field);
@@ -488,7 +489,7 @@ fn popup(d: &mut Decoder, v: &Json, p: &str) -> Option<Popup> {
         let mut list = Vec::new();
         let mut ok = true;
         for (k, x) in fields {
-            let kp = join(p, k);
+            let kp = p.key(k);
             if k == "default" {
                 default = offer(d, x, &kp);
                 ok &= default.is_some();
@@ -501,7 +502,7 @@ fn popup(d: &mut Decoder, v: &Json, p: &str) -> Option<Popup> {
             }
         }
         if default.is_none() && ok {
-            return d.fail(&join(p, "default"), "is required (the offer for segments without their own)");
+            return d.fail(&p.key("default"), "is required (the offer for segments without their own)");
         }
         Some((default?, list)).filter(|_| ok)
     });
@@ -509,7 +510,7 @@ fn popup(d: &mut Decoder, v: &Json, p: &str) -> Option<Popup> {
     let passive_browser_views = o.or(d, "passive_browser_views", 3, |d, v, p| d.int(v, p, 1, 1000));
     o.done(d);
     if let Some(c) = &consents {
-        unique_ids(d, &join(p, "consents"), c.iter().map(|c| c.id.as_str()));
+        unique_ids(d, &p.key("consents"), c.iter().map(|c| c.id.as_str()));
     }
     let (default_offer, offers) = offers?;
     Some(Popup {
@@ -527,8 +528,8 @@ fn popup(d: &mut Decoder, v: &Json, p: &str) -> Option<Popup> {
     })
 }
 
-fn triggers(d: &mut Decoder, v: &Json, p: &str) -> Option<Triggers> {
-    let mut o = d.object(v, p)?;
+fn triggers(d: &mut Decoder, v: &Json, p: &Path) -> Option<Triggers> {
+    let mut o = d.object(v, *p)?;
     let exit_intent = o.or(d, "exit_intent", true, Decoder::bool);
     let exit_sensitivity_px = o.or(d, "exit_sensitivity_px", 20, |d, v, p| d.int(v, p, 0, 200));
     let delay_seconds = o.opt(d, "delay_seconds", |d, v, p| d.int(v, p, 0, 3600));
@@ -550,8 +551,8 @@ fn triggers(d: &mut Decoder, v: &Json, p: &str) -> Option<Triggers> {
     })
 }
 
-fn consent(d: &mut Decoder, v: &Json, p: &str) -> Option<Consent> {
-    let mut o = d.object(v, p)?;
+fn consent(d: &mut Decoder, v: &Json, p: &Path) -> Option<Consent> {
+    let mut o = d.object(v, *p)?;
     let id = o.req(d, "id", id);
     let version = o.or(d, "version", 1, |d, v, p| d.int(v, p, 1, 1_000_000));
     let text = o.req(d, "text", text);
@@ -560,8 +561,8 @@ fn consent(d: &mut Decoder, v: &Json, p: &str) -> Option<Consent> {
     Some(Consent { id: id?, version: version?, text: text?, required: required? })
 }
 
-fn offer(d: &mut Decoder, v: &Json, p: &str) -> Option<Offer> {
-    let mut o = d.object(v, p)?;
+fn offer(d: &mut Decoder, v: &Json, p: &Path) -> Option<Offer> {
+    let mut o = d.object(v, *p)?;
     let title = o.req(d, "title", text);
     let body = o.req(d, "body", text);
     let cta = o.req(d, "cta", text);
