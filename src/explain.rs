@@ -205,6 +205,12 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json<'
                 ("tier", opt(tiers::current(program, shopper, now), |t| s(&*t.id))),
                 ("membership", opt(member_id, s)),
                 ("multiplier", s(mult.to_text())),
+                (
+                    "points_expire_at",
+                    opt(shopper.last_activity.and_then(|t| crate::lifecycle::expires_at(program, t)), |t| {
+                        s(crate::time::format_instant(t))
+                    }),
+                ),
             ]),
         ),
         (

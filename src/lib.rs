@@ -17,6 +17,7 @@ pub mod decode;
 pub mod error;
 pub mod explain;
 pub mod json;
+pub mod lifecycle;
 pub mod money;
 pub mod preview;
 pub mod punch;
