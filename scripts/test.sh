@@ -14,6 +14,7 @@ cargo fmt --all --check
 step "clippy (-D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p rewards-core --all-targets --features schema -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p rewards-wasm -p rewards-wasm-conformance --all-targets -- -D warnings
 
 step "native tests"
 cargo test --workspace
@@ -22,7 +23,7 @@ cargo test -p rewards-core --features schema
 step "core fixtures on the wasm build, in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-  cargo test -p rewards-wasm --target wasm32-unknown-unknown
+  cargo test -p rewards-wasm -p rewards-wasm-conformance --target wasm32-unknown-unknown
 
 step "wasm release build and size report"
 bash scripts/build-wasm.sh
