@@ -54,12 +54,13 @@ impl Decimal {
         for b in digits.bytes() {
             mantissa = mantissa * 10 + (b - b'0') as i128;
         }
+        // Zero first: "0e999999999" must not loop a billion times.
+        if mantissa == 0 {
+            return Ok(Decimal::ZERO);
+        }
         while scale < 0 {
             mantissa = mantissa.checked_mul(10).ok_or_else(|| format!("\"{text}\" is too large"))?;
             scale += 1;
-        }
-        if mantissa == 0 {
-            return Ok(Decimal::ZERO);
         }
         if scale > MAX_SCALE as i64 {
             return Err(format!("\"{text}\" has more than {MAX_SCALE} decimal places"));
@@ -140,13 +141,15 @@ pub struct Ratio {
     pub den: i128,
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
+fn gcd(a: i128, b: i128) -> i128 {
+    // In u128: `i128::MIN.abs()` would overflow.
+    let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
     while b != 0 {
         (a, b) = (b, a % b);
     }
-    a
+    // Only 2^127 (both inputs i128::MIN or one MIN and the other 0) does not
+    // fit; 1 is then a safe divisor (the fraction is simply not reduced).
+    i128::try_from(a).unwrap_or(1)
 }
 
 impl Ratio {
@@ -214,9 +217,10 @@ impl Ratio {
             Rounding::Floor => floor,
             Rounding::Ceil => floor + 1,
             Rounding::HalfUp => {
-                // rem/den >= 1/2  <=>  2*rem >= den; halves go away from zero.
-                let twice = rem * 2; // rem < den <= i128::MAX/2 in practice; checked below
-                if twice > self.den || (twice == self.den && self.num > 0) {
+                // rem/den >= 1/2  <=>  rem >= den - rem (no overflow: 0 < rem < den).
+                // Halves go away from zero.
+                let other = self.den - rem;
+                if rem > other || (rem == other && self.num > 0) {
                     floor + 1
                 } else {
                     floor
@@ -273,7 +277,9 @@ mod tests {
         assert_eq!(Decimal::parse("25e-1").unwrap(), Decimal { mantissa: 25, scale: 1 });
         assert_eq!(Decimal::parse("-0.5").unwrap(), Decimal { mantissa: -5, scale: 1 });
         assert_eq!(Decimal::parse("0.000").unwrap(), Decimal::ZERO);
-        for bad in ["", "1.", ".5", "1,5", "abc", "1e", "0.0000000001", "1e40", "--1", "1.2.3", "NaN"] {
+        assert_eq!(Decimal::parse("0e2000000000").unwrap(), Decimal::ZERO);
+        assert!(Decimal::parse("1e-2000000000").is_err());
+        for bad in ["", "1.", ".5", "1,5", "abc", "1e", "0.0000000001", "1e40", "--1", "1.2.3", "NaN", "999999999999999.999999999"] {
             assert!(Decimal::parse(bad).is_err(), "{bad}");
         }
     }
@@ -290,6 +296,8 @@ mod tests {
         for m in [Rounding::Floor, Rounding::HalfUp, Rounding::Ceil] {
             assert_eq!(exact.round(m), 7);
         }
+        assert_eq!(Ratio { num: i128::MAX, den: i128::MAX - 1 }.round(Rounding::HalfUp), 1);
+        assert_eq!(Ratio { num: i128::MAX - 1, den: i128::MAX }.round(Rounding::HalfUp), 1);
         let neg = Ratio::new(-5, 2, "t").unwrap();
         assert_eq!(neg.round(Rounding::Floor), -3);
         assert_eq!(neg.round(Rounding::HalfUp), -3);
