@@ -74,10 +74,7 @@ impl Engine {
         // cart's text: `{…},{…}` or `…],"discount":…` stays one bad line.
         let line = Json::parse(line).map_err(|m| Error::at("", m))?;
         let currency = self.program.currency();
-        let cart = Json::Object(vec![
-            ("currency".into(), Json::String(currency.code().into())),
-            ("lines".into(), Json::Array(vec![line])),
-        ]);
+        let cart = Json::Object(vec![("currency".into(), Json::String(currency.code().into())), ("lines".into(), Json::Array(vec![line]))]);
         let cart = Cart::from_json(&cart, currency)?;
         let line = cart.lines.into_iter().next().ok_or_else(|| Error::at("", "expected one line"))?;
         let p = preview::product_points(&self.program, &self.shopper(shopper)?, line, now)?;

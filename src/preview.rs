@@ -100,7 +100,15 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
     let mut base = Ratio::ZERO;
     for (line, share) in cart.lines.iter().zip(shares) {
         let net = money::sub(line.net(), share, "line net amount")?.max(0);
-        let excluded = if line.gift_card { Some(("gift_card", String::new())) } else { e.exclude.matches(line) };
+        // A line with no units buys nothing, whatever price it carries
+        // (the punch card agrees: it stamps only units bought).
+        let excluded = if line.quantity == 0 {
+            Some(("quantity_zero", String::new()))
+        } else if line.gift_card {
+            Some(("gift_card", String::new()))
+        } else {
+            e.exclude.matches(line)
+        };
         let qualifying = if excluded.is_some() { 0 } else { net };
         let points = Ratio::int(qualifying as i128).mul(rate, "line points")?;
         qualifying_total = money::add(qualifying_total, qualifying, "qualifying total")?;

@@ -18,6 +18,8 @@ pub fn program(json: &Json) -> Result<Program> {
 
 fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
     let mut o = d.object(v, Path::Root)?;
+    // Editors point at the JSON Schema with "$schema"; the engine ignores it.
+    let _ = o.raw("$schema");
     let version = o.req(d, "version", |d, v, p| {
         let n = d.int(v, p, 0, i64::MAX)?;
         if n != VERSION {

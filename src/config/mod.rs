@@ -240,10 +240,17 @@ pub struct PunchReward {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RedemptionKind {
     /// `value` minor units off for every `points`; see [`Redemption`].
-    AmountOff { value: i64 },
-    PercentOff { percent: Decimal },
+    AmountOff {
+        value: i64,
+    },
+    PercentOff {
+        percent: Decimal,
+    },
     FreeShipping,
-    FreeProduct { product_id: String, value: i64 },
+    FreeProduct {
+        product_id: String,
+        value: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -303,12 +310,9 @@ impl Selector {
 
     /// The first rule that matches the line, as (rule name, matched value).
     pub fn matches(&self, line: &crate::cart::Line) -> Option<(&'static str, String)> {
-        let hit = |rule: &'static str, list: &[String], v: &Option<String>| {
-            v.as_ref().filter(|v| list.contains(v)).map(|v| (rule, v.clone()))
-        };
-        let any = |rule: &'static str, list: &[String], vs: &[String]| {
-            vs.iter().find(|v| list.contains(v)).map(|v| (rule, v.clone()))
-        };
+        let hit =
+            |rule: &'static str, list: &[String], v: &Option<String>| v.as_ref().filter(|v| list.contains(v)).map(|v| (rule, v.clone()));
+        let any = |rule: &'static str, list: &[String], vs: &[String]| vs.iter().find(|v| list.contains(v)).map(|v| (rule, v.clone()));
         hit("product_id", &self.product_ids, &line.product_id)
             .or_else(|| hit("variant_id", &self.variant_ids, &line.variant_id))
             .or_else(|| hit("sku", &self.skus, &line.sku))
