@@ -16,6 +16,9 @@ use crate::time::{parse_instant, Millis};
 #[derive(Default)]
 pub struct Decoder {
     pub issues: Vec<Issue>,
+    /// The store's default locale once known: every per-locale text must
+    /// include it, so the widget always has a fallback.
+    pub default_locale: Option<String>,
 }
 
 /// Where a value sits in the document: built on the stack as decoding

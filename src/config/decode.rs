@@ -28,6 +28,7 @@ fn decode_program(d: &mut Decoder, v: &Json) -> Option<Program> {
         Some(n)
     });
     let store = o.req(d, "store", store);
+    d.default_locale = store.as_ref().map(|s| s.default_locale.clone());
     let earning = o.req(d, "earning", earning);
     let multipliers = o.or(d, "multipliers", MultiplierRule::default(), |d, v, p| {
         let mut o = d.object(v, *p)?;
@@ -131,6 +132,9 @@ pub fn text(d: &mut Decoder, v: &Json, p: &Path) -> Option<Text> {
                     (Some(l), Some(t)) => out.push((l, t)),
                     _ => ok = false,
                 }
+            }
+            if let Some(default) = d.default_locale.clone().filter(|l| ok && !out.iter().any(|(k, _)| k == l)) {
+                return d.fail(p, format!("must include the default locale \"{default}\""));
             }
             ok.then_some(Text(out))
         }

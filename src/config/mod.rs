@@ -321,3 +321,17 @@ impl Selector {
             .or_else(|| any("collection", &self.collections, &line.collections))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_language_texts_must_include_the_default_locale() {
+        let config = r#"{"version":1,"store":{"name":"S","currency":"VND","default_locale":"vi","locales":["vi","en"]},
+            "earning":{"points_per_step":1,"step":10000},
+            "actions":[{"kind":"signup","points":5,"name":{"en":"Join"}},{"kind":"birthday","points":5,"name":{"vi":"Sinh nhật"}}]}"#;
+        let err = Program::parse(config).unwrap_err();
+        assert_eq!(err.to_string(), "actions[0].name: must include the default locale \"vi\"");
+    }
+}
