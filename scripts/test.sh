@@ -12,13 +12,11 @@ step "rustfmt"
 cargo fmt --all --check
 
 step "clippy (-D warnings)"
-cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy -p rewards-core --all-targets --features schema -- -D warnings
+cargo clippy --workspace --all-targets --features rewards-core/schema -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p rewards-wasm -p rewards-wasm-conformance --all-targets -- -D warnings
 
 step "native tests"
-cargo test --workspace
-cargo test -p rewards-core --features schema
+cargo test --workspace --features rewards-core/schema
 
 step "core fixtures on the wasm build, in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
