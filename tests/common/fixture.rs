@@ -29,8 +29,14 @@
 //! texts must be identical).
 //!
 //! # Invalid configs: `tests/fixtures/invalid/<name>.json`
-//! `{"config": {…} | "raw JSON text", "errors": [{"path", "message"}]}`:
+//! `{"description": "…", "config": {…} | "raw JSON text", "errors": [{"path", "message"}]}`:
 //! `Engine::new` must fail with exactly these issues, in this order.
+//!
+//! # API
+//! [`run_case`] and [`run_invalid`] take a fixture's name and text and
+//! return `Err` with a readable report; [`case_output`] gives a case's raw
+//! output text. Adding a fixture file: `tests/fixtures.rs` fails until the
+//! file is listed in [`CASES`] / [`INVALID`], and prints the line to add.
 #![allow(dead_code)]
 
 use rewards_core::time::parse_instant;
@@ -165,6 +171,7 @@ pub const CASES: &[(&str, &str)] = &[
     case!("preview/vnd-order-discount-remainder-to-earlier-line"),
     case!("preview/vnd-program-usd-cart-converted"),
     case!("preview/vnd-program-usd-cart-without-rate"),
+    case!("preview/vnd-quantity-zero-line-earns-nothing"),
     case!("preview/vnd-same-currency-conversion-ignored"),
     case!("preview/vnd-tier-silver-multiplier"),
     case!("product_points/capped-below-minimum-order"),
@@ -240,14 +247,18 @@ pub const CASES: &[(&str, &str)] = &[
     case!("rounding/vnd-floor-125001"),
     case!("rounding/vnd-floor-130000"),
     case!("tiers/below-the-first-tier"),
+    case!("tiers/kwd-exactly-at-threshold"),
     case!("tiers/kwd-lifetime-hold-never-expires"),
     case!("tiers/kwd-orders-metric-cart"),
+    case!("tiers/kwd-top-tier"),
     case!("tiers/lifetime-reached-by-metric-no-deadline"),
     case!("tiers/no-tiers-is-null"),
     case!("tiers/retention-drop-ignores-held-tier"),
     case!("tiers/retention-drop-reached-by-metric"),
     case!("tiers/unknown-held-tier-ignored"),
     case!("tiers/usd-at-risk-rolling-12-months"),
+    case!("tiers/usd-exactly-at-threshold"),
+    case!("tiers/usd-one-below-threshold"),
     case!("tiers/usd-points-metric-counts-the-cart-and-bonus"),
     case!("tiers/usd-rolling-hold-ends-exactly-now"),
     case!("tiers/usd-rolling-hold-expired"),
@@ -298,6 +309,7 @@ pub const INVALID: &[(&str, &str)] = &[
     invalid!("popup-unknown-segment"),
     invalid!("punch-card-errors"),
     invalid!("redemption-kind-fields"),
+    invalid!("text-missing-default-locale"),
     invalid!("too-large-amounts"),
     invalid!("unknown-enum-value-hint"),
     invalid!("unknown-enum-value-no-hint"),
@@ -339,6 +351,12 @@ pub fn run_case(name: &str, text: &str) -> Result<(), String> {
     report.push_str("  actual output: ");
     report.push_str(&actual.to_text());
     Err(report)
+}
+
+/// The op's output text for a case file's text (for comparing builds
+/// byte for byte, e.g. wasm against native).
+pub fn case_output(text: &str) -> Result<String, String> {
+    evaluate(&Json::parse(text).map_err(|m| format!("case file is not JSON: {m}"))?)
 }
 
 /// The op's output text for a parsed case file: its value or its error
