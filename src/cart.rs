@@ -1,6 +1,6 @@
 //! The cart: lines with prices in minor units, decoded from untrusted JSON.
 
-use crate::decimal::Decimal;
+use crate::decimal::{Decimal, Rounding};
 use crate::decode::{Decoder, Obj, Path};
 use crate::error::{Error, Result};
 use crate::json::Json;
@@ -58,22 +58,26 @@ impl Cart {
         d.finish(c)
     }
 
+    /// The merchandise subtotal after discounts: gift cards are not
+    /// merchandise (they are money), so they are left out; redemptions and
+    /// their `min_cart` apply to this.
     pub fn subtotal(&self) -> Result<i64> {
         let mut t = 0i64;
-        for l in &self.lines {
+        for l in self.lines.iter().filter(|l| !l.gift_card) {
             t = money::add(t, l.net(), "cart subtotal")?;
         }
         money::sub(t, self.order_discount, "cart subtotal").map(|t| t.max(0))
     }
 
     /// Spreads the order-level discount over lines in proportion to their
-    /// net amounts (step "order discount allocation"): each line gets the
+    /// net amounts (step "order discount allocation"; gift cards take no
+    /// share: a discount never applies to them): each line gets the
     /// floor of its share, then the leftover minor units go one each to the
     /// lines with the largest remainders (ties: earlier line first). The
     /// shares add up to the discount exactly.
     pub fn allocate_order_discount(&self) -> Result<Vec<i64>> {
         const STEP: &str = "order discount allocation";
-        let nets: Vec<i64> = self.lines.iter().map(Line::net).collect();
+        let nets: Vec<i64> = self.lines.iter().map(|l| if l.gift_card { 0 } else { l.net() }).collect();
         let total: i128 = nets.iter().map(|&n| n as i128).sum();
         let discount = (self.order_discount as i128).min(total);
         if discount == 0 || total == 0 {
@@ -127,10 +131,10 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
             )
         }
     };
-    let conv = |d: &mut Decoder, p: &Path, minor: i64| -> Option<i64> {
+    let conv = |d: &mut Decoder, p: &Path, minor: i64, rounding: Rounding| -> Option<i64> {
         match &conversion {
             None => Some(minor),
-            Some(c) => c.convert(minor, program).map_err(|e| d.fail::<()>(p, e.to_string())).ok(),
+            Some(c) => c.convert(minor, program, rounding).map_err(|e| d.fail::<()>(p, e.to_string())).ok(),
         }
     };
     let lines = o.req(d, "lines", |d, v, p| {
@@ -141,13 +145,23 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
         }
         d.array(v, p, |d, v, p| line(d, v, p, &conv))
     });
-    let order_discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m)));
-    let shipping = o.or(d, "shipping", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m)));
+    let order_discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m, Rounding::Ceil)));
+    let shipping = o.or(d, "shipping", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m, Rounding::Floor)));
     // Accepted so platform carts can be passed through as they are.
     let _ = o.opt(d, "tax", |d, v, p| d.int(v, p, 0, MAX_MONEY));
     let _ = o.opt(d, "token", |d, v, p| d.string(v, p));
     o.done(d);
     Some(Cart { lines: lines?, order_discount: order_discount?, shipping: shipping? })
+}
+
+/// One line on its own (a product page's "earn N points"), in the
+/// program's currency; issue paths start at the line (`quantity`).
+pub fn line_from_json(v: &Json, program: Currency) -> Result<Line> {
+    let _ = program; // lines of a product page are priced in the store's currency
+    let mut d = Decoder::default();
+    let l = line(&mut d, v, &Path::Root, &|_, _, minor, _| Some(minor));
+    // Named like the first line of a cart when it has no id of its own.
+    d.finish(l).map(|l| if l.id.is_empty() { Line { id: "0".into(), ..l } } else { l })
 }
 
 fn opt_str(o: &mut Obj, d: &mut Decoder, key: &'static str) -> Option<Option<String>> {
@@ -158,7 +172,7 @@ fn opt_str(o: &mut Obj, d: &mut Decoder, key: &'static str) -> Option<Option<Str
     })
 }
 
-fn line(d: &mut Decoder, v: &Json, p: &Path, conv: &dyn Fn(&mut Decoder, &Path, i64) -> Option<i64>) -> Option<Line> {
+fn line(d: &mut Decoder, v: &Json, p: &Path, conv: &dyn Fn(&mut Decoder, &Path, i64, Rounding) -> Option<i64>) -> Option<Line> {
     let mut o = d.object(v, *p)?;
     let id = opt_str(&mut o, d, "id");
     let product_id = opt_str(&mut o, d, "product_id");
@@ -183,8 +197,8 @@ fn line(d: &mut Decoder, v: &Json, p: &Path, conv: &dyn Fn(&mut Decoder, &Path, 
         },
         (None, None) => return d.fail(&p.key("line_price"), "is required (or unit_price)"),
     };
-    let line_price = conv(d, &p.key("line_price"), price)?;
-    let discount = conv(d, &p.key("discount"), discount?)?;
+    let line_price = conv(d, &p.key("line_price"), price, Rounding::Floor)?;
+    let discount = conv(d, &p.key("discount"), discount?, Rounding::Ceil)?;
     Some(Line {
         // Without an id a line is named by its position.
         id: id?.unwrap_or_else(|| match p {

@@ -70,13 +70,8 @@ impl Engine {
 
     /// Points a product earns: `line` is one cart line (quantity 1 typical).
     pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json<'static>> {
-        // Parsed on its own and wrapped as a value, never pasted into a
-        // cart's text: `{…},{…}` or `…],"discount":…` stays one bad line.
         let line = Json::parse(line).map_err(|m| Error::at("", m))?;
-        let currency = self.program.currency();
-        let cart = Json::Object(vec![("currency".into(), Json::String(currency.code().into())), ("lines".into(), Json::Array(vec![line]))]);
-        let cart = Cart::from_json(&cart, currency)?;
-        let line = cart.lines.into_iter().next().ok_or_else(|| Error::at("", "expected one line"))?;
+        let line = cart::line_from_json(&line, self.program.currency())?;
         let p = preview::product_points(&self.program, &self.shopper(shopper)?, line, now)?;
         Ok(p.to_json(&self.program))
     }

@@ -108,8 +108,10 @@ impl Currency {
 
 /// A foreign-currency cart's explicit conversion: one major unit of the
 /// cart's currency is worth `rate` major units of the program's currency.
-/// Converted amounts are rounded with [`Rounding::Floor`] per line (step
-/// "currency conversion"), so a conversion never invents value.
+/// Step "currency conversion": each amount is converted on its own; prices
+/// and shipping round down ([`Rounding::Floor`]) and discounts round up
+/// ([`Rounding::Ceil`]), so a converted net amount is never above the
+/// exact conversion of the net: a conversion never invents value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Conversion {
     pub from: Currency,
@@ -118,12 +120,12 @@ pub struct Conversion {
 
 impl Conversion {
     /// Converts `minor` units of `self.from` into minor units of `to`.
-    pub fn convert(&self, minor: i64, to: Currency) -> Result<i64> {
+    pub fn convert(&self, minor: i64, to: Currency, rounding: Rounding) -> Result<i64> {
         const STEP: &str = "currency conversion";
         let shift = to.exponent as i32 - self.from.exponent as i32;
         let scale = Ratio::new(10i128.pow(shift.unsigned_abs()), 1, STEP)?;
         let scale = if shift >= 0 { scale } else { Ratio::new(1, scale.num, STEP)? };
-        Ratio::int(minor as i128).mul(self.rate.ratio(), STEP)?.mul(scale, STEP)?.round_i64(Rounding::Floor, STEP)
+        Ratio::int(minor as i128).mul(self.rate.ratio(), STEP)?.mul(scale, STEP)?.round_i64(rounding, STEP)
     }
 }
 
@@ -163,12 +165,15 @@ mod tests {
         let kwd = Currency::from_code("KWD").unwrap();
         // $12.34 at 25,000.5 ₫/$ = 308,506.17 ₫ -> floor 308,506 ₫
         let c = Conversion { from: usd, rate: Decimal::parse("25000.5").unwrap() };
-        assert_eq!(c.convert(1234, vnd).unwrap(), 308_506);
+        assert_eq!(c.convert(1234, vnd, Rounding::Floor).unwrap(), 308_506);
         // 100,000 ₫ at 0.00004 $/₫ = $4.00 = 400 cents
         let c = Conversion { from: vnd, rate: Decimal::parse("0.00004").unwrap() };
-        assert_eq!(c.convert(100_000, usd).unwrap(), 400);
+        assert_eq!(c.convert(100_000, usd, Rounding::Floor).unwrap(), 400);
         // $1.00 at 0.305 KWD/$ = 0.305 KWD = 305 fils
         let c = Conversion { from: usd, rate: Decimal::parse("0.305").unwrap() };
-        assert_eq!(c.convert(100, kwd).unwrap(), 305);
+        assert_eq!(c.convert(100, kwd, Rounding::Floor).unwrap(), 305);
+        // A discount rounds up: $0.01 at 25,000.5 ₫/$ = 250.005 ₫ -> 251 ₫
+        let c = Conversion { from: usd, rate: Decimal::parse("25000.5").unwrap() };
+        assert_eq!(c.convert(1, vnd, Rounding::Ceil).unwrap(), 251);
     }
 }

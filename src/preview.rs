@@ -46,6 +46,8 @@ pub struct AppliedMultiplier {
 pub struct Preview {
     pub lines: Vec<LinePoints>,
     pub qualifying_total: i64,
+    /// Units in the cart (Σ quantity): an order with none is no order.
+    pub units: i64,
     pub base_points: Ratio,
     pub multipliers: Vec<AppliedMultiplier>,
     pub multiplier: Ratio,
@@ -97,6 +99,7 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
     let rate = Ratio::new(e.points_per_step as i128, e.step as i128, "earning rate")?;
     let mut lines = Vec::with_capacity(cart.lines.len());
     let mut qualifying_total = 0i64;
+    let mut units = 0i64;
     let mut base = Ratio::ZERO;
     for (line, share) in cart.lines.iter().zip(shares) {
         let net = money::sub(line.net(), share, "line net amount")?.max(0);
@@ -112,6 +115,7 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
         let qualifying = if excluded.is_some() { 0 } else { net };
         let points = Ratio::int(qualifying as i128).mul(rate, "line points")?;
         qualifying_total = money::add(qualifying_total, qualifying, "qualifying total")?;
+        units = money::add(units, line.quantity, "units")?;
         base = base.add(points, "base points")?;
         lines.push(LinePoints { id: line.id.clone(), net, qualifying, points, excluded });
     }
@@ -124,7 +128,7 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
         earned = earned.min(max);
     }
     let mut bonuses = Vec::new();
-    if shopper.lifetime_orders == 0 && !cart.lines.is_empty() {
+    if shopper.lifetime_orders == 0 && units > 0 {
         for a in program.actions.iter().filter(|a| a.kind == ActionKind::FirstOrder) {
             if actions::eligible(a, shopper, now).is_ok() {
                 bonuses.push((a.id.clone(), a.points));
@@ -145,6 +149,7 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
     Ok(Preview {
         lines,
         qualifying_total,
+        units,
         base_points: base,
         multipliers,
         multiplier: mult,
@@ -194,6 +199,7 @@ impl Preview {
             ("currency", s(program.currency().code())),
             ("lines", Json::Array(lines)),
             ("qualifying_total", int(self.qualifying_total)),
+            ("units", int(self.units)),
             ("base_points", s(self.base_points.to_text())),
             (
                 "multipliers",

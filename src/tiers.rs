@@ -86,6 +86,9 @@ pub struct Progress {
     pub tier_after: Option<usize>,
     /// "at_risk" when the held tier is above what the metric reaches.
     pub at_risk: bool,
+    /// While at risk: the metric still needed in this period to keep the
+    /// held tier past its deadline.
+    pub needed_to_keep: Option<i64>,
     /// When the current tier must be re-earned by (None: never).
     pub deadline: Option<Millis>,
 }
@@ -112,11 +115,15 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Preview>, no
         (None, _) => 0,
         (Some(p), Metric::Spend) => p.qualifying_total,
         (Some(p), Metric::Points) => p.total_points,
-        (Some(p), Metric::Orders) => i64::from(!p.lines.is_empty()),
+        (Some(p), Metric::Orders) => i64::from(p.units > 0),
     };
     let value_after = money::add(value, add, "tier value after cart")?;
     let tier_after = reached(t, value_after).max(current);
     let at_risk = matches!((hold, by_metric), (Some((h, _)), m) if Some(h) > m);
+    let needed_to_keep = match hold {
+        Some((h, _)) if at_risk => Some(money::sub(t.levels[h].threshold, value, "tier needed to keep")?.max(0)),
+        _ => None,
+    };
     let deadline = match (t.retention, current) {
         (Retention::Drop, _) | (_, None) => None,
         // A tier with threshold 0 cannot be lost: nothing to requalify by.
@@ -126,7 +133,7 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Preview>, no
         (_, Some(i)) if by_metric == Some(i) => held_until(t, now),
         _ => hold.and_then(|(_, until)| until),
     };
-    Ok(Some(Progress { value, current, next, needed, fraction, value_after, tier_after, at_risk, deadline }))
+    Ok(Some(Progress { value, current, next, needed, fraction, value_after, tier_after, at_risk, needed_to_keep, deadline }))
 }
 
 impl Progress {
@@ -154,6 +161,7 @@ impl Progress {
             ("tier_after", id(self.tier_after)),
             ("tier_changes", Json::Bool(self.tier_after != self.current)),
             ("at_risk", Json::Bool(self.at_risk)),
+            ("needed_to_keep", opt(self.needed_to_keep, int)),
             ("deadline", opt(self.deadline, |d| s(format_instant(d)))),
         ])
     }
