@@ -16,7 +16,10 @@ cargo clippy --workspace --all-targets --features rewards-core/schema -- -D warn
 cargo clippy --target wasm32-unknown-unknown -p rewards-wasm -p rewards-wasm-conformance --all-targets -- -D warnings
 
 step "native tests"
-cargo test --workspace --features rewards-core/schema
+cargo test --workspace --exclude rewards-server --features rewards-core/schema
+
+step "server tests on SQLite and on a throwaway PostgreSQL cluster"
+bash scripts/pg-test-cluster.sh run -- cargo test -p rewards-server
 
 step "core fixtures on the wasm build, in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

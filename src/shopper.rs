@@ -122,6 +122,11 @@ fn decode(d: &mut Decoder, v: &Json) -> Option<Shopper> {
         })
     });
     let last_order_value = o.opt(d, "last_order_value", count);
+    // Profile fields the server's `GET /api/shopper` adds around the state:
+    // known (so the state can be passed back as it came), not used here.
+    for profile in ["shopper_id", "email", "name", "signed_up", "vouchers"] {
+        let _ = o.raw(profile);
+    }
     o.done(d);
     Some(Shopper {
         member: member?,

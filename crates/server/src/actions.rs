@@ -1,0 +1,121 @@
+//! `POST /api/webhooks/actions`: the merchant reports a bonus action
+//! (newsletter, birthday, social follow/share, referral, review). Points
+//! are credited when the core's `actions::eligible` allows it (limits:
+//! once, yearly, every N days). Idempotent by `event_id`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use rewards_core::config::ActionKind;
+use rewards_core::json::{int, obj, s, Json};
+use rewards_core::time::format_instant;
+use sqlx::Row;
+
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::{self, Entry};
+use crate::orders::{customer, order_shopper, verify};
+use crate::routes::{id_field, json_status, only_fields, parse_object, RawBody};
+use crate::App;
+
+pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    verify(&app, &headers, &body)?;
+    let json = parse_object(&body)?;
+    only_fields(&json, &["event_id", "customer", "action_id"])?;
+    let event_id = id_field(&json, "event_id", 128)?;
+    let action_id = id_field(&json, "action_id", 64)?;
+    let (cid, email) = customer(&json)?;
+    if cid.is_none() && email.is_none() {
+        return Err(ApiError::invalid("customer", "needs an id or an email"));
+    }
+    let program = app.program();
+    let Some(action) = program.actions.iter().find(|a| a.id == action_id) else {
+        return Err(ApiError::invalid("action_id", "is not an action of this program"));
+    };
+    if action.kind == ActionKind::FirstOrder {
+        return Err(ApiError::invalid("action_id", "first_order is credited by the order webhook"));
+    }
+    let reference = format!("event:{event_id}");
+    let now = app.clock.now();
+    let version = &app.program.version;
+    let mut w = app.db.write().await?;
+    let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
+    app.db.lock_shopper(w.conn(), &row.id).await?;
+    let reply = |points: i64, next: Option<Json<'static>>| {
+        let mut f = vec![
+            ("ok", Json::Bool(true)),
+            ("event_id", s(&*event_id)),
+            ("shopper_id", s(&*row.id)),
+            ("action_id", s(&*action.id)),
+            ("points", int(points)),
+        ];
+        if let Some(n) = next {
+            f.push(("next_eligible", n));
+        }
+        obj(f)
+    };
+    if let Some(r) =
+        sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1").bind(&reference).fetch_optional(w.conn()).await?
+    {
+        return Ok(json_status(StatusCode::OK, &reply(r.try_get(0)?, None)));
+    }
+    let mut state = ledger::load(w.conn(), program, row.clone(), now).await?;
+    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+    if let Err(next) = rewards_core::actions::eligible(action, &state.core()?, now) {
+        w.commit().await?;
+        return Ok(json_status(StatusCode::OK, &reply(0, Some(next.map_or(Json::Null, |t| s(format_instant(t)))))));
+    }
+    let detail = obj(vec![("action", s(&*action.id)), ("kind", s(action.kind.name())), ("event_id", s(&*event_id))]);
+    let e = Entry {
+        shopper_id: &row.id,
+        delta: action.points,
+        cause: "action",
+        reference: &reference,
+        at: now,
+        available_at: now,
+        detail: detail.to_text(),
+    };
+    ledger::append(w.conn(), version, e).await?;
+    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'webhook')")
+        .bind(&row.id)
+        .bind(&action.id)
+        .bind(now)
+        .execute(w.conn())
+        .await?;
+    w.commit().await?;
+    Ok(json_status(StatusCode::OK, &reply(action.points, None)))
+}
+
+/// `POST /api/webhooks/membership`: the merchant's billing reports the
+/// paid membership's state (`trial`, `active`, `lapsed`); the engine
+/// applies its multiplier and members-only rewards from then on.
+pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    verify(&app, &headers, &body)?;
+    let json = parse_object(&body)?;
+    only_fields(&json, &["customer", "membership_id", "status"])?;
+    let (cid, email) = customer(&json)?;
+    if cid.is_none() && email.is_none() {
+        return Err(ApiError::invalid("customer", "needs an id or an email"));
+    }
+    let membership_id = id_field(&json, "membership_id", 64)?;
+    if app.program().membership.as_ref().is_none_or(|m| m.id != membership_id) {
+        return Err(ApiError::invalid("membership_id", "is not the membership of this program"));
+    }
+    let status = match json.get("status").and_then(Json::as_str) {
+        Some(st @ ("trial" | "active" | "lapsed")) => st.to_string(),
+        _ => return Err(ApiError::invalid("status", "must be trial, active or lapsed")),
+    };
+    let now = app.clock.now();
+    let mut w = app.db.write().await?;
+    let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
+    app.db.lock_shopper(w.conn(), &row.id).await?;
+    sqlx::query("UPDATE shoppers SET membership_id = $1, membership_status = $2 WHERE id = $3")
+        .bind(&membership_id)
+        .bind(&status)
+        .bind(&row.id)
+        .execute(w.conn())
+        .await?;
+    w.commit().await?;
+    let out =
+        obj(vec![("ok", Json::Bool(true)), ("shopper_id", s(&*row.id)), ("membership_id", s(&*membership_id)), ("status", s(&*status))]);
+    Ok(json_status(StatusCode::OK, &out))
+}

@@ -1,0 +1,429 @@
+//! The points ledger and everything derived from it.
+//!
+//! Entries are append-only (the schema's triggers refuse UPDATE/DELETE).
+//! A shopper's balance at `t` is Σ delta of entries with `available_at <=
+//! t`; pending points are the entries not yet available. "Pending →
+//! available" is therefore a function of time and cannot drift; inactivity
+//! expiry is an `expiry` entry written by `tick` or on the next read.
+//!
+//! Reversals of a still-pending order are dated at that order's
+//! `available_at`, so they cancel pending points rather than spendable
+//! ones; every debit of spendable points is capped at the balance, so the
+//! balance is never negative at any instant.
+
+use rewards_core::json::{int, obj, opt, s, Json};
+use rewards_core::time::{add_months, format_instant};
+use rewards_core::{punch, Program, Shopper};
+use sqlx::{AnyConnection, Row};
+
+use crate::error::ApiResult;
+
+#[derive(Debug, Clone)]
+pub struct ShopperRow {
+    pub id: String,
+    pub customer_id: Option<String>,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub birthday: Option<String>,
+    pub locale: Option<String>,
+    pub created_at: i64,
+    pub signed_up_at: Option<i64>,
+    pub tier_id: Option<String>,
+    pub tier_since: Option<i64>,
+    pub membership_id: Option<String>,
+    pub membership_status: Option<String>,
+}
+
+const SHOPPER_COLS: &str =
+    "id, customer_id, email, name, birthday, locale, created_at, signed_up_at, tier_id, tier_since, membership_id, membership_status";
+
+fn shopper_row(r: &sqlx::any::AnyRow) -> Result<ShopperRow, sqlx::Error> {
+    Ok(ShopperRow {
+        id: r.try_get(0)?,
+        customer_id: r.try_get(1)?,
+        email: r.try_get(2)?,
+        name: r.try_get(3)?,
+        birthday: r.try_get(4)?,
+        locale: r.try_get(5)?,
+        created_at: r.try_get(6)?,
+        signed_up_at: r.try_get(7)?,
+        tier_id: r.try_get(8)?,
+        tier_since: r.try_get(9)?,
+        membership_id: r.try_get(10)?,
+        membership_status: r.try_get(11)?,
+    })
+}
+
+/// Finds a shopper by `id`, `customer_id` or `email` (`column` is one of those names).
+pub async fn find(conn: &mut AnyConnection, column: &str, value: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
+    debug_assert!(["id", "customer_id", "email"].contains(&column));
+    let sql = format!("SELECT {SHOPPER_COLS} FROM shoppers WHERE {column} = $1");
+    match sqlx::query(&sql).bind(value).fetch_optional(conn).await? {
+        Some(r) => Ok(Some(shopper_row(&r)?)),
+        None => Ok(None),
+    }
+}
+
+/// A new random shopper id: `shp_` + 80 random bits in hex.
+pub fn new_shopper_id() -> String {
+    format!("shp_{}", hex::encode(rand::random::<[u8; 10]>()))
+}
+
+/// Creates a shopper unless one with the same customer id or email exists
+/// (a concurrent writer may have just created it); returns the row and
+/// whether this call inserted it.
+pub async fn create(
+    conn: &mut AnyConnection,
+    customer_id: Option<&str>,
+    email: Option<&str>,
+    now: i64,
+) -> Result<(ShopperRow, bool), sqlx::Error> {
+    let id = new_shopper_id();
+    let inserted = sqlx::query("INSERT INTO shoppers (id, customer_id, email, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+        .bind(&id)
+        .bind(customer_id)
+        .bind(email)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        == 1;
+    for (col, v) in [("id", Some(id.as_str())), ("customer_id", customer_id), ("email", email)] {
+        if let Some(v) = v {
+            if let Some(row) = find(conn, col, v).await? {
+                return Ok((row, inserted));
+            }
+        }
+    }
+    Err(sqlx::Error::RowNotFound)
+}
+
+/// Everything the core's Shopper JSON needs, summed from the ledger.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub row: ShopperRow,
+    pub balance: i64,
+    pub pending: i64,
+    pub lifetime_orders: i64,
+    pub period_spend: i64,
+    pub period_points: i64,
+    pub period_orders: i64,
+    pub stamps: i64,
+    pub card_started: Option<i64>,
+    pub last_activity: Option<i64>,
+    pub rewarded: Vec<(String, i64)>,
+    pub last_order_value: Option<i64>,
+}
+
+async fn one_i64(conn: &mut AnyConnection, sql: &str, id: &str, args: &[i64]) -> Result<i64, sqlx::Error> {
+    let mut q = sqlx::query(sql).bind(id);
+    for a in args {
+        q = q.bind(*a);
+    }
+    q.fetch_one(conn).await?.try_get(0)
+}
+
+/// Spendable points at instant `t`.
+pub async fn balance_at(conn: &mut AnyConnection, shopper: &str, t: i64) -> Result<i64, sqlx::Error> {
+    one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1 AND available_at <= $2", shopper, &[t])
+        .await
+}
+
+/// Σ of every entry, available or not.
+pub async fn total(conn: &mut AnyConnection, shopper: &str) -> Result<i64, sqlx::Error> {
+    one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1", shopper, &[]).await
+}
+
+/// The `[from, to)` window of the tier period at `now` (unbounded without tiers).
+fn window(program: &Program, now: i64) -> (i64, i64) {
+    let (from, to) = program.tiers.as_ref().map_or((None, None), |t| rewards_core::tiers::period_window(t, now));
+    // A rolling window ends at `now` inclusive.
+    (from.unwrap_or(i64::MIN), to.map_or(i64::MAX, |t| if t <= now { now + 1 } else { t }))
+}
+
+pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, now: i64) -> Result<State, sqlx::Error> {
+    let id = row.id.clone();
+    let balance = balance_at(conn, &id, now).await?;
+    let pending = one_i64(
+        conn,
+        "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1 AND available_at > $2",
+        &id,
+        &[now],
+    )
+    .await?;
+    let lifetime_orders = one_i64(conn, "SELECT COUNT(*) FROM orders WHERE shopper_id = $1", &id, &[]).await?;
+    let (from, to) = window(program, now);
+    let r = sqlx::query(
+        "SELECT COALESCE(CAST(SUM(qualifying) AS BIGINT), 0), COALESCE(CAST(SUM(points) AS BIGINT), 0), COUNT(*)
+         FROM orders WHERE shopper_id = $1 AND at >= $2 AND at < $3",
+    )
+    .bind(&id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (spend, points, orders): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    let r = sqlx::query(
+        "SELECT COALESCE(CAST(SUM(f.qualifying_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(f.points_reversed) AS BIGINT), 0),
+                COUNT(DISTINCT CASE WHEN f.refunded_total >= o.subtotal THEN o.order_id END)
+         FROM refunds f JOIN orders o ON o.order_id = f.order_id
+         WHERE o.shopper_id = $1 AND o.at >= $2 AND o.at < $3",
+    )
+    .bind(&id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(&mut *conn)
+    .await?;
+    let (spend_back, points_back, refunded_orders): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    let stamps = one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM stamps WHERE shopper_id = $1", &id, &[]).await?;
+    let card_started: Option<i64> = sqlx::query("SELECT card_started FROM stamps WHERE shopper_id = $1 ORDER BY id DESC LIMIT 1")
+        .bind(&id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get::<Option<i64>, _>(0))
+        .transpose()?
+        .flatten();
+    let last_ledger: Option<i64> =
+        sqlx::query("SELECT MAX(at) FROM ledger WHERE shopper_id = $1 AND cause IN ('order', 'redemption', 'action')")
+            .bind(&id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+    let last_order: Option<(i64, i64)> =
+        sqlx::query("SELECT at, subtotal FROM orders WHERE shopper_id = $1 ORDER BY at DESC, order_id DESC LIMIT 1")
+            .bind(&id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+            .transpose()?;
+    let rewarded = sqlx::query("SELECT action_id, at FROM actions_rewarded WHERE shopper_id = $1 ORDER BY id")
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<Vec<(String, i64)>, sqlx::Error>>()?;
+    let last_activity = [last_ledger, last_order.map(|o| o.0), row.signed_up_at].into_iter().flatten().max();
+    Ok(State {
+        balance,
+        pending,
+        lifetime_orders,
+        period_spend: (spend - spend_back).max(0),
+        period_points: (points - points_back).max(0),
+        period_orders: (orders - refunded_orders).max(0),
+        stamps: stamps.max(0),
+        card_started,
+        last_activity,
+        rewarded,
+        last_order_value: last_order.map(|o| o.1),
+        row,
+    })
+}
+
+impl State {
+    /// Exactly the core's Shopper JSON (no extra keys: the core refuses them).
+    pub fn core_json(&self) -> Json<'static> {
+        let r = &self.row;
+        let mut f = vec![
+            ("member", Json::Bool(r.signed_up_at.is_some())),
+            ("balance", int(self.balance)),
+            ("pending", int(self.pending.max(0))),
+            ("lifetime_orders", int(self.lifetime_orders)),
+            ("period_spend", int(self.period_spend)),
+            ("period_points", int(self.period_points)),
+            ("period_orders", int(self.period_orders)),
+        ];
+        if let (Some(id), Some(since)) = (&r.tier_id, r.tier_since) {
+            f.push(("tier", obj(vec![("id", s(&**id)), ("since", s(format_instant(since)))])));
+        }
+        if let Some(id) = &r.membership_id {
+            let status = r.membership_status.as_deref().unwrap_or("active");
+            f.push(("membership", obj(vec![("id", s(&**id)), ("status", s(status))])));
+        }
+        f.push(("stamps", int(self.stamps)));
+        f.push(("card_started", opt(self.card_started, |t| s(format_instant(t)))));
+        f.push(("last_activity", opt(self.last_activity, |t| s(format_instant(t)))));
+        f.push((
+            "rewarded_actions",
+            Json::Array(self.rewarded.iter().map(|(id, at)| obj(vec![("id", s(&**id)), ("at", s(format_instant(*at)))])).collect()),
+        ));
+        f.push(("last_order_value", opt(self.last_order_value, int)));
+        obj(f)
+    }
+
+    /// The same state as the core's typed Shopper.
+    pub fn core(&self) -> ApiResult<Shopper> {
+        Shopper::from_json(&self.core_json()).map_err(|e| crate::error::ApiError::core(e, "shopper"))
+    }
+}
+
+/// One ledger entry to append.
+pub struct Entry<'a> {
+    pub shopper_id: &'a str,
+    pub delta: i64,
+    pub cause: &'static str,
+    pub reference: &'a str,
+    pub at: i64,
+    pub available_at: i64,
+    pub detail: String,
+}
+
+pub async fn append(conn: &mut AnyConnection, program_version: &str, e: Entry<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO ledger (shopper_id, delta, cause, ref, at, available_at, program_version, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(e.shopper_id)
+    .bind(e.delta)
+    .bind(e.cause)
+    .bind(e.reference)
+    .bind(e.at)
+    .bind(e.available_at)
+    .bind(program_version)
+    .bind(e.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn append_stamps(
+    conn: &mut AnyConnection,
+    program_version: &str,
+    shopper_id: &str,
+    delta: i64,
+    cause: &str,
+    reference: &str,
+    at: i64,
+    card_started: Option<i64>,
+    completes: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO stamps (shopper_id, delta, cause, ref, at, card_started, completes, program_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(shopper_id)
+    .bind(delta)
+    .bind(cause)
+    .bind(reference)
+    .bind(at)
+    .bind(card_started)
+    .bind(completes)
+    .bind(program_version)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Inactivity expiry and punch-card lapse due at `now`, as entries.
+/// Returns the points expired. Callers hold the shopper's write lock.
+pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
+    let mut expired = 0;
+    let last = state.last_activity.unwrap_or(state.row.created_at);
+    if let Some(months) = program.lifecycle.expiry_months_inactive {
+        let due = add_months(last, months);
+        if now >= due && state.balance > 0 {
+            expired = state.balance;
+            let detail = obj(vec![
+                ("reason", s("inactivity")),
+                ("last_activity", s(format_instant(last))),
+                ("expiry_months_inactive", int(months)),
+                ("due", s(format_instant(due))),
+            ]);
+            let reference = format!("{}:{now}", state.row.id);
+            append(
+                conn,
+                version,
+                Entry {
+                    shopper_id: &state.row.id,
+                    delta: -expired,
+                    cause: "expiry",
+                    reference: &reference,
+                    at: now,
+                    available_at: now,
+                    detail: detail.to_text(),
+                },
+            )
+            .await?;
+            state.balance = 0;
+        }
+    }
+    if state.stamps > 0 {
+        let core = state.core()?;
+        let lapsed =
+            punch::progress(program, &core, None, now).map_err(|e| crate::error::ApiError::core(e, ""))?.is_some_and(|p| p.expired);
+        if lapsed {
+            let reference = format!("{}:{now}", state.row.id);
+            append_stamps(conn, version, &state.row.id, -state.stamps, "expiry", &reference, now, None, 0).await?;
+            state.stamps = 0;
+            state.card_started = None;
+        }
+    }
+    Ok(expired)
+}
+
+/// Whether lifecycle work is due (checked without the write lock first).
+pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
+    let last = state.last_activity.unwrap_or(state.row.created_at);
+    let points = program.lifecycle.expiry_months_inactive.is_some_and(|m| now >= add_months(last, m) && state.balance > 0);
+    let stamps = state.stamps > 0
+        && state.core().ok().and_then(|c| punch::progress(program, &c, None, now).ok().flatten()).is_some_and(|p| p.expired);
+    points || stamps
+}
+
+/// What `tick` did.
+#[derive(Debug, Default)]
+pub struct TickReport {
+    pub shoppers: i64,
+    pub expired_shoppers: i64,
+    pub expired_points: i64,
+    /// Points that became spendable since the previous tick (pending → available).
+    pub released_points: i64,
+    pub pending_points: i64,
+}
+
+/// Lifecycle for every shopper: writes due expiry entries and reports the
+/// pending points that matured since `since` (they need no entry: the
+/// balance counts an entry once `available_at` has passed).
+pub async fn tick(db: &crate::Db, program: &Program, version: &str, since: i64, now: i64) -> ApiResult<TickReport> {
+    let mut report = TickReport::default();
+    let ids: Vec<String> = {
+        let mut conn = db.read().await?;
+        let rows = sqlx::query("SELECT id FROM shoppers ORDER BY id").fetch_all(&mut *conn).await?;
+        let ids = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        let r = sqlx::query(
+            "SELECT COALESCE(CAST(SUM(CASE WHEN available_at > $1 AND available_at <= $2 THEN delta ELSE 0 END) AS BIGINT), 0),
+                    COALESCE(CAST(SUM(CASE WHEN available_at > $2 THEN delta ELSE 0 END) AS BIGINT), 0)
+             FROM ledger",
+        )
+        .bind(since)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+        report.released_points = r.try_get(0)?;
+        report.pending_points = r.try_get(1)?;
+        ids
+    };
+    for id in ids {
+        report.shoppers += 1;
+        let state = {
+            let mut conn = db.read().await?;
+            let Some(row) = find(&mut conn, "id", &id).await? else { continue };
+            load(&mut conn, program, row, now).await?
+        };
+        if !lifecycle_due(program, &state, now) {
+            continue;
+        }
+        let mut w = db.write().await?;
+        db.lock_shopper(w.conn(), &id).await?;
+        let row = find(w.conn(), "id", &id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let mut state = load(w.conn(), program, row, now).await?;
+        let expired = apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+        w.commit().await?;
+        if expired > 0 {
+            report.expired_shoppers += 1;
+            report.expired_points += expired;
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,100 @@
+//! The reference server: signups, the points ledger, shopper state,
+//! webhooks, the preview fallback and the KPI report, on SQLite (default)
+//! or PostgreSQL. Every number that is shown or awarded comes from
+//! `rewards_core`, so the widget's preview and the ledger's award agree.
+//!
+//! Module map: `settings` (TOML + env), `db` (pool, dialect, migrations),
+//! `ledger` (append-only entries, shopper state, lifecycle), `token`
+//! (shopper identity and webhook signatures), `routes` (the HTTP API),
+//! `admin`/`kpi`/`svg` (the KPI page and CSV exports).
+
+pub mod actions;
+pub mod admin;
+pub mod assets;
+pub mod bench;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod kpi;
+pub mod ledger;
+pub mod orders;
+pub mod ratelimit;
+pub mod redeem;
+pub mod routes;
+pub mod schema;
+pub mod settings;
+pub mod signup;
+pub mod svg;
+pub mod token;
+
+use std::sync::Arc;
+
+use rewards_core::Engine;
+use sha2::{Digest, Sha256};
+
+pub use clock::Clock;
+pub use db::Db;
+pub use settings::Settings;
+
+/// A program config that passed the core's validation, with the version
+/// string every ledger entry records (`v<config version>:<sha256 prefix>`
+/// of the exact file bytes, so an award can be traced to its config).
+pub struct LoadedProgram {
+    pub engine: Engine,
+    pub text: String,
+    pub version: String,
+}
+
+impl LoadedProgram {
+    /// Validates `text` with the core; the error is the core's, with every
+    /// issue and its path.
+    pub fn parse(text: String) -> Result<LoadedProgram, rewards_core::Error> {
+        let engine = Engine::new(&text)?;
+        let hash = hex::encode(Sha256::digest(text.as_bytes()));
+        let version = format!("v{}:{}", engine.program.version, &hash[..12]);
+        Ok(LoadedProgram { engine, text, version })
+    }
+
+    pub fn load(path: &std::path::Path) -> Result<LoadedProgram, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        LoadedProgram::parse(text).map_err(|e| format!("{}: invalid program config\n{e}", path.display()))
+    }
+}
+
+/// Everything a request handler needs. Cheap to clone (one `Arc`).
+pub struct AppState {
+    pub settings: Settings,
+    pub program: LoadedProgram,
+    pub db: Db,
+    pub clock: Clock,
+    pub signup_limiter: ratelimit::RateLimiter,
+}
+
+pub type App = Arc<AppState>;
+
+impl AppState {
+    pub fn new(settings: Settings, program: LoadedProgram, db: Db, clock: Clock) -> App {
+        let limiter = ratelimit::RateLimiter::new(settings.signup_rate_max, settings.signup_rate_window_ms);
+        Arc::new(AppState { settings, program, db, clock, signup_limiter: limiter })
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.program.engine
+    }
+
+    pub fn program(&self) -> &rewards_core::Program {
+        &self.program.engine.program
+    }
+}
+
+/// Binds `settings.bind` and serves until the process is stopped.
+pub async fn serve(app: App) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(app.settings.bind).await?;
+    serve_on(app, listener).await
+}
+
+pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let router = routes::router(app);
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+}

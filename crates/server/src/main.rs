@@ -1,0 +1,103 @@
+//! `rewards-server`: serve | check-config <file> | tick | demo | bench.
+//! Run without arguments for help.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rewards_server::{bench, demo, ledger, AppState, Clock, Db, LoadedProgram, Settings};
+
+const HELP: &str = "rewards-server — the rewards widget's reference server
+
+USAGE:
+  rewards-server serve [--settings FILE]     serve the API, widget assets and admin
+  rewards-server check-config FILE           validate a program config, print every error
+  rewards-server tick [--settings FILE] [--since-hours N]
+                                             apply lifecycle: inactivity expiry; report pending → available
+  rewards-server demo [--port N] [--program FILE] [--data DIR]
+                                             demo store + widget + server on an embedded SQLite file
+  rewards-server bench [--requests N] [--concurrency N] [--database-url URL]
+                                             measure order-webhook throughput and latency on loopback
+
+Settings come from the TOML file (or REWARDS_SETTINGS) and environment variables:
+  REWARDS_BIND, REWARDS_PROGRAM, DATABASE_URL (default sqlite://rewards.sqlite),
+  REWARDS_MERCHANT_SECRET, REWARDS_WEBHOOK_SECRET, REWARDS_ADMIN_TOKEN,
+  REWARDS_ALLOWED_ORIGINS (comma-separated), REWARDS_WWW_DIST, REWARDS_SITE_DIR.
+See docs/api.md.";
+
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(1)
+}
+
+async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), String> {
+    let settings = Settings::load(flag(args, "--settings").as_deref().map(std::path::Path::new), &|k| std::env::var(k).ok())?;
+    let program = LoadedProgram::load(&settings.program_path)?;
+    let db = Db::connect(&settings.database_url).await?;
+    Ok((AppState::new(settings.clone(), program, db, Clock::system()), settings))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("serve") => match start(&args).await {
+            Err(e) => fail(e),
+            Ok((app, settings)) => {
+                println!(
+                    "rewards-server listening on http://{} (program {}, {})",
+                    settings.bind,
+                    app.program.version,
+                    rewards_server::db::redact(&settings.database_url)
+                );
+                match rewards_server::serve(app).await {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(format!("cannot serve on {}: {e}", settings.bind)),
+                }
+            }
+        },
+        Some("check-config") => {
+            let Some(path) = args.get(1) else { return fail("usage: rewards-server check-config FILE") };
+            match LoadedProgram::load(&PathBuf::from(path)) {
+                Ok(p) => {
+                    println!("{path}: ok ({})", p.version);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Some("tick") => match start(&args).await {
+            Err(e) => fail(e),
+            Ok((app, _)) => {
+                let now = app.clock.now();
+                let hours: i64 = flag(&args, "--since-hours").and_then(|h| h.parse().ok()).unwrap_or(24);
+                match ledger::tick(&app.db, app.program(), &app.program.version, now - hours * 3_600_000, now).await {
+                    Ok(r) => {
+                        println!(
+                            "tick: {} shoppers checked; {} points expired for {} inactive shoppers; {} points became available in the last {hours} h; {} points still pending",
+                            r.shoppers, r.expired_points, r.expired_shoppers, r.released_points, r.pending_points
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(format!("tick failed: {}", e.message)),
+                }
+            }
+        },
+        Some("demo") => match demo::run(&args).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        },
+        Some("bench") => match bench::run(&args).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        },
+        Some("help" | "--help" | "-h") => {
+            println!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        _ => fail(HELP),
+    }
+}

@@ -1,0 +1,424 @@
+//! Order and refund webhooks (HMAC-signed by the merchant's backend).
+//!
+//! The award is the core's preview for the shopper's state at receipt, and
+//! the preview JSON is stored with the ledger entry, so every award can be
+//! replayed. Idempotent by order id / refund id: a duplicate delivery
+//! writes nothing and answers the stored response. A refund for an order
+//! not seen yet answers 409 (the sender retries; nothing is written).
+//!
+//! Rounding step *refund clawback*: after refunds totalling R of an
+//! order's subtotal T, the points reversed so far are ⌊award × R / T⌋
+//! (cumulative, so a full refund reverses exactly the award and the sum
+//! of reversals never exceeds it). Stamps, qualifying spend and cashback
+//! are reversed the same way.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use rewards_core::json::{int, obj, s, Json};
+use rewards_core::time::{format_instant, DAY_MS};
+use rewards_core::{punch, tiers, Cart, Shopper};
+use sqlx::{AnyConnection, Row};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::{self, Entry, ShopperRow};
+use crate::routes::{id_field, json_status, only_fields, parse_object, RawBody};
+use crate::signup::normalise_email;
+use crate::{redeem, token, App};
+
+pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
+    let sig = headers.get("x-rewards-signature").and_then(|v| v.to_str().ok());
+    if token::verify_webhook(&app.settings.webhook_secret, body, sig) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized("X-Rewards-Signature is missing or does not match the body (HMAC-SHA256 with the webhook secret)"))
+    }
+}
+
+fn stored(text: String) -> Response {
+    json_status(StatusCode::OK, &Json::parse(&text).unwrap_or(Json::Null))
+}
+
+/// `customer: {id?, email?}` → (customer id, normalised email).
+pub fn customer(body: &Json) -> ApiResult<(Option<String>, Option<String>)> {
+    let Some(c) = body.get("customer").filter(|c| **c != Json::Null) else { return Ok((None, None)) };
+    if !matches!(c, Json::Object(_)) {
+        return Err(ApiError::invalid("customer", "expected an object {id, email}"));
+    }
+    only_fields(c, &["id", "email"]).map_err(|mut e| {
+        e.issues.iter_mut().for_each(|i| i.0 = format!("customer.{}", i.0));
+        e
+    })?;
+    let id = match c.get("id") {
+        None | Some(Json::Null) => None,
+        Some(_) => Some(id_field(c, "id", 255).map_err(|_| ApiError::invalid("customer.id", "must be 1 to 255 printable characters"))?),
+    };
+    let email = match c.get("email") {
+        None | Some(Json::Null) => None,
+        Some(Json::String(e)) => Some(normalise_email(e).map_err(|m| ApiError::invalid("customer.email", m))?),
+        Some(_) => return Err(ApiError::invalid("customer.email", "expected a string")),
+    };
+    Ok((id, email))
+}
+
+/// Finds or creates the order's shopper, linking a customer id to a
+/// shopper known so far only by email.
+pub async fn order_shopper(conn: &mut AnyConnection, id: Option<&str>, email: Option<&str>, now: i64) -> Result<ShopperRow, sqlx::Error> {
+    if let Some(id) = id {
+        if let Some(r) = ledger::find(conn, "customer_id", id).await? {
+            return Ok(r);
+        }
+    }
+    if let Some(e) = email {
+        if let Some(r) = ledger::find(conn, "email", e).await? {
+            match (&r.customer_id, id) {
+                (None, Some(cid)) => {
+                    sqlx::query("UPDATE shoppers SET customer_id = $1 WHERE id = $2 AND customer_id IS NULL")
+                        .bind(cid)
+                        .bind(&r.id)
+                        .execute(&mut *conn)
+                        .await?;
+                    return ledger::find(conn, "id", &r.id).await?.ok_or(sqlx::Error::RowNotFound);
+                }
+                (_, None) => return Ok(r),
+                // The email belongs to another customer: key this one by id only.
+                (Some(_), Some(cid)) => return Ok(ledger::create(conn, Some(cid), None, now).await?.0),
+            }
+        }
+    }
+    Ok(ledger::create(conn, id, email, now).await?.0)
+}
+
+pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    verify(&app, &headers, &body)?;
+    let json = parse_object(&body)?;
+    only_fields(&json, &["order_id", "customer", "cart"])?;
+    let order_id = id_field(&json, "order_id", 128)?;
+    let (cid, email) = customer(&json)?;
+    let program = app.program();
+    let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
+    let cart = Cart::from_json(cart_json, program.currency()).map_err(|e| ApiError::core(e, "cart"))?;
+    let cart_text = cart_json.to_text();
+    let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
+    let now = app.clock.now();
+    let version = &app.program.version;
+
+    let mut w = app.db.write().await?;
+    if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order_id).fetch_optional(w.conn()).await? {
+        return Ok(stored(r.try_get(0)?));
+    }
+    let Some(row) =
+        (if cid.is_some() || email.is_some() { Some(order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?) } else { None })
+    else {
+        // A guest order without any identity: recorded for revenue KPIs, no award.
+        let resp = obj(vec![("ok", Json::Bool(true)), ("order_id", s(&*order_id)), ("shopper_id", Json::Null), ("points", int(0))]);
+        insert_order(w.conn(), &order_id, None, now, program.currency().code(), subtotal, [0, 0, 0, 0], now, version, &resp).await?;
+        w.commit().await?;
+        return Ok(json_status(StatusCode::OK, &resp));
+    };
+    app.db.lock_shopper(w.conn(), &row.id).await?;
+    let mut state = ledger::load(w.conn(), program, row, now).await?;
+    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+
+    // The award: exactly the engine call the widget makes.
+    let preview = app.engine().preview(&state.core_json().to_text(), &cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
+    let preview_text = preview.to_text();
+    let num = |k: &str| preview.get(k).and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None }).unwrap_or(0);
+    let (points, qualifying, cashback) = (num("total_points"), num("qualifying_total"), num("cashback"));
+    let shopper = state.core()?;
+    let card = punch::progress(program, &shopper, Some(&cart), now).map_err(|e| ApiError::core(e, "cart"))?;
+    let available_at = program.lifecycle.pending_days.checked_mul(DAY_MS).and_then(|d| now.checked_add(d)).unwrap_or(i64::MAX);
+
+    let added = card.as_ref().map_or(0, |c| c.added);
+    let completes = card.as_ref().map_or(0, |c| c.completes);
+    // One voucher per completed card; the codes are part of the stored
+    // response, so a duplicate delivery answers the same codes.
+    let codes: Vec<String> = (0..completes).map(|_| redeem::new_code()).collect();
+    let resp = obj(vec![
+        ("ok", Json::Bool(true)),
+        ("order_id", s(&*order_id)),
+        ("shopper_id", s(&*state.row.id)),
+        ("points", int(points)),
+        ("pending_until", s(format_instant(available_at))),
+        ("cashback", int(cashback)),
+        ("stamps_added", int(added)),
+        ("cards_completed", int(completes)),
+        ("vouchers", Json::Array(codes.iter().map(|c| s(&**c)).collect())),
+        ("program_version", s(&**version)),
+    ]);
+    let inserted = insert_order(
+        w.conn(),
+        &order_id,
+        Some(&state.row.id),
+        now,
+        program.currency().code(),
+        subtotal,
+        [qualifying, points, added, cashback],
+        available_at,
+        version,
+        &resp,
+    )
+    .await?;
+    if !inserted {
+        // A concurrent delivery of the same order won (PostgreSQL): answer its response.
+        drop(w);
+        let mut conn = app.db.read().await?;
+        let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order_id).fetch_one(&mut *conn).await?;
+        return Ok(stored(r.try_get(0)?));
+    }
+    if points != 0 {
+        let e = Entry {
+            shopper_id: &state.row.id,
+            delta: points,
+            cause: "order",
+            reference: &order_id,
+            at: now,
+            available_at,
+            detail: preview_text,
+        };
+        ledger::append(w.conn(), version, e).await?;
+    }
+    if let Some(Json::Array(bonuses)) = preview.get("bonuses") {
+        for b in bonuses {
+            if let Some(Json::String(action)) = b.get("action") {
+                sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'order')")
+                    .bind(&state.row.id)
+                    .bind(action.as_ref())
+                    .bind(now)
+                    .execute(w.conn())
+                    .await?;
+            }
+        }
+    }
+    if let (Some(c), Some(cfg)) = (&card, &program.punch_card) {
+        let delta = c.stamps_after - c.stamps;
+        let started = match (c.stamps_after, c.completes > 0 || c.stamps == 0) {
+            (0, _) => None,
+            (_, true) => Some(now),
+            _ => state.card_started,
+        };
+        if delta != 0 || c.completes > 0 {
+            ledger::append_stamps(w.conn(), version, &state.row.id, delta, "order", &order_id, now, started, c.completes).await?;
+        }
+        for code in &codes {
+            let v = redeem::Voucher {
+                code,
+                shopper_id: &state.row.id,
+                source: "punch_card",
+                redemption_id: "punch_card",
+                points: 0,
+                discount: cfg.reward.value,
+            };
+            redeem::insert_voucher(w.conn(), &v, program.currency().code(), now, None, &Json::Null).await?;
+        }
+    }
+    update_tier(w.conn(), &app, &state.row, now).await?;
+    w.commit().await?;
+    Ok(json_status(StatusCode::OK, &resp))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_order(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    shopper: Option<&str>,
+    now: i64,
+    currency: &str,
+    subtotal: i64,
+    [qualifying, points, stamps, cashback]: [i64; 4],
+    available_at: i64,
+    version: &str,
+    resp: &Json<'_>,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO orders (order_id, shopper_id, at, currency, subtotal, qualifying, points, stamps, cashback, available_at, program_version, response)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
+    )
+    .bind(order_id)
+    .bind(shopper)
+    .bind(now)
+    .bind(currency)
+    .bind(subtotal)
+    .bind(qualifying)
+    .bind(points)
+    .bind(stamps)
+    .bind(cashback)
+    .bind(available_at)
+    .bind(version)
+    .bind(resp.to_text())
+    .execute(conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Records the tier the shopper's period metric now reaches (the core
+/// decides which; the server only remembers since when, for retention).
+async fn update_tier(conn: &mut AnyConnection, app: &App, row: &ShopperRow, now: i64) -> ApiResult<()> {
+    let program = app.program();
+    let Some(t) = &program.tiers else { return Ok(()) };
+    let row = ledger::find(conn, "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let state = ledger::load(conn, program, row, now).await?;
+    let by_metric = Shopper { tier: None, ..state.core()? };
+    let Some(reached) = tiers::current(program, &by_metric, now) else { return Ok(()) };
+    let Some((ri, _)) = program.tier(&reached.id) else { return Ok(()) };
+    let held = match (&state.row.tier_id, state.row.tier_since) {
+        (Some(id), Some(since)) if tiers::held_until(t, since).is_none_or(|u| now < u) => program.tier(id).map(|(i, _)| (i, since)),
+        _ => None,
+    };
+    let period_start = tiers::period_window(t, now).0;
+    let record = match held {
+        None => true,
+        Some((hi, since)) => ri > hi || (ri == hi && period_start.is_some_and(|p| since < p)),
+    };
+    if record {
+        sqlx::query("UPDATE shoppers SET tier_id = $1, tier_since = $2 WHERE id = $3")
+            .bind(&reached.id)
+            .bind(now)
+            .bind(&state.row.id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// ⌊x × num / den⌋ for the cumulative refund fraction (den > 0, 0 ≤ num ≤ den).
+fn pro_rata(x: i64, num: i64, den: i64) -> i64 {
+    ((x as i128 * num as i128) / den as i128) as i64
+}
+
+pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    verify(&app, &headers, &body)?;
+    let json = parse_object(&body)?;
+    only_fields(&json, &["refund_id", "order_id", "amount", "cancel"])?;
+    let refund_id = id_field(&json, "refund_id", 128)?;
+    let order_id = id_field(&json, "order_id", 128)?;
+    let cancel = match json.get("cancel") {
+        None | Some(Json::Bool(false)) => false,
+        Some(Json::Bool(true)) => true,
+        Some(_) => return Err(ApiError::invalid("cancel", "must be true or false")),
+    };
+    let amount = match (json.get("amount"), cancel) {
+        (None, true) => None,
+        (Some(Json::Number(n)), false) => match n.parse::<i64>() {
+            Ok(a) if (1..=1_000_000_000_000_000).contains(&a) => Some(a),
+            _ => return Err(ApiError::invalid("amount", "must be a positive whole number of minor units")),
+        },
+        (Some(_), true) => return Err(ApiError::invalid("amount", "give either amount or cancel: true, not both")),
+        (_, false) => return Err(ApiError::invalid("amount", "is required (minor units refunded), or send cancel: true")),
+    };
+    let now = app.clock.now();
+    let program = app.program();
+    let version = &app.program.version;
+    let mut w = app.db.write().await?;
+    if let Some(r) = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_optional(w.conn()).await? {
+        return Ok(stored(r.try_get(0)?));
+    }
+    let Some(o) =
+        sqlx::query("SELECT shopper_id, subtotal, qualifying, points, stamps, cashback, available_at FROM orders WHERE order_id = $1")
+            .bind(&order_id)
+            .fetch_optional(w.conn())
+            .await?
+    else {
+        return Err(ApiError::conflict(format!(
+            "order \"{order_id}\" has not been received yet; retry the refund after the order webhook"
+        )));
+    };
+    let shopper_id: Option<String> = o.try_get(0)?;
+    let [subtotal, qualifying, points, stamps, cashback, order_available]: [i64; 6] =
+        [o.try_get(1)?, o.try_get(2)?, o.try_get(3)?, o.try_get(4)?, o.try_get(5)?, o.try_get(6)?];
+    if let Some(id) = &shopper_id {
+        app.db.lock_shopper(w.conn(), id).await?;
+    }
+    let prev = sqlx::query(
+        "SELECT COALESCE(MAX(refunded_total), 0), COALESCE(CAST(SUM(points_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(stamps_reversed) AS BIGINT), 0),
+                COALESCE(CAST(SUM(qualifying_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(cashback_reversed) AS BIGINT), 0)
+         FROM refunds WHERE order_id = $1",
+    )
+    .bind(&order_id)
+    .fetch_one(w.conn())
+    .await?;
+    let [prev_total, prev_points, prev_stamps, prev_qual, prev_cash]: [i64; 5] =
+        [prev.try_get(0)?, prev.try_get(1)?, prev.try_get(2)?, prev.try_get(3)?, prev.try_get(4)?];
+    let refunded_total = match amount {
+        None => subtotal,
+        Some(a) => prev_total.saturating_add(a).min(subtotal),
+    };
+    // A free order counts as wholly refunded by any refund.
+    let (num, den) = if subtotal == 0 { (1, 1) } else { (refunded_total, subtotal) };
+    let points_rev = pro_rata(points, num, den) - prev_points;
+    let stamps_rev = pro_rata(stamps, num, den) - prev_stamps;
+    let qual_rev = pro_rata(qualifying, num, den) - prev_qual;
+    let cash_rev = pro_rata(cashback, num, den) - prev_cash;
+    let mut debited = 0;
+    let mut stamps_debited = 0;
+    if let Some(id) = &shopper_id {
+        let row = ledger::find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let mut state = ledger::load(w.conn(), program, row, now).await?;
+        ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+        // Still pending: cancel pending points (dated like the award).
+        // Spendable: never take more than the balance holds.
+        let (amount, available_at) =
+            if order_available > now { (points_rev, order_available) } else { (points_rev.min(state.balance.max(0)), now) };
+        debited = amount;
+        if debited > 0 {
+            let detail = obj(vec![
+                ("order_id", s(&*order_id)),
+                ("refunded_total", int(refunded_total)),
+                ("subtotal", int(subtotal)),
+                ("award", int(points)),
+                ("reversed", int(points_rev)),
+                ("debited", int(debited)),
+                ("shortfall", int(points_rev - debited)),
+            ]);
+            let e = Entry {
+                shopper_id: id,
+                delta: -debited,
+                cause: "refund",
+                reference: &refund_id,
+                at: now,
+                available_at,
+                detail: detail.to_text(),
+            };
+            ledger::append(w.conn(), version, e).await?;
+        }
+        stamps_debited = stamps_rev.min(state.stamps);
+        if stamps_debited > 0 {
+            let started = if state.stamps - stamps_debited == 0 { None } else { state.card_started };
+            ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", &refund_id, now, started, 0).await?;
+        }
+    }
+    let resp = obj(vec![
+        ("ok", Json::Bool(true)),
+        ("refund_id", s(&*refund_id)),
+        ("order_id", s(&*order_id)),
+        ("refunded_total", int(refunded_total)),
+        ("points_reversed", int(points_rev)),
+        ("points_debited", int(debited)),
+        ("stamps_reversed", int(stamps_debited)),
+    ]);
+    let r = sqlx::query(
+        "INSERT INTO refunds (refund_id, order_id, at, amount, refunded_total, points_reversed, points_debited, stamps_reversed, qualifying_reversed, cashback_reversed, response)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+    )
+    .bind(&refund_id)
+    .bind(&order_id)
+    .bind(now)
+    .bind(refunded_total - prev_total)
+    .bind(refunded_total)
+    .bind(points_rev)
+    .bind(debited)
+    .bind(stamps_rev)
+    .bind(qual_rev)
+    .bind(cash_rev)
+    .bind(resp.to_text())
+    .execute(w.conn())
+    .await?;
+    if r.rows_affected() != 1 {
+        drop(w);
+        let mut conn = app.db.read().await?;
+        let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
+        return Ok(stored(r.try_get(0)?));
+    }
+    w.commit().await?;
+    Ok(json_status(StatusCode::OK, &resp))
+}

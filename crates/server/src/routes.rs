@@ -1,0 +1,291 @@
+//! The HTTP API: router, shared extractors, identity, and the small
+//! read-only endpoints (program, shopper state, preview fallback).
+//! Signup, webhooks, redemption, admin and assets have their own modules.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use rewards_core::json::{int, obj, s, Json};
+use rewards_core::time::format_instant;
+use sqlx::Row;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::error::{ApiError, ApiResult};
+use crate::ledger::{self, ShopperRow, State as ShopperState};
+use crate::{actions, admin, assets, orders, redeem, signup, token, App};
+
+pub fn router(app: App) -> Router {
+    let browser_api = Router::new()
+        .route("/api/program", get(program))
+        .route("/api/signup", post(signup::handle))
+        .route("/api/shopper", get(shopper_state))
+        .route("/api/redeem", post(redeem::handle))
+        .route("/api/engine/{op}", post(engine_op))
+        .layer(cors(&app.settings.allowed_origins));
+    let mut r = Router::new()
+        .merge(browser_api)
+        .route("/api/webhooks/orders", post(orders::order_webhook))
+        .route("/api/webhooks/refunds", post(orders::refund_webhook))
+        .route("/api/webhooks/actions", post(actions::action_webhook))
+        .route("/api/webhooks/membership", post(actions::membership_webhook))
+        .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
+        .merge(admin::router())
+        .merge(assets::router(&app.settings));
+    if app.settings.demo {
+        r = r.route("/demo/token", get(demo_token));
+    }
+    assets::with_site(r, &app.settings).with_state(app)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let list: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+pub fn json_body(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], text).into_response()
+}
+
+pub fn json_status(status: StatusCode, json: &Json) -> Response {
+    (status, json_body(json.to_text())).into_response()
+}
+
+/// The raw request body, refused with a JSON 413 above `max_body_bytes`.
+pub struct RawBody(pub Bytes);
+
+impl FromRequest<App> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Self::Rejection> {
+        let limit = app.settings.max_body_bytes;
+        axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map(RawBody)
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("request body is larger than {limit} bytes")))
+    }
+}
+
+/// Parses a JSON object body with the core's exact reader (numbers keep their text).
+pub fn parse_object(body: &[u8]) -> ApiResult<Json<'_>> {
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::invalid("", "body is not UTF-8"))?;
+    match Json::parse(text) {
+        Ok(v @ Json::Object(_)) => Ok(v),
+        Ok(v) => Err(ApiError::invalid("", format!("expected a JSON object, found {}", v.kind()))),
+        Err(m) => Err(ApiError::invalid("", m)),
+    }
+}
+
+/// Refuses fields the endpoint does not know (typos must not pass silently).
+pub fn only_fields(body: &Json, allowed: &[&str]) -> ApiResult<()> {
+    let Json::Object(fields) = body else { return Ok(()) };
+    let unknown: Vec<(String, String)> =
+        fields.iter().filter(|(k, _)| !allowed.contains(&k.as_ref())).map(|(k, _)| (k.to_string(), "unknown field".to_string())).collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::issues(unknown))
+    }
+}
+
+/// A string (or a number, for platform ids) of 1..=max characters.
+pub fn id_field(body: &Json, key: &str, max: usize) -> ApiResult<String> {
+    let v = match body.get(key) {
+        Some(Json::String(s)) => s.trim().to_string(),
+        Some(Json::Number(n)) if !n.contains(['.', 'e', 'E', '-']) => n.to_string(),
+        None | Some(Json::Null) => return Err(ApiError::invalid(key, "is required")),
+        Some(other) => return Err(ApiError::invalid(key, format!("expected a string, found {}", other.kind()))),
+    };
+    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+        return Err(ApiError::invalid(key, format!("must be 1 to {max} printable characters")));
+    }
+    Ok(v)
+}
+
+/// The client address for rate limiting.
+pub fn client_ip(app: &App, headers: &HeaderMap, peer: Option<SocketAddr>) -> IpAddr {
+    if app.settings.trust_forwarded_for {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next());
+        if let Some(ip) = forwarded.and_then(|v| v.trim().parse().ok()) {
+            return ip;
+        }
+    }
+    peer.map_or(IpAddr::from([0, 0, 0, 0]), |p| p.ip())
+}
+
+/// Browser writes must come from an allowed origin or the server's own.
+pub fn check_origin(app: &App, headers: &HeaderMap) -> ApiResult<()> {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let same = origin.split_once("://").is_some_and(|(_, h)| h == host);
+    if same || app.settings.allowed_origins.iter().any(|o| o == origin) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!("origin {origin} is not allowed")))
+    }
+}
+
+/// The verified token subject, if an `Authorization: Bearer` header is sent.
+pub fn token_subject(app: &App, headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
+    let v = v.to_str().map_err(|_| ApiError::unauthorized("Authorization header is not text"))?;
+    let t = v.strip_prefix("Bearer ").ok_or_else(|| ApiError::unauthorized("expected Authorization: Bearer <shopper token>"))?;
+    let now_s = app.clock.now().div_euclid(1000);
+    token::verify(&app.settings.merchant_secret, t.trim(), now_s).map(Some).map_err(|e| ApiError::unauthorized(e.message()))
+}
+
+pub fn require_subject(app: &App, headers: &HeaderMap) -> ApiResult<String> {
+    token_subject(app, headers)?.ok_or_else(|| ApiError::unauthorized("a shopper token is required (Authorization: Bearer …)"))
+}
+
+/// The shopper a token subject names: a merchant customer id, or a
+/// server-issued `shp_…` id — the latter only until the merchant links a
+/// customer id to that shopper (then only merchant-signed tokens read it).
+pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
+    if subject.starts_with("shp_") {
+        if let Some(row) = ledger::find(conn, "id", subject).await? {
+            if row.customer_id.is_none() {
+                return Ok(Some(row));
+            }
+        }
+    }
+    ledger::find(conn, "customer_id", subject).await
+}
+
+/// The shopper's state at `now`, writing due lifecycle entries first.
+pub async fn current_state(app: &App, subject: &str, now: i64) -> ApiResult<Option<ShopperState>> {
+    let program = app.program();
+    let state = {
+        let mut conn = app.db.read().await?;
+        let Some(row) = resolve(&mut conn, subject).await? else { return Ok(None) };
+        ledger::load(&mut conn, program, row, now).await?
+    };
+    if !ledger::lifecycle_due(program, &state, now) {
+        return Ok(Some(state));
+    }
+    let mut w = app.db.write().await?;
+    app.db.lock_shopper(w.conn(), &state.row.id).await?;
+    let mut state = ledger::load(w.conn(), program, state.row, now).await?;
+    ledger::apply_lifecycle(w.conn(), program, &app.program.version, &mut state, now).await?;
+    w.commit().await?;
+    Ok(Some(state))
+}
+
+async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
+    let etag = format!("\"{}\"", app.program.version);
+    let cache = [(header::CACHE_CONTROL, "public, max-age=60"), (header::ETAG, etag.as_str())];
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, cache).into_response();
+    }
+    (cache, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], app.program.text.clone()).into_response()
+}
+
+async fn vouchers(conn: &mut sqlx::AnyConnection, shopper_id: &str) -> Result<Json<'static>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT code, source, redemption_id, points, discount, currency, at FROM vouchers WHERE shopper_id = $1 ORDER BY at, code",
+    )
+    .bind(shopper_id)
+    .fetch_all(conn)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(obj(vec![
+            ("code", s(r.try_get::<String, _>(0)?)),
+            ("source", s(r.try_get::<String, _>(1)?)),
+            ("redemption_id", s(r.try_get::<String, _>(2)?)),
+            ("points", int(r.try_get::<i64, _>(3)?)),
+            ("discount", int(r.try_get::<i64, _>(4)?)),
+            ("currency", s(r.try_get::<String, _>(5)?)),
+            ("issued_at", s(format_instant(r.try_get(6)?))),
+        ]));
+    }
+    Ok(Json::Array(out))
+}
+
+/// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
+/// `signed_up` and `vouchers` (strip those four before handing it to the engine).
+async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
+    let subject = require_subject(&app, &headers)?;
+    let now = app.clock.now();
+    let Some(state) = current_state(&app, &subject, now).await? else {
+        let empty = obj(vec![
+            ("member", Json::Bool(false)),
+            ("balance", int(0)),
+            ("pending", int(0)),
+            ("lifetime_orders", int(0)),
+            ("shopper_id", Json::Null),
+            ("email", Json::Null),
+            ("signed_up", Json::Bool(false)),
+            ("vouchers", Json::Array(vec![])),
+        ]);
+        return Ok(json_status(StatusCode::OK, &empty));
+    };
+    let mut conn = app.db.read().await?;
+    let v = vouchers(&mut conn, &state.row.id).await?;
+    let Json::Object(mut fields) = state.core_json() else { unreachable!("core_json builds an object") };
+    fields.push(("shopper_id".into(), s(&*state.row.id)));
+    fields.push(("email".into(), state.row.email.as_deref().map_or(Json::Null, s)));
+    fields.push(("signed_up".into(), Json::Bool(state.row.signed_up_at.is_some())));
+    fields.push(("vouchers".into(), v));
+    Ok(json_status(StatusCode::OK, &Json::Object(fields)))
+}
+
+/// `POST /api/engine/{op}`: the preview fallback. The response body is
+/// byte for byte what the wasm Engine returns for the same input.
+async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    let body = if body.iter().all(u8::is_ascii_whitespace) { Json::Object(vec![]) } else { parse_object(&body)? };
+    only_fields(&body, &["shopper", "cart", "line", "signals"])?;
+    let now = app.clock.now();
+    let shopper = match token_subject(&app, &headers)? {
+        Some(subject) => current_state(&app, &subject, now).await?.map(|st| st.core_json().to_text()).unwrap_or_default(),
+        None => part(&body, "shopper").unwrap_or_default(),
+    };
+    let arg = |k| part(&body, k).unwrap_or_default();
+    let e = app.engine();
+    let result = match op.as_str() {
+        "preview" => e.preview(&shopper, &arg("cart"), now),
+        "product_points" => e.product_points(&shopper, &arg("line"), now),
+        "tier_progress" => e.tier_progress(&shopper, part(&body, "cart").as_deref(), now),
+        "punch_card" => e.punch_card(&shopper, part(&body, "cart").as_deref(), now),
+        "redemptions" => e.redemptions(&shopper, &arg("cart"), now),
+        "quote" => e.quote(&shopper, &arg("cart"), now),
+        "explainer" => e.explainer(&shopper, now),
+        "popup_decision" => e.popup_decision(&shopper, &arg("signals"), now),
+        "actions" => e.actions(&shopper, now),
+        _ => return Err(ApiError::not_found(format!("unknown engine operation \"{op}\""))),
+    };
+    let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, json_body(rewards_core::respond(result))).into_response())
+}
+
+/// A body member as JSON text; absent or `null` is `None` (the wasm
+/// binding's "no value").
+fn part(body: &Json, key: &str) -> Option<String> {
+    body.get(key).filter(|v| **v != Json::Null).map(Json::to_text)
+}
+
+#[derive(serde::Deserialize)]
+struct DemoTokenQuery {
+    customer_id: String,
+}
+
+/// Demo only: plays the merchant backend that signs shopper tokens.
+async fn demo_token(State(app): State<App>, Query(q): Query<DemoTokenQuery>) -> ApiResult<Response> {
+    if q.customer_id.is_empty() || q.customer_id.len() > 64 {
+        return Err(ApiError::invalid("customer_id", "must be 1 to 64 characters"));
+    }
+    let expiry = app.clock.now().div_euclid(1000) + 86_400;
+    let t = token::sign(&app.settings.merchant_secret, &q.customer_id, expiry);
+    Ok(json_status(StatusCode::OK, &obj(vec![("customer_id", s(q.customer_id)), ("token", s(t)), ("expires", int(expiry))])))
+}
+
+/// The peer address (the server is always started with connect info).
+pub type Peer = ConnectInfo<SocketAddr>;

@@ -1,0 +1,169 @@
+//! Server settings: a TOML file (`--settings FILE` or `REWARDS_SETTINGS`)
+//! overridden by environment variables. Secrets live here, never in the
+//! program JSON (which is served to browsers).
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub program_path: PathBuf,
+    pub database_url: String,
+    /// Signs shopper identity tokens (shared with the merchant's backend).
+    pub merchant_secret: String,
+    /// Signs order and refund webhooks.
+    pub webhook_secret: String,
+    pub admin_token: String,
+    /// Origins (`https://shop.example`) allowed to call the browser API.
+    pub allowed_origins: Vec<String>,
+    /// The widget build (`www/dist`): `/rewards.js` and `/assets/…`.
+    pub www_dist: PathBuf,
+    /// Optional site served at `/` (the demo store in `demo`).
+    pub site_dir: Option<PathBuf>,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy only).
+    pub trust_forwarded_for: bool,
+    pub signup_min_fill_ms: i64,
+    pub signup_rate_max: u32,
+    pub signup_rate_window_ms: i64,
+    /// Lifetime of the tokens the server itself issues at signup.
+    pub signup_token_ttl_ms: i64,
+    /// Largest request body accepted anywhere (bytes).
+    pub max_body_bytes: usize,
+    /// Demo mode: `GET /demo/token` signs tokens for demo customers.
+    pub demo: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    bind: Option<String>,
+    program: Option<PathBuf>,
+    database_url: Option<String>,
+    merchant_secret: Option<String>,
+    webhook_secret: Option<String>,
+    admin_token: Option<String>,
+    allowed_origins: Option<Vec<String>>,
+    www_dist: Option<PathBuf>,
+    site_dir: Option<PathBuf>,
+    trust_forwarded_for: Option<bool>,
+    signup_min_fill_ms: Option<i64>,
+    signup_rate_max: Option<u32>,
+    signup_rate_window_seconds: Option<i64>,
+    signup_token_ttl_days: Option<i64>,
+    max_body_bytes: Option<usize>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://rewards.sqlite?mode=rwc";
+
+impl Settings {
+    /// Defaults for everything but the secrets (tests and `demo` fill them).
+    pub fn defaults() -> Settings {
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            program_path: PathBuf::from("program.json"),
+            database_url: DEFAULT_DATABASE_URL.into(),
+            merchant_secret: String::new(),
+            webhook_secret: String::new(),
+            admin_token: String::new(),
+            allowed_origins: Vec::new(),
+            www_dist: PathBuf::from("www/dist"),
+            site_dir: None,
+            trust_forwarded_for: false,
+            signup_min_fill_ms: 2_000,
+            signup_rate_max: 10,
+            signup_rate_window_ms: 600_000,
+            signup_token_ttl_ms: 30 * 86_400_000,
+            max_body_bytes: 256 * 1024,
+            demo: false,
+        }
+    }
+
+    /// Reads the optional TOML file, then the environment; checks secrets.
+    pub fn load(file: Option<&std::path::Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<Settings, String> {
+        let mut s = Settings::defaults();
+        let path = file.map(PathBuf::from).or_else(|| env("REWARDS_SETTINGS").map(PathBuf::from));
+        if let Some(p) = path {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let f: File = toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            s.apply_file(f)?;
+        }
+        s.apply_env(env)?;
+        s.check()?;
+        Ok(s)
+    }
+
+    fn apply_file(&mut self, f: File) -> Result<(), String> {
+        if let Some(b) = f.bind {
+            self.bind = b.parse().map_err(|_| format!("bind: \"{b}\" is not an address like 127.0.0.1:8787"))?;
+        }
+        set(&mut self.program_path, f.program);
+        set(&mut self.database_url, f.database_url);
+        set(&mut self.merchant_secret, f.merchant_secret);
+        set(&mut self.webhook_secret, f.webhook_secret);
+        set(&mut self.admin_token, f.admin_token);
+        set(&mut self.allowed_origins, f.allowed_origins);
+        set(&mut self.www_dist, f.www_dist);
+        self.site_dir = f.site_dir.or(self.site_dir.take());
+        set(&mut self.trust_forwarded_for, f.trust_forwarded_for);
+        set(&mut self.signup_min_fill_ms, f.signup_min_fill_ms);
+        set(&mut self.signup_rate_max, f.signup_rate_max);
+        set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s * 1000));
+        set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d * 86_400_000));
+        set(&mut self.max_body_bytes, f.max_body_bytes);
+        Ok(())
+    }
+
+    fn apply_env(&mut self, env: &dyn Fn(&str) -> Option<String>) -> Result<(), String> {
+        if let Some(b) = env("REWARDS_BIND") {
+            self.bind = b.parse().map_err(|_| format!("REWARDS_BIND: \"{b}\" is not an address like 127.0.0.1:8787"))?;
+        }
+        set(&mut self.program_path, env("REWARDS_PROGRAM").map(PathBuf::from));
+        set(&mut self.database_url, env("DATABASE_URL"));
+        set(&mut self.merchant_secret, env("REWARDS_MERCHANT_SECRET"));
+        set(&mut self.webhook_secret, env("REWARDS_WEBHOOK_SECRET"));
+        set(&mut self.admin_token, env("REWARDS_ADMIN_TOKEN"));
+        if let Some(o) = env("REWARDS_ALLOWED_ORIGINS") {
+            self.allowed_origins = o.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
+        }
+        set(&mut self.www_dist, env("REWARDS_WWW_DIST").map(PathBuf::from));
+        if let Some(d) = env("REWARDS_SITE_DIR") {
+            self.site_dir = Some(PathBuf::from(d));
+        }
+        Ok(())
+    }
+
+    /// Secrets must be present and long enough to resist guessing.
+    pub fn check(&self) -> Result<(), String> {
+        let mut errors = Vec::new();
+        for (name, env, v) in [
+            ("merchant_secret", "REWARDS_MERCHANT_SECRET", &self.merchant_secret),
+            ("webhook_secret", "REWARDS_WEBHOOK_SECRET", &self.webhook_secret),
+            ("admin_token", "REWARDS_ADMIN_TOKEN", &self.admin_token),
+        ] {
+            if v.len() < 16 {
+                errors.push(format!("{name} (or {env}): must be set, at least 16 characters"));
+            }
+        }
+        for o in &self.allowed_origins {
+            if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
+                errors.push(format!("allowed_origins: \"{o}\" must look like https://shop.example (scheme and host, no path)"));
+            }
+        }
+        if self.signup_rate_max == 0 || self.signup_rate_window_ms <= 0 {
+            errors.push("signup_rate_max and signup_rate_window_seconds must be positive".into());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors.join("\n"))
+        }
+    }
+}
+
+fn set<T>(slot: &mut T, v: Option<T>) {
+    if let Some(v) = v {
+        *slot = v;
+    }
+}

@@ -1,0 +1,97 @@
+use crate::harness::*;
+
+#[tokio::test]
+async fn admin_needs_its_token_and_shows_formulas_inputs_and_escaped_charts() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        // Customers a, b ordered 40 days ago; a and c order in the last 30 days.
+        srv.app.clock.set(T0 - 40 * DAY);
+        srv.order("o-1", "a", &cart(&[("Hạt", 300_000, 1)])).await;
+        srv.order("o-2", "b", &cart(&[("Hạt", 300_000, 1)])).await;
+        srv.app.clock.set(T0 - 10 * DAY);
+        srv.order("o-3", "a", &cart(&[("Hạt", 500_000, 1)])).await;
+        srv.order("o-4", "c<script>", &cart(&[("Hạt", 100_000, 1)])).await;
+        srv.app.clock.set(T0);
+        for (h, code) in [(vec![], 401), (vec![("authorization", "Bearer wrong-token-xxxxxxxx".to_string())], 401)] {
+            let r = srv.get("/admin", &h).await;
+            assert_eq!(r.status, code);
+            assert!(r.headers.get("www-authenticate").is_some());
+            assert_eq!(srv.get("/admin/export/ledger.csv", &h).await.status, 401);
+        }
+        use base64::Engine as _;
+        let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("admin:{ADMIN}")));
+        let page = srv.get("/admin?from=2026-10-24&to=2026-11-22&active_days=30", &[("authorization", basic.clone())]).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("CRR = (E − N) / S × 100"));
+        // S = {a, b} active at the start, E = {a, c}, N = {c}: CRR = (2 − 1) / 2 = 50 %.
+        assert!(page.body.contains("50.00 %") && page.body.contains("S = 2, E = 2, N = 1"), "{}", page.body);
+        assert_eq!(page.body.matches("<svg").count(), 2);
+        assert!(!page.body.contains("<script>"));
+        let kpis = srv
+            .get("/admin/kpis.json?from=2026-10-24&to=2026-11-22&active_days=30", &[("authorization", format!("Bearer {ADMIN}"))])
+            .await
+            .json();
+        assert_eq!(kpis["crr_percent"]["value"], "50.0000");
+        assert_eq!(kpis["churn_percent"]["value"], "50.0000");
+        assert_eq!(kpis["aov"]["num"], "600000");
+        assert_eq!(srv.get("/admin?from=2026-13-01", &[("authorization", basic.clone())]).await.status, 422);
+        let csv = srv.get("/admin/export/ledger.csv", &[("authorization", basic)]).await;
+        assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
+        assert!(csv.body.contains(",order,o-4,40,v1:"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn widget_assets_have_types_caching_and_compression_and_404_before_a_build() {
+    let srv = Srv::start(&Kind::Sqlite).await;
+    assert_eq!(srv.get("/rewards.js", &[]).await.status, 404);
+    assert_eq!(srv.get("/assets/ui-0123456789.js", &[]).await.status, 404);
+    let dist = srv.dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    let js = "console.log('rewards');".repeat(200);
+    std::fs::write(dist.join("rewards.js"), &js).unwrap();
+    std::fs::write(dist.join("assets/rewards_wasm-0123456789.wasm"), b"\0asm\x01\0\0\0".repeat(100)).unwrap();
+    std::fs::write(dist.join("assets/widget-0123456789.css"), ".rw{color:red}".repeat(100)).unwrap();
+    let raw = reqwest::Client::builder().no_gzip().build().unwrap();
+    let get = |path: &str, enc: &str| raw.get(format!("{}{path}", srv.base)).header("accept-encoding", enc).send();
+    let r = get("/rewards.js", "gzip").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=300");
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
+    let r = get("/assets/rewards_wasm-0123456789.wasm", "br").await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(r.headers()["content-encoding"], "br");
+    let r = get("/assets/widget-0123456789.css", "identity").await.unwrap();
+    assert_eq!(r.headers()["content-type"], "text/css");
+    assert!(r.headers().get("content-encoding").is_none());
+    // A precompressed sibling wins over compressing on the fly.
+    std::fs::write(dist.join("assets/widget-0123456789.css.br"), b"BROTLI").unwrap();
+    let r = get("/assets/widget-0123456789.css", "br").await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI");
+    let r = get("/assets/missing-0123456789.js", "gzip").await.unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["cache-control"].to_str().unwrap()), (404, "no-store"));
+    let p = srv.get("/api/program", &[]).await;
+    assert_eq!(p.body, std::fs::read_to_string(program_path()).unwrap());
+    let etag = p.headers["etag"].to_str().unwrap().to_string();
+    assert_eq!(srv.get("/api/program", &[("if-none-match", etag)]).await.status, 304);
+}
+
+#[test]
+fn check_config_prints_every_error_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"version": 1, "store": {"name": "x", "currency": "XYZ", "default_locale": "vi"}, "earning": {"points_per_step": 1, "step": 0, "rounding": "sideways"}, "colour": 1}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for path in ["store.currency", "earning.step", "earning.rounding", "colour"] {
+        assert!(err.contains(&format!("{path}: ")), "{path} missing in:\n{err}");
+    }
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(program_path()).output().unwrap();
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+}

@@ -1,0 +1,12 @@
+//! HTTP integration tests of the reference server. Every test runs on
+//! SQLite and, when `DATABASE_URL_PG` is set (scripts/pg-test-cluster.sh
+//! provides one), on PostgreSQL too — the same suite, the same code path.
+
+mod harness;
+
+mod admin_assets;
+mod crash;
+mod identity;
+mod ledger;
+mod signup;
+mod simulation;
