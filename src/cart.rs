@@ -90,14 +90,20 @@ impl Cart {
             shares.push(x / total);
             rems.push((x % total, i));
         }
-        let mut left = discount - shares.iter().sum::<i128>();
-        rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, i) in rems {
-            if left == 0 {
-                break;
+        // Fewer units are left than there are lines. Pick the largest
+        // remainder each time (earlier line on ties) rather than sorting:
+        // a sort would add ~7 KB of wasm for at most a few hundred lines.
+        let left = discount - shares.iter().sum::<i128>();
+        for _ in 0..left {
+            let mut best: Option<usize> = None;
+            for (k, &(r, _)) in rems.iter().enumerate() {
+                if r >= 0 && best.is_none_or(|b| r > rems[b].0) {
+                    best = Some(k);
+                }
             }
-            shares[i] += 1;
-            left -= 1;
+            let Some(b) = best else { break };
+            shares[rems[b].1] += 1;
+            rems[b].0 = -1; // taken
         }
         shares.into_iter().map(|s| i64::try_from(s).map_err(|_| Error::Overflow(STEP))).collect()
     }
