@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test, from a fresh machine: set-up, formatting, lints, native tests,
-# the same fixtures in headless Chromium (wasm), the size report.
+# Every test, from a fresh machine: set-up, formatting, lints, native and
+# server tests (SQLite and PostgreSQL), the core fixtures on the wasm build
+# in headless Chromium, the size report, the widget's browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -28,3 +29,7 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 
 step "wasm release build and size report"
 bash scripts/build-wasm.sh
+
+step "widget build (sizes against the issue 5 budgets, reported) and browser tests in Chromium"
+node scripts/build-widget.mjs
+node --test www/tests/

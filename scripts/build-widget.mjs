@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Builds the storefront widget into www/dist/:
+//   rewards.js                      the loader (stable name, short cache)
+//   assets/ui-<hash>.js             the UI chunk (ES module, wasm glue inside)
+//   assets/widget-<hash>.css        the stylesheet
+//   assets/rewards_wasm-<hash>.wasm the engine (from www/dist/pkg, see build-wasm.sh)
+//   manifest.json                   logical name → file
+// Hashed files are immutable: the loader knows their names at build time.
+//
+// Usage: node scripts/build-widget.mjs [--with-wasm] [--check]
+//   --with-wasm  run scripts/build-wasm.sh first (otherwise www/dist/pkg must exist)
+//   --check      exit 1 when a size budget (issue 5) is exceeded
+
+import { build, transform } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const www = join(root, 'www');
+const dist = join(www, 'dist');
+const assetsDir = join(dist, 'assets');
+const pkg = join(dist, 'pkg');
+const args = new Set(process.argv.slice(2));
+
+const BUDGET = { loader: 10 * 1024, cartPage: 25 * 1024 };
+const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
+const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
+
+if (args.has('--with-wasm')) execFileSync('bash', [join(root, 'scripts/build-wasm.sh')], { stdio: 'inherit', cwd: root });
+for (const f of ['rewards_wasm.js', 'rewards_wasm_bg.wasm']) {
+  if (!existsSync(join(pkg, f))) {
+    console.error(`missing www/dist/pkg/${f}: run "bash scripts/build-wasm.sh" first (or pass --with-wasm)`);
+    process.exit(1);
+  }
+}
+
+const hash = (buf) => createHash('sha256').update(buf).digest('hex').slice(0, 10);
+mkdirSync(assetsDir, { recursive: true });
+const manifest = {};
+const emit = (logical, base, ext, buf) => {
+  const file = `assets/${base}-${hash(buf)}.${ext}`;
+  writeFileSync(join(dist, file), buf);
+  manifest[logical] = file;
+  return file;
+};
+
+// 1. the engine
+const wasm = readFileSync(join(pkg, 'rewards_wasm_bg.wasm'));
+emit('rewards_wasm_bg.wasm', 'rewards_wasm', 'wasm', wasm);
+
+// 2. the stylesheet
+const css = await transform(readFileSync(join(www, 'src/widget.css'), 'utf8'), { loader: 'css', minify: true, target: CSS_TARGET });
+emit('widget.css', 'widget', 'css', Buffer.from(css.code));
+
+// 3. the UI chunk (bundles the wasm-bindgen glue); the popup and the
+//    explainer panel split off into chunks fetched on first use, each with
+//    its CSS inlined as a minified string (surfaces.css)
+const cssAsText = {
+  name: 'css-as-text',
+  setup(b) {
+    b.onLoad({ filter: /\.css$/ }, async (args) => {
+      const out = await transform(readFileSync(args.path, 'utf8'), { loader: 'css', minify: true, target: CSS_TARGET });
+      return { contents: 'export default ' + JSON.stringify(out.code.trim()), loader: 'js' };
+    });
+  },
+};
+const ui = await build({
+  plugins: [cssAsText],
+  entryPoints: { ui: join(www, 'src/ui/index.js') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  minify: true,
+  target: TARGET,
+  write: false,
+  outdir: assetsDir,
+  entryNames: '[name]-[hash]',
+  chunkNames: 'ui-[name]-[hash]',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+const entryOf = new Map(Object.entries(ui.metafile.outputs).map(([path, meta]) => [basename(path), meta.entryPoint || '']));
+for (const out of ui.outputFiles) {
+  const name = basename(out.path);
+  writeFileSync(join(assetsDir, name), out.contents);
+  const entry = entryOf.get(name);
+  // ui.js is the entry; popup and panel are lazy chunks; shared code is in
+  // unnamed "chunk" files, listed under their own names.
+  const logical = entry.endsWith('src/ui/index.js') ? 'ui.js' : entry ? name.replace(/-[A-Z0-9]+\.js$/, '.js') : name;
+  manifest[logical] = 'assets/' + name;
+}
+
+// 4. the loader, which knows the hashed names
+const version = (/^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'crates/wasm/Cargo.toml'), 'utf8')) || [])[1] || '0.0.0';
+const loader = await build({
+  entryPoints: [join(www, 'src/loader/main.js')],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: TARGET,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: {
+    __REWARDS_VERSION__: JSON.stringify(version),
+    __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'] }),
+  },
+});
+const loaderBuf = Buffer.from(loader.outputFiles[0].contents);
+writeFileSync(join(dist, 'rewards.js'), loaderBuf);
+manifest['rewards.js'] = 'rewards.js';
+writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version, files: manifest }, null, 2) + '\n');
+
+// Old hashed files would only pile up.
+const keep = new Set(Object.values(manifest).map((f) => f.replace('assets/', '')));
+for (const f of readdirSync(assetsDir)) if (!keep.has(f)) rmSync(join(assetsDir, f));
+
+// Sizes
+const size = (file) => {
+  const buf = readFileSync(join(dist, file));
+  return {
+    file,
+    raw: buf.length,
+    gzip: gzipSync(buf, { level: 9 }).length,
+    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+};
+const rows = {
+  loader: size('rewards.js'),
+  ui: size(manifest['ui.js']),
+  css: size(manifest['widget.css']),
+  wasm: size(manifest['rewards_wasm_bg.wasm']),
+};
+for (const k of Object.keys(manifest).filter((k) => k.startsWith('ui-'))) rows[k.replace(/\.js$/, '')] = size(manifest[k]);
+const pad = (v, n) => String(v).padStart(n);
+console.log(`\nwidget build ${version} → www/dist (manifest.json)`);
+console.log(`${'artifact'.padEnd(44)} ${pad('raw', 8)} ${pad('gzip', 8)} ${pad('brotli', 8)}`);
+for (const [name, r] of Object.entries(rows)) console.log(`${(name + '  ' + r.file).padEnd(44)} ${pad(r.raw, 8)} ${pad(r.gzip, 8)} ${pad(r.brotli, 8)}`);
+const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
+const pages = [
+  ['page without previews (loader + css)', ['loader', 'css']],
+  ['product / cart page (+ ui + wasm)', ['loader', 'css', 'ui', 'wasm']],
+  ['everything, all surfaces opened', Object.keys(rows)],
+];
+for (const [label, keys] of pages) console.log(`${label.padEnd(44)} ${pad(sum(keys, 'raw'), 8)} ${pad(sum(keys, 'gzip'), 8)} ${pad(sum(keys, 'brotli'), 8)}`);
+const over = [];
+if (rows.loader.gzip > BUDGET.loader) over.push(`loader ${rows.loader.gzip} B gzip > ${BUDGET.loader} B`);
+const cart = sum(['loader', 'css', 'ui', 'wasm'], 'gzip');
+if (cart > BUDGET.cartPage) over.push(`cart page ${cart} B gzip > ${BUDGET.cartPage} B`);
+console.log(over.length ? `budgets (issue 5): OVER — ${over.join('; ')}` : 'budgets (issue 5): met');
+writeFileSync(join(dist, 'sizes.json'), JSON.stringify({ version, rows, cartPageGzip: cart, budget: BUDGET, over }, null, 2) + '\n');
+if (over.length && args.has('--check')) process.exit(1);

@@ -1,0 +1,486 @@
+// The loader (`rewards.js`): the one script tag a merchant pastes. It owns
+// the single global `window.Rewards`, replays the command queue, reads the
+// program config, shows the launcher, defines the custom elements and arms
+// the popup triggers. Everything with numbers lives in the UI chunk and the
+// wasm engine, fetched only when a surface needs them.
+//
+// Failure containment: every entry point (API call, listener, timer,
+// promise) goes through `guard`/`report`, so nothing reaches the page's
+// window.onerror or unhandledrejection; the first failure prints one clear
+// console message and the widget steps aside.
+
+import { h, icon, ICONS, makeSheet, adopt, setHandlerWrapper } from './dom.js';
+import { makeStore } from './store.js';
+import { armTriggers, triggerSettings } from './triggers.js';
+import { defineElements, RESERVE_CSS, ELEMENTS } from './elements.js';
+
+const VERSION = __REWARDS_VERSION__;
+const ASSETS = __REWARDS_ASSETS__;
+const MARK = '__rewardsWidget';
+const DAY_MS = 86400000;
+const LAUNCHER_TEXT = { en: 'Rewards', vi: 'Điểm thưởng' };
+const THEME_KEYS = ['brand', 'brand-text', 'text', 'muted', 'surface', 'font', 'radius', 'z'];
+const CORNERS = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
+
+(function boot() {
+  const t0 = performance.now();
+  const script = document.currentScript;
+  try {
+    start(script, t0);
+  } catch (e) {
+    try {
+      console.error('[Rewards] the widget could not start and is off on this page: ' + ((e && e.message) || e));
+    } catch {
+      /* no console */
+    }
+  }
+})();
+
+function start(script, t0) {
+  const existing = window.Rewards;
+  if (existing && existing[MARK]) return; // included twice: one widget
+  if (existing && !Array.isArray(existing)) {
+    console.warn('[Rewards] window.Rewards is already used by this page; the rewards widget did not start.');
+    return;
+  }
+  const queued = Array.isArray(existing) ? existing.slice() : [];
+  const nativeFetch = window.fetch.bind(window);
+  const attrs = readAttributes(script);
+  const base = (script && script.src) || location.href;
+  const assets = {};
+  for (const k of Object.keys(ASSETS)) assets[k] = new URL(ASSETS[k], base).href;
+
+  // ---- failure reporting ------------------------------------------------
+  let spoke = false;
+  const listeners = Object.create(null);
+  const say = (level, msg) => {
+    if (spoke && !attrs.debug) return;
+    spoke = true;
+    try {
+      console[level]('[Rewards] ' + msg);
+    } catch {
+      /* no console */
+    }
+  };
+  const report = (err, what) => {
+    const message = (err && err.message) || String(err);
+    say('error', (what ? what + ': ' : '') + message);
+    emit('error', { what: what || 'error', message });
+  };
+  const warn = (msg) => say('warn', msg);
+  setHandlerWrapper((fn) => guard(fn, 'event handler'));
+  const guard = (fn, what) =>
+    function guarded(...args) {
+      try {
+        const r = fn.apply(this, args);
+        if (r && typeof r.then === 'function') r.then(undefined, (e) => report(e, what));
+        return r;
+      } catch (e) {
+        report(e, what);
+      }
+    };
+
+  // ---- events ------------------------------------------------------------
+  const sticky = Object.create(null);
+  function emit(name, detail) {
+    if (name === 'ready') sticky.ready = detail;
+    for (const fn of (listeners[name] || []).slice()) {
+      try {
+        fn(detail);
+      } catch (e) {
+        try {
+          console.error(`[Rewards] a "${name}" listener threw:`, e);
+        } catch {
+          /* no console */
+        }
+      }
+    }
+    try {
+      window.dispatchEvent(new CustomEvent('rewards:' + name, { detail }));
+    } catch {
+      /* CustomEvent unavailable or patched */
+    }
+  }
+
+  // ---- state ---------------------------------------------------------------
+  const store = makeStore();
+  // A token from an earlier signup is read when the UI needs a shopper.
+  const state = { cart: null, shopper: null, token: attrs.shopperToken || null };
+  const subscribers = new Set();
+  let pending = false;
+  const set = (key, value) => {
+    state[key] = value;
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      for (const fn of subscribers) guard(fn, 'update')(state);
+    });
+  };
+
+  // ---- styles and the overlay root -------------------------------------------
+  const reserve = makeSheet(RESERVE_CSS);
+  const sheets = [reserve];
+  const roots = new Set();
+  const adoptAll = (root) => {
+    roots.add(root);
+    adopt(root, sheets);
+  };
+  const cssReady = nativeFetch(assets.css)
+    .then((r) => {
+      if (!r.ok) throw new Error(`${assets.css} answered ${r.status}`);
+      return r.text();
+    })
+    .then((text) => {
+      const t = performance.now();
+      sheets.push(makeSheet(text));
+      for (const root of roots) adopt(root, sheets);
+      busy(t);
+    });
+
+  let overlay = null;
+  const overlayRoot = () => {
+    if (!overlay) {
+      const host = document.createElement('rewards-widget');
+      overlay = host.attachShadow({ mode: 'open' });
+      adoptAll(overlay);
+      theme(host);
+    }
+    // An SPA may replace the document's children: put the host back.
+    if (!overlay.host.isConnected) document.documentElement.append(overlay.host);
+    return overlay;
+  };
+
+  const themeVars = parseTheme(attrs.theme);
+  const corner = CORNERS.includes(themeVars.corner) ? themeVars.corner : 'bottom-right';
+  function theme(el) {
+    for (const k of THEME_KEYS) if (themeVars[k]) el.style.setProperty('--rewards-' + k, themeVars[k]);
+  }
+
+  // ---- the context the UI chunk works with --------------------------------------
+  // Milestones in ms since the loader's first statement, and `busy`: the
+  // main-thread time the loader's own synchronous work took until the
+  // launcher was up (what a page pays for the widget; network waits excluded).
+  const timings = { start: t0, busy: 0 };
+  const mark = (k) => {
+    if (timings[k] == null) timings[k] = Math.round((performance.now() - t0) * 100) / 100;
+  };
+  const busy = (since) => {
+    timings.busy = Math.round((timings.busy + performance.now() - since) * 100) / 100;
+  };
+  const ctx = {
+    version: VERSION,
+    attrs,
+    assets,
+    fetch: nativeFetch,
+    state,
+    set,
+    subscribe(fn) {
+      subscribers.add(fn);
+      return () => subscribers.delete(fn);
+    },
+    emit,
+    report,
+    warn,
+    guard,
+    store,
+    h,
+    icon,
+    ICONS,
+    adopt: adoptAll,
+    /** More CSS for every shadow root (the popup and panel chunks bring theirs). */
+    addSheet(text) {
+      sheets.push(makeSheet(text));
+      for (const root of roots) adopt(root, sheets);
+    },
+    theme,
+    corner,
+    overlayRoot,
+    elements: new Set(),
+    mark,
+    timings,
+    cfg: null,
+    cfgText: null,
+    locale: 'en',
+    api: attrs.api,
+    signupUrl: attrs.signupUrl || (attrs.api ? new URL('api/signup', attrs.api).href : null),
+    cssReady,
+    wasm: once(() => nativeFetch(assets.wasm)),
+    failed: false,
+    fail(err, what) {
+      if (ctx.failed) return;
+      ctx.failed = true;
+      report(err, what);
+      stepAside();
+    },
+    mountElement(el) {
+      if (ctx.failed) return void (el.hidden = true);
+      ui().then((u) => u && u.element(el));
+    },
+    openPopup: (trigger) => ui().then((u) => u && u.popup(trigger)),
+  };
+
+  let uiPromise = null;
+  function ui() {
+    if (!uiPromise) {
+      uiPromise = (async () => {
+        await ready;
+        if (ctx.failed) return null;
+        const mod = await import(assets.ui);
+        mark('ui');
+        return mod.mount(ctx);
+      })().catch((e) => {
+        ctx.fail(e, 'loading the widget UI');
+        return null;
+      });
+    }
+    return uiPromise;
+  }
+
+  // ---- launcher --------------------------------------------------------------------
+  let launcher = null;
+  function mountLauncher() {
+    if (attrs.launcher === false || launcher) return;
+    const t = (ctx.cfg.texts && ctx.cfg.texts[ctx.locale]) || {};
+    const label = t.launcher || LAUNCHER_TEXT[primary(ctx.locale)] || LAUNCHER_TEXT.en;
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'rw-launcher',
+        'aria-haspopup': 'dialog',
+        'aria-expanded': 'false',
+        on: {
+          click: guard(() => api.open('explainer')),
+          // Warm the UI and the engine on intent, before the click.
+          pointerenter: guard(() => ui()),
+          focus: guard(() => ui()),
+        },
+      },
+      icon(ICONS.gift),
+      h('span', { text: label }),
+    );
+    const wrap = h('div', { class: 'rw-launch rw-' + corner, role: 'region', 'aria-label': label }, button);
+    const root = overlayRoot();
+    if (typeof wrap.showPopover === 'function') wrap.setAttribute('popover', 'manual');
+    root.append(wrap);
+    // Top layer: no host z-index can cover the launcher.
+    if (wrap.hasAttribute('popover')) wrap.showPopover();
+    launcher = { wrap, button };
+    ctx.launcher = launcher;
+    mark('launcher');
+  }
+
+  function stepAside() {
+    disarm();
+    if (launcher) launcher.wrap.remove();
+    launcher = null;
+    for (const el of ctx.elements) el.hidden = true;
+  }
+
+  // ---- popup triggers ----------------------------------------------------------------
+  let disarm = () => {};
+  function armPopup() {
+    disarm();
+    const popup = ctx.cfg && ctx.cfg.popup;
+    if (!popup || popup.enabled === false || !ctx.signupUrl || ctx.failed) return;
+    store.visit(); // count this page view (a segment signal)
+    const s = store.get();
+    if (s.signed_up) return; // never again after signup
+    // Cheap pre-check that mirrors the core's cooldown, so a page in
+    // cooldown never loads the engine for nothing; the core still decides.
+    const cooldown = (typeof popup.cooldown_days === 'number' ? popup.cooldown_days : 7) * DAY_MS;
+    if (typeof s.last_shown === 'number' && Date.now() < s.last_shown + cooldown) return;
+    disarm = armTriggers(triggerSettings(popup), (trigger) => ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'));
+  }
+  ctx.armPopup = armPopup;
+
+  // ---- SPA navigation -------------------------------------------------------------------
+  let lastUrl = location.pathname + location.search;
+  const onNavigate = guard(() => {
+    const url = location.pathname + location.search;
+    if (url !== lastUrl) {
+      lastUrl = url;
+      api.page();
+    }
+  }, 'navigation');
+
+  // ---- the public API -----------------------------------------------------------------------
+  const api = {
+    version: VERSION,
+    get timings() {
+      return Object.assign({}, timings);
+    },
+    push(...cmds) {
+      for (const cmd of cmds) run(cmd);
+      return 0;
+    },
+    on(name, fn) {
+      if (typeof fn !== 'function') return;
+      (listeners[name] = listeners[name] || []).push(fn);
+      if (name === 'ready' && sticky.ready) guard(fn, 'ready listener')(sticky.ready);
+    },
+    off(name, fn) {
+      const list = listeners[name];
+      if (list) listeners[name] = list.filter((f) => f !== fn);
+    },
+    setCart(cart) {
+      set('cart', cart && typeof cart === 'object' ? cart : null);
+      emit('cart:updated', { cart: state.cart });
+    },
+    setShopper(shopper) {
+      set('shopper', shopper && typeof shopper === 'object' ? shopper : null);
+    },
+    setShopperToken(token) {
+      set('token', typeof token === 'string' && token ? token : null);
+    },
+    setLocale(locale) {
+      if (typeof locale !== 'string' || !locale) return;
+      ctx.locale = locale;
+      set('locale', locale);
+    },
+    open(surface) {
+      if (surface === 'explainer') return ui().then((u) => u && u.openExplainer());
+      if (surface === 'popup' || surface === 'signup') return ctx.openPopup('manual');
+      warn(`open(): unknown surface "${surface}" (use "popup" or "explainer")`);
+    },
+    close(surface) {
+      if (uiPromise) return uiPromise.then((u) => u && u.close(surface));
+    },
+    refreshCart() {
+      return ui().then((u) => u && u.refreshCart());
+    },
+    quote() {
+      return ui().then((u) => (u ? u.quote() : null));
+    },
+    trackProductView(productId) {
+      if (productId != null) store.productView(productId);
+    },
+    page() {
+      store.pageView();
+      overlayRoot();
+      if (ready.done) armPopup();
+      if (uiPromise) uiPromise.then((u) => u && u.page());
+    },
+  };
+  for (const k of Object.keys(api)) {
+    const d = Object.getOwnPropertyDescriptor(api, k);
+    if (typeof d.value === 'function') api[k] = guard(d.value, k + '()');
+  }
+  Object.defineProperty(api, MARK, { value: true });
+
+  function run(cmd) {
+    if (typeof cmd === 'function') return guard(cmd, 'queued function')(api);
+    if (!Array.isArray(cmd) || typeof cmd[0] !== 'string') return warn('push(): expected ["command", …args]');
+    const fn = api[cmd[0]];
+    if (typeof fn !== 'function' || cmd[0] === 'push') return warn(`push(): unknown command "${cmd[0]}"`);
+    return fn(...cmd.slice(1));
+  }
+
+  // ---- start: config, launcher, triggers ----------------------------------------------------
+  const ready = (async () => {
+    const text = await loadConfigText(attrs, nativeFetch);
+    const t = performance.now();
+    let cfg;
+    try {
+      cfg = JSON.parse(text);
+    } catch (e) {
+      throw new Error('the program config is not valid JSON (' + e.message + ')');
+    }
+    if (!cfg || typeof cfg !== 'object' || !cfg.store || typeof cfg.store.currency !== 'string') {
+      throw new Error('the program config has no store.currency; is data-config pointing at a program config?');
+    }
+    ctx.cfg = cfg;
+    ctx.cfgText = text;
+    if (!state.locale) ctx.locale = pickLocale(attrs.locale, cfg);
+    mark('config');
+    busy(t);
+  })();
+  window.Rewards = api;
+  defineElements(ctx);
+  for (const cmd of queued) run(cmd);
+
+  busy(t0);
+  ready.then(
+    guard(async () => {
+      let t = performance.now();
+      ready.done = true;
+      // Triggers (and the storage they read) can wait for an idle moment.
+      (window.requestIdleCallback || setTimeout)(guard(armPopup, 'popup'), { timeout: 1500 });
+      if (window.navigation && navigation.addEventListener) navigation.addEventListener('navigatesuccess', onNavigate);
+      window.addEventListener('popstate', onNavigate);
+      window.addEventListener('hashchange', onNavigate);
+      // Numbers on this page: start the UI (and the wasm) right away.
+      if (ctx.elements.size) ui();
+      busy(t);
+      await cssReady;
+      t = performance.now();
+      mountLauncher();
+      busy(t);
+      emit('ready', { version: VERSION, locale: ctx.locale });
+    }, 'start'),
+    (e) => ctx.fail(e, 'could not load the program config; the widget is off on this page'),
+  );
+}
+
+function readAttributes(script) {
+  const d = (script && script.dataset) || {};
+  let configJson = null;
+  if (d.configJson) configJson = d.configJson;
+  const api = d.api ? withSlash(new URL(d.api, location.href).href) : null;
+  return {
+    config: d.config ? new URL(d.config, location.href).href : null,
+    configJson,
+    api,
+    signupUrl: d.signupUrl ? new URL(d.signupUrl, location.href).href : null,
+    locale: d.locale || null,
+    platform: ['shopify', 'woocommerce'].includes(d.platform) ? d.platform : 'generic',
+    platformRoot: d.platformRoot || null,
+    // A path prefix the store lives under ("/vi/"; relative to the page).
+    root: d.root ? new URL(d.root, location.href).pathname : null,
+    theme: d.theme || '',
+    shopperToken: d.shopperToken || null,
+    launcher: d.launcher !== 'off' && d.launcher !== 'false',
+    debug: d.debug != null,
+  };
+}
+
+async function loadConfigText(attrs, fetch) {
+  if (attrs.configJson) return attrs.configJson;
+  const url = attrs.config || (attrs.api && new URL('api/program', attrs.api).href);
+  if (!url) throw new Error('no program config: add data-config="URL" (or data-api) to the script tag');
+  const r = await fetch(url, { credentials: 'same-origin' });
+  if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+  return r.text();
+}
+
+/** The attribute; else <html lang> when the program offers it; else the program's default. */
+function pickLocale(attr, cfg) {
+  if (attr) return attr;
+  const offered = Array.isArray(cfg.store.locales) ? cfg.store.locales : [cfg.store.default_locale];
+  const lang = primary(document.documentElement.lang || '');
+  const hit = lang && offered.find((l) => primary(l) === lang);
+  return hit || cfg.store.default_locale || 'en';
+}
+
+function primary(locale) {
+  return String(locale).toLowerCase().split(/[-_]/)[0];
+}
+
+function parseTheme(text) {
+  const out = {};
+  for (const part of String(text).split(';')) {
+    const i = part.indexOf(':');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function withSlash(url) {
+  return url.endsWith('/') ? url : url + '/';
+}
+
+function once(fn) {
+  let p;
+  return () => p || (p = fn());
+}

@@ -1,0 +1,97 @@
+// The numbers: the Rust core compiled to wasm, or — when the page's CSP
+// blocks WebAssembly (no 'wasm-unsafe-eval') or the wasm cannot load — the
+// server's POST /api/engine/{op}, which returns the same bytes. Both give
+// the same async interface; results are the core's JSON, parsed.
+
+import init, { Engine } from '../../dist/pkg/rewards_wasm.js';
+
+export class EngineError extends Error {
+  constructor(out) {
+    const issues = Array.isArray(out.issues) ? out.issues : [];
+    const detail = issues
+      .slice(0, 3)
+      .map((i) => (i.path ? i.path + ': ' : '') + i.message)
+      .join('; ');
+    super(detail || out.message || out.error);
+    this.kind = out.error;
+    this.issues = issues;
+  }
+}
+
+function parse(text) {
+  const out = JSON.parse(text);
+  if (out && typeof out === 'object' && typeof out.error === 'string' && 'message' in out) throw new EngineError(out);
+  return out;
+}
+
+const json = (v) => (v == null ? '' : JSON.stringify(v));
+
+/** Resolves to an engine; rejects (with a clear message) when neither path works. */
+export async function loadEngine(ctx) {
+  let wasmError;
+  try {
+    await init({ module_or_path: ctx.wasm() });
+  } catch (e) {
+    wasmError = e;
+  }
+  if (!wasmError) {
+    let e;
+    try {
+      e = new Engine(ctx.cfgText);
+    } catch (err) {
+      let out = null;
+      try {
+        out = JSON.parse(err.message);
+      } catch {
+        /* not the core's error JSON */
+      }
+      throw new Error('the program config is invalid: ' + (out ? new EngineError(out).message : err.message));
+    }
+    ctx.mark('engine');
+    const publicConfig = JSON.parse(e.public_config());
+    const now = () => Date.now();
+    return {
+      kind: 'wasm',
+      exponent: publicConfig.store.exponent,
+      quote: async (s, cart) => parse(e.quote(json(s), json(cart), now())),
+      preview: async (s, cart) => parse(e.preview(json(s), json(cart), now())),
+      product_points: async (s, line) => parse(e.product_points(json(s), json(line), now())),
+      punch_card: async (s, cart) => parse(e.punch_card(json(s), json(cart), now())),
+      explainer: async (s) => parse(e.explainer(json(s), now())),
+      popup_decision: async (s, signals) => parse(e.popup_decision(json(s), json(signals), now())),
+    };
+  }
+  const blocked = /wasm-unsafe-eval|Content Security Policy|CompileError/i.test(String(wasmError && (wasmError.message || wasmError.name)));
+  const why = blocked
+    ? "this page's Content-Security-Policy blocks WebAssembly (script-src needs 'wasm-unsafe-eval')"
+    : 'the WebAssembly engine could not load (' + ((wasmError && wasmError.message) || wasmError) + ')';
+  if (!ctx.api) throw new Error(why + ' and no data-api is set for server previews; points previews are off');
+  ctx.warn(why + '; using the server for points previews instead.');
+  return httpEngine(ctx);
+}
+
+function httpEngine(ctx) {
+  const call = async (op, body) => {
+    const headers = { 'content-type': 'application/json' };
+    if (ctx.state.token) {
+      headers.authorization = 'Bearer ' + ctx.state.token;
+      // The server fills the shopper from the token.
+      delete body.shopper;
+    }
+    const r = await ctx.fetch(new URL('api/engine/' + op, ctx.api).href, { method: 'POST', headers, body: JSON.stringify(body) });
+    const text = await r.text();
+    if (!r.ok && !text.startsWith('{')) throw new Error(`api/engine/${op} answered ${r.status}`);
+    return parse(text);
+  };
+  ctx.mark('engine');
+  return {
+    kind: 'http',
+    exponent: null,
+    quote: (shopper, cart) => call('quote', { shopper, cart }),
+    preview: (shopper, cart) => call('preview', { shopper, cart }),
+    product_points: (shopper, line) => call('product_points', { shopper, line }),
+    punch_card: (shopper, cart) => call('punch_card', { shopper, cart }),
+    explainer: (shopper) => call('explainer', { shopper }),
+    popup_decision: (shopper, signals) => call('popup_decision', { shopper, signals }),
+  };
+}

@@ -1,0 +1,252 @@
+// The rewards explainer: a side panel built only from the core's explainer
+// model (so it can never disagree with the numbers): balance, ways to
+// earn and redeem, tiers with progress, the punch card as stamps, the paid
+// membership, and a join call-to-action for guests.
+
+import { openDialog } from './dialog.js';
+import { en, vi } from './strings-panel.js';
+
+export function makePanel(u) {
+  const { ctx } = u;
+  // Shared helpers come through `u`, so this chunk imports nothing the
+  // main chunk has (no extra shared chunk on cart pages).
+  const { stamps, progressBar } = u.widgets;
+  u.addStrings({ en, vi });
+  const { h, icon, ICONS } = ctx;
+  let current = null;
+  let body = null;
+  let seq = 0;
+
+  async function open() {
+    if (current && current.isOpen()) return;
+    body = h('div', { class: 'rw-panel-body', 'aria-busy': 'true' }, h('p', { class: 'rw-muted rw-loading', text: u.i.t('loading') }));
+    const head = h(
+      'div',
+      { class: 'rw-panel-head' },
+      h('p', { class: 'rw-eyebrow', text: ctx.cfg.store.name || '' }),
+      h('h2', { id: 'rw-panel-title', class: 'rw-title', text: u.i.t('panel_title') }),
+    );
+    const side = ctx.corner.endsWith('left') ? 'rw-left' : 'rw-right';
+    const mine = (current = openDialog(u, {
+      cls: 'rw-panel ' + side,
+      labelledBy: 'rw-panel-title',
+      content: [head, body],
+      onClose: (reason) => {
+        if (current === mine) current = null;
+        if (ctx.launcher) ctx.launcher.button.setAttribute('aria-expanded', 'false');
+        ctx.emit('explainer:closed', { reason });
+      },
+    }));
+    if (ctx.launcher) ctx.launcher.button.setAttribute('aria-expanded', 'true');
+    current.card.querySelector('.rw-close').focus();
+    ctx.emit('explainer:opened', {});
+    await render();
+  }
+
+  async function render() {
+    if (!current) return;
+    const mine = ++seq;
+    let model;
+    let known;
+    try {
+      const [engine, shopper] = await Promise.all([u.engine(), u.shopper()]);
+      known = shopper != null;
+      model = await engine.explainer(shopper);
+    } catch (e) {
+      if (mine === seq && body) {
+        body.replaceChildren(h('p', { class: 'rw-muted', text: u.i.t('load_error') }));
+        body.removeAttribute('aria-busy');
+      }
+      throw e;
+    }
+    if (mine !== seq || !body) return;
+    body.replaceChildren(...sections(model, known));
+    body.removeAttribute('aria-busy');
+  }
+
+  /** `known`: a signed-in (or page-provided) shopper, not a guest. */
+  function sections(m, known) {
+    const { t, text, money, points, date, decimal } = u.i;
+    const out = [];
+    const s = m.shopper;
+    const tiers = m.tiers;
+    const tierName = (id) => {
+      const level = tiers && tiers.levels.find((l) => l.id === id);
+      return level ? text(level.name) : id;
+    };
+
+    // Balance, or the invitation to join.
+    if (known) {
+      out.push(
+        h(
+          'div',
+          { class: 'rw-summary' },
+          h('p', { class: 'rw-muted', text: t('balance') }),
+          h('p', { class: 'rw-balance', text: points(s.balance) }),
+          s.pending > 0 ? h('p', { class: 'rw-muted', text: t('pending', { points: points(s.pending) }) }) : null,
+          s.tier ? h('p', { class: 'rw-pill', text: tierName(s.tier) }) : null,
+          s.multiplier !== '1' ? h('p', { class: 'rw-muted', text: t('multiplier', { m: decimal(s.multiplier) }) }) : null,
+        ),
+      );
+    } else if (u.info.signed_up || ctx.store.get().signed_up) {
+      out.push(h('div', { class: 'rw-summary' }, h('p', { text: t('signed_up') })));
+    } else if (ctx.signupUrl) {
+      const bonus = (m.actions.find((a) => a.kind === 'signup') || {}).points || 0;
+      out.push(
+        h(
+          'div',
+          { class: 'rw-summary rw-join' },
+          h('h3', { text: t('guest_title', { store: m.store.name }) }),
+          h('p', { text: bonus ? t('guest_body', { points: points(bonus) }) : t('guest_body_plain') }),
+          h('button', { type: 'button', class: 'rw-primary', text: t('join'), on: { click: ctx.guard(() => (current.close('join'), u.openPopup('manual'))) } }),
+        ),
+      );
+    }
+
+    // Ways to earn.
+    const e = m.earn;
+    const earn = [item(t('earn_rate', { points: points(e.points_per_step), amount: money(e.step) }), null, null)];
+    if (e.minimum_order > 0) earn.push(item(t('earn_min', { amount: money(e.minimum_order) })));
+    if (e.max_points_per_order != null) earn.push(item(t('earn_max', { points: points(e.max_points_per_order) })));
+    if (m.cashback) earn.push(item(t('cashback', { percent: decimal(m.cashback.percent) })));
+    for (const a of m.actions) {
+      const name = text(a.name) || t('action_' + a.kind);
+      const label = a.url ? h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer', text: name }) : name;
+      const when = !a.eligible ? (a.next_eligible ? t('action_again', { date: date(a.next_eligible) }) : t('action_done')) : limitText(a.limit);
+      earn.push(item(label, when, '+' + points(a.points), !a.eligible && known));
+    }
+    if (hasSelector(e.exclude)) earn.push(item(h('span', { class: 'rw-muted', text: t('earn_excluded') })));
+    out.push(section('earn', t('earn_title'), h('ul', { class: 'rw-list' }, earn)));
+
+    // Ways to redeem.
+    if (m.redeem.length) {
+      const list = m.redeem.map((r) => {
+        const details = [redeemText(r)];
+        if (r.kind === 'amount_off' && r.max_points > r.min_points) details.push(t('redeem_range', { min: points(r.min_points), max: points(r.max_points) }));
+        if (r.max_discount != null && r.kind !== 'free_product') details.push(t('redeem_cap', { amount: money(r.max_discount) }));
+        if (r.min_cart > 0) details.push(t('redeem_min_cart', { amount: money(r.min_cart) }));
+        const badge = r.members_only ? h('span', { class: 'rw-tag', text: t('members_only') }) : null;
+        return item([text(r.name), badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
+      });
+      out.push(section('redeem', t('redeem_title'), h('ul', { class: 'rw-list' }, list)));
+    }
+
+    // Tiers, with the shopper's progress.
+    if (tiers) {
+      const p = tiers.progress;
+      const period = t('period_' + tiers.period);
+      const levels = tiers.levels.map((l) => {
+        const mine = s.tier === l.id && known;
+        const need =
+          l.threshold === 0
+            ? t('tier_start')
+            : [tiers.metric === 'spend' ? t('tier_spend', { amount: money(l.threshold) }) : tiers.metric === 'points' ? t('tier_points', { points: points(l.threshold) }) : t('tier_orders', { n: l.threshold }), period]
+                .filter(Boolean)
+                .join(' ');
+        return h(
+          'li',
+          { class: 'rw-tier' + (mine ? ' rw-tier-mine' : '') },
+          h('div', { class: 'rw-tier-head' }, h('strong', { text: text(l.name) }), mine ? h('span', { class: 'rw-tag', text: t('tier_yours') }) : null),
+          h('p', { class: 'rw-muted', text: need }),
+          l.perks.length ? h('ul', { class: 'rw-perks' }, l.perks.map((k) => h('li', { text: text(k) }))) : null,
+        );
+      });
+      const progress = known && p ? tierProgress(p, tierName, tiers.metric) : null;
+      out.push(section('tiers', t('tiers_title'), progress, h('ol', { class: 'rw-tiers' }, levels)));
+    }
+
+    // Punch card as stamps.
+    const card = m.punch_card;
+    if (card) {
+      const p = card.progress || { stamps: 0, remaining: card.stamps_required };
+      const rules = [card.per === 'item' ? t('punch_per_item') : t('punch_per_order')];
+      if (card.max_stamps_per_order != null) rules[0] += ' (' + t('punch_max', { n: card.max_stamps_per_order }) + ')';
+      if (card.expiry_days != null) rules.push(t('punch_expiry', { n: card.expiry_days }));
+      if (p.expires_at) rules.push(t('punch_expires', { date: date(p.expires_at) }));
+      out.push(
+        section(
+          'punch',
+          text(card.name),
+          stamps(u, card.stamps_required, p.stamps, 0),
+          h('p', { class: 'rw-strong', text: t('punch_more', { n: card.stamps_required - p.stamps, reward: text(card.reward.description) }) }),
+          h('p', { class: 'rw-muted', text: rules.join('. ') + '.' }),
+        ),
+      );
+    }
+
+    // Paid membership.
+    const ms = m.membership;
+    if (ms) {
+      const fee = t(ms.billing === 'yearly' ? 'membership_yearly' : 'membership_monthly', { amount: money(ms.fee) });
+      out.push(
+        section(
+          'membership',
+          text(ms.name),
+          h('p', { class: 'rw-strong' }, fee, ms.active ? h('span', { class: 'rw-tag', text: t('membership_active') }) : null),
+          ms.trial_days > 0 && !ms.active ? h('p', { class: 'rw-muted', text: t('membership_trial', { n: ms.trial_days }) }) : null,
+          h('ul', { class: 'rw-perks' }, ms.perks.map((k) => h('li', { text: text(k) }))),
+        ),
+      );
+    }
+
+    const notes = [];
+    if (m.lifecycle.pending_days > 0) notes.push(t('lifecycle_pending', { n: m.lifecycle.pending_days }));
+    if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
+    if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
+    return out;
+  }
+
+  function tierProgress(p, tierName, metric) {
+    const { t, money, points, date } = u.i;
+    const lines = [];
+    if (p.next) {
+      const key = metric === 'spend' ? 'next_spend' : metric === 'points' ? 'next_points' : 'next_orders';
+      lines.push(h('p', { class: 'rw-strong', text: t(key, { amount: money(p.needed), points: points(p.needed), n: p.needed, tier: tierName(p.next) }) }));
+      lines.push(progressBar(u, p.progress_permille, t('progress_label', { tier: tierName(p.next) })));
+    } else lines.push(h('p', { class: 'rw-strong', text: t('tier_top') }));
+    if (p.at_risk && p.deadline) lines.push(h('p', { class: 'rw-warn', text: t('tier_at_risk', { date: date(p.deadline), tier: tierName(p.current) }) }));
+    else if (p.deadline && p.current) lines.push(h('p', { class: 'rw-muted', text: t('tier_held', { date: date(p.deadline) }) }));
+    return h('div', { class: 'rw-progress' }, lines);
+  }
+
+  function redeemText(r) {
+    const { t, money, points, decimal } = u.i;
+    if (r.kind === 'amount_off') return t('redeem_amount', { amount: money(r.value), points: points(r.points) });
+    if (r.kind === 'percent_off') return t('redeem_percent', { percent: decimal(r.percent) });
+    if (r.kind === 'free_shipping') return t('redeem_shipping');
+    return t('redeem_product', { amount: money(r.value) });
+  }
+
+  function limitText(limit) {
+    const { t } = u.i;
+    if (limit === 'once') return t('limit_once');
+    if (limit === 'yearly') return t('limit_yearly');
+    if (limit && limit.every_days) return limit.every_days === 1 ? t('limit_daily') : t('limit_every', { n: limit.every_days });
+    return null;
+  }
+
+  function item(main, detail, side, done) {
+    return h(
+      'li',
+      { class: 'rw-item' + (done ? ' rw-done' : '') },
+      h('div', { class: 'rw-item-main' }, h('span', { class: 'rw-item-name' }, main), detail ? h('span', { class: 'rw-muted', text: detail }) : null),
+      side ? h('span', { class: 'rw-item-side', text: side }) : null,
+    );
+  }
+
+  function section(key, title, ...children) {
+    const id = 'rw-s-' + key;
+    return h('section', { class: 'rw-section', 'aria-labelledby': id }, h('h3', { id, text: title }), children);
+  }
+
+  return {
+    open,
+    close: () => current && current.close('api'),
+    refresh: () => (current ? render() : null),
+    isOpen: () => !!(current && current.isOpen()),
+  };
+}
+
+function hasSelector(sel) {
+  return !!sel && Object.keys(sel).some((k) => Array.isArray(sel[k]) && sel[k].length);
+}

@@ -1,0 +1,214 @@
+// Platform carts (a chunk loaded only with data-platform="shopify" or
+// "woocommerce"): shopify reads /cart.js, woocommerce the Store API cart.
+// Platform carts are converted to the core's shape in true minor units and
+// re-read whenever the page changes the cart (theme events, and requests to
+// the platform's cart endpoints seen through PerformanceObserver — the
+// page's fetch/XMLHttpRequest are never patched).
+
+const SHOPIFY_MUTATION = /\/cart\/(add|change|update|clear)(\.js|\.json)?(\?|$)/;
+const WOO_MUTATION = /\/wc\/store(\/v1)?\/(cart\/[a-z-]+|batch)|wc-ajax=(add_to_cart|remove_from_cart|apply_coupon|remove_coupon|update_order_review)|[?&]add-to-cart=/;
+const SHOPIFY_EVENTS = ['cart:updated', 'cart:refresh', 'cart:change', 'cart:requestComplete', 'theme:cart:change', 'ajaxProduct:added'];
+const WOO_EVENTS = ['wc-blocks_added_to_cart', 'wc-blocks_removed_from_cart'];
+const WOO_JQUERY_EVENTS = 'added_to_cart removed_from_cart updated_cart_totals wc_fragments_refreshed';
+const WAIT_MS = 2500;
+
+export function makePlatformCart(u) {
+  const { ctx } = u;
+  const { shopifyCentsToMinor, rescaleMinor } = u.money;
+  const platform = ctx.attrs.platform;
+  const shopify = platform === 'shopify';
+  const root = withSlash(ctx.attrs.platformRoot || (shopify && window.Shopify && Shopify.routes && Shopify.routes.root) || '/');
+  const productInfo = new Map();
+  const needsTags = usesTagsOrCollections(ctx.cfg);
+
+  let latest = null;
+  async function refresh() {
+    const p = (async () => {
+      const url = new URL(shopify ? 'cart.js' : 'wp-json/wc/store/v1/cart', new URL(root, location.href)).href;
+      const r = await ctx.fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+      if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+      const raw = await r.json();
+      const cart = shopify ? await fromShopify(raw) : await fromWoo(raw);
+      ctx.set('cart', cart);
+      ctx.emit('cart:updated', { cart, platform });
+      return cart;
+    })();
+    latest = p;
+    return p;
+  }
+
+  async function productTags(key, url, pick) {
+    if (!needsTags || !key) return null;
+    if (!productInfo.has(key)) {
+      productInfo.set(
+        key,
+        ctx
+          .fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+          .then((r) => (r.ok ? r.json() : null))
+          .then((j) => (j ? pick(j) : null), () => null),
+      );
+    }
+    return productInfo.get(key);
+  }
+
+  async function fromShopify(c) {
+    const currency = c.currency;
+    const exp = u.exponentOf(currency);
+    const minor = (cents) => shopifyCentsToMinor(cents, exp);
+    const lines = await Promise.all(
+      (c.items || []).map(async (it, i) => {
+        const original = int(it.original_line_price ?? it.line_price);
+        const final = int(it.final_line_price ?? it.line_price);
+        const info = await productTags(it.handle, new URL(`products/${encodeURIComponent(it.handle)}.js`, new URL(root, location.href)).href, (p) => ({
+          tags: Array.isArray(p.tags) ? p.tags : String(p.tags || '').split(/\s*,\s*/).filter(Boolean),
+        }));
+        return clean({
+          id: String(it.key || it.id || i),
+          product_id: str(it.product_id),
+          variant_id: str(it.variant_id ?? it.id),
+          sku: it.sku || null,
+          title: it.product_title || it.title || null,
+          product_type: it.product_type || null,
+          tags: info ? info.tags : undefined,
+          quantity: int(it.quantity),
+          line_price: minor(original),
+          discount: minor(original) - minor(final),
+          gift_card: it.gift_card === true,
+        });
+      }),
+    );
+    const cartLevel = (c.cart_level_discount_applications || []).reduce((s, d) => s + int(d.total_allocated_amount), 0);
+    return withConversion({ currency, discount: minor(cartLevel), lines }, currency === ctx.cfg.store.currency ? null : shopifyRate(currency));
+  }
+
+  async function fromWoo(c) {
+    const totals = c.totals || {};
+    const currency = totals.currency_code;
+    const unit = int(totals.currency_minor_unit);
+    const exp = u.exponentOf(currency);
+    const minor = (s) => rescaleMinor(int(s), unit, exp);
+    const lines = await Promise.all(
+      (c.items || []).map(async (it) => {
+        const t = it.totals || {};
+        const sub = int(t.line_subtotal);
+        const total = int(t.line_total ?? t.line_subtotal);
+        const info = await productTags(
+          str(it.id),
+          new URL(`wp-json/wc/store/v1/products/${encodeURIComponent(it.id)}`, new URL(root, location.href)).href,
+          (p) => ({ tags: slugs(p.tags), collections: slugs(p.categories) }),
+        );
+        return clean({
+          id: String(it.key || it.id),
+          product_id: str(it.id),
+          sku: it.sku || null,
+          title: it.name || null,
+          tags: info ? info.tags : undefined,
+          collections: info ? info.collections : undefined,
+          quantity: int(it.quantity),
+          // Store API line totals are before tax; coupons are already
+          // spread over the lines (line_subtotal − line_total).
+          line_price: minor(sub),
+          discount: minor(sub) - minor(total),
+        });
+      }),
+    );
+    const shipping = totals.total_shipping == null ? 0 : minor(totals.total_shipping);
+    return { currency, shipping, lines };
+  }
+
+  // Re-read after the page changes the cart.
+  let timer = 0;
+  const soon = ctx.guard(() => {
+    clearTimeout(timer);
+    timer = setTimeout(ctx.guard(refresh, 'reading the cart'), 120);
+  });
+  const pattern = shopify ? SHOPIFY_MUTATION : WOO_MUTATION;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if ((e.initiatorType === 'fetch' || e.initiatorType === 'xmlhttprequest') && pattern.test(e.name)) return soon();
+      }
+    }).observe({ type: 'resource' });
+  } catch {
+    /* no PerformanceObserver: theme events only */
+  }
+  for (const type of shopify ? SHOPIFY_EVENTS : WOO_EVENTS) {
+    document.addEventListener(type, soon);
+    if (!shopify) document.body && document.body.addEventListener(type, soon);
+  }
+  if (!shopify && window.jQuery) {
+    try {
+      window.jQuery(document.body).on(WOO_JQUERY_EVENTS, soon);
+    } catch {
+      /* not a usable jQuery */
+    }
+  }
+
+  const first = refresh().catch((e) => {
+    ctx.report(e, 'reading the ' + platform + ' cart');
+    return null;
+  });
+
+  return {
+    /** The freshest cart, waiting briefly for a read in flight. */
+    now: () => Promise.race([(latest || first).catch(() => ctx.state.cart), new Promise((r) => setTimeout(() => r(ctx.state.cart), WAIT_MS))]),
+    refresh,
+  };
+}
+
+/** Shopify Markets: a cart in another (presentment) currency than the shop's converts at 1 / Shopify.currency.rate. */
+function shopifyRate(currency) {
+  const c = window.Shopify && Shopify.currency;
+  if (!c || c.active !== currency || c.rate == null) return null;
+  return reciprocal(String(c.rate));
+}
+
+/**
+ * 1 / rate as a decimal string with 12 fractional digits (rounding step
+ * "conversion rate": floor), computed with BigInt — no floats.
+ */
+export function reciprocal(rate) {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(rate.trim());
+  if (!m) return null;
+  const frac = m[2] || '';
+  const mantissa = BigInt(m[1] + frac);
+  if (mantissa === 0n) return null;
+  const digits = 12;
+  const q = (10n ** BigInt(frac.length + digits)) / mantissa;
+  const s = q.toString().padStart(digits + 1, '0');
+  return s.slice(0, -digits) + '.' + s.slice(-digits);
+}
+
+function withConversion(cart, rate) {
+  if (rate) cart.conversion = { rate };
+  return cart;
+}
+
+function usesTagsOrCollections(cfg) {
+  const sel = [cfg.earning && cfg.earning.exclude, cfg.punch_card && cfg.punch_card.eligible];
+  return sel.some((s) => s && ((s.tags && s.tags.length) || (s.collections && s.collections.length)));
+}
+
+function slugs(list) {
+  return Array.isArray(list) ? list.map((x) => String(x.slug || x.name || '')).filter(Boolean) : [];
+}
+
+function int(v) {
+  const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+  if (!Number.isSafeInteger(n)) throw new Error(`expected an integer amount, found ${JSON.stringify(v)}`);
+  return n;
+}
+
+function str(v) {
+  return v == null ? null : String(v);
+}
+
+/** Drops null/undefined fields: the core refuses nulls where it expects text. */
+function clean(o) {
+  for (const k of Object.keys(o)) if (o[k] == null) delete o[k];
+  return o;
+}
+
+function withSlash(p) {
+  return p.endsWith('/') ? p : p + '/';
+}

@@ -1,0 +1,96 @@
+// The redemptions list of the checkout prompt (a chunk of its own: only a
+// shopper with points opens it). Choosing one emits redemption:chosen; with
+// a server and a shopper token it POSTs /api/redeem and shows the code.
+
+export function redeemList(u, el, r, q) {
+  const { ctx } = u;
+  const { h } = ctx;
+  const { t, text, money, points } = u.i;
+  const byId = new Map((ctx.cfg.redemptions || []).map((x) => [x.id, x]));
+  const items = r.options.map((o) => {
+    const def = byId.get(o.id) || {};
+    const nameText = text(def.name) || o.id;
+    let detail;
+    let choose = null;
+    if (o.usable) {
+      let select = null;
+      const amountFor = (pts) => (o.kind === 'amount_off' ? Math.floor(pts / def.points) * def.value : o.discount);
+      if (o.kind === 'amount_off' && o.max_usable_points > o.min_points) {
+        const steps = [];
+        for (let v = o.min_points; v <= o.max_usable_points && steps.length < 40; v += o.increment) steps.push(v);
+        if (steps[steps.length - 1] !== o.max_usable_points) steps.push(o.max_usable_points);
+        select = h(
+          'select',
+          { class: 'rw-select', 'aria-label': t('redeem_points_label', { name: nameText }) },
+          steps.map((v) => h('option', { value: String(v), selected: v === o.max_usable_points, text: points(v) + ' → ' + money(amountFor(v)) })),
+        );
+      }
+      detail = t('redeem_save', { amount: money(o.discount) }) + ' · ' + t('redeem_use', { points: points(o.max_usable_points) });
+      choose = h('div', { class: 'rw-choose' }, select, h('button', {
+        type: 'button',
+        class: 'rw-primary rw-small',
+        text: t('redeem_choose'),
+        'aria-label': t('redeem_choose') + ': ' + nameText,
+        on: { click: ctx.guard(() => chosen(u, el, o, def, nameText, select ? Number(select.value) : o.max_usable_points, amountFor, q), 'redeem') },
+      }));
+    } else {
+      const reason = o.reason;
+      detail =
+        reason === 'min_cart'
+          ? t('reason_min_cart', { amount: money(o.min_cart) })
+          : reason === 'insufficient_points'
+            ? t('reason_insufficient_points', { points: points(o.shortfall) })
+            : t('reason_' + reason);
+    }
+    return h('li', { class: 'rw-opt' + (o.usable ? '' : ' rw-blocked') }, h('div', { class: 'rw-item-main' }, h('strong', { text: nameText }), h('span', { class: 'rw-muted', text: detail })), choose);
+  });
+  return h('ul', { class: 'rw-list' }, items);
+}
+
+async function chosen(u, el, o, def, nameText, pts, amountFor, q) {
+  const { ctx } = u;
+  const { h } = ctx;
+  const { t, money } = u.i;
+  const detail = { id: o.id, kind: o.kind, name: nameText, points: pts, discount: amountFor(pts), currency: ctx.cfg.store.currency };
+  ctx.emit('redemption:chosen', detail);
+  const status = h('div', { class: 'rw-voucher', role: 'status' });
+  el.rwVoucher = status;
+  const list = el.shadowRoot.querySelector('.rw-redeem');
+  if (list) list.prepend(status);
+  if (!(ctx.api && ctx.state.token)) {
+    status.textContent = t('redeem_chosen', { name: nameText });
+    return;
+  }
+  status.textContent = t('voucher_wait');
+  const key = (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random().toString(16).slice(2);
+  let out = null;
+  try {
+    const r = await ctx.fetch(new URL('api/redeem', ctx.api).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + ctx.state.token },
+      body: JSON.stringify({ redemption_id: o.id, points: pts, cart: await u.cart.now(), idempotency_key: key }),
+    });
+    out = r.ok ? await r.json() : null;
+  } catch {
+    out = null;
+  }
+  if (!out || typeof out.voucher_code !== 'string') {
+    status.textContent = t('redeem_error');
+    return;
+  }
+  const code = h('code', { class: 'rw-code', text: out.voucher_code });
+  const copy = h('button', {
+    type: 'button',
+    class: 'rw-secondary rw-small',
+    text: t('voucher_copy'),
+    on: {
+      click: ctx.guard(async () => {
+        await navigator.clipboard.writeText(out.voucher_code);
+        copy.textContent = t('voucher_copied');
+      }),
+    },
+  });
+  status.replaceChildren(h('p', { class: 'rw-strong', text: t('voucher_title') }), h('div', { class: 'rw-code-row' }, code, copy), h('p', { class: 'rw-muted', text: t('voucher_hint', { amount: money(out.discount) }) }));
+  ctx.emit('redemption:voucher', { id: o.id, voucher_code: out.voucher_code, discount: out.discount, balance: out.balance });
+  u.refreshShopper();
+}

@@ -1,0 +1,116 @@
+// Shared browser-test plumbing: Debian's Chromium through playwright-core,
+// one static+stub server per test file, error capture, axe-core, shadow-DOM
+// reads and screenshots.
+
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startServer } from './serve.mjs';
+
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const SHOTS = join(repo, 'reports/screenshots');
+const AXE = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** One browser + server for a test file: `const env = await setup(); … await env.close()`. */
+export async function setup() {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  return {
+    server,
+    browser,
+    url: (path) => server.url + path,
+    /** A fresh context (empty storage) and page with error capture. */
+    async page(options = {}) {
+      const context = await browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 }, locale: 'en-US' }, options));
+      const page = await context.newPage();
+      page.errors = [];
+      page.consoleMessages = [];
+      page.on('pageerror', (e) => page.errors.push('pageerror: ' + e.message));
+      page.on('console', (m) => page.consoleMessages.push({ type: m.type(), text: m.text() }));
+      // What reached the page's own handlers: the widget must never get here.
+      await page.addInitScript(() => {
+        window.__pageErrors = [];
+        window.addEventListener('error', (e) => window.__pageErrors.push('error: ' + (e.message || (e.target && e.target.src) || e.type)), true);
+        window.addEventListener('unhandledrejection', (e) => window.__pageErrors.push('unhandledrejection: ' + (e.reason && e.reason.message ? e.reason.message : String(e.reason))));
+      });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Errors that reached window.onerror / unhandledrejection, plus uncaught page errors. */
+export async function pageErrors(page) {
+  const inPage = await page.evaluate(() => window.__pageErrors || []).catch(() => []);
+  return [...page.errors, ...inPage];
+}
+
+/** Waits until Rewards has emitted `ready`. */
+export async function ready(page) {
+  await page.waitForFunction(() => window.Rewards && !Array.isArray(window.Rewards) && window.Rewards.timings.launcher != null, null, { timeout: 10000 });
+}
+
+/** Text of `selector` inside the shadow root of the first `host`. */
+export function shadowText(page, host, selector) {
+  return page.evaluate(
+    ([h, s]) => {
+      const el = document.querySelector(h);
+      const t = el && el.shadowRoot && el.shadowRoot.querySelector(s);
+      return t ? t.textContent : null;
+    },
+    [host, selector],
+  );
+}
+
+/** Runs axe-core on the whole page (shadow roots included). */
+export async function axe(page, context) {
+  const has = await page.evaluate(() => typeof window.axe === 'object');
+  if (!has) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async (ctx) => {
+    const r = await window.axe.run(ctx || document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ') + ' — ' + n.failureSummary).slice(0, 5) }));
+  }, context || null);
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name + '.png') });
+}
+
+/** Evaluates the core directly in the page, with the same wasm build. */
+export async function coreEval(page, programUrl, fn, args) {
+  return page.evaluate(
+    async ([programUrl, fnText, args]) => {
+      const m = await import('/dist/pkg/rewards_wasm.js');
+      await m.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
+      const config = await (await fetch(programUrl)).text();
+      const engine = new m.Engine(config);
+      // eslint-disable-next-line no-new-func
+      return new Function('engine', 'args', 'return (' + fnText + ')(engine, args)')(engine, args);
+    },
+    [programUrl, fn.toString(), args],
+  );
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Moves the real pointer out of the viewport through the top edge. */
+export async function leaveThroughTop(page, x = 640) {
+  await page.mouse.move(x, 300);
+  await page.mouse.move(x, 40, { steps: 4 });
+  await page.mouse.move(x, 2, { steps: 2 });
+  await page.mouse.move(x, -20);
+}
+
+export function popupOpen(page) {
+  return page.evaluate(() => {
+    const host = document.querySelector('rewards-widget');
+    const d = host && host.shadowRoot.querySelector('dialog.rw-popup');
+    return !!(d && d.open);
+  });
+}

@@ -1,0 +1,237 @@
+// A small static server for the widget's browser tests and local demo:
+// serves www/ with correct content types (application/wasm included), the
+// server contract's stable paths (/rewards.js, /assets/*), and stub API
+// endpoints that record what reaches them. /api/engine/{op} runs the same
+// wasm engine in Node, so its answers are the core's exact bytes.
+//
+//   node www/tests/serve.mjs [port]      → http://127.0.0.1:8787/demo/
+//
+// Tests import startServer() and inspect `server.signups`, `server.redeems`…
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const www = fileURLToPath(new URL('..', import.meta.url));
+const repo = join(www, '..');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export const PROGRAMS = {
+  'vn-coffee': readFileSync(join(repo, 'tests/fixtures/programs/vn-coffee.json'), 'utf8'),
+  'us-apparel': readFileSync(join(repo, 'tests/fixtures/programs/us-apparel.json'), 'utf8'),
+};
+
+/** The core in Node: the same wasm the browser runs. */
+export async function nodeEngine() {
+  // Imported as a data: URL so Node does not guess the module type of a .js file.
+  const source = readFileSync(join(www, 'dist/pkg/rewards_wasm.js'));
+  const glue = await import('data:text/javascript;base64,' + source.toString('base64'));
+  glue.initSync({ module: readFileSync(join(www, 'dist/pkg/rewards_wasm_bg.wasm')) });
+  const engines = new Map();
+  return (program) => {
+    if (!engines.has(program)) engines.set(program, new glue.Engine(PROGRAMS[program]));
+    return engines.get(program);
+  };
+}
+
+export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
+  const engineFor = await nodeEngine();
+  const fixture = (name) => JSON.parse(readFileSync(join(www, 'tests/fixtures', name), 'utf8'));
+  const state = {
+    program,
+    signups: [],
+    redeems: [],
+    engineCalls: [],
+    requests: [],
+    /** 'ok' | 'invalid' | 'error' | 'network' */
+    signupMode: 'ok',
+    /** token → shopper state as GET /api/shopper returns it */
+    shoppers: new Map(),
+    /** path → extra response headers (e.g. a Content-Security-Policy) */
+    headers: new Map(),
+    wasmType: 'application/wasm',
+    shopifyCart: fixture('shopify-cart-vnd.json'),
+    shopifyProducts: fixture('shopify-products.json'),
+    wooCart: fixture('woo-cart-usd.json'),
+    wooProducts: fixture('woo-products.json'),
+  };
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://x');
+      state.requests.push({ method: req.method, path: url.pathname });
+      const body = req.method === 'POST' ? await readBody(req) : '';
+      if (await api(req, res, url, body)) return;
+      await serveFile(res, url.pathname);
+    } catch (e) {
+      send(res, 500, { error: 'server', message: String(e && e.stack) });
+    }
+  });
+
+  const json = (v) => JSON.parse(v || 'null');
+  const send = (res, status, value, headers = {}) => {
+    res.writeHead(status, Object.assign({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, headers));
+    res.end(typeof value === 'string' ? value : JSON.stringify(value));
+  };
+  const tokenOf = (req) => (/^Bearer (.+)$/.exec(req.headers.authorization || '') || [])[1];
+  const CORE_FIELDS = ['member', 'balance', 'pending', 'lifetime_orders', 'period_spend', 'period_points', 'period_orders', 'tier', 'membership', 'stamps', 'card_started', 'last_activity', 'rewarded_actions', 'last_order_value'];
+  const coreShopper = (s) => Object.fromEntries(Object.entries(s || {}).filter(([k]) => CORE_FIELDS.includes(k)));
+
+  async function api(req, res, url, body) {
+    const p = url.pathname;
+    if (p === '/api/program') return send(res, 200, PROGRAMS[url.searchParams.get('program') || state.program]), true;
+    if (p === '/api/signup' && req.method === 'POST') {
+      const data = json(body);
+      state.signups.push({ body: data, headers: req.headers });
+      if (state.signupMode === 'error') return send(res, 503, { error: 'unavailable', message: 'try later' }), true;
+      if (state.signupMode === 'invalid') return send(res, 422, { error: 'invalid', issues: [{ path: 'email', message: 'This address cannot receive mail' }] }), true;
+      const token = 'tok-' + state.signups.length;
+      state.shoppers.set(token, { member: true, balance: 50, email: data.email, signed_up: true, vouchers: [] });
+      return send(res, 201, { ok: true, shopper_id: 'shp_' + state.signups.length, token, bonus: 50 }), true;
+    }
+    if (p === '/api/shopper') {
+      const s = state.shoppers.get(tokenOf(req));
+      return s ? send(res, 200, s) : send(res, 401, { error: 'unauthorized', message: 'bad token' }), true;
+    }
+    const op = /^\/api\/engine\/(\w+)$/.exec(p);
+    if (op && req.method === 'POST') {
+      const b = json(body) || {};
+      state.engineCalls.push({ op: op[1], body: b, token: tokenOf(req) });
+      const shopper = tokenOf(req) ? coreShopper(state.shoppers.get(tokenOf(req))) : b.shopper;
+      const e = engineFor(state.program);
+      const s = shopper == null ? '' : JSON.stringify(shopper);
+      const str = (v) => (v == null ? '' : JSON.stringify(v));
+      const now = Date.now();
+      const out = {
+        preview: () => e.preview(s, str(b.cart), now),
+        quote: () => e.quote(s, str(b.cart), now),
+        product_points: () => e.product_points(s, str(b.line), now),
+        punch_card: () => e.punch_card(s, str(b.cart), now),
+        tier_progress: () => e.tier_progress(s, str(b.cart), now),
+        redemptions: () => e.redemptions(s, str(b.cart), now),
+        explainer: () => e.explainer(s, now),
+        popup_decision: () => e.popup_decision(s, str(b.signals), now),
+        actions: () => e.actions(s, now),
+      }[op[1]];
+      return out ? send(res, 200, out()) : send(res, 404, { error: 'not_found', message: 'no such op' }), true;
+    }
+    if (p === '/api/redeem' && req.method === 'POST') {
+      const s = state.shoppers.get(tokenOf(req));
+      if (!s) return send(res, 401, { error: 'unauthorized', message: 'bad token' }), true;
+      const b = json(body);
+      state.redeems.push(b);
+      const quote = JSON.parse(engineFor(state.program).redemptions(JSON.stringify(coreShopper(s)), JSON.stringify(b.cart), Date.now()));
+      const option = quote.options.find((o) => o.id === b.redemption_id);
+      s.balance -= b.points;
+      return send(res, 200, { voucher_code: 'RW-' + (1000 + state.redeems.length), discount: option ? option.discount : 0, balance: s.balance }), true;
+    }
+    // Shopify storefront AJAX API (recorded shapes, money in ×100 units).
+    if (p === '/shopify/cart.js') return send(res, 200, state.shopifyCart), true;
+    if (/^\/shopify\/cart\/(add|change|update)\.js$/.test(p) && req.method === 'POST') {
+      const b = json(body) || {};
+      const item = state.shopifyCart.items.find((i) => String(i.id) === String(b.id) || i.key === b.id);
+      if (item) {
+        item.quantity = p.endsWith('add.js') ? item.quantity + (b.quantity || 1) : b.quantity;
+        item.original_line_price = item.original_price * item.quantity;
+        item.final_line_price = item.line_price = item.final_price * item.quantity;
+        state.shopifyCart.items = state.shopifyCart.items.filter((i) => i.quantity > 0);
+      }
+      return send(res, 200, state.shopifyCart), true;
+    }
+    const sp = /^\/shopify\/products\/([\w-]+)\.js$/.exec(p);
+    if (sp) return state.shopifyProducts[sp[1]] ? send(res, 200, state.shopifyProducts[sp[1]]) : send(res, 404, {}), true;
+    // WooCommerce Store API (amounts are strings in minor units).
+    if (p === '/woo/wp-json/wc/store/v1/cart') return send(res, 200, state.wooCart), true;
+    if (p === '/woo/wp-json/wc/store/v1/cart/update-item' && req.method === 'POST') {
+      const b = json(body) || {};
+      const item = state.wooCart.items.find((i) => i.key === b.key);
+      if (item) {
+        const unit = Number(item.totals.line_subtotal) / item.quantity;
+        const ratio = Number(item.totals.line_total) / Number(item.totals.line_subtotal);
+        item.quantity = b.quantity;
+        item.totals.line_subtotal = String(unit * b.quantity);
+        item.totals.line_total = String(Math.round(unit * b.quantity * ratio));
+      }
+      return send(res, 200, state.wooCart), true;
+    }
+    const wp = /^\/woo\/wp-json\/wc\/store\/v1\/products\/(\d+)$/.exec(p);
+    if (wp) return state.wooProducts[wp[1]] ? send(res, 200, state.wooProducts[wp[1]]) : send(res, 404, {}), true;
+    return false;
+  }
+
+  async function serveFile(res, pathname) {
+    let rel = decodeURIComponent(pathname);
+    if (rel === '/rewards.js') rel = '/dist/rewards.js';
+    else if (rel.startsWith('/assets/')) rel = '/dist' + rel;
+    else if (rel === '/' || rel === '/demo') return redirect(res, '/demo/');
+    // Test fixture pages under /shopify/ and /woo/ pretend to be those stores.
+    else if (/^\/(shopify|woo)\/[\w-]*\.html$/.test(rel)) rel = '/tests/fixtures/pages' + rel;
+    let file = normalize(join(www, rel));
+    if (!file.startsWith(www)) return send(res, 403, { error: 'forbidden' });
+    let info = await stat(file).catch(() => null);
+    if (info && info.isDirectory()) {
+      file = join(file, 'index.html');
+      info = await stat(file).catch(() => null);
+    }
+    if (!info) return send(res, 404, { error: 'not_found', path: pathname });
+    const ext = extname(file);
+    const headers = {
+      'content-type': ext === '.wasm' ? state.wasmType : TYPES[ext] || 'application/octet-stream',
+      'cache-control': 'no-store',
+    };
+    Object.assign(headers, state.headers.get(pathname) || {});
+    res.writeHead(200, headers);
+    res.end(await readFile(file));
+  }
+
+  function redirect(res, to) {
+    res.writeHead(302, { location: to });
+    res.end();
+  }
+
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${server.address().port}`;
+  state.close = () => new Promise((resolve) => server.close(resolve));
+  state.reset = () => {
+    state.signups.length = 0;
+    state.redeems.length = 0;
+    state.engineCalls.length = 0;
+    state.requests.length = 0;
+    state.signupMode = 'ok';
+    state.headers.clear();
+    state.wasmType = 'application/wasm';
+    state.program = program;
+    state.shopifyCart = fixture('shopify-cart-vnd.json');
+    state.wooCart = fixture('woo-cart-usd.json');
+  };
+  return state;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => {
+      data += c;
+      if (data.length > 1e6) req.destroy();
+    });
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const s = await startServer({ port: Number(process.argv[2]) || 8787 });
+  console.log(`serving www/ at ${s.url}/demo/  (Vietnamese: ${s.url}/demo/vi/  English: ${s.url}/demo/en/)`);
+}
