@@ -118,17 +118,17 @@ writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version, files: mani
 
 // Old hashed files would only pile up.
 const keep = new Set(Object.values(manifest).map((f) => f.replace('assets/', '')));
-for (const f of readdirSync(assetsDir)) if (!keep.has(f)) rmSync(join(assetsDir, f));
+for (const f of readdirSync(assetsDir)) if (!keep.has(f.replace(/\.(gz|br)$/, ''))) rmSync(join(assetsDir, f));
 
-// Sizes
+// Sizes, and the precompressed siblings the server sends to browsers that
+// accept them (file.gz, file.br: tower-http's precompressed ServeDir).
 const size = (file) => {
   const buf = readFileSync(join(dist, file));
-  return {
-    file,
-    raw: buf.length,
-    gzip: gzipSync(buf, { level: 9 }).length,
-    brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-  };
+  const gz = gzipSync(buf, { level: 9 });
+  const br = brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+  writeFileSync(join(dist, file + '.gz'), gz);
+  writeFileSync(join(dist, file + '.br'), br);
+  return { file, raw: buf.length, gzip: gz.length, brotli: br.length };
 };
 const rows = {
   loader: size('rewards.js'),
