@@ -6,13 +6,14 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use rewards_core::config::ActionKind;
+use rewards_core::config::{Action, ActionKind};
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use sqlx::Row;
 
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry};
+use crate::ledger::{self, Entry, ShopperRow};
 use crate::orders::{customer, order_shopper, verify};
 use crate::routes::{id_field, json_status, only_fields, parse_object, RawBody};
 use crate::App;
@@ -34,16 +35,32 @@ pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     if action.kind == ActionKind::FirstOrder {
         return Err(ApiError::invalid("action_id", "first_order is credited by the order webhook"));
     }
-    let reference = format!("event:{event_id}");
     let now = app.clock.now();
-    let version = &app.program.version;
     let mut w = app.db.write().await?;
-    let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
-    app.db.lock_shopper(w.conn(), &row.id).await?;
+    let result = credit(&app, &mut w, action, &event_id, (cid.as_deref(), email.as_deref()), now).await;
+    // A redelivered event answers what was credited and writes nothing.
+    let keep = result.as_ref().is_ok_and(|(_, fresh)| *fresh);
+    let (out, _) = w.finish_keeping(result, keep).await?;
+    Ok(json_status(StatusCode::OK, &out))
+}
+
+/// The action's writes: the response, and whether this delivery is new.
+async fn credit(
+    app: &App,
+    w: &mut WriteTx,
+    action: &Action,
+    event_id: &str,
+    (cid, email): (Option<&str>, Option<&str>),
+    now: i64,
+) -> ApiResult<(Json<'static>, bool)> {
+    let (program, version) = (app.program(), &app.program.version);
+    let reference = format!("event:{event_id}");
+    let row = order_shopper(w.conn(), cid, email, now).await?;
+    let row = ledger::lock(&app.db, w.conn(), row).await?;
     let reply = |points: i64, next: Option<Json<'static>>| {
         let mut f = vec![
             ("ok", Json::Bool(true)),
-            ("event_id", s(&*event_id)),
+            ("event_id", s(event_id)),
             ("shopper_id", s(&*row.id)),
             ("action_id", s(&*action.id)),
             ("points", int(points)),
@@ -56,15 +73,14 @@ pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     if let Some(r) =
         sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1").bind(&reference).fetch_optional(w.conn()).await?
     {
-        return Ok(json_status(StatusCode::OK, &reply(r.try_get(0)?, None)));
+        return Ok((reply(r.try_get(0)?, None), false));
     }
     let mut state = ledger::load(w.conn(), program, row.clone(), now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     if let Err(next) = rewards_core::actions::eligible(action, &state.core()?, now) {
-        w.commit().await?;
-        return Ok(json_status(StatusCode::OK, &reply(0, Some(next.map_or(Json::Null, |t| s(format_instant(t)))))));
+        return Ok((reply(0, Some(next.map_or(Json::Null, |t| s(format_instant(t))))), true));
     }
-    let detail = obj(vec![("action", s(&*action.id)), ("kind", s(action.kind.name())), ("event_id", s(&*event_id))]);
+    let detail = obj(vec![("action", s(&*action.id)), ("kind", s(action.kind.name())), ("event_id", s(event_id))]);
     let e = Entry {
         shopper_id: &row.id,
         delta: action.points,
@@ -81,8 +97,7 @@ pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
         .bind(now)
         .execute(w.conn())
         .await?;
-    w.commit().await?;
-    Ok(json_status(StatusCode::OK, &reply(action.points, None)))
+    Ok((reply(action.points, None), true))
 }
 
 /// `POST /api/webhooks/membership`: the merchant's billing reports the
@@ -106,15 +121,19 @@ pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawB
     };
     let now = app.clock.now();
     let mut w = app.db.write().await?;
-    let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
-    app.db.lock_shopper(w.conn(), &row.id).await?;
-    sqlx::query("UPDATE shoppers SET membership_id = $1, membership_status = $2 WHERE id = $3")
-        .bind(&membership_id)
-        .bind(&status)
-        .bind(&row.id)
-        .execute(w.conn())
-        .await?;
-    w.commit().await?;
+    let result: ApiResult<ShopperRow> = async {
+        let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
+        let row = ledger::lock(&app.db, w.conn(), row).await?;
+        sqlx::query("UPDATE shoppers SET membership_id = $1, membership_status = $2 WHERE id = $3")
+            .bind(&membership_id)
+            .bind(&status)
+            .bind(&row.id)
+            .execute(w.conn())
+            .await?;
+        Ok(row)
+    }
+    .await;
+    let row = w.finish(result).await?;
     let out =
         obj(vec![("ok", Json::Bool(true)), ("shopper_id", s(&*row.id)), ("membership_id", s(&*membership_id)), ("status", s(&*status))]);
     Ok(json_status(StatusCode::OK, &out))

@@ -6,17 +6,34 @@
 //! (both drivers accept them) and portable SQL (`ON CONFLICT DO NOTHING`,
 //! `RETURNING`, `CAST(SUM(..) AS BIGINT)` because PostgreSQL's SUM of a
 //! bigint is NUMERIC, which `Any` cannot decode). The only dialect
-//! differences are DDL (`schema.rs`) and row locking ([`Db::lock_shopper`]).
+//! differences are DDL (`schema.rs`) and how writes are serialised.
 //!
-//! Writes: SQLite has one writer, so write transactions are queued on an
-//! in-process mutex (fair, no busy-retry storms) and start with
-//! `BEGIN IMMEDIATE`; PostgreSQL writes lock the shopper row instead, so
-//! several stateless instances can share one database.
+//! Writes go through [`WriteTx`]: run statements on [`WriteTx::conn`],
+//! then end with [`WriteTx::finish`] / `commit` / `rollback`, which return
+//! only once the outcome is durable.
+//! - SQLite has one writer, so the server keeps one write connection in a
+//!   task of its own ([`group_commit`]) and commits writes in groups: each
+//!   write runs alone on that connection inside its own `SAVEPOINT` (one
+//!   failing write undoes only itself), then the group commits with one
+//!   `COMMIT` (one WAL fsync with `synchronous=FULL`), and only then is any
+//!   write of the group answered. An acknowledged write is therefore on
+//!   disk exactly as with one transaction per write; the fsync is shared.
+//!   (A background PASSIVE checkpointer was measured too: no gain over
+//!   SQLite's own auto-checkpoint, and a WAL that grew to 64 MB.)
+//! - PostgreSQL writes are plain transactions that lock the shopper's row
+//!   ([`crate::ledger::lock`]), so several stateless instances can share one
+//!   database; its own group commit is the server's business.
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Transaction};
-use std::str::FromStr;
-use tokio::sync::{Mutex, MutexGuard};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::ApiResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -27,28 +44,145 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
-    write_queue: Mutex<()>,
+    /// The SQLite writer task's queue (`None` on PostgreSQL).
+    writer: Option<mpsc::UnboundedSender<LeaseRequest>>,
+    stats: Arc<GroupStats>,
 }
 
-/// A write transaction. Dropping it without `commit` rolls back.
-pub struct WriteTx<'a> {
-    pub tx: Transaction<'static, Any>,
-    _queue: Option<MutexGuard<'a, ()>>,
+/// Bounds of one SQLite commit group. A group takes queued writes one after
+/// another until it holds `max_writes` or has run for `max_time`, then
+/// commits; later writes wait for the next group. So a commit never holds
+/// its first write for much more than `max_time` plus one fsync.
+#[derive(Debug, Clone, Copy)]
+pub struct GroupLimits {
+    pub max_writes: usize,
+    pub max_time: Duration,
 }
 
-impl WriteTx<'_> {
+impl Default for GroupLimits {
+    fn default() -> GroupLimits {
+        GroupLimits { max_writes: 64, max_time: Duration::from_millis(4) }
+    }
+}
+
+/// Counters of the SQLite writer (all zero on PostgreSQL).
+#[derive(Debug, Default)]
+pub struct GroupStats {
+    /// COMMITs issued, successful or not.
+    pub commits: AtomicU64,
+    /// Writes that ended inside a group (kept or undone).
+    pub writes: AtomicU64,
+}
+
+/// A write transaction. Ending it ([`WriteTx::finish`], `commit`,
+/// `rollback`) waits until the outcome is durable; dropping it undoes its
+/// statements without waiting (a cancelled request: nothing is answered).
+pub struct WriteTx {
+    inner: Inner,
+}
+
+enum Inner {
+    Sqlite(Lease),
+    Postgres(Transaction<'static, Any>),
+    Ended,
+}
+
+impl WriteTx {
     pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+        match &mut self.inner {
+            Inner::Sqlite(lease) => lease.conn.as_mut().expect("a lease holds the connection until it ends"),
+            Inner::Postgres(tx) => tx,
+            Inner::Ended => unreachable!("a WriteTx is consumed when it ends"),
+        }
     }
 
+    /// Keeps the statements; returns once they are durable.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.tx.commit().await
+        self.end(true).await
+    }
+
+    /// Undoes the statements; returns once everything this write may have
+    /// read is durable (so an answer built from it never shows a state
+    /// that a crash could still take back).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.end(false).await
+    }
+
+    /// Ends the write with a handler's result: `Ok` keeps the statements,
+    /// `Err` undoes them. A storage failure while ending replaces the result.
+    pub async fn finish<T>(self, result: ApiResult<T>) -> ApiResult<T> {
+        let keep = result.is_ok();
+        self.finish_keeping(result, keep).await
+    }
+
+    /// [`WriteTx::finish`] with the choice to keep made by the caller.
+    pub async fn finish_keeping<T>(self, result: ApiResult<T>, keep: bool) -> ApiResult<T> {
+        self.end(keep && result.is_ok()).await?;
+        result
+    }
+
+    async fn end(mut self, keep: bool) -> Result<(), sqlx::Error> {
+        match std::mem::replace(&mut self.inner, Inner::Ended) {
+            Inner::Sqlite(mut lease) => {
+                let (durable, outcome) = oneshot::channel();
+                lease.give_back(keep, Some(durable));
+                match outcome.await {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err(message)) => Err(storage_error(message)),
+                    Err(_) => Err(storage_error("the SQLite writer stopped".into())),
+                }
+            }
+            Inner::Postgres(tx) if keep => tx.commit().await,
+            Inner::Postgres(tx) => tx.rollback().await,
+            Inner::Ended => Ok(()),
+        }
     }
 }
+
+fn storage_error(message: String) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(message))
+}
+
+/// The write connection, lent to one write at a time. Dropped without
+/// being given back (a cancelled request), it returns itself to the writer
+/// with "undo".
+struct Lease {
+    conn: Option<AnyConnection>,
+    back: Option<oneshot::Sender<Returned>>,
+}
+
+impl Lease {
+    fn give_back(&mut self, keep: bool, durable: Option<oneshot::Sender<Result<(), String>>>) {
+        if let (Some(conn), Some(back)) = (self.conn.take(), self.back.take()) {
+            // If the writer is gone, the connection is dropped, which rolls back.
+            let _ = back.send(Returned { conn, keep, durable });
+        }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        self.give_back(false, None);
+    }
+}
+
+struct Returned {
+    conn: AnyConnection,
+    keep: bool,
+    /// Told the group's outcome after its COMMIT (`None`: nobody waits).
+    durable: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+type LeaseRequest = oneshot::Sender<Result<Lease, String>>;
 
 impl Db {
     /// Connects (creating a SQLite file if needed) and applies migrations.
     pub async fn connect(url: &str) -> Result<Db, String> {
+        Db::connect_with(url, GroupLimits::default()).await
+    }
+
+    /// [`Db::connect`] with the SQLite commit-group bounds chosen.
+    pub async fn connect_with(url: &str, limits: GroupLimits) -> Result<Db, String> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -77,6 +211,10 @@ impl Db {
                         {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
+                        // Readers map the file instead of copying pages through
+                        // read(2) and each connection's page cache (measured:
+                        // ~40% more shopper reads per second on 2 cores).
+                        sqlx::query("PRAGMA mmap_size=268435456").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -84,33 +222,134 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
-        let db = Db { pool, backend, write_queue: Mutex::new(()) };
+        let mut db = Db { pool, backend, writer: None, stats: Arc::default() };
         crate::schema::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+        if backend == Backend::Sqlite {
+            // The writer keeps its own connection: its page cache stays warm
+            // (no other connection writes), and readers keep the pool.
+            let conn = db.pool.acquire().await.map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?.detach();
+            let (queue, requests) = mpsc::unbounded_channel();
+            tokio::spawn(group_commit(conn, requests, limits, db.stats.clone()));
+            db.writer = Some(queue);
+        }
         Ok(db)
     }
 
-    pub async fn write(&self) -> Result<WriteTx<'_>, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => {
-                let guard = self.write_queue.lock().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-                Ok(WriteTx { tx, _queue: Some(guard) })
+    /// Starts a write. On SQLite it waits for its turn on the write connection.
+    pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
+        match &self.writer {
+            Some(queue) => {
+                let (request, lease) = oneshot::channel();
+                queue.send(request).map_err(|_| storage_error("the SQLite writer stopped".into()))?;
+                match lease.await {
+                    Ok(Ok(lease)) => Ok(WriteTx { inner: Inner::Sqlite(lease) }),
+                    Ok(Err(message)) => Err(storage_error(message)),
+                    Err(_) => Err(storage_error("the SQLite writer stopped".into())),
+                }
             }
-            Backend::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _queue: None }),
+            None => Ok(WriteTx { inner: Inner::Postgres(self.pool.begin().await?) }),
         }
     }
 
-    /// Serialises writers of one shopper (PostgreSQL). SQLite transactions
-    /// are already serialised by [`Db::write`].
-    pub async fn lock_shopper(&self, conn: &mut AnyConnection, shopper_id: &str) -> Result<(), sqlx::Error> {
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT id FROM shoppers WHERE id = $1 FOR UPDATE").bind(shopper_id).fetch_optional(conn).await?;
-        }
-        Ok(())
+    /// How the SQLite writer has grouped writes so far.
+    pub fn group_stats(&self) -> &GroupStats {
+        &self.stats
     }
 
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
         self.pool.acquire().await
+    }
+}
+
+/// The SQLite writer: takes queued writes, runs each in its own savepoint
+/// inside one transaction, commits the group once, then tells every write
+/// of the group the outcome. Ends when the [`Db`] is dropped.
+async fn group_commit(
+    conn: AnyConnection,
+    mut requests: mpsc::UnboundedReceiver<LeaseRequest>,
+    limits: GroupLimits,
+    stats: Arc<GroupStats>,
+) {
+    let mut conn = Some(conn);
+    let mut carried: Option<LeaseRequest> = None;
+    loop {
+        let first = match carried.take() {
+            Some(r) => r,
+            None => match requests.recv().await {
+                Some(r) => r,
+                None => return,
+            },
+        };
+        let Some(c) = conn.as_mut() else { return };
+        if let Err(e) = exec(c, "BEGIN IMMEDIATE; SAVEPOINT write").await {
+            let _ = exec(c, "ROLLBACK").await;
+            let _ = first.send(Err(e.to_string()));
+            continue;
+        }
+        let started = Instant::now();
+        let mut waiting: Vec<oneshot::Sender<Result<(), String>>> = Vec::new();
+        let mut writes = 0;
+        let mut next = Some(first);
+        let mut failed: Option<String> = None;
+        // Invariant at the top of this loop: a transaction is open and
+        // savepoint `write` is open inside it.
+        while let Some(request) = next.take() {
+            let (back, returned) = oneshot::channel();
+            let lease = Lease { conn: conn.take(), back: Some(back) };
+            // A requester that gave up before its turn drops the lease,
+            // which gives the connection straight back ("undo").
+            let delivered = request.send(Ok(lease)).is_ok();
+            let Ok(r) = returned.await else {
+                failed = Some("the write connection was lost".into());
+                break;
+            };
+            conn = Some(r.conn);
+            waiting.extend(r.durable);
+            writes += usize::from(delivered);
+            let more = writes < limits.max_writes && started.elapsed() < limits.max_time;
+            next = if more { requests.try_recv().ok() } else { None };
+            let sql = match (r.keep, next.is_some()) {
+                (true, true) => "RELEASE write; SAVEPOINT write",
+                (true, false) => "RELEASE write",
+                (false, true) => "ROLLBACK TO write; RELEASE write; SAVEPOINT write",
+                (false, false) => "ROLLBACK TO write; RELEASE write",
+            };
+            let c = conn.as_mut().expect("given back above");
+            if let Err(e) = exec(c, sql).await {
+                failed = Some(e.to_string());
+                carried = next.take();
+                break;
+            }
+        }
+        let Some(c) = conn.as_mut() else {
+            // Dropping the lost connection rolled its transaction back.
+            tell(waiting, Err(failed.unwrap_or_default()));
+            return;
+        };
+        stats.writes.fetch_add(writes as u64, Ordering::Relaxed);
+        stats.commits.fetch_add(1, Ordering::Relaxed);
+        let outcome = match failed {
+            Some(message) => Err(message),
+            None => exec(c, "COMMIT").await.map_err(|e| e.to_string()),
+        };
+        if outcome.is_err() {
+            let _ = exec(c, "ROLLBACK").await;
+        }
+        tell(waiting, outcome);
+    }
+}
+
+/// One or more statements without parameters (savepoints, BEGIN, COMMIT).
+async fn exec(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
+    conn.execute(sqlx::raw_sql(sql)).await.map(drop)
+}
+
+fn tell(waiting: Vec<oneshot::Sender<Result<(), String>>>, outcome: Result<(), String>) {
+    if let Err(m) = &outcome {
+        eprintln!("database error: group commit failed: {m}");
+    }
+    for w in waiting {
+        let _ = w.send(outcome.clone());
     }
 }
 

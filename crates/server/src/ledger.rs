@@ -113,6 +113,28 @@ pub struct State {
     pub last_activity: Option<i64>,
     pub rewarded: Vec<(String, i64)>,
     pub last_order_value: Option<i64>,
+    /// The tier period's sums before netting refunds (see [`State::with_order`]).
+    pub period: Period,
+}
+
+/// Orders in the tier period `[from, to)` and the refunds of those orders.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Period {
+    pub from: i64,
+    pub to: i64,
+    pub spend: i64,
+    pub points: i64,
+    pub orders: i64,
+    pub spend_back: i64,
+    pub points_back: i64,
+    pub refunded_orders: i64,
+}
+
+impl Period {
+    /// (spend, points, orders) net of refunds, as the core's Shopper has them.
+    fn net(&self) -> (i64, i64, i64) {
+        ((self.spend - self.spend_back).max(0), (self.points - self.points_back).max(0), (self.orders - self.refunded_orders).max(0))
+    }
 }
 
 async fn one_i64(conn: &mut AnyConnection, sql: &str, id: &str, args: &[i64]) -> Result<i64, sqlx::Error> {
@@ -141,86 +163,132 @@ fn window(program: &Program, now: i64) -> (i64, i64) {
     (from.unwrap_or(i64::MIN), to.map_or(i64::MAX, |t| if t <= now { now + 1 } else { t }))
 }
 
-pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, now: i64) -> Result<State, sqlx::Error> {
-    let id = row.id.clone();
-    let balance = balance_at(conn, &id, now).await?;
-    let pending = one_i64(
-        conn,
-        "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1 AND available_at > $2",
-        &id,
-        &[now],
-    )
-    .await?;
-    let lifetime_orders = one_i64(conn, "SELECT COUNT(*) FROM orders WHERE shopper_id = $1", &id, &[]).await?;
-    let (from, to) = window(program, now);
-    let r = sqlx::query(
-        "SELECT COALESCE(CAST(SUM(qualifying) AS BIGINT), 0), COALESCE(CAST(SUM(points) AS BIGINT), 0), COUNT(*)
-         FROM orders WHERE shopper_id = $1 AND at >= $2 AND at < $3",
-    )
-    .bind(&id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (spend, points, orders): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-    let r = sqlx::query(
-        "SELECT COALESCE(CAST(SUM(f.qualifying_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(f.points_reversed) AS BIGINT), 0),
-                COUNT(DISTINCT CASE WHEN f.refunded_total >= o.subtotal THEN o.order_id END)
-         FROM refunds f JOIN orders o ON o.order_id = f.order_id
-         WHERE o.shopper_id = $1 AND o.at >= $2 AND o.at < $3",
-    )
-    .bind(&id)
-    .bind(from)
-    .bind(to)
-    .fetch_one(&mut *conn)
-    .await?;
-    let (spend_back, points_back, refunded_orders): (i64, i64, i64) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
-    let stamps = one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM stamps WHERE shopper_id = $1", &id, &[]).await?;
-    let card_started: Option<i64> = sqlx::query("SELECT card_started FROM stamps WHERE shopper_id = $1 ORDER BY id DESC LIMIT 1")
-        .bind(&id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get::<Option<i64>, _>(0))
-        .transpose()?
-        .flatten();
-    let last_ledger: Option<i64> =
-        sqlx::query("SELECT MAX(at) FROM ledger WHERE shopper_id = $1 AND cause IN ('order', 'redemption', 'action')")
-            .bind(&id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-    let last_order: Option<(i64, i64)> =
-        sqlx::query("SELECT at, subtotal FROM orders WHERE shopper_id = $1 ORDER BY at DESC, order_id DESC LIMIT 1")
-            .bind(&id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-            .transpose()?;
-    let rewarded = sqlx::query("SELECT action_id, at FROM actions_rewarded WHERE shopper_id = $1 ORDER BY id")
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?
+/// Locks the shopper for the rest of a write transaction and returns its
+/// row as read under the lock. PostgreSQL: `SELECT … FOR UPDATE`, so
+/// concurrent writers of one shopper (on any instance) take turns; SQLite
+/// writes are already serialised by the single write connection.
+pub async fn lock(db: &crate::Db, conn: &mut AnyConnection, row: ShopperRow) -> Result<ShopperRow, sqlx::Error> {
+    if db.backend != crate::db::Backend::Postgres {
+        return Ok(row);
+    }
+    let sql = format!("SELECT {SHOPPER_COLS} FROM shoppers WHERE id = $1 FOR UPDATE");
+    let r = sqlx::query(&sql).bind(&row.id).fetch_one(conn).await?;
+    shopper_row(&r)
+}
+
+/// Every sum the shopper state needs, in one statement (each sub-select
+/// reads one shopper's rows through its index): `$1` shopper, `$2` now,
+/// `[$3, $4)` the tier period. The last column is the rewarded actions as
+/// a JSON array of `[action_id, at]`, in the dialect's JSON aggregate.
+macro_rules! state_sql {
+    ($rewarded:literal) => {
+        concat!(
+            "SELECT l.balance, l.pending, l.last_at, o.lifetime, o.spend, o.points, o.orders,
+                f.spend_back, f.points_back, f.refunded_orders, st.stamps,
+                (SELECT card_started FROM stamps WHERE shopper_id = $1 ORDER BY id DESC LIMIT 1),
+                (SELECT at FROM orders WHERE shopper_id = $1 ORDER BY at DESC, order_id DESC LIMIT 1),
+                (SELECT subtotal FROM orders WHERE shopper_id = $1 ORDER BY at DESC, order_id DESC LIMIT 1), ",
+            $rewarded,
+            "
+            FROM (SELECT COALESCE(CAST(SUM(CASE WHEN available_at <= $2 THEN delta ELSE 0 END) AS BIGINT), 0) AS balance,
+                         COALESCE(CAST(SUM(CASE WHEN available_at > $2 THEN delta ELSE 0 END) AS BIGINT), 0) AS pending,
+                         MAX(CASE WHEN cause IN ('order', 'redemption', 'action') THEN at END) AS last_at
+                  FROM ledger WHERE shopper_id = $1) l,
+                 (SELECT COUNT(*) AS lifetime,
+                         COALESCE(CAST(SUM(CASE WHEN at >= $3 AND at < $4 THEN qualifying ELSE 0 END) AS BIGINT), 0) AS spend,
+                         COALESCE(CAST(SUM(CASE WHEN at >= $3 AND at < $4 THEN points ELSE 0 END) AS BIGINT), 0) AS points,
+                         COUNT(CASE WHEN at >= $3 AND at < $4 THEN 1 END) AS orders
+                  FROM orders WHERE shopper_id = $1) o,
+                 (SELECT COALESCE(CAST(SUM(f.qualifying_reversed) AS BIGINT), 0) AS spend_back,
+                         COALESCE(CAST(SUM(f.points_reversed) AS BIGINT), 0) AS points_back,
+                         COUNT(DISTINCT CASE WHEN f.refunded_total >= o.subtotal THEN o.order_id END) AS refunded_orders
+                  FROM refunds f JOIN orders o ON o.order_id = f.order_id
+                  WHERE o.shopper_id = $1 AND o.at >= $3 AND o.at < $4) f,
+                 (SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) AS stamps FROM stamps WHERE shopper_id = $1) st"
+        )
+    };
+}
+const STATE_SQL_SQLITE: &str =
+    state_sql!("(SELECT json_group_array(json_array(action_id, at) ORDER BY id) FROM actions_rewarded WHERE shopper_id = $1)");
+const STATE_SQL_POSTGRES: &str = state_sql!(
+    "(SELECT CAST(COALESCE(json_agg(json_build_array(action_id, at) ORDER BY id), '[]') AS TEXT) FROM actions_rewarded WHERE shopper_id = $1)"
+);
+
+/// `[[action_id, at], …]` as the state query aggregates it.
+fn rewarded_actions(text: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let bad = || sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}").into());
+    let Ok(Json::Array(items)) = Json::parse(text) else { return Err(bad()) };
+    items
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-        .collect::<Result<Vec<(String, i64)>, sqlx::Error>>()?;
+        .map(|item| match item {
+            Json::Array(pair) => match pair.as_slice() {
+                [Json::String(id), Json::Number(at)] => Ok((id.to_string(), at.parse().map_err(|_| bad())?)),
+                _ => Err(bad()),
+            },
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+/// The shopper's state at `now`, summed from the ledger in one statement.
+pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, now: i64) -> Result<State, sqlx::Error> {
+    let (from, to) = window(program, now);
+    let sql = if conn.backend_name() == "PostgreSQL" { STATE_SQL_POSTGRES } else { STATE_SQL_SQLITE };
+    let r = sqlx::query(sql).bind(&row.id).bind(now).bind(from).bind(to).fetch_one(&mut *conn).await?;
+    let [balance, pending, lifetime_orders, spend, points, orders, spend_back, points_back, refunded_orders, stamps]: [i64; 10] = [
+        r.try_get(0)?,
+        r.try_get(1)?,
+        r.try_get(3)?,
+        r.try_get(4)?,
+        r.try_get(5)?,
+        r.try_get(6)?,
+        r.try_get(7)?,
+        r.try_get(8)?,
+        r.try_get(9)?,
+        r.try_get(10)?,
+    ];
+    let last_ledger: Option<i64> = r.try_get(2)?;
+    let card_started: Option<i64> = r.try_get(11)?;
+    let last_order: Option<(i64, i64)> = match (r.try_get::<Option<i64>, _>(12)?, r.try_get::<Option<i64>, _>(13)?) {
+        (Some(at), Some(subtotal)) => Some((at, subtotal)),
+        _ => None,
+    };
+    let rewarded = rewarded_actions(&r.try_get::<String, _>(14)?)?;
     let last_activity = [last_ledger, last_order.map(|o| o.0), row.signed_up_at].into_iter().flatten().max();
+    let period = Period { from, to, spend, points, orders, spend_back, points_back, refunded_orders };
+    let (period_spend, period_points, period_orders) = period.net();
     Ok(State {
         balance,
         pending,
         lifetime_orders,
-        period_spend: (spend - spend_back).max(0),
-        period_points: (points - points_back).max(0),
-        period_orders: (orders - refunded_orders).max(0),
+        period_spend,
+        period_points,
+        period_orders,
         stamps: stamps.max(0),
         card_started,
         last_activity,
         rewarded,
         last_order_value: last_order.map(|o| o.1),
+        period,
         row,
     })
 }
 
 impl State {
+    /// The tier period's metric as [`load`] would sum it once an order
+    /// recorded at `at` (not refunded) is added; the other fields are
+    /// unchanged. Saves re-reading the state inside the order's write.
+    pub fn with_order(&self, at: i64, qualifying: i64, points: i64) -> State {
+        let mut next = self.clone();
+        if self.period.from <= at && at < self.period.to {
+            next.period.spend += qualifying;
+            next.period.points += points;
+            next.period.orders += 1;
+        }
+        (next.period_spend, next.period_points, next.period_orders) = next.period.net();
+        next
+    }
+
     /// Exactly the core's Shopper JSON (no extra keys: the core refuses them).
     pub fn core_json(&self) -> Json<'static> {
         let r = &self.row;
@@ -371,6 +439,13 @@ pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
     points || stamps
 }
 
+async fn expire(db: &crate::Db, w: &mut crate::db::WriteTx, program: &Program, version: &str, id: &str, now: i64) -> ApiResult<i64> {
+    let row = find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = lock(db, w.conn(), row).await?;
+    let mut state = load(w.conn(), program, row, now).await?;
+    apply_lifecycle(w.conn(), program, version, &mut state, now).await
+}
+
 /// What `tick` did.
 #[derive(Debug, Default)]
 pub struct TickReport {
@@ -415,11 +490,8 @@ pub async fn tick(db: &crate::Db, program: &Program, version: &str, since: i64, 
             continue;
         }
         let mut w = db.write().await?;
-        db.lock_shopper(w.conn(), &id).await?;
-        let row = find(w.conn(), "id", &id).await?.ok_or(sqlx::Error::RowNotFound)?;
-        let mut state = load(w.conn(), program, row, now).await?;
-        let expired = apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
-        w.commit().await?;
+        let result = expire(db, &mut w, program, version, &id, now).await;
+        let expired = w.finish(result).await?;
         if expired > 0 {
             report.expired_shoppers += 1;
             report.expired_points += expired;

@@ -94,7 +94,41 @@ pub async fn serve(app: App) -> std::io::Result<()> {
     serve_on(app, listener).await
 }
 
+/// Serves HTTP/1.1 on `listener` until the process is stopped. Each
+/// connection must deliver a request's headers within the request timeout
+/// (hyper closes it otherwise), so slow or idle clients cost only their
+/// own connection.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
     let router = routes::router(app);
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+    loop {
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Per-connection failures (reset before accept): keep serving.
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::ConnectionAborted | std::io::ErrorKind::ConnectionReset) => continue,
+            // Out of file descriptors and the like: back off, keep serving.
+            Err(e) => {
+                eprintln!("accept failed: {e}; retrying in 1 s");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        // Small request/response pairs: do not wait to coalesce writes.
+        let _ = stream.set_nodelay(true);
+        let service = router.clone().map_request(move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            req
+        });
+        tokio::spawn(async move {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
+            // A failed connection (client gone, timeout) concerns only itself.
+            let _ = conn.await;
+        });
+    }
 }

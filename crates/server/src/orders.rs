@@ -13,16 +13,17 @@
 //! are reversed the same way.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::{format_instant, DAY_MS};
 use rewards_core::{punch, tiers, Cart, Shopper};
 use sqlx::{AnyConnection, Row};
 
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
-use crate::routes::{id_field, json_status, only_fields, parse_object, RawBody};
+use crate::routes::{id_field, json_body, only_fields, parse_object, RawBody};
 use crate::signup::normalise_email;
 use crate::{redeem, token, App};
 
@@ -35,8 +36,9 @@ pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
     }
 }
 
+/// A stored response, answered byte for byte.
 fn stored(text: String) -> Response {
-    json_status(StatusCode::OK, &Json::parse(&text).unwrap_or(Json::Null))
+    json_body(text)
 }
 
 /// `customer: {id?, email?}` → (customer id, normalised email).
@@ -89,44 +91,74 @@ pub async fn order_shopper(conn: &mut AnyConnection, id: Option<&str>, email: Op
     Ok(ledger::create(conn, id, email, now).await?.0)
 }
 
+/// An order webhook, checked and parsed before it waits for the writer.
+struct Order {
+    id: String,
+    customer_id: Option<String>,
+    email: Option<String>,
+    cart: Cart,
+    cart_text: String,
+    subtotal: i64,
+    now: i64,
+}
+
 pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
     let json = parse_object(&body)?;
     only_fields(&json, &["order_id", "customer", "cart"])?;
-    let order_id = id_field(&json, "order_id", 128)?;
-    let (cid, email) = customer(&json)?;
-    let program = app.program();
+    let id = id_field(&json, "order_id", 128)?;
+    let (customer_id, email) = customer(&json)?;
     let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
-    let cart = Cart::from_json(cart_json, program.currency()).map_err(|e| ApiError::core(e, "cart"))?;
+    let cart = Cart::from_json(cart_json, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
     let cart_text = cart_json.to_text();
     let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
-    let now = app.clock.now();
-    let version = &app.program.version;
+    let order = Order { id, customer_id, email, cart, cart_text, subtotal, now: app.clock.now() };
 
     let mut w = app.db.write().await?;
-    if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order_id).fetch_optional(w.conn()).await? {
-        return Ok(stored(r.try_get(0)?));
+    let result = record_order(&app, &mut w, &order).await;
+    // `None`: a concurrent delivery of the same order won (PostgreSQL);
+    // undo this one and answer the winner's response.
+    let keep = matches!(result, Ok(Some(_)));
+    match w.finish_keeping(result, keep).await? {
+        Some(text) => Ok(json_body(text)),
+        None => {
+            let mut conn = app.db.read().await?;
+            let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order.id).fetch_one(&mut *conn).await?;
+            Ok(stored(r.try_get(0)?))
+        }
     }
+}
+
+/// The order's writes; returns the response text (stored with the order),
+/// or `None` when a concurrent delivery recorded the order first.
+async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Option<String>> {
+    let (program, version, now) = (app.program(), &app.program.version, order.now);
+    let order_id = order.id.as_str();
+    if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await? {
+        return Ok(Some(r.try_get(0)?));
+    }
+    let identity = order.customer_id.is_some() || order.email.is_some();
     let Some(row) =
-        (if cid.is_some() || email.is_some() { Some(order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?) } else { None })
+        (if identity { Some(order_shopper(w.conn(), order.customer_id.as_deref(), order.email.as_deref(), now).await?) } else { None })
     else {
         // A guest order without any identity: recorded for revenue KPIs, no award.
-        let resp = obj(vec![("ok", Json::Bool(true)), ("order_id", s(&*order_id)), ("shopper_id", Json::Null), ("points", int(0))]);
-        insert_order(w.conn(), &order_id, None, now, program.currency().code(), subtotal, [0, 0, 0, 0], now, version, &resp).await?;
-        w.commit().await?;
-        return Ok(json_status(StatusCode::OK, &resp));
+        let resp = obj(vec![("ok", Json::Bool(true)), ("order_id", s(order_id)), ("shopper_id", Json::Null), ("points", int(0))]).to_text();
+        let inserted =
+            insert_order(w.conn(), order_id, None, now, program.currency().code(), order.subtotal, [0, 0, 0, 0], now, version, &resp)
+                .await?;
+        return Ok(inserted.then_some(resp));
     };
-    app.db.lock_shopper(w.conn(), &row.id).await?;
+    let row = ledger::lock(&app.db, w.conn(), row).await?;
     let mut state = ledger::load(w.conn(), program, row, now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
 
     // The award: exactly the engine call the widget makes.
-    let preview = app.engine().preview(&state.core_json().to_text(), &cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
+    let preview = app.engine().preview(&state.core_json().to_text(), &order.cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
     let preview_text = preview.to_text();
     let num = |k: &str| preview.get(k).and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None }).unwrap_or(0);
     let (points, qualifying, cashback) = (num("total_points"), num("qualifying_total"), num("cashback"));
     let shopper = state.core()?;
-    let card = punch::progress(program, &shopper, Some(&cart), now).map_err(|e| ApiError::core(e, "cart"))?;
+    let card = punch::progress(program, &shopper, Some(&order.cart), now).map_err(|e| ApiError::core(e, "cart"))?;
     let available_at = program.lifecycle.pending_days.checked_mul(DAY_MS).and_then(|d| now.checked_add(d)).unwrap_or(i64::MAX);
 
     let added = card.as_ref().map_or(0, |c| c.added);
@@ -136,7 +168,7 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
     let codes: Vec<String> = (0..completes).map(|_| redeem::new_code()).collect();
     let resp = obj(vec![
         ("ok", Json::Bool(true)),
-        ("order_id", s(&*order_id)),
+        ("order_id", s(order_id)),
         ("shopper_id", s(&*state.row.id)),
         ("points", int(points)),
         ("pending_until", s(format_instant(available_at))),
@@ -145,14 +177,15 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
         ("cards_completed", int(completes)),
         ("vouchers", Json::Array(codes.iter().map(|c| s(&**c)).collect())),
         ("program_version", s(&**version)),
-    ]);
+    ])
+    .to_text();
     let inserted = insert_order(
         w.conn(),
-        &order_id,
+        order_id,
         Some(&state.row.id),
         now,
         program.currency().code(),
-        subtotal,
+        order.subtotal,
         [qualifying, points, added, cashback],
         available_at,
         version,
@@ -160,18 +193,14 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
     )
     .await?;
     if !inserted {
-        // A concurrent delivery of the same order won (PostgreSQL): answer its response.
-        drop(w);
-        let mut conn = app.db.read().await?;
-        let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order_id).fetch_one(&mut *conn).await?;
-        return Ok(stored(r.try_get(0)?));
+        return Ok(None);
     }
     if points != 0 {
         let e = Entry {
             shopper_id: &state.row.id,
             delta: points,
             cause: "order",
-            reference: &order_id,
+            reference: order_id,
             at: now,
             available_at,
             detail: preview_text,
@@ -198,7 +227,7 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
             _ => state.card_started,
         };
         if delta != 0 || c.completes > 0 {
-            ledger::append_stamps(w.conn(), version, &state.row.id, delta, "order", &order_id, now, started, c.completes).await?;
+            ledger::append_stamps(w.conn(), version, &state.row.id, delta, "order", order_id, now, started, c.completes).await?;
         }
         for code in &codes {
             let v = redeem::Voucher {
@@ -212,9 +241,8 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
             redeem::insert_voucher(w.conn(), &v, program.currency().code(), now, None, &Json::Null).await?;
         }
     }
-    update_tier(w.conn(), &app, &state.row, now).await?;
-    w.commit().await?;
-    Ok(json_status(StatusCode::OK, &resp))
+    update_tier(w.conn(), app, &state.with_order(now, qualifying, points), now).await?;
+    Ok(Some(resp))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -228,7 +256,7 @@ async fn insert_order(
     [qualifying, points, stamps, cashback]: [i64; 4],
     available_at: i64,
     version: &str,
-    resp: &Json<'_>,
+    resp: &str,
 ) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "INSERT INTO orders (order_id, shopper_id, at, currency, subtotal, qualifying, points, stamps, cashback, available_at, program_version, response)
@@ -245,7 +273,7 @@ async fn insert_order(
     .bind(cashback)
     .bind(available_at)
     .bind(version)
-    .bind(resp.to_text())
+    .bind(resp)
     .execute(conn)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -253,11 +281,11 @@ async fn insert_order(
 
 /// Records the tier the shopper's period metric now reaches (the core
 /// decides which; the server only remembers since when, for retention).
-async fn update_tier(conn: &mut AnyConnection, app: &App, row: &ShopperRow, now: i64) -> ApiResult<()> {
+/// `state` is the shopper as read in this transaction with this order's
+/// period metric added ([`ledger::State::with_order`]).
+async fn update_tier(conn: &mut AnyConnection, app: &App, state: &ledger::State, now: i64) -> ApiResult<()> {
     let program = app.program();
     let Some(t) = &program.tiers else { return Ok(()) };
-    let row = ledger::find(conn, "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
-    let state = ledger::load(conn, program, row, now).await?;
     let by_metric = Shopper { tier: None, ..state.core()? };
     let Some(reached) = tiers::current(program, &by_metric, now) else { return Ok(()) };
     let Some((ri, _)) = program.tier(&reached.id) else { return Ok(()) };
@@ -307,15 +335,37 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
         (_, false) => return Err(ApiError::invalid("amount", "is required (minor units refunded), or send cancel: true")),
     };
     let now = app.clock.now();
-    let program = app.program();
-    let version = &app.program.version;
     let mut w = app.db.write().await?;
-    if let Some(r) = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_optional(w.conn()).await? {
-        return Ok(stored(r.try_get(0)?));
+    let result = record_refund(&app, &mut w, &refund_id, &order_id, amount, now).await;
+    // `None`: a concurrent delivery of the same refund won (PostgreSQL).
+    let keep = matches!(result, Ok(Some(_)));
+    match w.finish_keeping(result, keep).await? {
+        Some(text) => Ok(json_body(text)),
+        None => {
+            let mut conn = app.db.read().await?;
+            let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
+            Ok(stored(r.try_get(0)?))
+        }
+    }
+}
+
+/// The refund's writes; returns the response text (stored with the
+/// refund), or `None` when a concurrent delivery recorded it first.
+async fn record_refund(
+    app: &App,
+    w: &mut WriteTx,
+    refund_id: &str,
+    order_id: &str,
+    amount: Option<i64>,
+    now: i64,
+) -> ApiResult<Option<String>> {
+    let (program, version) = (app.program(), &app.program.version);
+    if let Some(r) = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(refund_id).fetch_optional(w.conn()).await? {
+        return Ok(Some(r.try_get(0)?));
     }
     let Some(o) =
         sqlx::query("SELECT shopper_id, subtotal, qualifying, points, stamps, cashback, available_at FROM orders WHERE order_id = $1")
-            .bind(&order_id)
+            .bind(order_id)
             .fetch_optional(w.conn())
             .await?
     else {
@@ -326,15 +376,20 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     let shopper_id: Option<String> = o.try_get(0)?;
     let [subtotal, qualifying, points, stamps, cashback, order_available]: [i64; 6] =
         [o.try_get(1)?, o.try_get(2)?, o.try_get(3)?, o.try_get(4)?, o.try_get(5)?, o.try_get(6)?];
-    if let Some(id) = &shopper_id {
-        app.db.lock_shopper(w.conn(), id).await?;
-    }
+    // Locked before the order's earlier refunds are summed (PostgreSQL).
+    let row = match &shopper_id {
+        Some(id) => {
+            let row = ledger::find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+            Some(ledger::lock(&app.db, w.conn(), row).await?)
+        }
+        None => None,
+    };
     let prev = sqlx::query(
         "SELECT COALESCE(MAX(refunded_total), 0), COALESCE(CAST(SUM(points_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(stamps_reversed) AS BIGINT), 0),
                 COALESCE(CAST(SUM(qualifying_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(cashback_reversed) AS BIGINT), 0)
          FROM refunds WHERE order_id = $1",
     )
-    .bind(&order_id)
+    .bind(order_id)
     .fetch_one(w.conn())
     .await?;
     let [prev_total, prev_points, prev_stamps, prev_qual, prev_cash]: [i64; 5] =
@@ -351,9 +406,10 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     let cash_rev = pro_rata(cashback, num, den) - prev_cash;
     let mut debited = 0;
     let mut stamps_debited = 0;
-    if let Some(id) = &shopper_id {
-        let row = ledger::find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    if let Some(row) = row {
         let mut state = ledger::load(w.conn(), program, row, now).await?;
+        let id = state.row.id.clone();
+        let id = id.as_str();
         ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
         // Still pending: cancel pending points (dated like the award).
         // Spendable: never take more than the balance holds.
@@ -362,7 +418,7 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
         debited = amount;
         if debited > 0 {
             let detail = obj(vec![
-                ("order_id", s(&*order_id)),
+                ("order_id", s(order_id)),
                 ("refunded_total", int(refunded_total)),
                 ("subtotal", int(subtotal)),
                 ("award", int(points)),
@@ -374,7 +430,7 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
                 shopper_id: id,
                 delta: -debited,
                 cause: "refund",
-                reference: &refund_id,
+                reference: refund_id,
                 at: now,
                 available_at,
                 detail: detail.to_text(),
@@ -384,24 +440,25 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
         stamps_debited = stamps_rev.min(state.stamps);
         if stamps_debited > 0 {
             let started = if state.stamps - stamps_debited == 0 { None } else { state.card_started };
-            ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", &refund_id, now, started, 0).await?;
+            ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", refund_id, now, started, 0).await?;
         }
     }
     let resp = obj(vec![
         ("ok", Json::Bool(true)),
-        ("refund_id", s(&*refund_id)),
-        ("order_id", s(&*order_id)),
+        ("refund_id", s(refund_id)),
+        ("order_id", s(order_id)),
         ("refunded_total", int(refunded_total)),
         ("points_reversed", int(points_rev)),
         ("points_debited", int(debited)),
         ("stamps_reversed", int(stamps_debited)),
-    ]);
+    ])
+    .to_text();
     let r = sqlx::query(
         "INSERT INTO refunds (refund_id, order_id, at, amount, refunded_total, points_reversed, points_debited, stamps_reversed, qualifying_reversed, cashback_reversed, response)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
     )
-    .bind(&refund_id)
-    .bind(&order_id)
+    .bind(refund_id)
+    .bind(order_id)
     .bind(now)
     .bind(refunded_total - prev_total)
     .bind(refunded_total)
@@ -410,15 +467,8 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     .bind(stamps_rev)
     .bind(qual_rev)
     .bind(cash_rev)
-    .bind(resp.to_text())
+    .bind(&resp)
     .execute(w.conn())
     .await?;
-    if r.rows_affected() != 1 {
-        drop(w);
-        let mut conn = app.db.read().await?;
-        let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
-        return Ok(stored(r.try_get(0)?));
-    }
-    w.commit().await?;
-    Ok(json_status(StatusCode::OK, &resp))
+    Ok((r.rows_affected() == 1).then_some(resp))
 }

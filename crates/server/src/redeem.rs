@@ -14,9 +14,10 @@ use rewards_core::Cart;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
-use crate::routes::{check_origin, id_field, json_status, only_fields, parse_object, require_subject, resolve, RawBody};
+use crate::routes::{check_origin, id_field, json_body, only_fields, parse_object, require_subject, resolve, RawBody};
 use crate::App;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -83,15 +84,33 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): R
     let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
     let cart = Cart::from_json(cart_json, program.currency()).map_err(|e| ApiError::core(e, "cart"))?;
     let request_hash = hex::encode(Sha256::digest(format!("{redemption_id}\n{points}\n{}", cart_json.to_text()).as_bytes()));
-    let now = app.clock.now();
-    let version = &app.program.version;
-
+    let request = Redeem { subject, redemption_id, key, points, cart, request_hash, now: app.clock.now() };
     let mut w = app.db.write().await?;
-    let row = resolve(w.conn(), &subject).await?.ok_or_else(|| ApiError::not_found("this shopper has no points yet"))?;
-    app.db.lock_shopper(w.conn(), &row.id).await?;
+    let result = spend(&app, &mut w, &request).await;
+    let text = w.finish(result).await?;
+    Ok(json_body(text))
+}
+
+/// A redemption request, checked before it waits for the writer.
+struct Redeem {
+    subject: String,
+    redemption_id: String,
+    key: String,
+    points: i64,
+    cart: Cart,
+    request_hash: String,
+    now: i64,
+}
+
+/// The redemption's writes; returns the response text (stored with the voucher).
+async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
+    let Redeem { subject, redemption_id, key, points, cart, request_hash, now } = req;
+    let (program, version, points, now) = (app.program(), &app.program.version, *points, *now);
+    let row = resolve(w.conn(), subject).await?.ok_or_else(|| ApiError::not_found("this shopper has no points yet"))?;
+    let row = ledger::lock(&app.db, w.conn(), row).await?;
     if let Some(r) = sqlx::query("SELECT request_sha256, response FROM vouchers WHERE shopper_id = $1 AND idempotency_key = $2")
         .bind(&row.id)
-        .bind(&key)
+        .bind(key)
         .fetch_optional(w.conn())
         .await?
     {
@@ -99,13 +118,13 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): R
         if hash.as_deref() != Some(request_hash.as_str()) {
             return Err(ApiError::conflict("idempotency_key was already used for a different redemption"));
         }
-        return Ok(json_status(StatusCode::OK, &Json::parse(&resp).unwrap_or(Json::Null)));
+        return Ok(resp);
     }
     let mut state = ledger::load(w.conn(), program, row, now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     let shopper = state.core()?;
-    let opts = rewards_core::redeem::options(program, &shopper, &cart, now).map_err(|e| ApiError::core(e, "cart"))?;
-    let Some(i) = program.redemptions.iter().position(|r| r.id == redemption_id) else {
+    let opts = rewards_core::redeem::options(program, &shopper, cart, now).map_err(|e| ApiError::core(e, "cart"))?;
+    let Some(i) = program.redemptions.iter().position(|r| r.id == *redemption_id) else {
         return Err(ApiError::invalid("redemption_id", "is not a redemption option of this program"));
     };
     let (r, st) = (&program.redemptions[i], &opts.options[i]);
@@ -131,13 +150,13 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): R
     let code = new_code();
     let resp = obj(vec![
         ("voucher_code", s(&*code)),
-        ("redemption_id", s(&*redemption_id)),
+        ("redemption_id", s(&**redemption_id)),
         ("points", int(points)),
         ("discount", int(discount)),
         ("currency", s(program.currency().code())),
         ("balance", int(state.balance - points)),
     ]);
-    let detail = obj(vec![("redemption_id", s(&*redemption_id)), ("discount", int(discount)), ("subtotal", int(opts.subtotal))]);
+    let detail = obj(vec![("redemption_id", s(&**redemption_id)), ("discount", int(discount)), ("subtotal", int(opts.subtotal))]);
     let e = Entry {
         shopper_id: &state.row.id,
         delta: -points,
@@ -148,14 +167,13 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): R
         detail: detail.to_text(),
     };
     ledger::append(w.conn(), version, e).await?;
-    let v = Voucher { code: &code, shopper_id: &state.row.id, source: "redemption", redemption_id: &redemption_id, points, discount };
-    insert_voucher(w.conn(), &v, program.currency().code(), now, Some((&key, &request_hash)), &resp).await?;
+    let v = Voucher { code: &code, shopper_id: &state.row.id, source: "redemption", redemption_id, points, discount };
+    insert_voucher(w.conn(), &v, program.currency().code(), now, Some((key, request_hash)), &resp).await?;
     // Checked: the ledger's own sum must agree and never go below zero.
     let after = ledger::balance_at(w.conn(), &state.row.id, now).await?;
     if after != state.balance - points || after < 0 {
         eprintln!("ledger check failed for {}: expected {}, found {after}", state.row.id, state.balance - points);
         return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "ledger check failed; nothing was written"));
     }
-    w.commit().await?;
-    Ok(json_status(StatusCode::OK, &resp))
+    Ok(resp.to_text())
 }

@@ -39,7 +39,22 @@ pub fn router(app: App) -> Router {
     if app.settings.demo {
         r = r.route("/demo/token", get(demo_token));
     }
-    assets::with_site(r, &app.settings).with_state(app)
+    let deadline = axum::middleware::from_fn_with_state(app.clone(), deadline);
+    assets::with_site(r, &app.settings).layer(deadline).with_state(app)
+}
+
+/// The request timeout: a request whose body or handling takes longer is
+/// answered `503` (retry later). A write it was waiting on may still be
+/// committed; retries are idempotent (webhooks by id, redemptions by key).
+async fn deadline(State(app): State<App>, req: Request, next: axum::middleware::Next) -> Response {
+    let limit = std::time::Duration::from_millis(app.settings.request_timeout_ms);
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let message = format!("the request did not complete within {} ms; retry later", app.settings.request_timeout_ms);
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", message).into_response()
+        }
+    }
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -172,11 +187,16 @@ pub async fn current_state(app: &App, subject: &str, now: i64) -> ApiResult<Opti
         return Ok(Some(state));
     }
     let mut w = app.db.write().await?;
-    app.db.lock_shopper(w.conn(), &state.row.id).await?;
-    let mut state = ledger::load(w.conn(), program, state.row, now).await?;
-    ledger::apply_lifecycle(w.conn(), program, &app.program.version, &mut state, now).await?;
-    w.commit().await?;
-    Ok(Some(state))
+    let result: ApiResult<ShopperState> = async {
+        // Read again inside the write: the row above came from a reader.
+        let row = ledger::find(w.conn(), "id", &state.row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let row = ledger::lock(&app.db, w.conn(), row).await?;
+        let mut state = ledger::load(w.conn(), program, row, now).await?;
+        ledger::apply_lifecycle(w.conn(), program, &app.program.version, &mut state, now).await?;
+        Ok(state)
+    }
+    .await;
+    Ok(Some(w.finish(result).await?))
 }
 
 async fn program(State(app): State<App>, headers: HeaderMap) -> Response {

@@ -31,6 +31,10 @@ pub struct Settings {
     pub signup_token_ttl_ms: i64,
     /// Largest request body accepted anywhere (bytes).
     pub max_body_bytes: usize,
+    /// A request must arrive and be answered within this: its headers (else
+    /// the connection is closed), and its body and handling (else `503`).
+    /// A slow client holds only its own connection, never the writer.
+    pub request_timeout_ms: u64,
     /// Demo mode: `GET /demo/token` signs tokens for demo customers.
     pub demo: bool,
 }
@@ -53,6 +57,7 @@ struct File {
     signup_rate_window_seconds: Option<i64>,
     signup_token_ttl_days: Option<i64>,
     max_body_bytes: Option<usize>,
+    request_timeout_seconds: Option<u64>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://rewards.sqlite?mode=rwc";
@@ -76,6 +81,7 @@ impl Settings {
             signup_rate_window_ms: 600_000,
             signup_token_ttl_ms: 30 * 86_400_000,
             max_body_bytes: 256 * 1024,
+            request_timeout_ms: 10_000,
             demo: false,
         }
     }
@@ -112,6 +118,7 @@ impl Settings {
         set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s * 1000));
         set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d * 86_400_000));
         set(&mut self.max_body_bytes, f.max_body_bytes);
+        set(&mut self.request_timeout_ms, f.request_timeout_seconds.map(|s| s.saturating_mul(1000)));
         Ok(())
     }
 
@@ -150,6 +157,9 @@ impl Settings {
             if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
                 errors.push(format!("allowed_origins: \"{o}\" must look like https://shop.example (scheme and host, no path)"));
             }
+        }
+        if self.request_timeout_ms == 0 {
+            errors.push("request_timeout_seconds must be positive".into());
         }
         if self.signup_rate_max == 0 || self.signup_rate_window_ms <= 0 {
             errors.push("signup_rate_max and signup_rate_window_seconds must be positive".into());

@@ -16,6 +16,7 @@ use rewards_core::config::{ActionKind, FieldMode};
 use rewards_core::json::{int, obj, s, Json};
 use sha2::{Digest, Sha256};
 
+use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
 use crate::routes::{check_origin, client_ip, json_status, only_fields, parse_object, Peer, RawBody};
@@ -208,16 +209,33 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
         return Err(e);
     }
     let form = validate(&app, &parse_object(&body)?, now)?;
-    let program = app.program();
-    let version = &app.program.version;
     let mut w = app.db.write().await?;
+    let result = record(&app, &mut w, &form, now).await;
+    let (shopper_id, created, was_member, bonus) = w.finish(result).await?;
+    // A token only for a shopper this request created: anyone can type an
+    // existing address, and must not get to read (or spend) its points.
+    let tok =
+        created.then(|| token::sign(&app.settings.merchant_secret, &shopper_id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000)));
+    let out = obj(vec![
+        ("ok", Json::Bool(true)),
+        ("shopper_id", s(shopper_id)),
+        ("token", tok.map_or(Json::Null, s)),
+        ("bonus", int(bonus)),
+        ("already_member", Json::Bool(was_member)),
+    ]);
+    Ok(json_status(if created { StatusCode::CREATED } else { StatusCode::OK }, &out))
+}
+
+/// The signup's writes: (shopper id, created by this request, was already
+/// a member, bonus credited).
+async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, bool, i64)> {
+    let (program, version) = (app.program(), &app.program.version);
     let (row, created) = match ledger::find(w.conn(), "email", &form.email).await? {
         Some(r) => (r, false),
         None => ledger::create(w.conn(), None, Some(&form.email), now).await?,
     };
-    app.db.lock_shopper(w.conn(), &row.id).await?;
-    // Re-read under the lock: a concurrent signup may have just committed.
-    let row = ledger::find(w.conn(), "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    // Read under the lock: a concurrent signup may have just committed.
+    let row = ledger::lock(&app.db, w.conn(), row).await?;
     let was_member = row.signed_up_at.is_some();
     if !was_member {
         sqlx::query(
@@ -280,19 +298,7 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
             bonus += a.points;
         }
     }
-    w.commit().await?;
-    // A token only for a shopper this request created: anyone can type an
-    // existing address, and must not get to read (or spend) its points.
-    let tok = created
-        .then(|| token::sign(&app.settings.merchant_secret, &state.row.id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000)));
-    let out = obj(vec![
-        ("ok", Json::Bool(true)),
-        ("shopper_id", s(&*state.row.id)),
-        ("token", tok.map_or(Json::Null, s)),
-        ("bonus", int(bonus)),
-        ("already_member", Json::Bool(was_member)),
-    ]);
-    Ok(json_status(if created { StatusCode::CREATED } else { StatusCode::OK }, &out))
+    Ok((state.row.id, created, was_member, bonus))
 }
 
 #[cfg(test)]

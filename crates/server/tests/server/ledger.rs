@@ -283,3 +283,33 @@ async fn a_paid_membership_reported_by_webhook_multiplies_later_awards() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_order_that_reaches_a_tier_records_it_with_its_date() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        // vn-coffee tiers by calendar-year spend: dong from 0 ₫, bac from 2,000,000 ₫.
+        let r = srv.order("o-1", "alice", &cart(&[("Hạt", 500_000, 3)])).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let s = srv.shopper("alice").await;
+        assert_eq!(
+            (s["period_spend"].as_i64(), &s["tier"]),
+            (Some(1_500_000), &serde_json::json!({"id": "dong", "since": "2026-11-22T10:00:00Z"}))
+        );
+
+        srv.app.clock.advance(DAY);
+        // The order that crosses 2,000,000 ₫ records bac at its own time.
+        srv.order("o-2", "alice", &cart(&[("Hạt", 600_000, 1)])).await;
+        let s = srv.shopper("alice").await;
+        assert_eq!(
+            (s["period_spend"].as_i64(), &s["tier"]),
+            (Some(2_100_000), &serde_json::json!({"id": "bac", "since": "2026-11-23T10:00:00Z"}))
+        );
+
+        // A later order keeps the date the tier was reached.
+        srv.app.clock.advance(DAY);
+        srv.order("o-3", "alice", &cart(&[("Cà phê", 45_000, 1)])).await;
+        assert_eq!(srv.shopper("alice").await["tier"], serde_json::json!({"id": "bac", "since": "2026-11-23T10:00:00Z"}));
+    })
+    .await;
+}
