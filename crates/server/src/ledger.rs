@@ -12,7 +12,8 @@
 //! balance is never negative at any instant.
 
 use rewards_core::json::{int, obj, opt, s, Json};
-use rewards_core::time::{add_months, format_instant};
+use rewards_core::lifecycle;
+use rewards_core::time::format_instant;
 use rewards_core::{punch, Program, Shopper};
 use sqlx::{AnyConnection, Row};
 
@@ -388,8 +389,7 @@ pub async fn append_stamps(
 pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
     let mut expired = 0;
     let last = state.last_activity.unwrap_or(state.row.created_at);
-    if let Some(months) = program.lifecycle.expiry_months_inactive {
-        let due = add_months(last, months);
+    if let (Some(months), Some(due)) = (program.lifecycle.expiry_months_inactive, lifecycle::expires_at(program, last)) {
         if now >= due && state.balance > 0 {
             expired = state.balance;
             let detail = obj(vec![
@@ -433,7 +433,7 @@ pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, versio
 /// Whether lifecycle work is due (checked without the write lock first).
 pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
     let last = state.last_activity.unwrap_or(state.row.created_at);
-    let points = program.lifecycle.expiry_months_inactive.is_some_and(|m| now >= add_months(last, m) && state.balance > 0);
+    let points = lifecycle::is_expired(program, last, now) && state.balance > 0;
     let stamps = state.stamps > 0
         && state.core().ok().and_then(|c| punch::progress(program, &c, None, now).ok().flatten()).is_some_and(|p| p.expired);
     points || stamps

@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
-use rewards_core::time::{format_instant, DAY_MS};
+use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
 use sqlx::{AnyConnection, Row};
 
@@ -159,7 +159,7 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
     let (points, qualifying, cashback) = (num("total_points"), num("qualifying_total"), num("cashback"));
     let shopper = state.core()?;
     let card = punch::progress(program, &shopper, Some(&order.cart), now).map_err(|e| ApiError::core(e, "cart"))?;
-    let available_at = program.lifecycle.pending_days.checked_mul(DAY_MS).and_then(|d| now.checked_add(d)).unwrap_or(i64::MAX);
+    let available_at = rewards_core::lifecycle::available_at(program, now);
 
     let added = card.as_ref().map_or(0, |c| c.added);
     let completes = card.as_ref().map_or(0, |c| c.completes);
