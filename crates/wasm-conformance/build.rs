@@ -1,6 +1,8 @@
 //! Evaluates every core fixture natively and writes the outputs to
 //! `$OUT_DIR/native.rs` for the browser test to compare against.
 
+#[path = "differential_native.rs"]
+mod differential_native;
 #[path = "../../tests/common/fixture.rs"]
 mod fixture;
 
@@ -36,6 +38,7 @@ fn main() {
         writeln!(out, "    ({name:?}, {error:?}),").unwrap();
     }
     out.push_str("];\n");
-    let path = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("native.rs");
-    std::fs::write(path, out).unwrap();
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("native.rs"), out).unwrap();
+    differential_native::write(&out_dir);
 }

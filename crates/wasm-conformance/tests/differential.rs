@@ -1,0 +1,95 @@
+//! Differential test, native engine against the wasm build, in headless
+//! Chromium: random (program, shopper, cart, line, signals, now) cases from
+//! the seeded generator `fuzz/common/gen.rs`, every op through the wasm
+//! *exports*; each case's outputs are hashed and compared with the digest
+//! `build.rs` computed for the same case natively (`differential_native.rs`).
+//!
+//! Default: 2,000 cases. The full run (100,000, see fuzz/README.md):
+//! `REWARDS_DIFFERENTIAL_CASES=100000 scripts/differential.sh`.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "../../../fuzz/common/gen.rs"]
+mod gen;
+
+include!(concat!(env!("OUT_DIR"), "/differential.rs"));
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Every op's output through the wasm exports, in `gen::OPS` order (the
+/// order `gen::native_outputs` uses); blank cart text is "no cart".
+fn wasm_outputs(c: &gen::Case) -> Vec<String> {
+    let e = match rewards_wasm::Engine::new(&c.program) {
+        Ok(e) => e,
+        Err(err) => {
+            let err: wasm_bindgen::JsValue = err.into();
+            return vec![err.unchecked_into::<js_sys::Error>().message().into()];
+        }
+    };
+    let (s, now) = (c.shopper.as_str(), c.now as f64);
+    vec![
+        e.public_config(),
+        e.preview(s, &c.cart, now),
+        e.product_points(s, &c.line, now),
+        e.tier_progress(s, "", now),
+        e.tier_progress(s, &c.cart, now),
+        e.punch_card(s, "", now),
+        e.punch_card(s, &c.cart, now),
+        e.redemptions(s, &c.cart, now),
+        e.quote(s, &c.cart, now),
+        e.explainer(s, now),
+        e.popup_decision(s, &c.signals, now),
+        e.actions(s, now),
+    ]
+}
+
+fn native_digest(i: u64) -> u64 {
+    let at = i as usize * 8;
+    u64::from_le_bytes(DIFF_DIGESTS[at..at + 8].try_into().expect("8 bytes"))
+}
+
+#[wasm_bindgen_test]
+fn random_cases_give_the_native_bytes() {
+    assert_eq!(DIFF_DIGESTS.len() as u64, DIFF_CASES * 8, "build.rs wrote a digest per case");
+    const { assert!(DIFF_CASES > 0, "build.rs generated no cases for wasm32") };
+    let started = js_sys::Date::now();
+    let (mut mismatches, mut report) = (0u64, String::new());
+    let (mut invalid_programs, mut computed_quotes) = (0u64, 0u64);
+    let mut combined = gen::FNV_OFFSET;
+    for i in 0..DIFF_CASES {
+        let case = gen::differential_case(DIFF_SEED, i);
+        let outputs = wasm_outputs(&case);
+        let digest = gen::digest(&outputs);
+        combined = gen::fnv1a(combined, &digest.to_le_bytes());
+        if outputs.len() == 1 {
+            invalid_programs += 1;
+        } else if !outputs[8].starts_with("{\"error\"") {
+            computed_quotes += 1;
+        }
+        if digest != native_digest(i) {
+            mismatches += 1;
+            if mismatches <= 3 {
+                report.push_str(&format!(
+                    "\ncase {i} (gen::differential_case({DIFF_SEED}, {i})):\n  program: {}\n  shopper: {}\n  cart: {}\n  line: {}\n  signals: {}\n  now: {}\n  wasm outputs:\n",
+                    case.program, case.shopper, case.cart, case.line, case.signals, case.now
+                ));
+                for (op, out) in gen::OPS.iter().zip(&outputs) {
+                    report.push_str(&format!("    {op}: {out}\n"));
+                }
+            }
+        }
+    }
+    let native_combined = (0..DIFF_CASES).fold(gen::FNV_OFFSET, |h, i| gen::fnv1a(h, &native_digest(i).to_le_bytes()));
+    console_log!(
+        "differential: {DIFF_CASES} cases (seed {DIFF_SEED}), {} ops each, {invalid_programs} invalid programs, {computed_quotes} quotes computed, \
+         {mismatches} mismatches, combined digest wasm {combined:016x} native {native_combined:016x}, {:.1} s in the browser",
+        gen::OPS.len(),
+        (js_sys::Date::now() - started) / 1000.0
+    );
+    assert_eq!(mismatches, 0, "{mismatches} of {DIFF_CASES} cases differ from the native engine (first 3 shown):{report}");
+    assert_eq!(combined, native_combined);
+    // The generator must reach the computations, not only error paths.
+    assert!(computed_quotes * 2 > DIFF_CASES, "only {computed_quotes} of {DIFF_CASES} quotes computed");
+}
