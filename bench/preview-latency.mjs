@@ -62,7 +62,7 @@ try {
     };
     return { n, preview: stats(times.preview), quote: stats(times.quote) };
   }, N);
-  console.log(`preview (20-line cart, stringify + call + JSON.parse), ${result.n} updates: median ${result.preview.median_us} µs, p99 ${result.preview.p99_us} µs`);
+  console.log(`preview (20-line cart, stringify + call + JSON.parse), ${result.n} updates in batches of 50: median ${result.preview.median_us} µs, p99 batch ${result.preview.p99_us} µs`);
   console.log(`quote   (preview + tier + punch card + redemptions),       ${result.n} updates in batches of 50: median ${result.quote.median_us} µs, p99 batch ${result.quote.p99_us} µs`);
 } finally {
   await browser.close();
