@@ -5,12 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
-out=www/dist/pkg
+out=${WASM_OUT:-www/dist/pkg}
 mkdir -p "$out"
 
 # Byte-identical output on any machine: panic strings would embed $CARGO_HOME.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$PWD=/src"
-cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --features no-std
 wasm-bindgen --target web --no-typescript --out-dir "$out" "$target_dir/wasm32-unknown-unknown/wasm-release/rewards_wasm.wasm"
 npx --no-install wasm-opt -Oz --converge --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

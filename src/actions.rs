@@ -2,6 +2,7 @@
 
 use crate::config::{Action, Limit, Program};
 use crate::json::{int, obj, s, Json};
+use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::time::{add_months, date_of, format_instant, start_of_year, Millis, DAY_MS};
 

@@ -5,6 +5,7 @@ use crate::decode::{Decoder, Obj, Path};
 use crate::error::{Error, Result};
 use crate::json::Json;
 use crate::money::{self, Conversion, Currency};
+use crate::prelude::*;
 
 const MAX_LINES: usize = 500;
 const MAX_MONEY: i64 = 1_000_000_000_000_000;

@@ -8,6 +8,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::Json;
+use crate::prelude::*;
 
 /// Most decimal places a rate may have. Keeps every product of a money
 /// amount, a rate and a multiplier far inside `i128`.
@@ -26,7 +27,7 @@ impl Decimal {
 
     /// Parses `12`, `-1.25`, `2.5e1` exactly. Refuses more than
     /// [`MAX_SCALE`] decimal places and values beyond ±10^15.
-    pub fn parse(text: &str) -> std::result::Result<Decimal, String> {
+    pub fn parse(text: &str) -> core::result::Result<Decimal, String> {
         let bad = || format!("\"{text}\" is not a decimal number");
         let (num, exp) = match text.find(['e', 'E']) {
             Some(i) => (&text[..i], text[i + 1..].parse::<i32>().map_err(|_| bad())?),
@@ -76,7 +77,7 @@ impl Decimal {
     }
 
     /// Reads a decimal from a JSON number or a JSON string holding one.
-    pub fn from_json(v: &Json) -> std::result::Result<Decimal, String> {
+    pub fn from_json(v: &Json) -> core::result::Result<Decimal, String> {
         match v {
             Json::Number(t) | Json::String(t) => Decimal::parse(t),
             other => Err(format!("expected a decimal number, found {}", other.kind())),
@@ -91,7 +92,7 @@ impl Decimal {
         self.mantissa < 0
     }
 
-    pub fn cmp_value(self, other: Decimal) -> std::cmp::Ordering {
+    pub fn cmp_value(self, other: Decimal) -> core::cmp::Ordering {
         let a = self.ratio();
         let b = other.ratio();
         (a.num * b.den).cmp(&(b.num * a.den))
@@ -197,7 +198,7 @@ impl Ratio {
         self.add(Ratio { num: o.num.checked_neg().ok_or(Error::Overflow(step))?, den: o.den }, step)
     }
 
-    pub fn cmp_value(self, o: Ratio) -> std::cmp::Ordering {
+    pub fn cmp_value(self, o: Ratio) -> core::cmp::Ordering {
         // Both denominators are positive; compare by cross products in i128,
         // falling back to integer parts to avoid overflow on huge operands.
         match (self.num.checked_mul(o.den), o.num.checked_mul(self.den)) {

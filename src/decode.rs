@@ -5,7 +5,8 @@
 //! run reports all errors, each with its JSON path. Unknown object fields
 //! are errors with a "did you mean" hint.
 
-use std::borrow::Cow;
+use crate::prelude::*;
+use alloc::borrow::Cow;
 
 use crate::decimal::Decimal;
 use crate::error::{Error, Issue};

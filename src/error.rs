@@ -1,7 +1,8 @@
 //! The core's one error type. Every failure is a value: nothing panics.
 
 use crate::json::{obj, s, Json};
-use std::fmt;
+use crate::prelude::*;
+use core::fmt;
 
 /// One problem in an input document, located by a JSON path such as
 /// `tiers.levels[2].threshold`.
@@ -20,7 +21,7 @@ pub enum Error {
     Overflow(&'static str),
 }
 
-pub type Result<T> = std::result::Result<T, Error>;
+pub type Result<T> = core::result::Result<T, Error>;
 
 impl Error {
     pub fn at(path: impl Into<String>, message: impl Into<String>) -> Error {
@@ -66,4 +67,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

@@ -5,6 +5,7 @@
 use crate::config::{Billing, FieldMode, Limit, Metric, Period, Program, RedemptionKind, Retention, Selector, StampPer, Text};
 use crate::error::Result;
 use crate::json::{int, obj, opt, s, Json};
+use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::time::Millis;
 use crate::{actions, preview, punch, tiers};

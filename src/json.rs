@@ -6,8 +6,9 @@
 //! build must stay tiny. So numbers keep their source text and are parsed
 //! by [`crate::decimal`] or as integers where they are used.
 
-use std::borrow::Cow;
-use std::fmt::Write;
+use crate::prelude::*;
+use alloc::borrow::Cow;
+use core::fmt::Write;
 
 /// A parsed JSON value. Objects keep their key order (used for stable output
 /// and for "unknown field" reporting in source order). Strings and numbers
@@ -312,7 +313,7 @@ impl<'a> Parser<'a> {
             match self.s.get(self.i) {
                 Some(b'"') => {
                     self.i += 1;
-                    return Ok(Cow::Owned(std::mem::take(out)));
+                    return Ok(Cow::Owned(core::mem::take(out)));
                 }
                 Some(b'\\') => {
                     self.i += 1;

@@ -9,6 +9,23 @@
 //! [`Engine`] is the JSON-text API both bindings use, so the widget's
 //! preview and the server's award are the same bytes.
 
+// No `std`: the core needs only `alloc`, and without `std` the wasm build
+// can replace the standard panic machinery (and the formatting it drags in).
+#![cfg_attr(not(test), no_std)]
+extern crate alloc;
+#[cfg(feature = "schema")]
+extern crate std;
+
+/// What `std`'s prelude would give every module. (Under `cfg(test)` the
+/// crate has `std`, whose prelude already has some of these.)
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+    pub use alloc::{format, vec};
+}
+
 pub mod actions;
 pub mod cart;
 pub mod config;
@@ -37,6 +54,7 @@ pub use shopper::Shopper;
 pub use time::Millis;
 
 use json::obj;
+use prelude::*;
 
 /// A validated program plus the JSON-text operations on it. Parse the
 /// config once; every call after that only decodes the shopper and cart.

@@ -102,7 +102,7 @@ impl Currency {
 
     pub fn code(&self) -> &str {
         // Built only from the ASCII table above.
-        std::str::from_utf8(&self.code).unwrap_or("XXX")
+        core::str::from_utf8(&self.code).unwrap_or("XXX")
     }
 }
 

@@ -17,6 +17,7 @@ use crate::config::{ActionKind, Combine, Program};
 use crate::decimal::{Decimal, Ratio};
 use crate::error::{Error, Result};
 use crate::json::{int, obj, opt, s, Json};
+use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::tiers;
 use crate::time::Millis;

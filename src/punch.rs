@@ -13,6 +13,7 @@ use crate::config::{Program, StampPer};
 use crate::error::{Error, Result};
 use crate::json::{int, obj, opt, s, Json};
 use crate::money;
+use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::time::{format_instant, Millis, DAY_MS};
 

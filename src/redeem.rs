@@ -12,6 +12,7 @@ use crate::decimal::{Ratio, Rounding};
 use crate::error::Result;
 use crate::json::{int, obj, opt, s, Json};
 use crate::money;
+use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::time::Millis;
 

@@ -13,6 +13,8 @@
 //! ascending, `locales` including `default_locale`, redemption ranges) are
 //! checked by the decoder only and described in `docs/config.md`.
 
+use std::prelude::rust_2021::*;
+use std::vec;
 mod popup;
 mod values;
 

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::explain::text;
 use crate::json::{int, obj, opt, s, Json};
 use crate::money::Currency;
+use crate::prelude::*;
 use crate::preview;
 use crate::shopper::Shopper;
 use crate::time::{Millis, DAY_MS};

@@ -4,6 +4,7 @@
 use crate::decode::{Decoder, Path};
 use crate::error::{Error, Result};
 use crate::json::Json;
+use crate::prelude::*;
 use crate::time::Millis;
 
 const MAX: i64 = 1_000_000_000_000_000;

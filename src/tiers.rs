@@ -13,6 +13,7 @@ use crate::decimal::Ratio;
 use crate::error::Result;
 use crate::json::{int, obj, opt, s, Json};
 use crate::money;
+use crate::prelude::*;
 use crate::preview::Preview;
 use crate::shopper::Shopper;
 use crate::time::{add_months, format_instant, start_of_year, Millis};

@@ -1,6 +1,7 @@
 //! Calendar arithmetic on UTC instants. The core never reads a clock:
 //! every computation takes `now` as a parameter.
 
+use crate::prelude::*;
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = i64;
 
@@ -61,7 +62,7 @@ pub fn add_months(t: Millis, months: i64) -> Millis {
 /// (UTC only: an instant without its zone would be ambiguous).
 pub fn parse_instant(text: &str) -> Option<Millis> {
     let b = text.as_bytes();
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+    let num = |r: core::ops::Range<usize>| -> Option<i64> {
         let s = text.get(r)?;
         if s.bytes().all(|c| c.is_ascii_digit()) && !s.is_empty() {
             s.parse().ok()

@@ -4,6 +4,7 @@
 //! generated from these types. Decoding checks types, ranges and the rules
 //! that tie fields together, collecting every issue with its path.
 
+use crate::prelude::*;
 mod decode;
 mod popup;
 

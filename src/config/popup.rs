@@ -1,6 +1,7 @@
 //! Popup and visitor-segment settings: the data the widget's decisions need.
 
 use super::Text;
+use crate::prelude::*;
 
 /// Visitor segments from the source articles, in the order they are
 /// decided (the first that applies wins; see `crate::segment`).

@@ -7,6 +7,8 @@ use schemars::schema::Schema;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::prelude::rust_2021::*;
+use std::vec;
 
 /// The signup popup: when it may open and what it offers each visitor
 /// segment. It never shows to members or after signup.

@@ -7,6 +7,8 @@ use schemars::schema::{InstanceType, Metadata, ObjectValidation, Schema, SchemaO
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::prelude::rust_2021::*;
+use std::{format, vec};
 
 /// An id: 1 to 64 ASCII letters, digits, `-` or `_`.
 #[derive(Serialize)]

@@ -6,7 +6,25 @@
 //! Nothing here can panic: the core returns errors as values, and they come
 //! back as `{"error": …, "message": …, "issues": [{"path", "message"}]}`.
 
+#![cfg_attr(feature = "no-std", no_std)]
+extern crate alloc;
+
+use alloc::string::String;
 use rewards_core::{respond, Millis};
+
+/// The engine never panics on any input (fuzzed; see fuzz/), so a panic is
+/// a bug: trap without formatting a message nobody would read.
+#[cfg(feature = "no-std")]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+#[cfg(feature = "no-std")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 use wasm_bindgen::prelude::*;
 
 /// A parsed, validated program. Parse once; each cart update only decodes
