@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks: the wasm target, the pinned
-# wasm-bindgen CLI, Debian's chromium/chromedriver/postgresql, npm packages.
+# wasm-bindgen CLI, cargo-fuzz, Debian's chromium/chromedriver/postgresql/time,
+# npm packages.
 # Safe to run again: each step is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # The CLI must match the wasm-bindgen crate version exactly (pinned with = in crates/wasm).
-want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' crates/wasm/Cargo.toml)
+want=$(grep -m1 '^wasm-bindgen = ' crates/wasm/Cargo.toml | grep -o '"=[0-9.]*"' | tr -d '"=')
+[ -n "$want" ] || { echo "setup: no pinned wasm-bindgen version in crates/wasm/Cargo.toml" >&2; exit 1; }
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$have" != "$want" ]; then
   say "installing wasm-bindgen-cli $want (about 7 minutes on 2 cores)"
@@ -21,7 +23,14 @@ if [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
+# The test command's fuzz smoke run (scripts/fuzz.sh smoke).
+if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz 0.13.2" ]; then
+  say "installing cargo-fuzz 0.13.2"
+  cargo install cargo-fuzz --version 0.13.2 --locked
+fi
+
 need_apt=()
+[ -x /usr/bin/time ] || need_apt+=(time)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test, from a fresh machine: set-up, formatting, lints, native and
-# server tests (SQLite and PostgreSQL), the core fixtures on the wasm build
-# in headless Chromium, the size report, the widget's browser tests.
+# Every test, from a fresh machine: set-up, formatting, lints, native tests,
+# a fuzz smoke run, server tests (SQLite and PostgreSQL), the core fixtures
+# on the wasm build in headless Chromium, the size budgets, the widget's
+# browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -20,6 +21,9 @@ cargo clippy --target wasm32-unknown-unknown -p rewards-wasm --features no-std -
 step "native tests"
 cargo test --workspace --exclude rewards-server --features rewards-core/schema
 
+step "fuzz smoke run: every cargo-fuzz target 15 s from the committed corpus (long runs: scripts/fuzz.sh)"
+bash scripts/fuzz.sh smoke
+
 step "server tests on SQLite and on a throwaway PostgreSQL cluster"
 bash scripts/pg-test-cluster.sh run -- cargo test -p rewards-server
 
@@ -31,6 +35,6 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 step "wasm release build and size report"
 bash scripts/build-wasm.sh
 
-step "widget build (sizes against the issue 5 budgets, reported) and browser tests in Chromium"
-node scripts/build-widget.mjs
+step "widget build: sizes against the issue 5 budgets (fails when over) and browser tests in Chromium"
+node scripts/build-widget.mjs --check
 node --test www/tests/

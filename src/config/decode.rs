@@ -3,7 +3,6 @@
 use super::*;
 use crate::decode::{Decoder, Obj, Path};
 use crate::error::Result;
-use crate::prelude::*;
 
 /// Upper bound for money amounts and points in a config: 10^15 keeps every
 /// product with a rate and a multiplier far inside `i128`.
