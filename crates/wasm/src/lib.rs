@@ -11,6 +11,7 @@ extern crate alloc;
 
 use alloc::string::String;
 use rewards_core::{respond, Millis};
+use wasm_bindgen::prelude::*;
 
 /// The engine never panics on any input (fuzzed; see fuzz/), so a panic is
 /// a bug: trap without formatting a message nobody would read.
@@ -21,11 +22,10 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 // SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
-#[cfg(feature = "no-std")]
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
-use wasm_bindgen::prelude::*;
 
 /// A parsed, validated program. Parse once; each cart update only decodes
 /// the shopper and the cart.
