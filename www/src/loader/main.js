@@ -13,6 +13,7 @@ import { h, icon, ICONS, makeSheet, adopt, setHandlerWrapper } from './dom.js';
 import { makeStore } from './store.js';
 import { armTriggers, triggerSettings } from './triggers.js';
 import { defineElements, RESERVE_CSS, ELEMENTS } from './elements.js';
+import { stringify } from './json.js';
 
 const VERSION = __REWARDS_VERSION__;
 const ASSETS = __REWARDS_ASSETS__;
@@ -147,7 +148,11 @@ function start(script, t0) {
       theme(host);
     }
     // An SPA may replace the document's children: put the host back.
-    if (!overlay.host.isConnected) document.documentElement.append(overlay.host);
+    if (!overlay.host.isConnected) {
+      document.documentElement.append(overlay.host);
+      // Leaving the document closed the launcher's popover: show it again.
+      if (launcher && launcher.wrap.popover) launcher.wrap.showPopover();
+    }
     return overlay;
   };
 
@@ -173,6 +178,8 @@ function start(script, t0) {
     attrs,
     assets,
     fetch: nativeFetch,
+    /** JSON.stringify that page-added toJSON methods cannot change. */
+    json: stringify,
     state,
     set,
     subscribe(fn) {

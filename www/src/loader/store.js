@@ -4,6 +4,8 @@
 // this visit (the core's segment signals). Storage can be missing or throw
 // (private modes, sandboxed frames, full quota): then nothing is kept.
 
+import { stringify } from './json.js';
+
 const KEY = 'rewards:v1';
 const VISIT = 'rewards:visit';
 const MAX_PRODUCTS = 50;
@@ -28,7 +30,7 @@ function read(s, key) {
 
 function write(s, key, value) {
   try {
-    if (s) s.setItem(key, JSON.stringify(value));
+    if (s) s.setItem(key, stringify(value));
   } catch {
     /* quota or blocked: forget */
   }

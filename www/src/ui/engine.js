@@ -24,10 +24,9 @@ function parse(text) {
   return out;
 }
 
-const json = (v) => (v == null ? '' : JSON.stringify(v));
-
 /** Resolves to an engine; rejects (with a clear message) when neither path works. */
 export async function loadEngine(ctx) {
+  const json = (v) => (v == null ? '' : ctx.json(v));
   let wasmError;
   try {
     await init({ module_or_path: ctx.wasm() });
@@ -78,7 +77,7 @@ function httpEngine(ctx) {
       // The server fills the shopper from the token.
       delete body.shopper;
     }
-    const r = await ctx.fetch(new URL('api/engine/' + op, ctx.api).href, { method: 'POST', headers, body: JSON.stringify(body) });
+    const r = await ctx.fetch(new URL('api/engine/' + op, ctx.api).href, { method: 'POST', headers, body: ctx.json(body) });
     const text = await r.text();
     if (!r.ok && !text.startsWith('{')) throw new Error(`api/engine/${op} answered ${r.status}`);
     return parse(text);

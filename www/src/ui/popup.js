@@ -167,7 +167,7 @@ export function makePopup(u) {
       let res = null;
       let out = null;
       try {
-        res = await ctx.fetch(ctx.signupUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+        res = await ctx.fetch(ctx.signupUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: ctx.json(payload) });
         out = await res.json().catch(() => null);
       } catch {
         res = null;

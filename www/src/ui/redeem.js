@@ -68,7 +68,7 @@ async function chosen(u, el, o, def, nameText, pts, amountFor, q) {
     const r = await ctx.fetch(new URL('api/redeem', ctx.api).href, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ' + ctx.state.token },
-      body: JSON.stringify({ redemption_id: o.id, points: pts, cart: await u.cart.now(), idempotency_key: key }),
+      body: ctx.json({ redemption_id: o.id, points: pts, cart: await u.cart.now(), idempotency_key: key }),
     });
     out = r.ok ? await r.json() : null;
   } catch {
