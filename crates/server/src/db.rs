@@ -98,14 +98,14 @@ impl WriteTx {
 
     /// Keeps the statements; returns once they are durable.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.end(true).await
+        self.end(true, false).await
     }
 
     /// Undoes the statements; returns once everything this write may have
     /// read is durable (so an answer built from it never shows a state
     /// that a crash could still take back).
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.end(false).await
+        self.end(false, false).await
     }
 
     /// Ends the write with a handler's result: `Ok` keeps the statements,
@@ -116,20 +116,28 @@ impl WriteTx {
     }
 
     /// [`WriteTx::finish`] with the choice to keep made by the caller.
+    /// A failed write answers its own error even if undoing it failed too
+    /// (it is undone either way): that error says what went wrong.
     pub async fn finish_keeping<T>(self, result: ApiResult<T>, keep: bool) -> ApiResult<T> {
-        self.end(keep && result.is_ok()).await?;
-        result
+        let full = result.as_ref().is_err_and(|e| e.message == crate::error::STORAGE_FULL);
+        let ended = self.end(keep && result.is_ok(), full).await;
+        match (ended, result) {
+            (Err(e), Ok(_)) => Err(e.into()),
+            (_, result) => result,
+        }
     }
 
-    async fn end(mut self, keep: bool) -> Result<(), sqlx::Error> {
+    /// `full`: this write failed because the storage is full (SQLite may
+    /// then have rolled the whole group back; the group's failure says so).
+    async fn end(mut self, keep: bool, full: bool) -> Result<(), sqlx::Error> {
         match std::mem::replace(&mut self.inner, Inner::Ended) {
             Inner::Sqlite(mut lease) => {
                 let (durable, outcome) = oneshot::channel();
-                lease.give_back(keep, Some(durable));
+                lease.give_back(keep, full, Some(durable));
                 match outcome.await {
                     Ok(Ok(())) => Ok(()),
-                    Ok(Err(message)) => Err(storage_error(message)),
-                    Err(_) => Err(storage_error("the SQLite writer stopped".into())),
+                    Ok(Err(failure)) => Err(storage_error(failure)),
+                    Err(_) => Err(storage_error(Failure::stopped())),
                 }
             }
             Inner::Postgres(tx) if keep => tx.commit().await,
@@ -139,8 +147,46 @@ impl WriteTx {
     }
 }
 
-fn storage_error(message: String) -> sqlx::Error {
-    sqlx::Error::Io(std::io::Error::other(message))
+fn storage_error(f: Failure) -> sqlx::Error {
+    let kind = if f.full { std::io::ErrorKind::StorageFull } else { std::io::ErrorKind::Other };
+    sqlx::Error::Io(std::io::Error::new(kind, f.message))
+}
+
+/// Why the SQLite writer could not run or commit a write. Cloned to every
+/// write of a failed group; `full` keeps "the disk is full" distinguishable
+/// (the client gets a clear 503 for it, see [`is_storage_full`]).
+#[derive(Debug, Clone)]
+struct Failure {
+    message: String,
+    full: bool,
+}
+
+impl Failure {
+    fn stopped() -> Failure {
+        Failure { message: "the SQLite writer stopped".into(), full: false }
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Failure {
+        Failure { full: is_storage_full(&e), message: e.to_string() }
+    }
+}
+
+/// The database has no room left: SQLite's `SQLITE_FULL` (13, also when
+/// `max_page_count` is reached), PostgreSQL's `disk_full` (53100), or an
+/// I/O error `ENOSPC`.
+pub fn is_storage_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            let code = d.code();
+            let code = code.as_deref().unwrap_or("");
+            // SQLite reports extended codes; the primary code is the low byte.
+            code == "53100" || code.parse::<i32>().is_ok_and(|c| c & 0xff == 13)
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    }
 }
 
 /// The write connection, lent to one write at a time. Dropped without
@@ -152,28 +198,30 @@ struct Lease {
 }
 
 impl Lease {
-    fn give_back(&mut self, keep: bool, durable: Option<oneshot::Sender<Result<(), String>>>) {
+    fn give_back(&mut self, keep: bool, full: bool, durable: Option<oneshot::Sender<Result<(), Failure>>>) {
         if let (Some(conn), Some(back)) = (self.conn.take(), self.back.take()) {
             // If the writer is gone, the connection is dropped, which rolls back.
-            let _ = back.send(Returned { conn, keep, durable });
+            let _ = back.send(Returned { conn, keep, full, durable });
         }
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        self.give_back(false, None);
+        self.give_back(false, false, None);
     }
 }
 
 struct Returned {
     conn: AnyConnection,
     keep: bool,
+    /// The write failed on a full storage.
+    full: bool,
     /// Told the group's outcome after its COMMIT (`None`: nobody waits).
-    durable: Option<oneshot::Sender<Result<(), String>>>,
+    durable: Option<oneshot::Sender<Result<(), Failure>>>,
 }
 
-type LeaseRequest = oneshot::Sender<Result<Lease, String>>;
+type LeaseRequest = oneshot::Sender<Result<Lease, Failure>>;
 
 impl Db {
     /// Connects (creating a SQLite file if needed) and applies migrations.
@@ -240,11 +288,11 @@ impl Db {
         match &self.writer {
             Some(queue) => {
                 let (request, lease) = oneshot::channel();
-                queue.send(request).map_err(|_| storage_error("the SQLite writer stopped".into()))?;
+                queue.send(request).map_err(|_| storage_error(Failure::stopped()))?;
                 match lease.await {
                     Ok(Ok(lease)) => Ok(WriteTx { inner: Inner::Sqlite(lease) }),
-                    Ok(Err(message)) => Err(storage_error(message)),
-                    Err(_) => Err(storage_error("the SQLite writer stopped".into())),
+                    Ok(Err(failure)) => Err(storage_error(failure)),
+                    Err(_) => Err(storage_error(Failure::stopped())),
                 }
             }
             None => Ok(WriteTx { inner: Inner::Postgres(self.pool.begin().await?) }),
@@ -283,14 +331,14 @@ async fn group_commit(
         let Some(c) = conn.as_mut() else { return };
         if let Err(e) = exec(c, "BEGIN IMMEDIATE; SAVEPOINT write").await {
             let _ = exec(c, "ROLLBACK").await;
-            let _ = first.send(Err(e.to_string()));
+            let _ = first.send(Err(e.into()));
             continue;
         }
         let started = Instant::now();
-        let mut waiting: Vec<oneshot::Sender<Result<(), String>>> = Vec::new();
+        let mut waiting: Vec<oneshot::Sender<Result<(), Failure>>> = Vec::new();
         let mut writes = 0;
         let mut next = Some(first);
-        let mut failed: Option<String> = None;
+        let mut failed: Option<Failure> = None;
         // Invariant at the top of this loop: a transaction is open and
         // savepoint `write` is open inside it.
         while let Some(request) = next.take() {
@@ -300,7 +348,7 @@ async fn group_commit(
             // which gives the connection straight back ("undo").
             let delivered = request.send(Ok(lease)).is_ok();
             let Ok(r) = returned.await else {
-                failed = Some("the write connection was lost".into());
+                failed = Some(Failure { message: "the write connection was lost".into(), full: false });
                 break;
             };
             conn = Some(r.conn);
@@ -316,21 +364,26 @@ async fn group_commit(
             };
             let c = conn.as_mut().expect("given back above");
             if let Err(e) = exec(c, sql).await {
-                failed = Some(e.to_string());
+                // On SQLITE_FULL SQLite may roll back the whole transaction
+                // itself; the savepoint is then gone, and the group fails
+                // for the reason its write gave.
+                let mut f = Failure::from(e);
+                f.full |= r.full;
+                failed = Some(f);
                 carried = next.take();
                 break;
             }
         }
         let Some(c) = conn.as_mut() else {
             // Dropping the lost connection rolled its transaction back.
-            tell(waiting, Err(failed.unwrap_or_default()));
+            tell(waiting, Err(failed.unwrap_or_else(Failure::stopped)));
             return;
         };
         stats.writes.fetch_add(writes as u64, Ordering::Relaxed);
         stats.commits.fetch_add(1, Ordering::Relaxed);
         let outcome = match failed {
             Some(message) => Err(message),
-            None => exec(c, "COMMIT").await.map_err(|e| e.to_string()),
+            None => exec(c, "COMMIT").await.map_err(Failure::from),
         };
         if outcome.is_err() {
             let _ = exec(c, "ROLLBACK").await;
@@ -344,9 +397,9 @@ async fn exec(conn: &mut AnyConnection, sql: &str) -> Result<(), sqlx::Error> {
     conn.execute(sqlx::raw_sql(sql)).await.map(drop)
 }
 
-fn tell(waiting: Vec<oneshot::Sender<Result<(), String>>>, outcome: Result<(), String>) {
-    if let Err(m) = &outcome {
-        eprintln!("database error: group commit failed: {m}");
+fn tell(waiting: Vec<oneshot::Sender<Result<(), Failure>>>, outcome: Result<(), Failure>) {
+    if let Err(f) = &outcome {
+        eprintln!("database error: group commit failed: {}", f.message);
     }
     for w in waiting {
         let _ = w.send(outcome.clone());

@@ -15,6 +15,9 @@ pub struct ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The `unavailable` message when the database has no room left.
+pub const STORAGE_FULL: &str = "storage is full; nothing was written; retry later";
+
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> ApiError {
         ApiError { status, kind, message: message.into(), issues: Vec::new() }
@@ -83,7 +86,13 @@ impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> ApiError {
         // The detail goes to the log, not to the client.
         eprintln!("database error: {e}");
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "storage error; retry later")
+        let message = if crate::db::is_storage_full(&e) {
+            // Nothing of this request was written; the operator must free space.
+            STORAGE_FULL
+        } else {
+            "storage error; retry later"
+        };
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 }
 

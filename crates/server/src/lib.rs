@@ -88,6 +88,9 @@ impl AppState {
     }
 }
 
+/// Largest request head (request line and headers): larger is `431`.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
 /// Binds `settings.bind` and serves until the process is stopped.
 pub async fn serve(app: App) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(app.settings.bind).await?;
@@ -126,6 +129,10 @@ pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::R
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(header_timeout)
+                // Without it hyper serves headers up to its ~400 KB read buffer
+                // (more when they arrive in one read); no client of this API
+                // needs more than a few KB.
+                .max_header_size(MAX_HEADER_BYTES)
                 .serve_connection(TokioIo::new(stream), hyper_util::service::TowerToHyperService::new(service));
             // A failed connection (client gone, timeout) concerns only itself.
             let _ = conn.await;

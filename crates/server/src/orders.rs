@@ -32,7 +32,7 @@ pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
     if token::verify_webhook(&app.settings.webhook_secret, body, sig) {
         Ok(())
     } else {
-        Err(ApiError::unauthorized("X-Rewards-Signature is missing or does not match the body (HMAC-SHA256 with the webhook secret)"))
+        Err(ApiError::unauthorized("X-Rewards-Signature is missing or does not match the body (sha256=<lower-case hex HMAC-SHA256 of the raw body with the webhook secret>)"))
     }
 }
 

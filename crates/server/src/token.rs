@@ -62,7 +62,7 @@ pub fn verify(secret: &str, token: &str, now_s: i64) -> Result<String, TokenErro
     if exp.is_empty() || exp.len() > 12 || !exp.bytes().all(|b| b.is_ascii_digit()) {
         return Err(TokenError::Malformed);
     }
-    let sig = hex::decode(sig).map_err(|_| TokenError::Malformed)?;
+    let sig = lower_hex_mac(sig).ok_or(TokenError::Malformed)?;
     let head_len = id_b64.len() + 1 + exp.len();
     // The signature is checked before anything else is trusted.
     mac(secret, &token.as_bytes()[..head_len]).verify_slice(&sig).map_err(|_| TokenError::BadSignature)?;
@@ -81,8 +81,17 @@ pub fn verify(secret: &str, token: &str, now_s: i64) -> Result<String, TokenErro
 /// Checks `X-Rewards-Signature: sha256=<hex>` over the raw body.
 pub fn verify_webhook(secret: &str, body: &[u8], header: Option<&str>) -> bool {
     let Some(hex_sig) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else { return false };
-    let Ok(sig) = hex::decode(hex_sig) else { return false };
+    let Some(sig) = lower_hex_mac(hex_sig) else { return false };
     mac(secret, body).verify_slice(&sig).is_ok()
+}
+
+/// A MAC written the one way the signers write it: 64 lower-case hex
+/// digits. `hex::decode` alone also takes upper case, so an altered
+/// signature (`a` → `A`) would still verify; nothing but the exact bytes
+/// a signer produced is accepted.
+fn lower_hex_mac(text: &str) -> Option<Vec<u8>> {
+    let canonical = text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    canonical.then(|| hex::decode(text).ok()).flatten()
 }
 
 /// The header value a sender puts on a webhook body.
@@ -112,6 +121,9 @@ mod tests {
         for bad in ["", "a.b", "a.1.zz", "a.1.00.extra", "Y3VzdA.-5.00"] {
             assert_eq!(verify(K, bad, 1_000), Err(TokenError::Malformed), "{bad}");
         }
+        // The same MAC in upper case is not the signer's token.
+        let (head, sig) = t.rsplit_once('.').unwrap();
+        assert_eq!(verify(K, &format!("{head}.{}", sig.to_uppercase()), 1_000), Err(TokenError::Malformed));
     }
 
     #[test]
@@ -130,5 +142,6 @@ mod tests {
         assert!(!verify_webhook(K, b"{\"order_id\":\"2\"}", Some(&h)));
         assert!(!verify_webhook(K, body, None));
         assert!(!verify_webhook(K, body, Some("sha1=00")));
+        assert!(!verify_webhook(K, body, Some(&h.to_uppercase().replacen("SHA256", "sha256", 1))));
     }
 }

@@ -76,6 +76,7 @@ pub async fn fresh_url(kind: &Kind, dir: &std::path::Path) -> String {
 pub fn test_settings(url: String, dir: &std::path::Path) -> Settings {
     let mut s = Settings::defaults();
     s.database_url = url;
+    s.program_path = program_path().into();
     s.merchant_secret = MERCHANT.into();
     s.webhook_secret = WEBHOOK.into();
     s.admin_token = ADMIN.into();
@@ -112,9 +113,15 @@ impl Srv {
 
     pub async fn start_with(kind: &Kind, tweak: impl FnOnce(&mut Settings)) -> Srv {
         let dir = tempfile::tempdir().unwrap();
-        let mut settings = test_settings(fresh_url(kind, dir.path()).await, dir.path());
+        let url = fresh_url(kind, dir.path()).await;
+        Srv::start_on(url, dir, tweak).await
+    }
+
+    /// A server on a database URL of the test's choosing (a full disk, a private cluster).
+    pub async fn start_on(url: String, dir: tempfile::TempDir, tweak: impl FnOnce(&mut Settings)) -> Srv {
+        let mut settings = test_settings(url, dir.path());
         tweak(&mut settings);
-        let program = LoadedProgram::load(std::path::Path::new(&program_path())).unwrap();
+        let program = LoadedProgram::load(&settings.program_path).unwrap();
         let db = Db::connect(&settings.database_url).await.unwrap();
         let app = AppState::new(settings, program, db, Clock::frozen(T0));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -21,7 +21,8 @@ async fn tampered_expired_and_foreign_tokens_are_refused() {
             (format!("{}.{sig}", head.replace(&format!(".{}", now_s + 60), &format!(".{}", now_s + 99_999))), "signature"),
             (token::sign("another-secret-0123456789", "alice", now_s + 60), "signature"),
             (token::sign(MERCHANT, "alice", now_s - 1), "expired"),
-            (format!("{head}.{}", &sig[..10]), "signature"),
+            (format!("{head}.{}", &sig[..10]), "malformed"), // a MAC is 64 lower-case hex digits
+            (format!("{head}.{}", sig.to_uppercase()), "malformed"),
             ("garbage".to_string(), "malformed"),
         ];
         for (t, why) in cases {

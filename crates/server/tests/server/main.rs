@@ -6,8 +6,13 @@ mod harness;
 
 mod admin_assets;
 mod crash;
+mod faults;
 mod group_commit;
 mod identity;
+mod injection;
 mod ledger;
+mod limits;
+mod pg_restart;
 mod signup;
 mod simulation;
+mod tamper;
