@@ -397,6 +397,8 @@ fn csv_response(name: &str, body: String) -> Response {
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".into()),
+            // Cells hold shopper-typed text: never let a browser sniff it as HTML.
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
         ],
         body,
     )

@@ -37,6 +37,7 @@ async fn admin_needs_its_token_and_shows_formulas_inputs_and_escaped_charts() {
         assert_eq!(srv.get("/admin?from=2026-13-01", &[("authorization", basic.clone())]).await.status, 422);
         let csv = srv.get("/admin/export/ledger.csv", &[("authorization", basic)]).await;
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.headers["x-content-type-options"], "nosniff");
         assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
         assert!(csv.body.contains(",order,o-4,40,v1:"));
     })
