@@ -37,4 +37,4 @@ bash scripts/build-wasm.sh
 
 step "widget build: sizes against the issue 5 budgets (fails when over) and browser tests in Chromium"
 node scripts/build-widget.mjs --check
-node --test www/tests/
+node --test www/tests/ bench/tests/

@@ -1,0 +1,147 @@
+// Section 4, preview latency: N cart updates on a 20-line cart through the
+// wasm boundary in Chromium (JSON.stringify(cart) → Engine.preview → JSON.parse,
+// what the widget does on every cart change), beside bench/baseline-preview.js,
+// a plain-JS implementation of the same earning rules written only as a
+// baseline (called on the cart object: no serialisation, its best case).
+//
+// Timing method (the same as bench/preview-latency.mjs): browsers clamp
+// performance.now() (100 µs, or 5 µs on a cross-origin-isolated page, which
+// this page is), so updates are timed in batches of BATCH and each batch
+// gives one per-update figure (batch time / BATCH). Median and p99 are over
+// those batch means; a single slow update is therefore diluted 1:BATCH in
+// "p99". The two implementations run alternating batches on the same cart
+// sequence, so machine noise hits both alike. Before timing, every one of the
+// N carts is computed by both and compared field by field (lines' net and
+// qualifying amounts, totals, multipliers, bonuses, earned/total points,
+// cashback): the comparison is only reported when they agree.
+import { startBenchServer } from '../lib/serve.mjs';
+import { launch } from '../lib/browser.mjs';
+import { round } from '../lib/stats.mjs';
+
+export const BATCH = 50;
+
+/** Runs inside the page. */
+async function inPage({ n, batch }) {
+  const { default: init, Engine } = await import('/dist/pkg/rewards_wasm.js');
+  await init('/dist/pkg/rewards_wasm_bg.wasm');
+  const { baselinePreview, comparable } = await import('/bench/baseline-preview.js');
+  const configText = await (await fetch('/programs/vn-coffee.json')).text();
+  const engine = new Engine(configText);
+  const js = baselinePreview(JSON.parse(configText));
+  // The cart of bench/preview-latency.mjs: 20 lines, quantities 1–3, VND prices.
+  const fresh = () =>
+    Array.from({ length: 20 }, (_, i) => ({
+      id: `l${i}`, product_id: `p${i}`, sku: `SKU-${i}`, quantity: 1 + (i % 3),
+      unit_price: 25000 + i * 5000, product_type: i % 2 ? 'Cà phê' : 'Bánh', tags: ['menu'],
+    }));
+  const shopperObj = { member: true, balance: 1200, period_spend: 1500000, stamps: 4, card_started: '2026-11-01' };
+  const shopper = JSON.stringify(shopperObj);
+  const now = Date.parse('2026-11-22T10:00:00Z');
+  const update = (lines, j) => (lines[j % 20].quantity = 1 + (j % 5));
+
+  // 1. Agreement on every cart of the sequence.
+  let lines = fresh();
+  let mismatches = 0;
+  let first = null;
+  let sample = null;
+  for (let j = 0; j < n; j++) {
+    update(lines, j);
+    const cart = { currency: 'VND', lines };
+    const a = JSON.parse(engine.preview(shopper, JSON.stringify(cart), now));
+    const b = js(shopperObj, cart, now);
+    if (a.error) throw new Error('engine error: ' + JSON.stringify(a));
+    if (comparable(a) !== comparable(b)) {
+      mismatches++;
+      if (!first) first = { update: j, engine: comparable(a), baseline: comparable(b) };
+    }
+    if (j === n - 1) sample = { total_points: a.total_points, earned_points: a.earned_points, cashback: a.cashback, qualifying_total: a.qualifying_total };
+  }
+
+  // 2. Timing: alternating batches, same update sequence for both.
+  const ops = {
+    wasm_preview: (ls) => JSON.parse(engine.preview(shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
+    wasm_quote: (ls) => JSON.parse(engine.quote(shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
+    js_baseline: (ls) => js(shopperObj, { currency: 'VND', lines: ls }, now),
+  };
+  const carts = Object.fromEntries(Object.keys(ops).map((k) => [k, fresh()]));
+  const times = Object.fromEntries(Object.keys(ops).map((k) => [k, []]));
+  let sink = 0;
+  for (let i = 0; i < n; i += batch) {
+    for (const [k, op] of Object.entries(ops)) {
+      const ls = carts[k];
+      const t0 = performance.now();
+      for (let j = i; j < i + batch; j++) {
+        update(ls, j);
+        sink += op(ls).units | 0;
+      }
+      times[k].push((performance.now() - t0) / batch);
+    }
+  }
+  // Timer resolution actually seen (smallest non-zero step).
+  let step = Infinity;
+  for (let k = 0, last = performance.now(); k < 2000; k++) {
+    const t = performance.now();
+    if (t > last) step = Math.min(step, t - last);
+    last = t;
+  }
+  return { n, batch, times, mismatches, first, sample, sink, crossOriginIsolated: self.crossOriginIsolated, timer_step_us: Math.round(step * 1000 * 10) / 10 };
+}
+
+const us = (ms) => round(ms * 1000, 1);
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median_us: us(s[Math.floor(s.length / 2)]), p99_us: us(s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]), max_us: us(s[s.length - 1]), batches: s.length };
+}
+
+export async function run({ opts, log }) {
+  const n = opts.updates;
+  const server = await startBenchServer();
+  const browser = await launch();
+  let r;
+  try {
+    const page = await browser.newPage();
+    await page.goto(server.url + '/bench/preview-latency.html?isolate=1');
+    r = await page.evaluate(inPage, { n, batch: BATCH });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const figures = {
+    updates: r.n,
+    batch: r.batch,
+    cross_origin_isolated: r.crossOriginIsolated,
+    timer_step_us: r.timer_step_us,
+    agreement: { carts_compared: r.n, mismatches: r.mismatches, first_mismatch: r.first, last_cart: r.sample },
+    wasm_preview: stats(r.times.wasm_preview),
+    wasm_quote: stats(r.times.wasm_quote),
+    js_baseline: stats(r.times.js_baseline),
+  };
+  figures.ratio_wasm_to_js_median = round(figures.wasm_preview.median_us / figures.js_baseline.median_us, 2);
+  log(`  wasm preview median ${figures.wasm_preview.median_us} µs, JS baseline ${figures.js_baseline.median_us} µs, ratio ${figures.ratio_wasm_to_js_median}×; mismatches ${r.mismatches}`);
+
+  const md = [
+    `${r.n} updates of a 20-line VND cart (one line's quantity changes per update), vn-coffee program, member shopper; batches of ${r.batch}; page cross-origin isolated: ${r.crossOriginIsolated} (timer step seen ${r.timer_step_us} µs).`,
+    '',
+    '| implementation | per update, median µs | p99 of batch means µs | max batch mean µs |',
+    '|---|---:|---:|---:|',
+    `| wasm \`Engine.preview\` (stringify + call + JSON.parse) | ${figures.wasm_preview.median_us} | ${figures.wasm_preview.p99_us} | ${figures.wasm_preview.max_us} |`,
+    `| wasm \`Engine.quote\` (preview + tier + punch card + redemptions) | ${figures.wasm_quote.median_us} | ${figures.wasm_quote.p99_us} | ${figures.wasm_quote.max_us} |`,
+    `| plain JS baseline (\`bench/baseline-preview.js\`, on the object) | ${figures.js_baseline.median_us} | ${figures.js_baseline.p99_us} | ${figures.js_baseline.max_us} |`,
+    '',
+    `Ratio wasm preview / JS baseline (medians): **${figures.ratio_wasm_to_js_median}×**. ` +
+      (r.mismatches === 0
+        ? `Both gave the same lines, totals, points and cashback on all ${r.n} carts (last cart: ${r.sample.total_points} points, ${r.sample.cashback} ₫ cashback).`
+        : `**They disagreed on ${r.mismatches} of ${r.n} carts** (first: update ${r.first.update}); the ratio compares different results.`),
+  ];
+  const budgets = [
+    { figure: 'points preview update, 20-line cart, through the wasm boundary (median)', budget: '≤ 20 µs', value: `${figures.wasm_preview.median_us} µs`, met: figures.wasm_preview.median_us <= 20, over_by: round(Math.max(0, figures.wasm_preview.median_us - 20), 1) },
+  ];
+  return {
+    title: 'Preview latency',
+    commands: [`scripts/bench.sh preview --updates ${n}`, `node bench/preview-latency.mjs ${n}   # the earlier wasm-only version of the same measurement`],
+    method: `Chromium headless, one page, wasm from www/dist/pkg (scripts/build-wasm.sh). Batches of ${r.batch} updates timed with performance.now(); median/p99 over batch means (per-call timing is clamped by the browser). Implementations alternate batch by batch. Agreement checked on all ${r.n} carts before timing.`,
+    figures,
+    budgets,
+    markdown: md.join('\n'),
+  };
+}
