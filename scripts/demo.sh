@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo: builds the wasm engine and the widget, then starts the reference
-# server on an embedded SQLite file, serving the demo store (Vietnamese/VND
-# and English/USD). Prints the URL. Ctrl-C stops it.
+# server once per demo store, each with its own program and SQLite file:
+# the Vietnamese store (VND) on port 8787, the English one (USD) on 8788
+# (`--port N`: N and N+1). Prints the URLs. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"

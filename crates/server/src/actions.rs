@@ -77,7 +77,7 @@ async fn credit(
     }
     let mut state = ledger::load(w.conn(), program, row.clone(), now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
-    if let Err(next) = rewards_core::actions::eligible(action, &state.core()?, now) {
+    if let Err(next) = rewards_core::actions::eligible(action, &state.shopper, now) {
         return Ok((reply(0, Some(next.map_or(Json::Null, |t| s(format_instant(t))))), true));
     }
     let detail = obj(vec![("action", s(&*action.id)), ("kind", s(action.kind.name())), ("event_id", s(event_id))]);

@@ -31,8 +31,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     let dir = std::env::temp_dir().join(format!("rewards-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = flag(args, "--database-url").unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
-    let mut settings = demo::demo_settings(&dir, 0);
-    settings.database_url = url.clone();
+    let mut settings = demo::demo_settings(url.clone(), std::net::SocketAddr::from(([127, 0, 0, 1], 0)), None);
     settings.demo = false;
     let program = LoadedProgram::load(std::path::Path::new(&program_path))?;
     let db = Db::connect(&url).await?;

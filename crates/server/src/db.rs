@@ -223,14 +223,35 @@ struct Returned {
 
 type LeaseRequest = oneshot::Sender<Result<Lease, Failure>>;
 
+/// How long a request may wait for a pooled connection: half its request
+/// timeout. sqlx's default (30 s) outlasts the request, so with the
+/// database unreachable (connecting is retried until this runs out) the
+/// client would get the request's `timeout` instead of `unavailable`;
+/// half leaves the rest of the request time for the work itself.
+pub fn acquire_timeout(request_timeout_ms: u64) -> Duration {
+    Duration::from_millis((request_timeout_ms / 2).max(1))
+}
+
 impl Db {
-    /// Connects (creating a SQLite file if needed) and applies migrations.
+    /// Connects (creating a SQLite file if needed) and applies migrations,
+    /// with pool waits sized for the default request timeout.
     pub async fn connect(url: &str) -> Result<Db, String> {
         Db::connect_with(url, GroupLimits::default()).await
     }
 
+    /// [`Db::connect`] for a server with `settings`: its database URL, and
+    /// pool waits that end before its request timeout ([`acquire_timeout`]).
+    pub async fn open(settings: &crate::Settings) -> Result<Db, String> {
+        Db::connect_inner(&settings.database_url, GroupLimits::default(), acquire_timeout(settings.request_timeout_ms)).await
+    }
+
     /// [`Db::connect`] with the SQLite commit-group bounds chosen.
     pub async fn connect_with(url: &str, limits: GroupLimits) -> Result<Db, String> {
+        let wait = acquire_timeout(crate::Settings::defaults().request_timeout_ms);
+        Db::connect_inner(url, limits, wait).await
+    }
+
+    async fn connect_inner(url: &str, limits: GroupLimits, acquire_timeout: Duration) -> Result<Db, String> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -248,6 +269,7 @@ impl Db {
         let opts = AnyConnectOptions::from_str(&url).map_err(|e| format!("DATABASE_URL: {e}"))?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

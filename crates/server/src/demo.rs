@@ -1,20 +1,32 @@
-//! `rewards-server demo`: the demo store (`www/demo`), the widget build
-//! (`www/dist`) and this server on an embedded SQLite file, with seeded,
+//! `rewards-server demo`: the demo stores (`www/demo`), the widget build
+//! (`www/dist`) and this server on embedded SQLite files, with seeded,
 //! deterministic history (90 days of orders, signups, refunds and
 //! redemptions) so the widget and the KPI page have something to show.
+//!
+//! Each store runs its own program on its own server instance, as two
+//! merchants would (one program per server, as in production): the
+//! Vietnamese store (VND) on `--port` (8787), the English one (USD) on the
+//! next port. Each instance serves the whole site, so a page's
+//! `data-api="/"` names the instance that served it; a store's pages asked
+//! of another instance are redirected to their own, so signups, shopper
+//! state and previews always reach the store's program.
 //!
 //! Demo secrets are fixed and printed: this mode listens on 127.0.0.1 only
 //! and exists to be looked at. `GET /demo/token?customer_id=demo-1` plays
 //! the merchant backend that signs shopper tokens.
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::Request;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use rewards_core::config::FieldMode;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::DAY_MS;
 use tower::ServiceExt;
@@ -25,60 +37,150 @@ pub const MERCHANT_SECRET: &str = "demo-merchant-secret-not-for-production";
 pub const WEBHOOK_SECRET: &str = "demo-webhook-secret-not-for-production";
 pub const ADMIN_TOKEN: &str = "demo-admin-token-not-for-production";
 
+/// One demo store: its pages (`<site>/<path>/`, served at `/<path>/`) and
+/// its program (relative to the site: the file its pages' `data-config` names).
+#[derive(Debug)]
+pub struct Store {
+    pub path: &'static str,
+    pub program: &'static str,
+}
+
+/// The stores, in port order.
+pub const STORES: [Store; 2] =
+    [Store { path: "vi", program: "programs/vn-coffee.json" }, Store { path: "en", program: "programs/us-apparel.json" }];
+
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
 }
 
-pub fn demo_settings(data: &Path, port: u16) -> Settings {
+/// Settings of a demo instance: fixed demo secrets, generous signup limits.
+pub fn demo_settings(database_url: String, bind: SocketAddr, site_dir: Option<PathBuf>) -> Settings {
     let mut s = Settings::defaults();
-    s.bind = SocketAddr::from(([127, 0, 0, 1], port));
-    s.database_url = format!("sqlite://{}", data.join("rewards-demo.sqlite").display());
+    s.bind = bind;
+    s.database_url = database_url;
     s.merchant_secret = MERCHANT_SECRET.into();
     s.webhook_secret = WEBHOOK_SECRET.into();
     s.admin_token = ADMIN_TOKEN.into();
-    s.site_dir = Some(PathBuf::from("www/demo")).filter(|d| d.is_dir());
+    s.site_dir = site_dir;
     s.signup_rate_max = 1000;
     s.signup_min_fill_ms = 1000;
     s.demo = true;
     s
 }
 
-pub async fn run(args: &[String]) -> Result<(), String> {
-    let port: u16 = flag(args, "--port").map_or(Ok(8787), |p| p.parse()).map_err(|_| "--port: expected a number".to_string())?;
-    let program_path = flag(args, "--program").map(PathBuf::from).unwrap_or_else(|| {
-        let own = PathBuf::from("www/demo/program.json");
-        if own.is_file() {
-            own
-        } else {
-            PathBuf::from("tests/fixtures/programs/vn-coffee.json")
+/// Where and how to run the demo.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The first store's port; the next stores take the next ports (0: any free ports).
+    pub port: u16,
+    /// The demo site (`www/demo`): the stores' pages and programs.
+    pub site: PathBuf,
+    /// The widget build (`www/dist`).
+    pub www_dist: PathBuf,
+    /// Where the SQLite files live (`rewards-demo-<store>.sqlite`).
+    pub data: PathBuf,
+    /// Keep the databases of an earlier run instead of starting afresh.
+    pub keep: bool,
+    /// Seed 90 days of history into an empty database.
+    pub seed: bool,
+}
+
+/// A running store: its server state and address.
+pub struct Instance {
+    pub store: &'static Store,
+    pub app: App,
+    pub addr: SocketAddr,
+    /// What seeding did.
+    pub seeded: String,
+}
+
+/// Starts one server instance per store (each on its own SQLite file and
+/// port) and serves them in the background.
+pub async fn start(opts: &Options) -> Result<Vec<Instance>, String> {
+    std::fs::create_dir_all(&opts.data).map_err(|e| format!("{}: {e}", opts.data.display()))?;
+    // Every port first: each instance redirects to the others.
+    let mut listeners = Vec::new();
+    for i in 0..STORES.len() {
+        let port = if opts.port == 0 { Some(0) } else { u16::try_from(i).ok().and_then(|i| opts.port.checked_add(i)) };
+        let bind = SocketAddr::from(([127, 0, 0, 1], port.ok_or("--port: no room for a port per store")?));
+        listeners.push(tokio::net::TcpListener::bind(bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?);
+    }
+    let addrs = listeners.iter().map(|l| l.local_addr()).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    let mut instances = Vec::new();
+    for ((store, listener), &addr) in STORES.iter().zip(listeners).zip(&addrs) {
+        let file = opts.data.join(format!("rewards-demo-{}.sqlite", store.path));
+        if !opts.keep {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
         }
-    });
-    let data = PathBuf::from(flag(args, "--data").unwrap_or_else(|| "target/demo".into()));
-    std::fs::create_dir_all(&data).map_err(|e| format!("{}: {e}", data.display()))?;
-    if !args.iter().any(|a| a == "--keep") {
-        for f in ["rewards-demo.sqlite", "rewards-demo.sqlite-wal", "rewards-demo.sqlite-shm"] {
-            let _ = std::fs::remove_file(data.join(f));
+        let site = Some(opts.site.clone()).filter(|d| d.is_dir());
+        let mut settings = demo_settings(format!("sqlite://{}", file.display()), addr, site);
+        settings.www_dist = opts.www_dist.clone();
+        settings.program_path = opts.site.join(store.program);
+        let program = LoadedProgram::load(&settings.program_path)?;
+        let db = Db::open(&settings).await?;
+        let app = AppState::new(settings, program, db, Clock::system());
+        let seeded = if opts.seed { seed(&app).await? } else { "nothing (not asked to)".into() };
+        let others: Arc<[(&'static str, SocketAddr)]> =
+            STORES.iter().zip(&addrs).filter(|(s, _)| s.path != store.path).map(|(s, a)| (s.path, *a)).collect();
+        let router = routes::router(app.clone()).layer(axum::middleware::from_fn_with_state(others, to_own_instance));
+        let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
+        tokio::spawn(crate::serve_router(router, header_timeout, listener));
+        instances.push(Instance { store, app, addr, seeded });
+    }
+    Ok(instances)
+}
+
+/// Another store's pages go to that store's instance, whose `/api/` runs
+/// its program (a page's `data-api="/"` names the instance that served it).
+async fn to_own_instance(State(others): State<Arc<[(&'static str, SocketAddr)]>>, req: axum::extract::Request, next: Next) -> Response {
+    let path = req.uri().path();
+    for (store, addr) in others.iter() {
+        let rest = path.strip_prefix('/').and_then(|p| p.strip_prefix(store));
+        if matches!(rest, Some(r) if r.is_empty() || r.starts_with('/')) {
+            let target = format!("http://{addr}{}", req.uri().path_and_query().map_or(path, |p| p.as_str()));
+            return (StatusCode::FOUND, [(header::LOCATION, target)]).into_response();
         }
     }
-    let mut settings = demo_settings(&data, port);
-    settings.program_path = program_path.clone();
-    let program = LoadedProgram::load(&program_path)?;
-    let db = Db::connect(&settings.database_url).await?;
-    let app = AppState::new(settings.clone(), program, db, Clock::system());
-    let seeded = seed(&app).await?;
-    let listener = tokio::net::TcpListener::bind(settings.bind).await.map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("Rewards demo: http://{addr}/");
-    println!("  program      {} ({})", program_path.display(), app.program.version);
-    println!("  database     {}", settings.database_url);
-    println!("  seeded       {seeded}");
-    println!(
-        "  widget       http://{addr}/rewards.js{}",
-        if settings.www_dist.join("rewards.js").is_file() { "" } else { " (not built yet: run scripts/build-wasm.sh)" }
-    );
-    println!("  admin        http://{addr}/admin  (user: any, password: {ADMIN_TOKEN})");
-    println!("  shopper      http://{addr}/demo/token?customer_id=demo-1");
-    crate::serve_on(app, listener).await.map_err(|e| e.to_string())
+    next.run(req).await
+}
+
+pub async fn run(args: &[String]) -> Result<(), String> {
+    if flag(args, "--program").is_some() {
+        return Err("demo: --program is gone: each store runs its own program (www/demo/programs/); serve your own with `serve`".into());
+    }
+    let port: u16 = flag(args, "--port").map_or(Ok(8787), |p| p.parse()).map_err(|_| "--port: expected a number".to_string())?;
+    let opts = Options {
+        port,
+        site: PathBuf::from("www/demo"),
+        www_dist: Settings::defaults().www_dist,
+        data: PathBuf::from(flag(args, "--data").unwrap_or_else(|| "target/demo".into())),
+        keep: args.iter().any(|a| a == "--keep"),
+        seed: true,
+    };
+    let instances = start(&opts).await?;
+    let first = instances.first().ok_or("no demo stores")?.addr;
+    println!("Rewards demo: http://{first}/");
+    for i in &instances {
+        let (program, addr) = (i.app.program(), i.addr);
+        println!(
+            "  {} store     http://{addr}/{}/  {} ({}), API http://{addr}/api/",
+            i.store.path,
+            i.store.path,
+            program.store.name,
+            program.currency().code()
+        );
+        println!("               program {} ({})", i.app.settings.program_path.display(), i.app.program.version);
+        println!("               database {}; seeded {}", i.app.settings.database_url, i.seeded);
+    }
+    let built = opts.www_dist.join("rewards.js").is_file();
+    println!("  widget       http://{first}/rewards.js{}", if built { "" } else { " (not built yet: run scripts/build-wasm.sh)" });
+    let admins: Vec<String> = instances.iter().map(|i| format!("http://{}/admin", i.addr)).collect();
+    println!("  admin        {}  (one per store; user: any, password: {ADMIN_TOKEN})", admins.join(", "));
+    println!("  shopper      http://{first}/demo/token?customer_id=demo-1");
+    std::future::pending::<()>().await;
+    Ok(())
 }
 
 async fn call(app: &App, method: &str, uri: &str, body: String, headers: &[(&str, String)]) -> Result<Json<'static>, String> {
@@ -104,16 +206,23 @@ async fn webhook(app: &App, path: &str, body: Json<'_>) -> Result<Json<'static>,
     call(app, "POST", path, text, &[("x-rewards-signature", sig)]).await
 }
 
-/// A plausible cart in the program's currency (prices scaled by exponent).
+/// A plausible cart in the program's currency: the coffee shop's items in
+/// VND, the outfitter's in other currencies (US cents scaled by exponent).
 pub fn random_cart(rng: &mut StdRng, currency: &str, exponent: u8) -> Json<'static> {
-    let items: [(&str, &str, &str, i64); 4] = [
+    const COFFEE: [(&str, &str, &str, i64); 4] = [
         ("ca-phe-sua-da", "Cà phê sữa đá", "Cà phê", 45_000),
         ("bac-xiu", "Bạc xỉu", "Cà phê", 49_000),
         ("banh-mi", "Bánh mì", "Bánh", 35_000),
         ("ca-phe-hat", "Cà phê hạt 500g", "Hạt", 220_000),
     ];
-    // VND prices; other currencies get ~1/25,000 in their minor units.
-    let scale = |p: i64| if currency == "VND" { p } else { (p * 10i64.pow(exponent as u32) / 25_000).max(1) };
+    const APPAREL: [(&str, &str, &str, i64); 4] = [
+        ("merino-hiker-sock", "Merino Hiker Sock", "Socks", 1_800),
+        ("trail-crew-3-pack", "Trail Crew Sock, 3-pack", "Socks", 3_200),
+        ("summit-beanie", "Summit Beanie", "Accessories", 2_800),
+        ("ridgeline-rain-shell", "Ridgeline Rain Shell", "Jackets", 18_900),
+    ];
+    let (items, scale): (_, &dyn Fn(i64) -> i64) =
+        if currency == "VND" { (COFFEE, &|p| p) } else { (APPAREL, &|cents| (cents * 10i64.pow(u32::from(exponent)) / 100).max(1)) };
     let n = rng.gen_range(1..=3);
     let lines = (0..n)
         .map(|i| {
@@ -165,14 +274,18 @@ pub async fn seed(app: &App) -> Result<String, String> {
                 c => c,
             };
             if c <= 8 && rng.gen_bool(0.15) {
-                let body = obj(vec![
+                let mut fields = vec![
                     ("email", s(format!("demo{c}@example.com"))),
                     ("locale", s(&*program.store.default_locale)),
                     ("page_url", s("http://127.0.0.1/demo")),
                     ("consents", Json::Array(consents.clone())),
                     ("hp", s("")),
                     ("started_at", int(app.clock.now() - 5_000)),
-                ]);
+                ];
+                if program.popup.as_ref().is_some_and(|p| p.name_field != FieldMode::Hidden) {
+                    fields.push(("name", s(format!("Demo {c}"))));
+                }
+                let body = obj(fields);
                 let r = call(app, "POST", "/api/signup", body.to_text(), &[]).await?;
                 signups += i64::from(r.get("already_member") == Some(&Json::Bool(false)));
             }

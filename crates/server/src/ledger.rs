@@ -13,6 +13,7 @@
 
 use rewards_core::json::{int, obj, opt, s, Json};
 use rewards_core::lifecycle;
+use rewards_core::shopper::{HeldMembership, HeldTier, MembershipStatus, RewardedAction};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, Program, Shopper};
 use sqlx::{AnyConnection, Row};
@@ -99,21 +100,13 @@ pub async fn create(
     Err(sqlx::Error::RowNotFound)
 }
 
-/// Everything the core's Shopper JSON needs, summed from the ledger.
+/// A shopper's row and its state at one instant: the core's own
+/// [`Shopper`], summed from the ledger, so handlers pass the engine
+/// exactly what they read.
 #[derive(Debug, Clone)]
 pub struct State {
     pub row: ShopperRow,
-    pub balance: i64,
-    pub pending: i64,
-    pub lifetime_orders: i64,
-    pub period_spend: i64,
-    pub period_points: i64,
-    pub period_orders: i64,
-    pub stamps: i64,
-    pub card_started: Option<i64>,
-    pub last_activity: Option<i64>,
-    pub rewarded: Vec<(String, i64)>,
-    pub last_order_value: Option<i64>,
+    pub shopper: Shopper,
     /// The tier period's sums before netting refunds (see [`State::with_order`]).
     pub period: Period,
 }
@@ -216,14 +209,14 @@ const STATE_SQL_POSTGRES: &str = state_sql!(
 );
 
 /// `[[action_id, at], …]` as the state query aggregates it.
-fn rewarded_actions(text: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+fn rewarded_actions(text: &str) -> Result<Vec<RewardedAction>, sqlx::Error> {
     let bad = || sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}").into());
     let Ok(Json::Array(items)) = Json::parse(text) else { return Err(bad()) };
     items
         .iter()
         .map(|item| match item {
             Json::Array(pair) => match pair.as_slice() {
-                [Json::String(id), Json::Number(at)] => Ok((id.to_string(), at.parse().map_err(|_| bad())?)),
+                [Json::String(id), Json::Number(at)] => Ok(RewardedAction { id: id.to_string(), at: at.parse().map_err(|_| bad())? }),
                 _ => Err(bad()),
             },
             _ => Err(bad()),
@@ -254,25 +247,81 @@ pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, 
         (Some(at), Some(subtotal)) => Some((at, subtotal)),
         _ => None,
     };
-    let rewarded = rewarded_actions(&r.try_get::<String, _>(14)?)?;
+    let rewarded_actions = rewarded_actions(&r.try_get::<String, _>(14)?)?;
     let last_activity = [last_ledger, last_order.map(|o| o.0), row.signed_up_at].into_iter().flatten().max();
     let period = Period { from, to, spend, points, orders, spend_back, points_back, refunded_orders };
     let (period_spend, period_points, period_orders) = period.net();
-    Ok(State {
+    let shopper = Shopper {
+        member: row.signed_up_at.is_some(),
         balance,
-        pending,
+        pending: pending.max(0),
         lifetime_orders,
         period_spend,
         period_points,
         period_orders,
+        tier: held_tier(&row),
+        membership: held_membership(&row)?,
         stamps: stamps.max(0),
         card_started,
         last_activity,
-        rewarded,
+        rewarded_actions,
         last_order_value: last_order.map(|o| o.1),
-        period,
-        row,
-    })
+    };
+    Ok(State { row, shopper, period })
+}
+
+fn held_tier(row: &ShopperRow) -> Option<HeldTier> {
+    match (&row.tier_id, row.tier_since) {
+        (Some(id), Some(since)) => Some(HeldTier { id: id.clone(), since }),
+        _ => None,
+    }
+}
+
+/// The membership as the webhook stored it (no status: `active`).
+fn held_membership(row: &ShopperRow) -> Result<Option<HeldMembership>, sqlx::Error> {
+    let Some(id) = &row.membership_id else { return Ok(None) };
+    let status = match row.membership_status.as_deref() {
+        None | Some("active") => MembershipStatus::Active,
+        Some("trial") => MembershipStatus::Trial,
+        Some("lapsed") => MembershipStatus::Lapsed,
+        Some(other) => return Err(sqlx::Error::Decode(format!("shopper {}: unknown membership status {other:?}", row.id).into())),
+    };
+    Ok(Some(HeldMembership { id: id.clone(), status }))
+}
+
+/// The core's Shopper JSON for `shopper` (no extra keys: the core refuses
+/// them). `Shopper::from_json` reads it back to an equal value.
+pub fn shopper_json(shopper: &Shopper) -> Json<'static> {
+    let instant = |t: i64| s(format_instant(t));
+    let mut f = vec![
+        ("member", Json::Bool(shopper.member)),
+        ("balance", int(shopper.balance)),
+        ("pending", int(shopper.pending)),
+        ("lifetime_orders", int(shopper.lifetime_orders)),
+        ("period_spend", int(shopper.period_spend)),
+        ("period_points", int(shopper.period_points)),
+        ("period_orders", int(shopper.period_orders)),
+    ];
+    if let Some(t) = &shopper.tier {
+        f.push(("tier", obj(vec![("id", s(&*t.id)), ("since", instant(t.since))])));
+    }
+    if let Some(m) = &shopper.membership {
+        let status = match m.status {
+            MembershipStatus::Trial => "trial",
+            MembershipStatus::Active => "active",
+            MembershipStatus::Lapsed => "lapsed",
+        };
+        f.push(("membership", obj(vec![("id", s(&*m.id)), ("status", s(status))])));
+    }
+    f.push(("stamps", int(shopper.stamps)));
+    f.push(("card_started", opt(shopper.card_started, instant)));
+    f.push(("last_activity", opt(shopper.last_activity, instant)));
+    f.push((
+        "rewarded_actions",
+        Json::Array(shopper.rewarded_actions.iter().map(|a| obj(vec![("id", s(&*a.id)), ("at", instant(a.at))])).collect()),
+    ));
+    f.push(("last_order_value", opt(shopper.last_order_value, int)));
+    obj(f)
 }
 
 impl State {
@@ -286,43 +335,14 @@ impl State {
             next.period.points += points;
             next.period.orders += 1;
         }
-        (next.period_spend, next.period_points, next.period_orders) = next.period.net();
+        let s = &mut next.shopper;
+        (s.period_spend, s.period_points, s.period_orders) = next.period.net();
         next
     }
 
-    /// Exactly the core's Shopper JSON (no extra keys: the core refuses them).
+    /// The shopper as the core's Shopper JSON (what the engine's text API takes).
     pub fn core_json(&self) -> Json<'static> {
-        let r = &self.row;
-        let mut f = vec![
-            ("member", Json::Bool(r.signed_up_at.is_some())),
-            ("balance", int(self.balance)),
-            ("pending", int(self.pending.max(0))),
-            ("lifetime_orders", int(self.lifetime_orders)),
-            ("period_spend", int(self.period_spend)),
-            ("period_points", int(self.period_points)),
-            ("period_orders", int(self.period_orders)),
-        ];
-        if let (Some(id), Some(since)) = (&r.tier_id, r.tier_since) {
-            f.push(("tier", obj(vec![("id", s(&**id)), ("since", s(format_instant(since)))])));
-        }
-        if let Some(id) = &r.membership_id {
-            let status = r.membership_status.as_deref().unwrap_or("active");
-            f.push(("membership", obj(vec![("id", s(&**id)), ("status", s(status))])));
-        }
-        f.push(("stamps", int(self.stamps)));
-        f.push(("card_started", opt(self.card_started, |t| s(format_instant(t)))));
-        f.push(("last_activity", opt(self.last_activity, |t| s(format_instant(t)))));
-        f.push((
-            "rewarded_actions",
-            Json::Array(self.rewarded.iter().map(|(id, at)| obj(vec![("id", s(&**id)), ("at", s(format_instant(*at)))])).collect()),
-        ));
-        f.push(("last_order_value", opt(self.last_order_value, int)));
-        obj(f)
-    }
-
-    /// The same state as the core's typed Shopper.
-    pub fn core(&self) -> ApiResult<Shopper> {
-        Shopper::from_json(&self.core_json()).map_err(|e| crate::error::ApiError::core(e, "shopper"))
+        shopper_json(&self.shopper)
     }
 }
 
@@ -388,10 +408,11 @@ pub async fn append_stamps(
 /// Returns the points expired. Callers hold the shopper's write lock.
 pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
     let mut expired = 0;
-    let last = state.last_activity.unwrap_or(state.row.created_at);
+    let shopper = &mut state.shopper;
+    let last = shopper.last_activity.unwrap_or(state.row.created_at);
     if let (Some(months), Some(due)) = (program.lifecycle.expiry_months_inactive, lifecycle::expires_at(program, last)) {
-        if now >= due && state.balance > 0 {
-            expired = state.balance;
+        if now >= due && shopper.balance > 0 {
+            expired = shopper.balance;
             let detail = obj(vec![
                 ("reason", s("inactivity")),
                 ("last_activity", s(format_instant(last))),
@@ -413,29 +434,26 @@ pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, versio
                 },
             )
             .await?;
-            state.balance = 0;
+            shopper.balance = 0;
         }
     }
-    if state.stamps > 0 {
-        let core = state.core()?;
-        let lapsed =
-            punch::progress(program, &core, None, now).map_err(|e| crate::error::ApiError::core(e, ""))?.is_some_and(|p| p.expired);
-        if lapsed {
-            let reference = format!("{}:{now}", state.row.id);
-            append_stamps(conn, version, &state.row.id, -state.stamps, "expiry", &reference, now, None, 0).await?;
-            state.stamps = 0;
-            state.card_started = None;
-        }
+    let lapsed = shopper.stamps > 0
+        && punch::progress(program, shopper, None, now).map_err(|e| crate::error::ApiError::core(e, ""))?.is_some_and(|p| p.expired);
+    if lapsed {
+        let reference = format!("{}:{now}", state.row.id);
+        append_stamps(conn, version, &state.row.id, -shopper.stamps, "expiry", &reference, now, None, 0).await?;
+        shopper.stamps = 0;
+        shopper.card_started = None;
     }
     Ok(expired)
 }
 
 /// Whether lifecycle work is due (checked without the write lock first).
 pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
-    let last = state.last_activity.unwrap_or(state.row.created_at);
-    let points = lifecycle::is_expired(program, last, now) && state.balance > 0;
-    let stamps = state.stamps > 0
-        && state.core().ok().and_then(|c| punch::progress(program, &c, None, now).ok().flatten()).is_some_and(|p| p.expired);
+    let shopper = &state.shopper;
+    let last = shopper.last_activity.unwrap_or(state.row.created_at);
+    let points = lifecycle::is_expired(program, last, now) && shopper.balance > 0;
+    let stamps = shopper.stamps > 0 && punch::progress(program, shopper, None, now).ok().flatten().is_some_and(|p| p.expired);
     points || stamps
 }
 
@@ -498,4 +516,59 @@ pub async fn tick(db: &crate::Db, program: &Program, version: &str, since: i64, 
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shopper_json_reads_back_as_the_same_shopper() {
+        let at = 1_795_341_600_123; // milliseconds must survive the text form
+        let full = Shopper {
+            member: true,
+            balance: 102,
+            pending: 36,
+            lifetime_orders: 8,
+            period_spend: 1_649_000,
+            period_points: 188,
+            period_orders: 8,
+            tier: Some(HeldTier { id: "dong".into(), since: at - 86_400_000 }),
+            membership: Some(HeldMembership { id: "hoi-vien".into(), status: MembershipStatus::Trial }),
+            stamps: 9,
+            card_started: Some(at - 3_600_000),
+            last_activity: Some(at),
+            rewarded_actions: vec![RewardedAction { id: "signup".into(), at: at - 1 }, RewardedAction { id: "birthday".into(), at }],
+            last_order_value: Some(367_000),
+        };
+        let mut cases = vec![Shopper::guest(), full.clone()];
+        for status in [MembershipStatus::Active, MembershipStatus::Lapsed] {
+            cases.push(Shopper { membership: Some(HeldMembership { id: "hoi-vien".into(), status }), ..full.clone() });
+        }
+        for shopper in cases {
+            let text = shopper_json(&shopper).to_text();
+            assert_eq!(Shopper::parse(&text).unwrap(), shopper, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_stored_membership_without_status_is_active_and_an_unknown_one_is_an_error() {
+        let row = |status: Option<&str>| ShopperRow {
+            id: "shp_1".into(),
+            customer_id: None,
+            email: None,
+            name: None,
+            birthday: None,
+            locale: None,
+            created_at: 0,
+            signed_up_at: None,
+            tier_id: None,
+            tier_since: None,
+            membership_id: Some("hoi-vien".into()),
+            membership_status: status.map(str::to_string),
+        };
+        assert_eq!(held_membership(&row(None)).unwrap().unwrap().status, MembershipStatus::Active);
+        assert_eq!(held_membership(&row(Some("lapsed"))).unwrap().unwrap().status, MembershipStatus::Lapsed);
+        assert!(held_membership(&row(Some("paused"))).is_err());
+    }
 }

@@ -102,11 +102,19 @@ pub async fn serve(app: App) -> std::io::Result<()> {
 /// (hyper closes it otherwise), so slow or idle clients cost only their
 /// own connection.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
+    serve_router(routes::router(app), header_timeout, listener).await
+}
+
+/// [`serve_on`] with the router built by the caller (the demo adds a layer).
+pub async fn serve_router(
+    router: axum::Router,
+    header_timeout: std::time::Duration,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
 
-    let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
-    let router = routes::router(app);
     loop {
         let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,

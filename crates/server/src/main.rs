@@ -13,8 +13,10 @@ USAGE:
   rewards-server check-config FILE           validate a program config, print every error
   rewards-server tick [--settings FILE] [--since-hours N]
                                              apply lifecycle: inactivity expiry; report pending → available
-  rewards-server demo [--port N] [--program FILE] [--data DIR]
-                                             demo store + widget + server on an embedded SQLite file
+  rewards-server demo [--port N] [--data DIR] [--keep]
+                                             the demo stores + widget, one server per store and program
+                                             (Vietnamese/VND on port N, default 8787; English/USD on N+1),
+                                             each on an embedded SQLite file
   rewards-server bench [--requests N] [--concurrency N] [--database-url URL]
                                              measure order-webhook throughput and latency on loopback
 
@@ -36,7 +38,7 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), String> {
     let settings = Settings::load(flag(args, "--settings").as_deref().map(std::path::Path::new), &|k| std::env::var(k).ok())?;
     let program = LoadedProgram::load(&settings.program_path)?;
-    let db = Db::connect(&settings.database_url).await?;
+    let db = Db::open(&settings).await?;
     Ok((AppState::new(settings.clone(), program, db, Clock::system()), settings))
 }
 

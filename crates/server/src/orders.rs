@@ -157,8 +157,7 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
     let preview_text = preview.to_text();
     let num = |k: &str| preview.get(k).and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None }).unwrap_or(0);
     let (points, qualifying, cashback) = (num("total_points"), num("qualifying_total"), num("cashback"));
-    let shopper = state.core()?;
-    let card = punch::progress(program, &shopper, Some(&order.cart), now).map_err(|e| ApiError::core(e, "cart"))?;
+    let card = punch::progress(program, &state.shopper, Some(&order.cart), now).map_err(|e| ApiError::core(e, "cart"))?;
     let available_at = rewards_core::lifecycle::available_at(program, now);
 
     let added = card.as_ref().map_or(0, |c| c.added);
@@ -224,7 +223,7 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
         let started = match (c.stamps_after, c.completes > 0 || c.stamps == 0) {
             (0, _) => None,
             (_, true) => Some(now),
-            _ => state.card_started,
+            _ => state.shopper.card_started,
         };
         if delta != 0 || c.completes > 0 {
             ledger::append_stamps(w.conn(), version, &state.row.id, delta, "order", order_id, now, started, c.completes).await?;
@@ -286,7 +285,7 @@ async fn insert_order(
 async fn update_tier(conn: &mut AnyConnection, app: &App, state: &ledger::State, now: i64) -> ApiResult<()> {
     let program = app.program();
     let Some(t) = &program.tiers else { return Ok(()) };
-    let by_metric = Shopper { tier: None, ..state.core()? };
+    let by_metric = Shopper { tier: None, ..state.shopper.clone() };
     let Some(reached) = tiers::current(program, &by_metric, now) else { return Ok(()) };
     let Some((ri, _)) = program.tier(&reached.id) else { return Ok(()) };
     let held = match (&state.row.tier_id, state.row.tier_since) {
@@ -414,7 +413,7 @@ async fn record_refund(
         // Still pending: cancel pending points (dated like the award).
         // Spendable: never take more than the balance holds.
         let (amount, available_at) =
-            if order_available > now { (points_rev, order_available) } else { (points_rev.min(state.balance.max(0)), now) };
+            if order_available > now { (points_rev, order_available) } else { (points_rev.min(state.shopper.balance.max(0)), now) };
         debited = amount;
         if debited > 0 {
             let detail = obj(vec![
@@ -437,9 +436,9 @@ async fn record_refund(
             };
             ledger::append(w.conn(), version, e).await?;
         }
-        stamps_debited = stamps_rev.min(state.stamps);
+        stamps_debited = stamps_rev.min(state.shopper.stamps);
         if stamps_debited > 0 {
-            let started = if state.stamps - stamps_debited == 0 { None } else { state.card_started };
+            let started = if state.shopper.stamps - stamps_debited == 0 { None } else { state.shopper.card_started };
             ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", refund_id, now, started, 0).await?;
         }
     }

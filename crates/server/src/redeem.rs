@@ -122,8 +122,7 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
     }
     let mut state = ledger::load(w.conn(), program, row, now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
-    let shopper = state.core()?;
-    let opts = rewards_core::redeem::options(program, &shopper, cart, now).map_err(|e| ApiError::core(e, "cart"))?;
+    let opts = rewards_core::redeem::options(program, &state.shopper, cart, now).map_err(|e| ApiError::core(e, "cart"))?;
     let Some(i) = program.redemptions.iter().position(|r| r.id == *redemption_id) else {
         return Err(ApiError::invalid("redemption_id", "is not a redemption option of this program"));
     };
@@ -144,8 +143,8 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
         ));
     }
     let discount = rewards_core::redeem::discount_for(r, points, opts.subtotal, cart.shipping).map_err(|e| ApiError::core(e, "cart"))?;
-    if points > state.balance {
-        return Err(ApiError::invalid("points", format!("the balance is {}", state.balance)));
+    if points > state.shopper.balance {
+        return Err(ApiError::invalid("points", format!("the balance is {}", state.shopper.balance)));
     }
     let code = new_code();
     let resp = obj(vec![
@@ -154,7 +153,7 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
         ("points", int(points)),
         ("discount", int(discount)),
         ("currency", s(program.currency().code())),
-        ("balance", int(state.balance - points)),
+        ("balance", int(state.shopper.balance - points)),
     ]);
     let detail = obj(vec![("redemption_id", s(&**redemption_id)), ("discount", int(discount)), ("subtotal", int(opts.subtotal))]);
     let e = Entry {
@@ -171,8 +170,8 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
     insert_voucher(w.conn(), &v, program.currency().code(), now, Some((key, request_hash)), &resp).await?;
     // Checked: the ledger's own sum must agree and never go below zero.
     let after = ledger::balance_at(w.conn(), &state.row.id, now).await?;
-    if after != state.balance - points || after < 0 {
-        eprintln!("ledger check failed for {}: expected {}, found {after}", state.row.id, state.balance - points);
+    if after != state.shopper.balance - points || after < 0 {
+        eprintln!("ledger check failed for {}: expected {}, found {after}", state.row.id, state.shopper.balance - points);
         return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "ledger check failed; nothing was written"));
     }
     Ok(resp.to_text())

@@ -269,10 +269,9 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     let row = ledger::find(w.conn(), "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let mut state = ledger::load(w.conn(), program, row, now).await?;
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
-    let core = state.core()?;
     let mut bonus = 0i64;
     for a in program.actions.iter().filter(|a| a.kind == ActionKind::Signup) {
-        if rewards_core::actions::eligible(a, &core, now).is_ok() && a.points > 0 {
+        if rewards_core::actions::eligible(a, &state.shopper, now).is_ok() && a.points > 0 {
             let reference = format!("{}:{}:{now}", state.row.id, a.id);
             let detail = obj(vec![("action", s(&*a.id)), ("kind", s("signup")), ("points", int(a.points))]);
             ledger::append(

@@ -122,7 +122,7 @@ impl Srv {
         let mut settings = test_settings(url, dir.path());
         tweak(&mut settings);
         let program = LoadedProgram::load(&settings.program_path).unwrap();
-        let db = Db::connect(&settings.database_url).await.unwrap();
+        let db = Db::open(&settings).await.unwrap();
         let app = AppState::new(settings, program, db, Clock::frozen(T0));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());

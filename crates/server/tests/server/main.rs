@@ -6,6 +6,7 @@ mod harness;
 
 mod admin_assets;
 mod crash;
+mod demo;
 mod faults;
 mod group_commit;
 mod identity;

@@ -1,5 +1,6 @@
 //! PostgreSQL restarted in the middle of a load (only with DATABASE_URL_PG):
-//! requests fail with a JSON 503 within the request timeout, the server
+//! requests fail with a JSON 503 within the request timeout (`unavailable`
+//! while the database cannot be reached), the server
 //! serves again after the restart, and nothing is half-written. The test
 //! runs its own throwaway cluster (scripts/pg-test-cluster.sh) so that
 //! stopping it disturbs no other test.
@@ -121,7 +122,15 @@ async fn postgresql_restarted_mid_load_fails_cleanly_recovers_and_writes_nothing
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let down = Instant::now();
     pg.pg_ctl(&["-m", "fast", "stop"]);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // While it is down, a read and a write answer `unavailable`: waiting for
+    // a connection ends (at half the request timeout) before the request
+    // timeout would answer `timeout`.
+    let (auth, probe) = (srv.bearer("pg-c-1"), Write::nth("down", 1));
+    let (read, write) = tokio::join!(srv.get("/api/shopper", &auth), probe.send(&srv));
+    for r in [&read, &write] {
+        assert_eq!((r.status, r.json()["error"].as_str()), (503, Some("unavailable")), "{}", r.body);
+    }
+    tokio::time::sleep_until((down + Duration::from_secs(3)).into()).await;
     pg.pg_ctl(&["restart"]);
     let up = Instant::now();
     // Served again: a fresh write succeeds within a few retries after the restart.
