@@ -3,9 +3,9 @@
 
 use crate::decode::{Decoder, Path};
 use crate::error::{Error, Result};
-use crate::json::Json;
+use crate::json::{int, obj, opt, s, Json};
 use crate::prelude::*;
-use crate::time::Millis;
+use crate::time::{format_instant, Millis};
 
 const MAX: i64 = 1_000_000_000_000_000;
 
@@ -59,6 +59,42 @@ pub struct Shopper {
 }
 
 impl Shopper {
+    /// The JSON form [`Shopper::from_json`] reads back to an equal shopper
+    /// (the server sends it to the widget and to engine calls).
+    pub fn to_json(&self) -> Json<'static> {
+        let shopper = self;
+        let instant = |t: i64| s(format_instant(t));
+        let mut f = vec![
+            ("member", Json::Bool(shopper.member)),
+            ("balance", int(shopper.balance)),
+            ("pending", int(shopper.pending)),
+            ("lifetime_orders", int(shopper.lifetime_orders)),
+            ("period_spend", int(shopper.period_spend)),
+            ("period_points", int(shopper.period_points)),
+            ("period_orders", int(shopper.period_orders)),
+        ];
+        if let Some(t) = &shopper.tier {
+            f.push(("tier", obj(vec![("id", s(&*t.id)), ("since", instant(t.since))])));
+        }
+        if let Some(m) = &shopper.membership {
+            let status = match m.status {
+                MembershipStatus::Trial => "trial",
+                MembershipStatus::Active => "active",
+                MembershipStatus::Lapsed => "lapsed",
+            };
+            f.push(("membership", obj(vec![("id", s(&*m.id)), ("status", s(status))])));
+        }
+        f.push(("stamps", int(shopper.stamps)));
+        f.push(("card_started", opt(shopper.card_started, instant)));
+        f.push(("last_activity", opt(shopper.last_activity, instant)));
+        f.push((
+            "rewarded_actions",
+            Json::Array(shopper.rewarded_actions.iter().map(|a| obj(vec![("id", s(&*a.id)), ("at", instant(a.at))])).collect()),
+        ));
+        f.push(("last_order_value", opt(shopper.last_order_value, int)));
+        obj(f)
+    }
+
     pub fn guest() -> Shopper {
         Shopper::default()
     }

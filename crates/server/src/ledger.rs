@@ -11,7 +11,7 @@
 //! ones; every debit of spendable points is capped at the balance, so the
 //! balance is never negative at any instant.
 
-use rewards_core::json::{int, obj, opt, s, Json};
+use rewards_core::json::{int, obj, s, Json};
 use rewards_core::lifecycle;
 use rewards_core::shopper::{HeldMembership, HeldTier, MembershipStatus, RewardedAction};
 use rewards_core::time::format_instant;
@@ -289,41 +289,6 @@ fn held_membership(row: &ShopperRow) -> Result<Option<HeldMembership>, sqlx::Err
     Ok(Some(HeldMembership { id: id.clone(), status }))
 }
 
-/// The core's Shopper JSON for `shopper` (no extra keys: the core refuses
-/// them). `Shopper::from_json` reads it back to an equal value.
-pub fn shopper_json(shopper: &Shopper) -> Json<'static> {
-    let instant = |t: i64| s(format_instant(t));
-    let mut f = vec![
-        ("member", Json::Bool(shopper.member)),
-        ("balance", int(shopper.balance)),
-        ("pending", int(shopper.pending)),
-        ("lifetime_orders", int(shopper.lifetime_orders)),
-        ("period_spend", int(shopper.period_spend)),
-        ("period_points", int(shopper.period_points)),
-        ("period_orders", int(shopper.period_orders)),
-    ];
-    if let Some(t) = &shopper.tier {
-        f.push(("tier", obj(vec![("id", s(&*t.id)), ("since", instant(t.since))])));
-    }
-    if let Some(m) = &shopper.membership {
-        let status = match m.status {
-            MembershipStatus::Trial => "trial",
-            MembershipStatus::Active => "active",
-            MembershipStatus::Lapsed => "lapsed",
-        };
-        f.push(("membership", obj(vec![("id", s(&*m.id)), ("status", s(status))])));
-    }
-    f.push(("stamps", int(shopper.stamps)));
-    f.push(("card_started", opt(shopper.card_started, instant)));
-    f.push(("last_activity", opt(shopper.last_activity, instant)));
-    f.push((
-        "rewarded_actions",
-        Json::Array(shopper.rewarded_actions.iter().map(|a| obj(vec![("id", s(&*a.id)), ("at", instant(a.at))])).collect()),
-    ));
-    f.push(("last_order_value", opt(shopper.last_order_value, int)));
-    obj(f)
-}
-
 impl State {
     /// The tier period's metric as [`load`] would sum it once an order
     /// recorded at `at` (not refunded) is added; the other fields are
@@ -342,7 +307,7 @@ impl State {
 
     /// The shopper as the core's Shopper JSON (what the engine's text API takes).
     pub fn core_json(&self) -> Json<'static> {
-        shopper_json(&self.shopper)
+        self.shopper.to_json()
     }
 }
 
@@ -546,7 +511,7 @@ mod tests {
             cases.push(Shopper { membership: Some(HeldMembership { id: "hoi-vien".into(), status }), ..full.clone() });
         }
         for shopper in cases {
-            let text = shopper_json(&shopper).to_text();
+            let text = shopper.to_json().to_text();
             assert_eq!(Shopper::parse(&text).unwrap(), shopper, "{text}");
         }
     }
