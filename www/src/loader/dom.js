@@ -1,4 +1,6 @@
-// DOM helpers shared by the loader and (through ctx) the UI chunk.
+// DOM helpers. The loader uses only makeSheet/adopt (its launcher is built
+// with plain DOM calls); h, icon and ICONS are bundled into the UI chunk,
+// which puts them on ctx for its modules.
 // Shopper-visible text only ever goes in through text nodes: `h()` turns
 // every string child into a Text node and never touches innerHTML.
 
@@ -10,7 +12,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
  * properties via setProperty, CSP-safe), anything else an attribute
  * (`true` → empty attribute, `false`/`null`/`undefined` → omitted).
  */
-// Every handler h() attaches runs through this (the loader sets it to its
+// Every handler h() attaches runs through this (the UI chunk sets it to the loader's
 // failure guard), so an event handler can never throw into the page.
 let wrapHandler = (fn) => fn;
 export function setHandlerWrapper(wrap) {
@@ -59,14 +61,15 @@ export function icon(d, cls) {
   return s;
 }
 
-// Icon paths (stroke icons drawn in widget.css with currentColor).
+// Icon paths (stroke icons drawn with currentColor). One path per icon:
+// subpaths in one `d` draw the same strokes with fewer elements to create.
 export const ICONS = {
-  gift: ['M4 11h16v9H4z', 'M3 7h18v4H3z', 'M12 7v13', 'M12 7c-1.5-3-5-3.5-5-1.2C7 7 9 7 12 7zM12 7c1.5-3 5-3.5 5-1.2C17 7 15 7 12 7z'],
-  close: ['M6 6l12 12M18 6L6 18'],
-  check: ['M5 12.5l4.5 4.5L19 7.5'],
-  star: ['M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z'],
-  cup: ['M5 8h11v6a5 5 0 01-5 5h-1a5 5 0 01-5-5z', 'M16 10h1.5a2.5 2.5 0 010 5H16', 'M8 3.5v2M11 3.5v2'],
-  chevron: ['M7 10l5 5 5-5'],
+  gift: 'M4 11h16v9H4zM3 7h18v4H3zM12 7v13M12 7c-1.5-3-5-3.5-5-1.2C7 7 9 7 12 7zM12 7c1.5-3 5-3.5 5-1.2C17 7 15 7 12 7z',
+  close: 'M6 6l12 12M18 6L6 18',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
+  star: 'M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z',
+  cup: 'M5 8h11v6a5 5 0 01-5 5h-1a5 5 0 01-5-5zM16 10h1.5a2.5 2.5 0 010 5H16M8 3.5v2M11 3.5v2',
+  chevron: 'M7 10l5 5 5-5',
 };
 
 /**
@@ -89,7 +92,10 @@ export function adopt(root, sheets) {
   if (objs.length && 'adoptedStyleSheets' in root) root.adoptedStyleSheets = objs;
   for (const s of sheets) {
     if (typeof s === 'string' && !root.querySelector('style[data-rw="' + s.length + '"]')) {
-      root.append(h('style', { 'data-rw': s.length, text: s }));
+      const style = document.createElement('style');
+      style.setAttribute('data-rw', s.length);
+      style.textContent = s;
+      root.append(style);
     }
   }
 }

@@ -36,7 +36,7 @@ export function defineElements(ctx) {
         ctx.guard(() => {
           if (!this.shadowRoot) {
             const root = this.attachShadow({ mode: 'open' });
-            ctx.adopt(root);
+            ctx.adopt(root, [ctx.reserveSheet()]);
             ctx.theme(this);
           }
           ctx.elements.add(this);

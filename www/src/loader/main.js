@@ -9,10 +9,11 @@
 // window.onerror or unhandledrejection; the first failure prints one clear
 // console message and the widget steps aside.
 
-import { h, icon, ICONS, makeSheet, adopt, setHandlerWrapper } from './dom.js';
+import { makeSheet, adopt } from './dom.js';
 import { makeStore } from './store.js';
 import { armTriggers, triggerSettings } from './triggers.js';
-import { defineElements, RESERVE_CSS, ELEMENTS } from './elements.js';
+import { defineElements, ELEMENTS, RESERVE_CSS } from './elements.js';
+import { BASE_CSS } from './base-css.js';
 import { stringify } from './json.js';
 
 const VERSION = __REWARDS_VERSION__;
@@ -69,7 +70,6 @@ function start(script, t0) {
     emit('error', { what: what || 'error', message });
   };
   const warn = (msg) => say('warn', msg);
-  setHandlerWrapper((fn) => guard(fn, 'event handler'));
   const guard = (fn, what) =>
     function guarded(...args) {
       try {
@@ -120,24 +120,28 @@ function start(script, t0) {
   };
 
   // ---- styles and the overlay root -------------------------------------------
-  const reserve = makeSheet(RESERVE_CSS);
-  const sheets = [reserve];
-  const roots = new Set();
-  const adoptAll = (root) => {
-    roots.add(root);
-    adopt(root, sheets);
+  // At load only the base sheet (reserve, tokens, launcher: a few hundred
+  // bytes to parse); widget.css is fetched and parsed with the UI chunk,
+  // before anything it styles is rendered.
+  const sheets = [makeSheet(BASE_CSS)];
+  const roots = new Map(); // shadow root → its own sheets, before the shared ones
+  const adoptAll = (root, own = []) => {
+    roots.set(root, own);
+    adopt(root, own.concat(sheets));
   };
-  const cssReady = nativeFetch(assets.css)
-    .then((r) => {
-      if (!r.ok) throw new Error(`${assets.css} answered ${r.status}`);
-      return r.text();
-    })
-    .then((text) => {
-      const t = performance.now();
-      sheets.push(makeSheet(text));
-      for (const root of roots) adopt(root, sheets);
-      busy(t);
-    });
+  const addSheet = (text) => {
+    sheets.push(makeSheet(text));
+    for (const [root, own] of roots) adopt(root, own.concat(sheets));
+  };
+  const reserveSheet = once(() => makeSheet(RESERVE_CSS));
+  const widgetCss = once(() =>
+    nativeFetch(assets.css)
+      .then((r) => {
+        if (!r.ok) throw new Error(`${assets.css} answered ${r.status}`);
+        return r.text();
+      })
+      .then(addSheet),
+  );
 
   let overlay = null;
   const overlayRoot = () => {
@@ -164,11 +168,23 @@ function start(script, t0) {
 
   // ---- the context the UI chunk works with --------------------------------------
   // Milestones in ms since the loader's first statement, and `busy`: the
-  // main-thread time the loader's own synchronous work took until the
-  // launcher was up (what a page pays for the widget; network waits excluded).
+  // time the loader's own synchronous JS took until the launcher was up
+  // (network waits excluded; so are script compile and the browser's style
+  // and layout: www/tests/bench-mount.mjs measures those from a trace).
+  // The milestones after the config are also User Timing marks
+  // (rewards:launcher, rewards:ui, rewards:engine, rewards:first-render) for
+  // DevTools, RUM tools and the benchmarks.
   const timings = { start: t0, busy: 0 };
   const mark = (k) => {
-    if (timings[k] == null) timings[k] = Math.round((performance.now() - t0) * 100) / 100;
+    if (timings[k] != null) return;
+    timings[k] = Math.round((performance.now() - t0) * 100) / 100;
+    if (k !== 'config') {
+      try {
+        performance.mark('rewards:' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()));
+      } catch {
+        /* User Timing missing or replaced by the page */
+      }
+    }
   };
   const busy = (since) => {
     timings.busy = Math.round((timings.busy + performance.now() - since) * 100) / 100;
@@ -191,15 +207,11 @@ function start(script, t0) {
     warn,
     guard,
     store,
-    h,
-    icon,
-    ICONS,
+    /** Styles a shadow root: the shared sheets (`own` sheets first). */
     adopt: adoptAll,
+    reserveSheet,
     /** More CSS for every shadow root (the popup and panel chunks bring theirs). */
-    addSheet(text) {
-      sheets.push(makeSheet(text));
-      for (const root of roots) adopt(root, sheets);
-    },
+    addSheet,
     theme,
     corner,
     overlayRoot,
@@ -211,7 +223,6 @@ function start(script, t0) {
     locale: 'en',
     api: attrs.api,
     signupUrl: attrs.signupUrl || (attrs.api ? new URL('api/signup', attrs.api).href : null),
-    cssReady,
     wasm: once(() => nativeFetch(assets.wasm)),
     failed: false,
     fail(err, what) {
@@ -233,7 +244,9 @@ function start(script, t0) {
       uiPromise = (async () => {
         await ready;
         if (ctx.failed) return null;
-        const mod = await import(assets.ui);
+        // The chunk and widget.css load in parallel; the CSS is in every
+        // shadow root before the chunk renders anything.
+        const [mod] = await Promise.all([import(assets.ui), widgetCss()]);
         mark('ui');
         return mod.mount(ctx);
       })().catch((e) => {
@@ -246,36 +259,49 @@ function start(script, t0) {
 
   // ---- launcher --------------------------------------------------------------------
   let launcher = null;
+  // Plain DOM calls and a CSS-drawn icon: the first SVG element a page
+  // creates costs more than the rest of the launcher.
   function mountLauncher() {
     if (attrs.launcher === false || launcher) return;
     const t = (ctx.cfg.texts && ctx.cfg.texts[ctx.locale]) || {};
     const label = t.launcher || LAUNCHER_TEXT[primary(ctx.locale)] || LAUNCHER_TEXT.en;
-    const button = h(
-      'button',
-      {
-        type: 'button',
-        class: 'rw-launcher',
-        'aria-haspopup': 'dialog',
-        'aria-expanded': 'false',
-        on: {
-          click: guard(() => api.open('explainer')),
-          // Warm the UI and the engine on intent, before the click.
-          pointerenter: guard(() => ui()),
-          focus: guard(() => ui()),
-        },
-      },
-      icon(ICONS.gift),
-      h('span', { text: label }),
-    );
-    const wrap = h('div', { class: 'rw-launch rw-' + corner, role: 'region', 'aria-label': label }, button);
-    const root = overlayRoot();
-    if (typeof wrap.showPopover === 'function') wrap.setAttribute('popover', 'manual');
-    root.append(wrap);
-    // Top layer: no host z-index can cover the launcher.
-    if (wrap.hasAttribute('popover')) wrap.showPopover();
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'rw-launcher';
+    button.setAttribute('aria-haspopup', 'dialog');
+    button.setAttribute('aria-expanded', 'false');
+    const gift = document.createElement('span');
+    gift.className = 'rw-gift';
+    gift.setAttribute('aria-hidden', 'true');
+    const text = document.createElement('span');
+    text.textContent = label;
+    button.append(gift, text);
+    button.addEventListener('click', guard(() => api.open('explainer'), 'launcher'));
+    const wrap = document.createElement('div');
+    wrap.className = 'rw-launch rw-' + corner;
+    wrap.setAttribute('role', 'region');
+    wrap.setAttribute('aria-label', label);
+    overlayRoot().append(wrap);
+    // Top layer: no host z-index can cover the launcher. Opened while still
+    // empty: showing a popover updates the document's style (it looks for a
+    // focus delegate), and an empty one costs little to style; the button
+    // goes in after, styled in the next frame's own style pass.
+    if (typeof wrap.showPopover === 'function') {
+      wrap.setAttribute('popover', 'manual');
+      wrap.showPopover();
+    }
+    wrap.append(button);
     launcher = { wrap, button };
     ctx.launcher = launcher;
-    mark('launcher');
+    shown();
+  }
+
+  /** Warms the UI and the engine on intent, before the click. */
+  function warmOnIntent() {
+    if (!launcher) return;
+    const warm = guard(() => ui(), 'launcher');
+    launcher.button.addEventListener('pointerenter', warm);
+    launcher.button.addEventListener('focus', warm);
   }
 
   function stepAside() {
@@ -286,19 +312,25 @@ function start(script, t0) {
   }
 
   // ---- popup triggers ----------------------------------------------------------------
+  // Arming reads no storage (the first localStorage access in a page is a
+  // synchronous trip to the browser process): what storage says is checked
+  // when a trigger fires. The page view is counted separately, when idle.
   let disarm = () => {};
+  let arrived = 0; // performance.now() when this page began (an SPA route: its change)
   function armPopup() {
     disarm();
     const popup = ctx.cfg && ctx.cfg.popup;
     if (!popup || popup.enabled === false || !ctx.signupUrl || ctx.failed) return;
-    store.visit(); // count this page view (a segment signal)
+    disarm = armTriggers(triggerSettings(popup), (trigger) => popupAllowed(popup) && ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'), arrived);
+  }
+  /** Never again after signup; a cheap pre-check that mirrors the core's
+   * cooldown, so a page in cooldown never loads the engine for nothing (the
+   * core still decides). */
+  function popupAllowed(popup) {
     const s = store.get();
-    if (s.signed_up) return; // never again after signup
-    // Cheap pre-check that mirrors the core's cooldown, so a page in
-    // cooldown never loads the engine for nothing; the core still decides.
+    if (s.signed_up) return false;
     const cooldown = (typeof popup.cooldown_days === 'number' ? popup.cooldown_days : 7) * DAY_MS;
-    if (typeof s.last_shown === 'number' && Date.now() < s.last_shown + cooldown) return;
-    disarm = armTriggers(triggerSettings(popup), (trigger) => ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'));
+    return !(typeof s.last_shown === 'number' && Date.now() < s.last_shown + cooldown);
   }
   ctx.armPopup = armPopup;
 
@@ -364,9 +396,13 @@ function start(script, t0) {
       if (productId != null) store.productView(productId);
     },
     page() {
+      arrived = performance.now();
       store.pageView();
       overlayRoot();
-      if (ready.done) armPopup();
+      if (ready.done) {
+        store.visit(); // count this page view (a segment signal)
+        armPopup();
+      }
       if (uiPromise) uiPromise.then((u) => u && u.page());
     },
   };
@@ -404,30 +440,65 @@ function start(script, t0) {
     busy(t);
   })();
   window.Rewards = api;
-  defineElements(ctx);
+  let defined = false;
+  const define = () => defined || ((defined = true), defineElements(ctx));
   for (const cmd of queued) run(cmd);
 
   busy(t0);
   ready.then(
-    guard(async () => {
-      let t = performance.now();
+    guard(() => {
+      const t = performance.now();
       ready.done = true;
-      // Triggers (and the storage they read) can wait for an idle moment.
-      (window.requestIdleCallback || setTimeout)(guard(armPopup, 'popup'), { timeout: 1500 });
-      if (window.navigation && navigation.addEventListener) navigation.addEventListener('navigatesuccess', onNavigate);
-      window.addEventListener('popstate', onNavigate);
-      window.addEventListener('hashchange', onNavigate);
       // Numbers on this page: start the UI (and the wasm) right away.
+      // The elements are defined now when the page has some (their numbers
+      // come first), else once the launcher is up.
+      const elementsNow = !!document.querySelector(ELEMENTS.join());
+      if (elementsNow) define();
       if (ctx.elements.size) ui();
+      if (attrs.launcher === false) shown();
+      else mountLauncher();
       busy(t);
-      await cssReady;
-      t = performance.now();
-      mountLauncher();
-      busy(t);
-      emit('ready', { version: VERSION, locale: ctx.locale });
+      // The rest waits until the launcher is on screen and the browser is
+      // idle, one small step per idle callback.
+      idleSteps([
+        armPopup,
+        define,
+        () => {
+          if (window.navigation && navigation.addEventListener) navigation.addEventListener('navigatesuccess', onNavigate);
+          window.addEventListener('popstate', onNavigate);
+          window.addEventListener('hashchange', onNavigate);
+        },
+        warmOnIntent,
+        () => store.visit(), // count this page view (a segment signal)
+      ]);
     }, 'start'),
-    (e) => ctx.fail(e, 'could not load the program config; the widget is off on this page'),
+    (e) => {
+      ctx.fail(e, 'could not load the program config; the widget is off on this page');
+      define(); // so the elements hide instead of keeping their reserved space
+    },
   );
+
+  /** The launcher is on screen (or off by the script tag's choice): `ready`. */
+  function shown() {
+    if (attrs.launcher !== false) mark('launcher');
+    emit('ready', { version: VERSION, locale: ctx.locale });
+  }
+
+  /** Runs each step in an idle callback of its own (a timer where there is none). */
+  function idleSteps(steps) {
+    const next = () => {
+      const step = steps.shift();
+      if (!step) return;
+      (window.requestIdleCallback || setTimeout)(
+        () => {
+          guard(step, 'start')();
+          guard(next, 'start')();
+        },
+        { timeout: 500 },
+      );
+    };
+    next();
+  }
 }
 
 function readAttributes(script) {
@@ -456,7 +527,7 @@ async function loadConfigText(attrs, fetch) {
   if (attrs.configJson) return attrs.configJson;
   const url = attrs.config || (attrs.api && new URL('api/program', attrs.api).href);
   if (!url) throw new Error('no program config: add data-config="URL" (or data-api) to the script tag');
-  const r = await fetch(url, { credentials: 'same-origin' });
+  const r = await fetch(url); // credentials: same-origin, the default
   if (!r.ok) throw new Error(`${url} answered ${r.status}`);
   return r.text();
 }

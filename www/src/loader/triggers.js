@@ -43,8 +43,11 @@ export function isTouch() {
  * Arms the enabled triggers; calls `fire(name)` at most once, then disarms
  * everything. Returns a function that disarms without firing.
  * `wrap` guards every listener so nothing throws into the page.
+ * `since`: when the visitor arrived on this page (performance.now() ms; 0 for
+ * the document's own load, the route change's time in an SPA) — reading time
+ * counts from there, not from when the triggers happened to be armed.
  */
-export function armTriggers(settings, fire, wrap) {
+export function armTriggers(settings, fire, wrap, since = performance.now()) {
   const t = settings;
   const touch = isTouch();
   const undo = [];
@@ -67,7 +70,7 @@ export function armTriggers(settings, fire, wrap) {
     disarm();
     fire(name);
   };
-  const start = performance.now();
+  const start = since;
 
   if (t.exit_intent && !touch) {
     on(document, 'mouseout', (e) => {

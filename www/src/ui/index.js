@@ -3,12 +3,13 @@
 // failure reporting, DOM helpers) and returns what the loader calls.
 
 import { makeI18n, intlExponent, addStrings } from './i18n.js';
-import { loadEngine } from './engine.js';
+import { loadEngine, nextTask } from './engine.js';
 import { shopifyCentsToMinor, rescaleMinor } from './money.js';
 import { renderPrompt } from './prompt.js';
 import { lineFromAttributes, renderProduct } from './product.js';
 import { en, vi } from './strings-core.js';
 import { stamps, progressBar } from './widgets.js';
+import { h, icon, ICONS, setHandlerWrapper } from '../loader/dom.js';
 
 addStrings({ en, vi });
 
@@ -17,6 +18,10 @@ addStrings({ en, vi });
 const SHOPPER_FIELDS = ['member', 'balance', 'pending', 'lifetime_orders', 'period_spend', 'period_points', 'period_orders', 'tier', 'membership', 'stamps', 'card_started', 'last_activity', 'rewarded_actions', 'last_order_value'];
 
 export function mount(ctx) {
+  // The DOM helpers live here, not in the loader: every handler h() attaches
+  // goes through the loader's failure guard.
+  setHandlerWrapper((fn) => ctx.guard(fn, 'event handler'));
+  Object.assign(ctx, { h, icon, ICONS });
   const u = { ctx, info: {}, widgets: { stamps, progressBar }, money: { shopifyCentsToMinor, rescaleMinor }, addStrings };
   let programExponent = null;
   u.exponentOf = (code) => (code === ctx.cfg.store.currency && programExponent != null ? programExponent : intlExponent(code));
@@ -107,6 +112,7 @@ export function mount(ctx) {
       } else {
         const [e, shopper, cart] = await Promise.all([u.engine(), u.shopper(), u.cart.now()]);
         const q = cart && Array.isArray(cart.lines) && cart.lines.length ? await e.quote(shopper, cart) : null;
+        await nextTask(); // the quote and the rendering: two shorter tasks
         if (seq === el.rwSeq) await renderPrompt(u, el, q, shopper != null);
       }
       ctx.mark('firstRender');
@@ -125,10 +131,22 @@ export function mount(ctx) {
     redrawAll();
   });
 
+  let clearance = null;
   return {
     element(el) {
       if (!el.rewardsOff) {
-        el.rewardsOff = () => {};
+        // Keeps the floating launcher off the element (a chunk of its own:
+        // only pages with both need it, and it can come after the numbers).
+        let stop = null;
+        let off = false;
+        el.rewardsOff = () => {
+          off = true;
+          if (stop) stop();
+        };
+        if (ctx.launcher) {
+          clearance = clearance || import('./clearance.js').then((m) => m.makeClearance(ctx));
+          clearance.then((c) => off || (stop = c.watch(el))).catch((e) => ctx.report(e, 'launcher'));
+        }
         // A product view (segment signal) is the page's own product, marked
         // `primary`, not every product in a grid.
         const id = el.getAttribute('product-id');
