@@ -34,7 +34,7 @@ const BUDGET = { loader: 10 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
-const CEILING = { cartPage: 88 * 1024 };
+const CEILING = { cartPage: 89600 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
@@ -151,7 +151,7 @@ console.log(`${'artifact'.padEnd(44)} ${pad('raw', 8)} ${pad('gzip', 8)} ${pad('
 for (const [name, r] of Object.entries(rows)) console.log(`${(name + '  ' + r.file).padEnd(44)} ${pad(r.raw, 8)} ${pad(r.gzip, 8)} ${pad(r.brotli, 8)}`);
 const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
 const pages = [
-  ['page without previews (loader + css)', ['loader', 'css']],
+  ['page without previews (loader only)', ['loader']],
   ['product / cart page (+ ui + wasm)', ['loader', 'css', 'ui', 'wasm']],
   ['everything, all surfaces opened', Object.keys(rows)],
 ];
