@@ -35,13 +35,13 @@
 import { launch } from '../lib/browser.mjs';
 import { startBenchServer } from '../lib/serve.mjs';
 import { summary, round } from '../lib/stats.mjs';
+import { OURS, refersToOurs, isWasm, pageScript, unionUs } from '../lib/trace.mjs';
 
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'toplevel', 'blink.user_timing'];
 export const PAGES = [
   { id: 'launcher', label: 'page without previews: script start → launcher ready', path: '/bench/pages/article.html', until: 'launcher' },
   { id: 'cart', label: 'cart page: script start → first numbers (UI + wasm + first mount)', path: '/demo/vi/cart.html?cart=demo', until: 'firstRender' },
 ];
-const OURS = /\/rewards\.js(\?|$)|\/assets\//;
 
 function initScript(until) {
   // Runs before any page script: the popup stays in cooldown (its chunk would
@@ -58,36 +58,6 @@ function initScript(until) {
   }
 }
 
-function refersToOurs(e) {
-  const a = e.args || {};
-  const d = a.data || {};
-  const info = a.animation_frame_script_timing_info || {};
-  // The demo pages run classic scripts only: every module evaluation is the widget's UI chunk.
-  if (e.name === 'v8.evaluateModule') return true;
-  return [d.url, a.url, a.fileName, info.source_location_url, d.stackTrace && d.stackTrace[0] && d.stackTrace[0].url].some((u) => u && OURS.test(u));
-}
-
-/** The page's own script running: a script or module of the page, or a call into it. */
-function pageScript(e) {
-  const d = (e.args && e.args.data) || {};
-  return /^(EvaluateScript|FunctionCall|v8\.compileModule|v8\.evaluateModule)$/.test(e.name) && !!d.url && !OURS.test(d.url);
-}
-
-/** Total length of the union of [start, end) intervals (µs). */
-function unionUs(intervals) {
-  const s = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let cur = null;
-  for (const [a, b] of s) {
-    if (!cur || a > cur[1]) {
-      if (cur) total += cur[1] - cur[0];
-      cur = [a, b];
-    } else cur[1] = Math.max(cur[1], b);
-  }
-  if (cur) total += cur[1] - cur[0];
-  return total;
-}
-
 export function analyseTrace(events) {
   const loader = events.find((e) => e.name === 'EvaluateScript' && OURS.test((e.args && e.args.data && e.args.data.url) || ''));
   if (!loader) throw new Error('trace: no EvaluateScript for /rewards.js');
@@ -102,14 +72,14 @@ export function analyseTrace(events) {
   const dur = (e) => e.dur || 0;
 
   const uiEval = main.filter((e) => within(e) && /^v8\.(compileModule|evaluateModule)$|^EvaluateScript$/.test(e.name) && e !== loader && refersToOurs(e));
-  const wasmMain = main.filter((e) => within(e) && e.ph === 'X' && (e.cat || '').includes('v8.wasm'));
+  const wasmMain = main.filter((e) => within(e) && e.ph === 'X' && isWasm(e));
   const instantiate = wasmMain.filter((e) => /Instantiate/.test(e.name));
   const compile = wasmMain.filter((e) => !/Instantiate/.test(e.name));
-  const wasmBackground = events.filter((e) => e.pid === pid && e.tid !== tid && e.ph === 'X' && (e.cat || '').includes('v8.wasm') && e.ts >= t0 && e.ts <= t1);
+  const wasmBackground = events.filter((e) => e.pid === pid && e.tid !== tid && e.ph === 'X' && isWasm(e) && e.ts >= t0 && e.ts <= t1);
 
   // Top-level tasks on the main thread inside the window, and which run widget code.
   const tasks = main.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.ts + dur(e) >= t0 && e.ts <= t1);
-  const marks = main.filter((e) => within(e) && (refersToOurs(e) || (e.cat || '').includes('v8.wasm')));
+  const marks = main.filter((e) => within(e) && (refersToOurs(e) || isWasm(e)));
   const widgetTasks = tasks.filter((t) => marks.some((m) => m.ts >= t.ts && m.ts <= t.ts + dur(t)));
   // A task that runs the page's own script (the demo store's JS creating a
   // <rewards-checkout-prompt>, whose callbacks run widget code) counts only
@@ -118,7 +88,7 @@ export function analyseTrace(events) {
   for (const t of widgetTasks) {
     const evs = main.filter((e) => e !== t && e.ts >= t.ts && e.ts <= t.ts + dur(t));
     if (!evs.some(pageScript)) continue;
-    const spans = evs.filter((e) => e.ph === 'X' && !pageScript(e) && (refersToOurs(e) || (e.cat || '').includes('v8.wasm')));
+    const spans = evs.filter((e) => e.ph === 'X' && !pageScript(e) && (refersToOurs(e) || isWasm(e)));
     share.set(t, unionUs(spans.map((e) => [e.ts, e.ts + dur(e)])));
   }
   const widgetDur = (t) => (share.has(t) ? share.get(t) : dur(t));

@@ -4,7 +4,7 @@
 // a plain-JS implementation of the same earning rules written only as a
 // baseline (called on the cart object: no serialisation, its best case).
 //
-// Timing method (the same as bench/preview-latency.mjs): browsers clamp
+// Timing method: browsers clamp
 // performance.now() (100 µs, or 5 µs on a cross-origin-isolated page, which
 // this page is), so updates are timed in batches of BATCH and each batch
 // gives one per-update figure (batch time / BATCH). Median and p99 are over
@@ -28,7 +28,7 @@ async function inPage({ n, batch }) {
   const configText = await (await fetch('/programs/vn-coffee.json')).text();
   const engine = new Engine(configText);
   const js = baselinePreview(JSON.parse(configText));
-  // The cart of bench/preview-latency.mjs: 20 lines, quantities 1–3, VND prices.
+  // A 20-line cart, quantities 1–3, VND prices.
   const fresh = () =>
     Array.from({ length: 20 }, (_, i) => ({
       id: `l${i}`, product_id: `p${i}`, sku: `SKU-${i}`, quantity: 1 + (i % 3),
@@ -138,7 +138,7 @@ export async function run({ opts, log }) {
   ];
   return {
     title: 'Preview latency',
-    commands: [`scripts/bench.sh preview --updates ${n}`, `node bench/preview-latency.mjs ${n}   # the earlier wasm-only version of the same measurement`],
+    commands: [`scripts/bench.sh preview --updates ${n}`],
     method: `Chromium headless, one page, wasm from www/dist/pkg (scripts/build-wasm.sh). Batches of ${r.batch} updates timed with performance.now(); median/p99 over batch means (per-call timing is clamped by the browser). Implementations alternate batch by batch. Agreement checked on all ${r.n} carts before timing.`,
     figures,
     budgets,

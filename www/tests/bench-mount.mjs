@@ -35,6 +35,7 @@
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { loadavg } from 'node:os';
+import { refersToOurs, isWasm, pageScript, unionUs } from '../../bench/lib/trace.mjs';
 
 const opts = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a))) || 20;
@@ -47,7 +48,6 @@ const PAGES = {
   launcher: { label: 'launcher only (bench.html): script start → launcher ready', path: '/tests/fixtures/pages/bench.html', end: 'rewards:launcher' },
   cart: { label: 'demo cart page: script start → first numbers', path: '/demo/vi/cart.html', end: 'rewards:first-render', cart: true },
 };
-const OURS = /\/rewards\.js(\?|$)|\/assets\/|^wasm:/;
 
 const server = await startServer();
 console.log('load average: ' + loadavg().map((x) => x.toFixed(2)).join(' '));
@@ -69,26 +69,8 @@ function initScript({ cart, end }) {
   });
 }
 
-function referToOurs(e) {
-  const a = e.args || {};
-  const d = a.data || {};
-  const info = a.animation_frame_script_timing_info || {};
-  if (e.name === 'v8.evaluateModule' || e.name === 'RunMicrotasks' || (e.cat || '').includes('v8.wasm')) return true;
-  return [d.url, a.url, a.fileName, info.source_location_url, d.stackTrace && d.stackTrace[0] && d.stackTrace[0].url].some((u) => u && OURS.test(u));
-}
-
-/** Total length of the union of [start, end) intervals. */
-function unionUs(intervals) {
-  let total = 0;
-  let cur = null;
-  for (const [a, b] of [...intervals].sort((x, y) => x[0] - y[0])) {
-    if (!cur || a > cur[1]) {
-      if (cur) total += cur[1] - cur[0];
-      cur = [a, b];
-    } else cur[1] = Math.max(cur[1], b);
-  }
-  return total + (cur ? cur[1] - cur[0] : 0);
-}
+/** Widget code, counting the microtasks and wasm work it schedules. */
+const referToOurs = (e) => e.name === 'RunMicrotasks' || isWasm(e) || refersToOurs(e);
 
 function analyse(events, endMark) {
   const loader = events.find((e) => e.name === 'EvaluateScript' && /\/rewards\.js(\?|$)/.test((e.args && e.args.data && e.args.data.url) || ''));
@@ -108,7 +90,6 @@ function analyse(events, endMark) {
   // A task that runs the page's own script (the demo store's JS creating a
   // <rewards-checkout-prompt>, whose callbacks run widget code) counts only
   // for the widget events inside it, not as a whole.
-  const pageScript = (e) => /^(EvaluateScript|FunctionCall|v8\.compileModule|v8\.evaluateModule)$/.test(e.name) && e.args && e.args.data && e.args.data.url && !OURS.test(e.args.data.url);
   const share = new Map();
   for (const t of ours) {
     const evs = inside(t);
