@@ -1,7 +1,7 @@
-// Pages that make life hard: a strict CSP without 'wasm-unsafe-eval' (with
-// and without the server fallback), hostile CSS and patched globals, the
-// script included twice, names already taken, a late load and an SPA that
-// swaps its whole body. Nothing may reach window.onerror.
+// Pages that make life hard, where a test needs more than the matrix checks
+// (hostile-matrix.test.mjs): a strict CSP without 'wasm-unsafe-eval' with the
+// server's numbers compared to the engine's, the wasm with a wrong content
+// type, a late load with a queued listener. Nothing may reach window.onerror.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, sleep } from './helpers.mjs';
@@ -83,72 +83,9 @@ test('wasm served with the wrong content type still loads (arrayBuffer fallback)
   assert.deepEqual(await pageErrors(page), []);
 });
 
-test('hostile CSS, patched globals, the script twice: one global, one launcher, visible and working', async () => {
-  const page = await env.page();
-  await page.addInitScript(() => {
-    window.__before = new Set(Object.getOwnPropertyNames(window));
-  });
-  await page.goto(env.url('/tests/fixtures/pages/hostile.html'));
-  await ready(page);
-  await page.waitForFunction(() => document.querySelector('rewards-product-points').shadowRoot.querySelector('[data-rw=points]'));
-  const added = await page.evaluate(() => Object.getOwnPropertyNames(window).filter((n) => !window.__before.has(n)));
-  assert.deepEqual(added.filter((n) => !['realFetch', 'realParse', '__fetches', '__pageErrors', '__before'].includes(n)), ['Rewards'], 'one global');
-  assert.equal(await page.evaluate(() => document.querySelectorAll('rewards-widget').length), 1);
-  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelectorAll('.rw-launcher').length), 1);
-  // The launcher is on top of the page's max-z-index overlay and clickable.
-  const box = await page.locator('.rw-launcher').boundingBox();
-  assert.ok(box && box.width > 60 && box.height >= 44, 'launcher has its size: ' + JSON.stringify(box));
-  const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y).localName, [box.x + box.width / 2, box.y + box.height / 2]);
-  assert.equal(hit, 'rewards-widget');
-  const pointsBox = await page.locator('rewards-product-points').boundingBox();
-  assert.ok(pointsBox.height >= 24, 'the element keeps its reserved height');
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  await page.waitForSelector('dialog.rw-panel[open] .rw-section');
-  const panel = await page.locator('dialog.rw-panel').boundingBox();
-  assert.ok(panel.width >= 300 && panel.height >= 400, 'the panel is laid out: ' + JSON.stringify(panel));
-  assert.deepEqual(await pageErrors(page), []);
-});
-
-test('the page already owns window.Rewards or the element names: no crash, one message', async () => {
-  const addWidget = (page) =>
-    page.evaluate(
-      () =>
-        new Promise((done) => {
-          const s = document.createElement('script');
-          s.src = '/rewards.js';
-          s.dataset.config = '/demo/programs/us-apparel.json';
-          s.onload = done;
-          document.head.append(s);
-        }),
-    );
-  const page = await env.page();
-  await page.goto(env.url('/tests/fixtures/pages/plain.html'));
-  await page.evaluate(() => {
-    window.Rewards = { theirs: true };
-  });
-  await addWidget(page);
-  await sleep(500);
-  assert.deepEqual(await page.evaluate(() => window.Rewards), { theirs: true }, 'left alone');
-  const ours = page.consoleMessages.filter((m) => m.text.startsWith('[Rewards]'));
-  assert.equal(ours.length, 1);
-  assert.match(ours[0].text, /already used by this page/);
-  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget')), null, 'stepped aside');
-  assert.deepEqual(await pageErrors(page), []);
-
-  const named = await env.page();
-  await named.goto(env.url('/tests/fixtures/pages/plain.html'));
-  await named.evaluate(() => {
-    customElements.define('rewards-product-points', class extends HTMLElement {});
-    document.body.append(document.createElement('rewards-product-points'), document.createElement('rewards-checkout-prompt'));
-  });
-  await addWidget(named);
-  await ready(named);
-  assert.equal(named.consoleMessages.filter((m) => m.text.includes('<rewards-product-points> is already defined')).length, 1);
-  assert.equal(await named.evaluate(() => customElements.get('rewards-checkout-prompt') != null), true, 'the free name is still defined');
-  await named.evaluate(() => Rewards.open('explainer'));
-  await named.waitForSelector('dialog.rw-panel[open] .rw-section');
-  assert.deepEqual(await pageErrors(named), []);
-});
+// Hostile CSS, patched globals, the script twice, a taken window.Rewards or
+// element name: one fixture page per attack in www/tests/hostile/, run by
+// hostile-matrix.test.mjs.
 
 test('loaded late, after the load event, with a queued command', async () => {
   const page = await env.page();
