@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 
 const www = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(www, '..');
-const TYPES = {
+/** Content types by extension (also used by the bench server, bench/lib/serve.mjs). */
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
