@@ -119,7 +119,7 @@ impl WriteTx {
     /// A failed write answers its own error even if undoing it failed too
     /// (it is undone either way): that error says what went wrong.
     pub async fn finish_keeping<T>(self, result: ApiResult<T>, keep: bool) -> ApiResult<T> {
-        let full = result.as_ref().is_err_and(|e| e.message == crate::error::STORAGE_FULL);
+        let full = result.as_ref().is_err_and(|e| e.storage_full);
         let ended = self.end(keep && result.is_ok(), full).await;
         match (ended, result) {
             (Err(e), Ok(_)) => Err(e.into()),

@@ -11,29 +11,38 @@ pub struct ApiError {
     pub kind: &'static str,
     pub message: String,
     pub issues: Vec<(String, String)>,
+    /// The database had no room left (set only by the `sqlx::Error`
+    /// conversion): the SQLite writer must then undo the whole group.
+    pub storage_full: bool,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The `unavailable` message when the database has no room left.
-pub const STORAGE_FULL: &str = "storage is full; nothing was written; retry later";
+const STORAGE_FULL: &str = "storage is full; nothing was written; retry later";
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, kind, message: message.into(), issues: Vec::new() }
+        ApiError { status, kind, message: message.into(), issues: Vec::new(), storage_full: false }
     }
 
     /// 422 with one issue at `path`.
     pub fn invalid(path: &str, message: impl Into<String>) -> ApiError {
         let message = message.into();
         let text = if path.is_empty() { message.clone() } else { format!("{path}: {message}") };
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "invalid", message: text, issues: vec![(path.into(), message)] }
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            kind: "invalid",
+            message: text,
+            issues: vec![(path.into(), message)],
+            storage_full: false,
+        }
     }
 
     /// 422 with every issue collected.
     pub fn issues(issues: Vec<(String, String)>) -> ApiError {
         let message = issues.iter().map(|(p, m)| if p.is_empty() { m.clone() } else { format!("{p}: {m}") }).collect::<Vec<_>>().join("\n");
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "invalid", message, issues }
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, kind: "invalid", message, issues, storage_full: false }
     }
 
     /// A core error, with its paths prefixed by where the value sat in the request.
@@ -86,13 +95,10 @@ impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> ApiError {
         // The detail goes to the log, not to the client.
         eprintln!("database error: {e}");
-        let message = if crate::db::is_storage_full(&e) {
-            // Nothing of this request was written; the operator must free space.
-            STORAGE_FULL
-        } else {
-            "storage error; retry later"
-        };
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+        let full = crate::db::is_storage_full(&e);
+        // When full, nothing of this request was written; the operator must free space.
+        let message = if full { STORAGE_FULL } else { "storage error; retry later" };
+        ApiError { storage_full: full, ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message) }
     }
 }
 
