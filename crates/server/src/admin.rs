@@ -32,7 +32,7 @@ pub fn router() -> Router<App> {
 }
 
 /// `Some(401 response)` unless the request carries the admin token.
-fn deny(app: &App, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn deny(app: &App, headers: &HeaderMap) -> Option<Response> {
     let presented = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| {
         if let Some(t) = v.strip_prefix("Bearer ") {
             Some(t.trim().to_string())

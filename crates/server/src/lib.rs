@@ -15,6 +15,7 @@ pub mod bench;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod demo_backend;
 pub mod error;
 pub mod kpi;
 pub mod ledger;
@@ -27,6 +28,7 @@ pub mod settings;
 pub mod signup;
 pub mod svg;
 pub mod token;
+pub mod vouchers;
 
 use std::sync::Arc;
 

@@ -25,7 +25,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
 use crate::routes::{id_field, json_body, only_fields, parse_object, RawBody};
 use crate::signup::normalise_email;
-use crate::{redeem, token, App};
+use crate::{redeem, token, vouchers, App};
 
 pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
     let sig = headers.get("x-rewards-signature").and_then(|v| v.to_str().ok());
@@ -99,23 +99,32 @@ struct Order {
     cart: Cart,
     cart_text: String,
     subtotal: i64,
+    /// Normalised `discount_codes`; ours are marked used by this order.
+    codes: Vec<String>,
     now: i64,
 }
 
 pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    let json = parse_object(&body)?;
-    only_fields(&json, &["order_id", "customer", "cart"])?;
+    receive_order(&app, &body).await
+}
+
+/// An order body whose sender is already trusted (a verified signature, or
+/// the demo's own checkout): checked, parsed, then recorded once.
+pub async fn receive_order(app: &App, body: &[u8]) -> ApiResult<Response> {
+    let json = parse_object(body)?;
+    only_fields(&json, &["order_id", "customer", "cart", "discount_codes"])?;
     let id = id_field(&json, "order_id", 128)?;
     let (customer_id, email) = customer(&json)?;
     let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
     let cart = Cart::from_json(cart_json, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
     let cart_text = cart_json.to_text();
     let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
-    let order = Order { id, customer_id, email, cart, cart_text, subtotal, now: app.clock.now() };
+    let codes = vouchers::codes_field(&json)?;
+    let order = Order { id, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() };
 
     let mut w = app.db.write().await?;
-    let result = record_order(&app, &mut w, &order).await;
+    let result = record_order(app, &mut w, &order).await;
     // `None`: a concurrent delivery of the same order won (PostgreSQL);
     // undo this one and answer the winner's response.
     let keep = matches!(result, Ok(Some(_)));
@@ -137,12 +146,17 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
     if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await? {
         return Ok(Some(r.try_get(0)?));
     }
+    // Codes are bearer vouchers: a guest's order uses them as well.
+    let codes = vouchers::use_codes(w.conn(), &order.codes, order_id, now).await?;
+    let code_fields = if order.codes.is_empty() { Vec::new() } else { codes.fields() };
     let identity = order.customer_id.is_some() || order.email.is_some();
     let Some(row) =
         (if identity { Some(order_shopper(w.conn(), order.customer_id.as_deref(), order.email.as_deref(), now).await?) } else { None })
     else {
         // A guest order without any identity: recorded for revenue KPIs, no award.
-        let resp = obj(vec![("ok", Json::Bool(true)), ("order_id", s(order_id)), ("shopper_id", Json::Null), ("points", int(0))]).to_text();
+        let mut fields = vec![("ok", Json::Bool(true)), ("order_id", s(order_id)), ("shopper_id", Json::Null), ("points", int(0))];
+        fields.extend(code_fields);
+        let resp = obj(fields).to_text();
         let inserted =
             insert_order(w.conn(), order_id, None, now, program.currency().code(), order.subtotal, [0, 0, 0, 0], now, version, &resp)
                 .await?;
@@ -165,7 +179,7 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
     // One voucher per completed card; the codes are part of the stored
     // response, so a duplicate delivery answers the same codes.
     let codes: Vec<String> = (0..completes).map(|_| redeem::new_code()).collect();
-    let resp = obj(vec![
+    let mut fields = vec![
         ("ok", Json::Bool(true)),
         ("order_id", s(order_id)),
         ("shopper_id", s(&*state.row.id)),
@@ -176,8 +190,9 @@ async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Op
         ("cards_completed", int(completes)),
         ("vouchers", Json::Array(codes.iter().map(|c| s(&**c)).collect())),
         ("program_version", s(&**version)),
-    ])
-    .to_text();
+    ];
+    fields.extend(code_fields);
+    let resp = obj(fields).to_text();
     let inserted = insert_order(
         w.conn(),
         order_id,

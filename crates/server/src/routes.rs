@@ -5,19 +5,17 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use rewards_core::json::{int, obj, s, Json};
-use rewards_core::time::format_instant;
-use sqlx::Row;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, ShopperRow, State as ShopperState};
-use crate::{actions, admin, assets, orders, redeem, signup, token, App};
+use crate::{actions, admin, assets, demo_backend, orders, redeem, signup, token, vouchers, App};
 
 pub fn router(app: App) -> Router {
     let browser_api = Router::new()
@@ -33,11 +31,13 @@ pub fn router(app: App) -> Router {
         .route("/api/webhooks/refunds", post(orders::refund_webhook))
         .route("/api/webhooks/actions", post(actions::action_webhook))
         .route("/api/webhooks/membership", post(actions::membership_webhook))
+        .route("/api/vouchers/{code}", get(vouchers::lookup))
+        .route("/api/vouchers/{code}/void", post(vouchers::void))
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
         .merge(admin::router())
         .merge(assets::router(&app.settings));
     if app.settings.demo {
-        r = r.route("/demo/token", get(demo_token));
+        r = r.merge(demo_backend::router());
     }
     let deadline = axum::middleware::from_fn_with_state(app.clone(), deadline);
     assets::with_site(r, &app.settings).layer(deadline).with_state(app)
@@ -218,28 +218,6 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
     (cache, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], app.program.text.clone()).into_response()
 }
 
-async fn vouchers(conn: &mut sqlx::AnyConnection, shopper_id: &str) -> Result<Json<'static>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT code, source, redemption_id, points, discount, currency, at FROM vouchers WHERE shopper_id = $1 ORDER BY at, code",
-    )
-    .bind(shopper_id)
-    .fetch_all(conn)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        out.push(obj(vec![
-            ("code", s(r.try_get::<String, _>(0)?)),
-            ("source", s(r.try_get::<String, _>(1)?)),
-            ("redemption_id", s(r.try_get::<String, _>(2)?)),
-            ("points", int(r.try_get::<i64, _>(3)?)),
-            ("discount", int(r.try_get::<i64, _>(4)?)),
-            ("currency", s(r.try_get::<String, _>(5)?)),
-            ("issued_at", s(format_instant(r.try_get(6)?))),
-        ]));
-    }
-    Ok(Json::Array(out))
-}
-
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
 /// `signed_up` and `vouchers` (strip those four before handing it to the engine).
 async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
@@ -259,7 +237,8 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
         return Ok(json_status(StatusCode::OK, &empty));
     };
     let mut conn = app.db.read().await?;
-    let v = vouchers(&mut conn, &state.row.id).await?;
+    let list = vouchers::of_shopper(&mut conn, &state.row.id).await?;
+    let v = Json::Array(list.iter().map(|v| v.to_json(app.program())).collect());
     let Json::Object(mut fields) = state.core_json() else { unreachable!("core_json builds an object") };
     fields.push(("shopper_id".into(), s(&*state.row.id)));
     fields.push(("email".into(), state.row.email.as_deref().map_or(Json::Null, s)));
@@ -300,21 +279,6 @@ async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: Head
 /// binding's "no value").
 fn part(body: &Json, key: &str) -> Option<String> {
     body.get(key).filter(|v| **v != Json::Null).map(Json::to_text)
-}
-
-#[derive(serde::Deserialize)]
-struct DemoTokenQuery {
-    customer_id: String,
-}
-
-/// Demo only: plays the merchant backend that signs shopper tokens.
-async fn demo_token(State(app): State<App>, Query(q): Query<DemoTokenQuery>) -> ApiResult<Response> {
-    if q.customer_id.is_empty() || q.customer_id.len() > 64 {
-        return Err(ApiError::invalid("customer_id", "must be 1 to 64 characters"));
-    }
-    let expiry = app.clock.now().div_euclid(1000) + 86_400;
-    let t = token::sign(&app.settings.merchant_secret, &q.customer_id, expiry);
-    Ok(json_status(StatusCode::OK, &obj(vec![("customer_id", s(q.customer_id)), ("token", s(t)), ("expires", int(expiry))])))
 }
 
 /// The peer address (the server is always started with connect info).

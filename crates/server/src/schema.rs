@@ -3,9 +3,9 @@
 //! in order inside one transaction each; `schema_migrations` records them.
 //!
 //! Append-only tables (`ledger`, `stamps`, `consents`, `orders`, `refunds`,
-//! `actions_rewarded`, `vouchers`) get triggers that refuse UPDATE and
-//! DELETE, so "entries are never changed" holds even against a buggy
-//! handler or a hand-typed SQL statement.
+//! `actions_rewarded`, `vouchers`, `voucher_events`) get triggers that
+//! refuse UPDATE and DELETE, so "entries are never changed" holds even
+//! against a buggy handler or a hand-typed SQL statement.
 
 use crate::db::{Backend, Db};
 
@@ -129,24 +129,43 @@ fn migration_1(backend: Backend) -> Vec<String> {
                 .into(),
         );
     }
-    for t in APPEND_ONLY {
-        out.push(match backend {
-            Backend::Sqlite => {
-                format!("CREATE TRIGGER {t}_append_only_u BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END")
-            }
-            Backend::Postgres => {
-                format!("CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION rewards_append_only()")
-            }
-        });
-        if backend == Backend::Sqlite {
-            out.push(format!("CREATE TRIGGER {t}_append_only_d BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END"));
-        }
-    }
+    out.extend(APPEND_ONLY.iter().flat_map(|t| append_only(backend, t)));
     out
 }
 
+/// A voucher's state is its issue row plus at most one terminal event:
+/// `used` (by an order) or `voided` (by the merchant). The primary key on
+/// `code` makes "used once" a constraint, not a check in a handler.
+fn migration_2(backend: Backend) -> Vec<String> {
+    let mut out = vec![
+        "CREATE TABLE voucher_events (
+            code TEXT PRIMARY KEY REFERENCES vouchers(code),
+            event TEXT NOT NULL CHECK (event IN ('used','voided')),
+            ref TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            detail TEXT NOT NULL)"
+            .into(),
+        "CREATE INDEX vouchers_shopper ON vouchers (shopper_id, at)".into(),
+    ];
+    out.extend(append_only(backend, "voucher_events"));
+    out
+}
+
+/// Triggers that refuse UPDATE and DELETE on table `t`.
+fn append_only(backend: Backend, t: &str) -> Vec<String> {
+    match backend {
+        Backend::Sqlite => vec![
+            format!("CREATE TRIGGER {t}_append_only_u BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END"),
+            format!("CREATE TRIGGER {t}_append_only_d BEFORE DELETE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END"),
+        ],
+        Backend::Postgres => vec![format!(
+            "CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} FOR EACH ROW EXECUTE FUNCTION rewards_append_only()"
+        )],
+    }
+}
+
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1)];
+const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1), (2, migration_2)];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

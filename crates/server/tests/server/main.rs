@@ -17,3 +17,4 @@ mod pg_restart;
 mod signup;
 mod simulation;
 mod tamper;
+mod vouchers;

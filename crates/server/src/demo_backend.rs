@@ -1,0 +1,77 @@
+//! Demo mode only: this server also plays the merchant's backend for the
+//! demo stores, the parts a real store's platform or backend does:
+//! signing shopper tokens (`GET /demo/token`), checking a discount code at
+//! checkout (`GET /demo/voucher?code=`, what `GET /api/vouchers/{code}` does
+//! with the admin token) and placing the order (`POST /demo/order`, which
+//! delivers it as the order webhook would, discount codes included).
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use rewards_core::json::{int, obj, s};
+
+use crate::error::{ApiError, ApiResult};
+use crate::routes::{json_body, json_status, only_fields, parse_object, resolve, token_subject, RawBody};
+use crate::{orders, token, vouchers, App};
+
+pub fn router() -> Router<App> {
+    Router::new().route("/demo/token", get(demo_token)).route("/demo/voucher", get(voucher)).route("/demo/order", post(order))
+}
+
+#[derive(serde::Deserialize)]
+struct DemoTokenQuery {
+    customer_id: String,
+}
+
+/// Signs a shopper token, as a merchant backend renders it into the page.
+async fn demo_token(State(app): State<App>, Query(q): Query<DemoTokenQuery>) -> ApiResult<Response> {
+    if q.customer_id.is_empty() || q.customer_id.len() > 64 {
+        return Err(ApiError::invalid("customer_id", "must be 1 to 64 characters"));
+    }
+    let expiry = app.clock.now().div_euclid(1000) + 86_400;
+    let t = token::sign(&app.settings.merchant_secret, &q.customer_id, expiry);
+    Ok(json_status(axum::http::StatusCode::OK, &obj(vec![("customer_id", s(q.customer_id)), ("token", s(t)), ("expires", int(expiry))])))
+}
+
+#[derive(serde::Deserialize)]
+struct CodeQuery {
+    code: String,
+}
+
+/// A code's value and state, for the demo checkout's discount field.
+async fn voucher(State(app): State<App>, Query(q): Query<CodeQuery>) -> ApiResult<Response> {
+    let mut conn = app.db.read().await?;
+    let v =
+        vouchers::find(&mut conn, &vouchers::normalise(&q.code)).await?.ok_or_else(|| ApiError::not_found("no voucher has this code"))?;
+    Ok(json_body(v.to_json(app.program()).to_text()))
+}
+
+/// The demo checkout's "Place order": `{cart, discount_codes}`, with the
+/// shopper's token when signed in. Recorded exactly as the order webhook
+/// records a delivery from a merchant's backend.
+async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    let json = parse_object(&body)?;
+    only_fields(&json, &["cart", "discount_codes"])?;
+    let mut fields = vec![("order_id", s(format!("web-{}", hex::encode(rand::random::<[u8; 6]>()))))];
+    if let Some(subject) = token_subject(&app, &headers)? {
+        let mut conn = app.db.read().await?;
+        if let Some(row) = resolve(&mut conn, &subject).await? {
+            let who = match (row.customer_id, row.email) {
+                (Some(id), _) => ("id", s(id)),
+                (None, Some(email)) => ("email", s(email)),
+                (None, None) => ("id", s(subject)),
+            };
+            fields.push(("customer", obj(vec![who])));
+        } else {
+            fields.push(("customer", obj(vec![("id", s(subject))])));
+        }
+    }
+    for key in ["cart", "discount_codes"] {
+        if let Some(v) = json.get(key) {
+            fields.push((key, v.clone()));
+        }
+    }
+    orders::receive_order(&app, obj(fields).to_text().as_bytes()).await
+}
