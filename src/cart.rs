@@ -157,6 +157,9 @@ fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
     // Accepted so platform carts can be passed through as they are.
     let _ = o.opt(d, "tax", |d, v, p| d.int(v, p, 0, MAX_MONEY));
     let _ = o.opt(d, "token", |d, v, p| d.string(v, p));
+    // The codes on the order (vouchers among them): the widget shows which
+    // are applied; they change no number (a voucher's value is `discount`).
+    let _ = o.opt(d, "discount_codes", |d, v, p| d.array(v, p, |d, v, p| d.text(v, p, 64)));
     o.done(d);
     Some(Cart { lines: lines?, order_discount: order_discount?, shipping: shipping? })
 }

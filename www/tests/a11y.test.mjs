@@ -112,8 +112,8 @@ for (const [device, options] of WIDTHS) {
       await page.evaluate(() => Rewards.setShopperToken('tok-a11y'));
       await page.waitForFunction(() => /1[.,]500/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-pr-actions').textContent));
       await page.locator('rewards-checkout-prompt .rw-opt:not(.rw-blocked)').first().getByRole('button').click();
-      await overlay(page, 'rewards-checkout-prompt .rw-code');
-      await page.locator('rewards-checkout-prompt .rw-voucher').scrollIntoViewIfNeeded();
+      await overlay(page, 'rewards-checkout-prompt .rw-vc .rw-code');
+      await page.locator('rewards-checkout-prompt .rw-vcs').scrollIntoViewIfNeeded();
       await check(page, `prompt-voucher-${tag}`);
       assert.deepEqual(await pageErrors(page), []);
     });

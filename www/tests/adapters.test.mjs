@@ -16,6 +16,7 @@ after(() => env.close());
 const SHOPIFY_CART = {
   currency: 'VND',
   discount: 20000,
+  discount_codes: ['CHAOBAN'],
   lines: [
     { id: '45012345678901:8d6a3c2f0e1b4a5c9d7e6f5a4b3c2d1e', product_id: '8912345678901', variant_id: '45012345678901', sku: 'CFSD-L', title: 'Cà phê sữa đá', product_type: 'Cà phê', tags: ['ca-phe-phin', 'signature'], quantity: 2, line_price: 90000, discount: 0, gift_card: false },
     { id: '45012345678955:1a2b3c4d5e6f708192a3b4c5d6e7f809', product_id: '8912345678955', variant_id: '45012345678955', sku: 'HAT-ROB-500', title: 'Cà phê hạt Robusta Cầu Đất', product_type: 'Cà phê hạt', tags: ['ca-phe-hat', 'robusta'], quantity: 1, line_price: 165000, discount: 16500, gift_card: false },
@@ -26,6 +27,7 @@ const SHOPIFY_CART = {
 const WOO_CART = {
   currency: 'USD',
   shipping: 800,
+  discount_codes: ['TRAIL10'],
   lines: [
     { id: 'c74d97b01eae257e44aa9d5bade97baf', product_id: '112', sku: 'NW-SOCK-MERINO', title: 'Merino Hiker Sock', tags: ['merino'], collections: ['socks'], quantity: 2, line_price: 3600, discount: 360 },
     { id: 'a5bfc9e07964f8dddeb95fc584cd965d', product_id: '118', sku: 'NW-SHELL-RIDGE', title: 'Ridgeline Rain Shell', tags: [], collections: ['jackets'], quantity: 1, line_price: 18900, discount: 1890 },
@@ -122,5 +124,63 @@ test('WooCommerce: Store API strings in minor units; categories and tags feed ex
   assert.equal(after.lines[0].quantity, 3);
   assert.equal(after.lines[0].line_price, 5400);
   await promptMatches(page, '/demo/programs/us-apparel.json', after);
+  assert.deepEqual(await pageErrors(page), []);
+});
+
+/** A signed-in shopper (stub API) with one unused code of ours. */
+function shopperWithCode(code, discount, currency) {
+  const v = { code, status: 'unused', kind: 'amount_off', source: 'redemption', redemption_id: 'giam-tien', points: 100, discount, currency, issued_at: '2026-11-01T00:00:00Z', status_at: null, order_id: null, voided_reason: null };
+  env.server.shoppers.set('tok-platform', { member: true, balance: 40, signed_up: true, email: 'p@example.com', vouchers: [v] });
+}
+const codeHint = (page, code) => page.locator(`rewards-checkout-prompt .rw-vc[data-code="${code}"] .rw-vc-hint`);
+
+test('issue 14: Shopify — Apply sends /cart/update.js discount with the codes already there; the cart answer decides', async () => {
+  env.server.reset();
+  shopperWithCode('RW-SHOP-0001-AAAA', 10000, 'VND');
+  const page = await env.page();
+  await page.goto(env.url('/shopify/index.html'));
+  await ready(page);
+  await watchCarts(page);
+  await page.evaluate(() => Rewards.setShopperToken('tok-platform'));
+  const apply = page.locator('rewards-checkout-prompt .rw-vc[data-code="RW-SHOP-0001-AAAA"] button.rw-primary');
+  // The fixture cart already holds the theme's CHAOBAN code (cart_level_discount_applications).
+  // Shopify does not know our code yet: refused, and the shopper is told so.
+  await apply.click();
+  await codeHint(page, 'RW-SHOP-0001-AAAA').filter({ hasText: 'Cửa hàng chưa nhận mã này' }).waitFor();
+  const sent = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/shopify/cart/update.js')).length);
+  assert.equal(sent, 1);
+  // Once the merchant created it as a Shopify discount code, the same click applies it.
+  env.server.platformCodes.set('CHAOBAN', 2000000);
+  env.server.platformCodes.set('RW-SHOP-0001-AAAA', 1000000); // 10,000 ₫ in Shopify's ×100 units
+  await apply.click();
+  await codeHint(page, 'RW-SHOP-0001-AAAA').filter({ hasText: 'Đã áp dụng cho đơn này.' }).waitFor();
+  const codes = env.server.shopifyCart.discount_codes.map((d) => d.code);
+  assert.deepEqual(codes, ['CHAOBAN', 'RW-SHOP-0001-AAAA'], 'the codes already on the cart are kept');
+  const cart = await lastCart(page, 2);
+  assert.deepEqual(cart.discount_codes, ['CHAOBAN', 'RW-SHOP-0001-AAAA']);
+  assert.equal(cart.discount, 30000, 'the cart read back carries both discounts in true VND');
+  await promptMatches(page, '/demo/programs/vn-coffee.json', cart);
+  assert.deepEqual(await pageErrors(page), []);
+});
+
+test('issue 14: WooCommerce — Apply posts the Store API apply-coupon with the cart\'s Nonce; an unknown coupon is refused', async () => {
+  env.server.reset();
+  shopperWithCode('RW-WOOO-0001-AAAA', 500, 'USD');
+  const page = await env.page();
+  await page.goto(env.url('/woo/index.html'));
+  await ready(page);
+  await watchCarts(page);
+  await page.evaluate(() => Rewards.setShopperToken('tok-platform'));
+  const apply = page.locator('rewards-checkout-prompt .rw-vc[data-code="RW-WOOO-0001-AAAA"] button.rw-primary');
+  await apply.click();
+  await codeHint(page, 'RW-WOOO-0001-AAAA').filter({ hasText: 'The store didn’t take this code' }).waitFor();
+  env.server.platformCodes.set('RW-WOOO-0001-AAAA', 500);
+  await apply.click();
+  await codeHint(page, 'RW-WOOO-0001-AAAA').filter({ hasText: 'Applied to this order.' }).waitFor();
+  assert.deepEqual(env.server.wooCart.coupons.map((c) => c.code), ['trail10', 'rw-wooo-0001-aaaa']);
+  const cart = await lastCart(page, 2);
+  assert.deepEqual(cart.discount_codes, ['TRAIL10', 'RW-WOOO-0001-AAAA']);
+  assert.equal(cart.lines[0].discount, WOO_CART.lines[0].discount + 500, 'the coupon reaches the line totals the preview earns on');
+  await promptMatches(page, '/demo/programs/us-apparel.json', cart);
   assert.deepEqual(await pageErrors(page), []);
 });

@@ -66,6 +66,9 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     shopifyProducts: fixture('shopify-products.json'),
     wooCart: fixture('woo-cart-usd.json'),
     wooProducts: fixture('woo-products.json'),
+    /** Discount codes the stub platforms know: code → amount off (Shopify ×100 units / Woo minor units). */
+    platformCodes: new Map(),
+    wooNonce: 'f3a9c2e1b7',
   };
 
   const server = createServer(async (req, res) => {
@@ -135,10 +138,26 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const quote = JSON.parse(engineFor(state.program).redemptions(JSON.stringify(coreShopper(s)), JSON.stringify(b.cart), Date.now()));
       const option = quote.options.find((o) => o.id === b.redemption_id);
       s.balance -= b.points;
-      return send(res, 200, { voucher_code: 'RW-' + (1000 + state.redeems.length), discount: option ? option.discount : 0, balance: s.balance }), true;
+      // As the server does: the voucher is listed by GET /api/shopper until an order uses it.
+      const code = 'RW-' + (1000 + state.redeems.length);
+      const discount = option ? option.discount : 0;
+      const currency = JSON.parse(PROGRAMS[state.program]).store.currency;
+      s.vouchers = (s.vouchers || []).concat([{ code, status: 'unused', kind: option ? option.kind : 'amount_off', source: 'redemption', redemption_id: b.redemption_id, points: b.points, discount, currency, issued_at: new Date().toISOString(), status_at: null, order_id: null, voided_reason: null }]);
+      return send(res, 200, { voucher_code: code, redemption_id: b.redemption_id, points: b.points, discount, currency, balance: s.balance }), true;
     }
     // Shopify storefront AJAX API (recorded shapes, money in ×100 units).
     if (p === '/shopify/cart.js') return send(res, 200, state.shopifyCart), true;
+    if (p === '/shopify/cart/update.js' && req.method === 'POST' && typeof (json(body) || {}).discount === 'string') {
+      // `discount`: the whole set of codes the cart should end with (Shopify's changelog, May 2025).
+      const c = state.shopifyCart;
+      const codes = json(body).discount.split(',').map((x) => x.trim()).filter(Boolean);
+      c.discount_codes = codes.map((code) => ({ code, applicable: state.platformCodes.has(code.toUpperCase()) }));
+      c.cart_level_discount_applications = c.discount_codes
+        .filter((d) => d.applicable)
+        .map((d) => ({ type: 'discount_code', key: d.code, title: d.code, description: '', value: String(state.platformCodes.get(d.code.toUpperCase()) / 100), value_type: 'fixed_amount', allocation_method: 'across', target_selection: 'all', target_type: 'line_item', total_allocated_amount: state.platformCodes.get(d.code.toUpperCase()) }));
+      c.total_discount = c.cart_level_discount_applications.reduce((s, d) => s + d.total_allocated_amount, 0);
+      return send(res, 200, c), true;
+    }
     if (/^\/shopify\/cart\/(add|change|update)\.js$/.test(p) && req.method === 'POST') {
       const b = json(body) || {};
       const item = state.shopifyCart.items.find((i) => String(i.id) === String(b.id) || i.key === b.id);
@@ -153,7 +172,19 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     const sp = /^\/shopify\/products\/([\w-]+)\.js$/.exec(p);
     if (sp) return state.shopifyProducts[sp[1]] ? send(res, 200, state.shopifyProducts[sp[1]]) : send(res, 404, {}), true;
     // WooCommerce Store API (amounts are strings in minor units).
-    if (p === '/woo/wp-json/wc/store/v1/cart') return send(res, 200, state.wooCart), true;
+    if (p === '/woo/wp-json/wc/store/v1/cart') return send(res, 200, state.wooCart, { Nonce: state.wooNonce }), true;
+    if (p === '/woo/wp-json/wc/store/v1/cart/apply-coupon' && req.method === 'POST') {
+      // As the Store API answers: a nonce is required; an unknown coupon is a 400; else the new cart.
+      if (req.headers.nonce !== state.wooNonce) return send(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header. This endpoint requires a valid nonce.', data: { status: 401 } }), true;
+      const code = String((json(body) || {}).code || '').toLowerCase();
+      const amount = state.platformCodes.get(code.toUpperCase());
+      if (amount == null) return send(res, 400, { code: 'woocommerce_rest_cart_coupon_error', message: `Coupon "${code}" does not exist!`, data: { status: 400 } }), true;
+      const c = state.wooCart;
+      c.coupons.push({ code, discount_type: 'fixed_cart', totals: { total_discount: String(amount), total_discount_tax: '0', currency_code: c.totals.currency_code, currency_minor_unit: c.totals.currency_minor_unit } });
+      const first = c.items[0].totals;
+      first.line_total = String(Number(first.line_total) - amount);
+      return send(res, 200, c, { Nonce: state.wooNonce }), true;
+    }
     if (p === '/woo/wp-json/wc/store/v1/cart/update-item' && req.method === 'POST') {
       const b = json(body) || {};
       const item = state.wooCart.items.find((i) => i.key === b.key);
@@ -215,6 +246,7 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     state.program = program;
     state.shopifyCart = fixture('shopify-cart-vnd.json');
     state.wooCart = fixture('woo-cart-usd.json');
+    state.platformCodes.clear();
   };
   return state;
 }

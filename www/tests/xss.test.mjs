@@ -27,7 +27,7 @@ function hostileProgram() {
       join: P('join'),
       earn_title: P('earn_title'),
       success_title: P('success_title'),
-      voucher_title: P('voucher_title'),
+      vc_title: P('vc_title'),
     },
   };
   cfg.actions.forEach((a, i) => (a.name = P('action' + i)));
@@ -49,7 +49,7 @@ function hostileProgram() {
 // Every payload id that must be seen as text somewhere.
 const EXPECTED = [
   'store', 'launcher', 'prompt_earn_guest', 'prompt_earn', 'prompt_redeem', 'product_earn', 'panel_title', 'join', 'earn_title',
-  'success_title', 'voucher_title', 'action0', 'action1', 'action2', 'action3', 'action4', 'action5', 'action6', 'action7',
+  'success_title', 'vc_title', 'action0', 'action1', 'action2', 'action3', 'action4', 'action5', 'action6', 'action7',
   'tier0', 'tier1', 'tier2', 'perk0', 'perk1', 'perk2', 'membership', 'membership_perk', 'punch_card', 'punch_reward',
   'redemption0', 'redemption1', 'redemption2', 'redemption3', 'redemption4', 'offer_title', 'offer_body', 'offer_cta', 'consent', 'voucher',
 ];
@@ -142,15 +142,20 @@ test('XSS: markup in every merchant string, the shopper name and a voucher code 
   await page.keyboard.press('Escape');
 
   // A signed-in shopper with points: the redemption list and a voucher code from the server.
-  env.server.shoppers.set('tok-xss', { member: true, balance: 3000, tier: { id: 'trailblazer', since: '2026-01-01' }, email: 'x@example.com', signed_up: true, vouchers: [] });
+  // Its codes come from GET /api/shopper: one of them is a payload as well.
+  const voucher = { code: P('voucher'), status: 'unused', kind: 'amount_off', source: 'redemption', redemption_id: 'x', points: 100, discount: 500, currency: 'USD', issued_at: '2026-11-01T00:00:00Z', status_at: null, order_id: null, voided_reason: null };
+  env.server.shoppers.set('tok-xss', { member: true, balance: 3000, tier: { id: 'trailblazer', since: '2026-01-01' }, email: 'x@example.com', signed_up: true, vouchers: [voucher] });
   await page.evaluate(() => Rewards.setShopperToken('tok-xss'));
   const toggle = page.locator('rewards-checkout-prompt button[aria-controls=rw-redeem]');
   await toggle.click();
   await page.waitForSelector('rewards-checkout-prompt #rw-redeem:not([hidden]) .rw-opt');
   await take('redemptions');
   await page.locator('rewards-checkout-prompt .rw-opt:not(.rw-blocked) button.rw-primary').first().click();
-  await page.waitForSelector('rewards-checkout-prompt .rw-code');
+  await page.waitForFunction(() => document.querySelectorAll('rewards-checkout-prompt').length && document.querySelector('rewards-checkout-prompt').shadowRoot.querySelectorAll('.rw-vc .rw-code').length >= 1);
   await take('voucher');
+  await page.evaluate(() => Rewards.open('explainer'));
+  await page.waitForSelector('rewards-widget dialog.rw-panel .rw-vc .rw-code');
+  await take('voucher in the explainer');
 
   const text = seen.join('\n');
   const missing = EXPECTED.filter((id) => !text.includes(P(id)));

@@ -57,7 +57,10 @@
     return p && (p.variants.find((v) => v.id === l.variant) || p.variants[0]);
   };
   const subtotal = () => cart.lines.reduce((s, l) => s + variantOf(l).price * l.qty, 0) + (cart.insurance && S.addon ? S.addon.price : 0);
-  const reward = () => (page === 'checkout' ? load(REWARD_KEY, null) : null);
+  // The discount on this order: a voucher code the store checked with the
+  // server ({code, kind, discount}), or a redemption a page-provided shopper
+  // chose ({id, kind, name, discount}). Cart and checkout both apply it.
+  const reward = () => load(REWARD_KEY, null);
 
   /** The cart in the core's JSON shape (money in minor units). */
   function coreCart() {
@@ -83,7 +86,9 @@
     const r = reward();
     const shipping = lines.length ? (r && r.kind === 'free_shipping' ? 0 : S.shipping) : 0;
     const out = { currency: S.currency, shipping, lines };
+    // A voucher is worth a fixed amount, capped at the merchandise subtotal.
     if (r && r.kind !== 'free_shipping' && r.discount > 0) out.discount = Math.min(r.discount, subtotal());
+    if (r && r.code) out.discount_codes = [r.code];
     return out;
   }
   const publish = () => window.Rewards.push(['setCart', coreCart()]);
@@ -320,7 +325,7 @@
     const r = reward();
     const rows = [[T.subtotal, fmt(subtotal())]];
     if (c.lines.length) rows.push([T.shipping, fmt(c.shipping)]);
-    if (c.discount) rows.push([T.discount + (r ? ' (' + r.name + ')' : ''), '−' + fmt(c.discount)]);
+    if (c.discount) rows.push([T.discount + (r ? ' (' + (r.code || r.name) + ')' : ''), '−' + fmt(c.discount)]);
     rows.push([T.total, fmt(subtotal() + c.shipping - (c.discount || 0))]);
     return el('dl', { class: 'totals' }, rows.map(([k, v], i) => el('div', { class: i === rows.length - 1 ? 'grand' : null }, el('dt', { text: k }), el('dd', { text: v }))));
   }
@@ -349,9 +354,54 @@
     ];
   }
 
+  // The checkout's discount-code field: the code is checked with the server
+  // (the merchant backend's job; /demo/voucher in the demo) and applied.
+  function codeField() {
+    const input = el('input', { id: 'discount-code', type: 'text', autocomplete: 'off', spellcheck: 'false', value: (reward() && reward().code) || '' });
+    const note = el('p', { class: 'status', id: 'code-status', role: 'status' });
+    const apply = el('button', {
+      type: 'button',
+      class: 'button ghost',
+      id: 'apply-code',
+      text: T.codeApply,
+      onclick: async () => {
+        const r = await applyCode(input.value);
+        note.textContent = r.ok ? T.codeApplied.replace('{code}', r.code) : T[r.reason];
+      },
+    });
+    const remove = el('button', {
+      type: 'button',
+      class: 'link',
+      text: T.codeRemove,
+      onclick: () => {
+        localStorage.removeItem(REWARD_KEY);
+        input.value = '';
+        note.textContent = '';
+        refreshTotals();
+      },
+    });
+    return el('div', { class: 'field code-field' }, el('label', { for: 'discount-code', text: T.codeLabel }), el('div', { class: 'code-row' }, input, apply, remove), note);
+  }
+
+  /** Places the order: with the server, as the merchant backend's order webhook (/demo/order). */
+  async function placeOrder() {
+    const r = reward();
+    const signedIn = sessionStorage.getItem(SHOPPER_KEY) === 'server';
+    if (!signedIn && !(r && r.code)) return null;
+    const headers = { 'content-type': 'application/json' };
+    const t = signedIn ? await serverToken() : null;
+    if (t) headers.authorization = 'Bearer ' + t;
+    try {
+      const res = await fetch('/demo/order', { method: 'POST', headers, body: JSON.stringify({ cart: coreCart(), discount_codes: r && r.code ? [r.code] : [] }) });
+      return res.ok ? await res.json() : null;
+    } catch {
+      return null;
+    }
+  }
+
   function checkout() {
     const field = (id, label, type, auto) => el('div', { class: 'field' }, el('label', { for: id, text: label }), el('input', { id, type, autocomplete: auto }));
-    const done = el('p', { class: 'status', role: 'status' });
+    const done = el('p', { class: 'status', id: 'order-status', role: 'status' });
     return [
       el('h1', { text: T.checkout }),
       el(
@@ -361,18 +411,26 @@
           'form',
           {
             class: 'checkout-form',
-            onsubmit: (e) => {
+            onsubmit: async (e) => {
               e.preventDefault();
+              const placed = await placeOrder();
               cart = { lines: [], insurance: false };
               localStorage.removeItem(REWARD_KEY);
               save();
-              done.textContent = T.orderPlaced;
+              done.textContent =
+                placed && placed.points > 0
+                  ? T.orderPoints.replace('{n}', new Intl.NumberFormat(S.locale).format(placed.points)).replace('{date}', new Date(placed.pending_until).toLocaleDateString(S.locale))
+                  : T.orderPlaced;
+              done.dataset.points = placed ? String(placed.points) : '';
+              // Points added, codes used: the widget reads the shopper again.
+              window.Rewards.push(['refreshShopper']);
             },
           },
           el('h2', { text: T.contact }),
           field('name', T.fullName, 'text', 'name'),
           field('phone', T.phone, 'tel', 'tel'),
           field('address', T.address, 'text', 'street-address'),
+          codeField(),
           el('button', { type: 'submit', class: 'button wide', text: T.placeOrder }),
           done,
         ),
@@ -394,14 +452,44 @@
   render();
   app.append(footer());
 
-  // A redemption chosen in the checkout prompt becomes a discount line here
-  // (with a server, the widget also shows the voucher code to enter).
-  window.Rewards.push(['on', 'redemption:chosen', (r) => {
-    if (page !== 'checkout') return;
-    localStorage.setItem(REWARD_KEY, JSON.stringify({ id: r.id, kind: r.kind, name: r.name, discount: r.discount }));
+  function refreshTotals() {
     publish();
     const totalsEl = document.querySelector('.totals');
     if (totalsEl) totalsEl.replaceWith(totals());
+  }
+
+  /** Checks a code with the server and applies it → {ok, code} or {ok: false, reason}. */
+  async function applyCode(typed) {
+    const code = String(typed || '').trim().toUpperCase();
+    if (!code) return { ok: false, reason: 'codeUnknown' };
+    let v;
+    try {
+      const res = await fetch('/demo/voucher?code=' + encodeURIComponent(code));
+      if (res.status === 404) return { ok: false, reason: 'codeUnknown' };
+      if (!res.ok) return { ok: false, reason: 'codeError' };
+      v = await res.json();
+    } catch {
+      return { ok: false, reason: 'codeError' };
+    }
+    if (v.status === 'used') return { ok: false, reason: 'codeUsed' };
+    if (v.status === 'voided') return { ok: false, reason: 'codeVoided' };
+    localStorage.setItem(REWARD_KEY, JSON.stringify({ code: v.code, kind: v.kind, discount: v.discount }));
+    const input = document.getElementById('discount-code');
+    if (input) input.value = v.code;
+    refreshTotals();
+    return { ok: true, code: v.code };
+  }
+
+  // The widget's "Apply" (and a code it just issued): this store's checkout
+  // takes the code, so it says so (docs/embed.md, voucher:apply).
+  window.Rewards.push(['on', 'voucher:apply', (v) => v.respondWith(applyCode(v.code).then((r) => r.ok))]);
+
+  // A page-provided shopper (no server) choosing a redemption: the store
+  // applies it itself. A signed-in shopper's choice becomes a voucher code.
+  window.Rewards.push(['on', 'redemption:chosen', (r) => {
+    if (sessionStorage.getItem(SHOPPER_KEY) === 'server') return;
+    localStorage.setItem(REWARD_KEY, JSON.stringify({ id: r.id, kind: r.kind, name: r.name, discount: r.discount }));
+    refreshTotals();
   }]);
   pickShopper(sessionStorage.getItem(SHOPPER_KEY) || 'guest');
   publish();

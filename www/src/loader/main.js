@@ -203,6 +203,7 @@ function start(script, t0) {
       return () => subscribers.delete(fn);
     },
     emit,
+    hasListener: (name) => !!(listeners[name] && listeners[name].length),
     report,
     warn,
     guard,
@@ -388,6 +389,10 @@ function start(script, t0) {
     },
     refreshCart() {
       return ui().then((u) => u && u.refreshCart());
+    },
+    /** Re-reads the signed-in shopper (after an order: points, used codes). */
+    refreshShopper() {
+      if (uiPromise) return uiPromise.then((u) => u && u.refreshShopper());
     },
     quote() {
       return ui().then((u) => (u ? u.quote() : null));

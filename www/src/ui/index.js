@@ -22,7 +22,9 @@ export function mount(ctx) {
   // goes through the loader's failure guard.
   setHandlerWrapper((fn) => ctx.guard(fn, 'event handler'));
   Object.assign(ctx, { h, icon, ICONS });
-  const u = { ctx, info: {}, widgets: { stamps, progressBar }, money: { shopifyCentsToMinor, rescaleMinor }, addStrings };
+  // `applied`: codes the page accepted through voucher:apply (until its
+  // cart lists them); `autoApply`: codes just redeemed, applied once where possible.
+  const u = { ctx, info: {}, applied: new Set(), autoApply: new Set(), widgets: { stamps, progressBar }, money: { shopifyCentsToMinor, rescaleMinor }, addStrings };
   let programExponent = null;
   u.exponentOf = (code) => (code === ctx.cfg.store.currency && programExponent != null ? programExponent : intlExponent(code));
   u.i = makeI18n(ctx.locale, ctx.cfg, u.exponentOf);
@@ -83,7 +85,7 @@ export function mount(ctx) {
   if (ctx.attrs.platform === 'generic') u.cart = { now: async () => ctx.state.cart, refresh: async () => ctx.state.cart };
   else {
     const platform = import('./platforms.js').then((m) => m.makePlatformCart(u));
-    u.cart = { now: () => platform.then((c) => c.now()), refresh: () => platform.then((c) => c.refresh()) };
+    u.cart = { now: () => platform.then((c) => c.now()), refresh: () => platform.then((c) => c.refresh()), apply: (code) => platform.then((c) => c.apply(code)) };
   }
   // The popup and the panel are separate chunks, fetched on first use.
   let popup = null;
@@ -94,6 +96,9 @@ export function mount(ctx) {
   u.openPanel = () => getPanel().then((p) => p.open());
   let redeem = null;
   u.redeem = () => (redeem = redeem || import('./redeem.js'));
+  let vouchers = null;
+  u.vouchers = () => (vouchers = vouchers || import('./vouchers.js').then((m) => m.makeVouchers(u)));
+  u.hasVouchers = () => Array.isArray(u.info.vouchers) && u.info.vouchers.length > 0;
 
   // ---- custom elements --------------------------------------------------------------------
   async function draw(el) {
@@ -161,6 +166,7 @@ export function mount(ctx) {
       if (surface !== 'popup' && surface !== 'signup' && panel) (await panel).close();
     },
     refreshCart: () => u.cart.refresh(),
+    refreshShopper: () => u.refreshShopper(),
     async quote() {
       const [e, shopper, cart] = await Promise.all([u.engine(), u.shopper(), u.cart.now()]);
       return cart ? e.quote(shopper, cart) : null;

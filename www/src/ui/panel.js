@@ -48,10 +48,12 @@ export function makePanel(u) {
     const mine = ++seq;
     let model;
     let known;
+    let codes = null;
     try {
       const [engine, shopper] = await Promise.all([u.engine(), u.shopper()]);
       known = shopper != null;
       model = await engine.explainer(shopper);
+      if (known && u.hasVouchers()) codes = (await u.vouchers()).section(u.info.vouchers);
     } catch (e) {
       if (mine === seq && body) {
         body.replaceChildren(h('p', { class: 'rw-muted', text: u.i.t('load_error') }));
@@ -60,12 +62,12 @@ export function makePanel(u) {
       throw e;
     }
     if (mine !== seq || !body) return;
-    body.replaceChildren(...sections(model, known));
+    body.replaceChildren(...sections(model, known, codes));
     body.removeAttribute('aria-busy');
   }
 
-  /** `known`: a signed-in (or page-provided) shopper, not a guest. */
-  function sections(m, known) {
+  /** `known`: a signed-in (or page-provided) shopper, not a guest; `codes`: their "Your codes" block. */
+  function sections(m, known, codes) {
     const { t, text, money, points, date, decimal } = u.i;
     const out = [];
     const s = m.shopper;
@@ -102,6 +104,9 @@ export function makePanel(u) {
         ),
       );
     }
+
+    // The shopper's codes, right under the balance they came from.
+    if (codes) out.push(section('codes', t('vc_title'), codes));
 
     // Ways to earn.
     const e = m.earn;

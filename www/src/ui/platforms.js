@@ -3,7 +3,11 @@
 // Platform carts are converted to the core's shape in true minor units and
 // re-read whenever the page changes the cart (theme events, and requests to
 // the platform's cart endpoints seen through PerformanceObserver — the
-// page's fetch/XMLHttpRequest are never patched).
+// page's fetch/XMLHttpRequest are never patched). Voucher codes are applied
+// through the same APIs: Shopify's /cart/update.js `discount` (the codes the
+// cart should end with) and WooCommerce's Store API apply-coupon (with the
+// `Nonce` its cart answer carries); which codes are on the cart is read back
+// from each cart answer (`discount_codes`, `coupons`).
 
 const SHOPIFY_MUTATION = /\/cart\/(add|change|update|clear)(\.js|\.json)?(\?|$)/;
 const WOO_MUTATION = /\/wc\/store(\/v1)?\/(cart\/[a-z-]+|batch)|wc-ajax=(add_to_cart|remove_from_cart|apply_coupon|remove_coupon|update_order_review)|[?&]add-to-cart=/;
@@ -21,20 +25,73 @@ export function makePlatformCart(u) {
   const productInfo = new Map();
   const needsTags = usesTagsOrCollections(ctx.cfg);
 
+  const at = (path) => new URL(path, new URL(root, location.href)).href;
   let latest = null;
+  let raw = null;
+  let nonce = null;
   async function refresh() {
     const p = (async () => {
-      const url = new URL(shopify ? 'cart.js' : 'wp-json/wc/store/v1/cart', new URL(root, location.href)).href;
+      const url = at(shopify ? 'cart.js' : 'wp-json/wc/store/v1/cart');
       const r = await ctx.fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
       if (!r.ok) throw new Error(`${url} answered ${r.status}`);
-      const raw = await r.json();
-      const cart = shopify ? await fromShopify(raw) : await fromWoo(raw);
-      ctx.set('cart', cart);
-      ctx.emit('cart:updated', { cart, platform });
-      return cart;
+      return accept(r);
     })();
     latest = p;
     return p;
+  }
+
+  /** A cart answer (a read, or the answer to a change): publish it. */
+  async function accept(r) {
+    if (!shopify) nonce = r.headers.get('Nonce') || r.headers.get('X-WC-Store-API-Nonce') || nonce;
+    raw = await r.json();
+    const cart = shopify ? await fromShopify(raw) : await fromWoo(raw);
+    const codes = codesOn(raw).map((c) => c.toUpperCase());
+    if (codes.length) cart.discount_codes = codes;
+    ctx.set('cart', cart);
+    ctx.emit('cart:updated', { cart, platform });
+    return cart;
+  }
+
+  /**
+   * Codes on the cart, as the platform spells them: Shopify's
+   * `discount_codes` (only those it applies, unless `all`) and the codes of
+   * its cart-level discount applications; WooCommerce's `coupons`.
+   */
+  function codesOn(c, all = false) {
+    const list = shopify
+      ? (c.discount_codes || [])
+          .filter((d) => d && (all || d.applicable !== false))
+          .concat((c.cart_level_discount_applications || []).filter((d) => d && d.type === 'discount_code').map((d) => ({ code: d.key || d.title })))
+      : c.coupons || [];
+    const seen = new Set();
+    return list.map((d) => String((d && d.code) || '')).filter((code) => code && !seen.has(code.toUpperCase()) && seen.add(code.toUpperCase()));
+  }
+
+  /** Applies a voucher code to the platform cart → 'applied' | 'refused'. */
+  async function apply(code) {
+    if (!raw) await (latest || first);
+    const want = code.toUpperCase();
+    let r;
+    if (shopify) {
+      // `discount` is the whole set the cart should end with: keep the others.
+      const keep = (raw ? codesOn(raw, true) : []).filter((c) => c.toUpperCase() !== want);
+      r = await ctx.fetch(at('cart/update.js'), {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: ctx.json({ discount: keep.concat([code]).join(',') }),
+      });
+    } else {
+      const headers = { 'content-type': 'application/json', accept: 'application/json' };
+      if (nonce) headers.Nonce = nonce;
+      r = await ctx.fetch(at('wp-json/wc/store/v1/cart/apply-coupon'), { method: 'POST', credentials: 'same-origin', headers, body: ctx.json({ code }) });
+    }
+    if (!r.ok) {
+      ctx.warn(`the ${platform} cart did not take the code (${r.status}).`);
+      return 'refused';
+    }
+    await accept(r);
+    return codesOn(raw).some((c) => c.toUpperCase() === want) ? 'applied' : 'refused';
   }
 
   async function productTags(key, url, pick) {
@@ -153,6 +210,7 @@ export function makePlatformCart(u) {
     /** The freshest cart, waiting briefly for a read in flight. */
     now: () => Promise.race([(latest || first).catch(() => ctx.state.cart), new Promise((r) => setTimeout(() => r(ctx.state.cart), WAIT_MS))]),
     refresh,
+    apply,
   };
 }
 

@@ -87,7 +87,13 @@ export async function renderPrompt(u, el, q, shopperKnown) {
     rows.push(h('div', { class: 'rw-pr-stamps' }, h('p', { class: 'rw-line', 'data-rw': 'stamps', 'data-value': card.added, text: line }), circles));
   }
 
-  // Row 4: use points, or join to keep them.
+  // Row 4: the shopper's unused codes (from the server), with copy / apply.
+  if (u.hasVouchers() && el.getAttribute('vouchers') !== 'off') {
+    const block = (await u.vouchers()).section(u.info.vouchers, { compact: true });
+    if (block) rows.push(h('div', { class: 'rw-pr-codes' }, block));
+  }
+
+  // Row 5: use points, or join to keep them.
   const r = q && q.redemptions;
   const redeemOpen = el.rwRedeemOpen === true && el.getAttribute('redeem') !== 'off';
   const list = h('div', { class: 'rw-redeem', id: 'rw-redeem', hidden: !redeemOpen });

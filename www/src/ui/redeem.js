@@ -1,6 +1,7 @@
 // The redemptions list of the checkout prompt (a chunk of its own: only a
 // shopper with points opens it). Choosing one emits redemption:chosen; with
-// a server and a shopper token it POSTs /api/redeem and shows the code.
+// a server and a shopper token it POSTs /api/redeem, and the code joins
+// "Your codes" (ui/vouchers.js), applied to the order where possible.
 
 export function redeemList(u, el, r, q) {
   const { ctx } = u;
@@ -50,7 +51,7 @@ export function redeemList(u, el, r, q) {
 async function chosen(u, el, o, def, nameText, pts, amountFor, q) {
   const { ctx } = u;
   const { h } = ctx;
-  const { t, money } = u.i;
+  const { t } = u.i;
   const detail = { id: o.id, kind: o.kind, name: nameText, points: pts, discount: amountFor(pts), currency: ctx.cfg.store.currency };
   ctx.emit('redemption:chosen', detail);
   const status = h('div', { class: 'rw-voucher', role: 'status' });
@@ -78,19 +79,13 @@ async function chosen(u, el, o, def, nameText, pts, amountFor, q) {
     status.textContent = t('redeem_error');
     return;
   }
-  const code = h('code', { class: 'rw-code', text: out.voucher_code });
-  const copy = h('button', {
-    type: 'button',
-    class: 'rw-secondary rw-small',
-    text: t('voucher_copy'),
-    on: {
-      click: ctx.guard(async () => {
-        await navigator.clipboard.writeText(out.voucher_code);
-        copy.textContent = t('voucher_copied');
-      }),
-    },
-  });
-  status.replaceChildren(h('p', { class: 'rw-strong', text: t('voucher_title') }), h('div', { class: 'rw-code-row' }, code, copy), h('p', { class: 'rw-muted', text: t('voucher_hint', { amount: money(out.discount) }) }));
+  // The code is the server's now: listed under "Your codes" (and applied
+  // where the store lets us) until an order uses it, on every device.
+  const issued = { code: out.voucher_code, status: 'unused', kind: o.kind, redemption_id: o.id, discount: out.discount, currency: out.currency, points: out.points };
+  u.info.vouchers = (u.info.vouchers || []).filter((v) => v.code !== issued.code).concat([issued]);
+  u.autoApply.add(issued.code);
+  status.remove();
+  el.rwVoucher = null;
   ctx.emit('redemption:voucher', { id: o.id, voucher_code: out.voucher_code, discount: out.discount, balance: out.balance });
   u.refreshShopper();
 }

@@ -1,0 +1,46 @@
+// The real reference server for browser tests: `rewards-server demo` on
+// free ports, with its own SQLite files in a temp dir, serving the demo
+// stores, the widget build (www/dist) and the API, seeded as the demo is.
+// The binary is cargo's (the test command builds it for the server tests;
+// built here when missing).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repo } from './helpers.mjs';
+
+const targetDir = process.env.CARGO_TARGET_DIR || join(repo, 'target');
+const binary = join(targetDir, 'debug', 'rewards-server');
+
+/** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
+export async function startRealServer() {
+  if (!existsSync(binary)) execFileSync('cargo', ['build', '-p', 'rewards-server'], { cwd: repo, stdio: 'inherit' });
+  const data = mkdtempSync(join(tmpdir(), 'rewards-real-'));
+  const child = spawn(binary, ['demo', '--port', '0', '--data', data], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const urls = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('rewards-server demo did not start in 60 s:\n' + out)), 60_000);
+    const onData = (chunk) => {
+      out += chunk;
+      const vi = /vi store\s+(http:\/\/[\d.:]+)\/vi\//.exec(out);
+      const en = /en store\s+(http:\/\/[\d.:]+)\/en\//.exec(out);
+      if (vi && en) {
+        clearTimeout(timer);
+        resolve({ vi: vi[1], en: en[1] });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c) => (out += c));
+    child.on('exit', (code) => reject(new Error(`rewards-server demo exited with ${code}:\n${out}`)));
+  });
+  return {
+    ...urls,
+    log: () => out,
+    async close() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
