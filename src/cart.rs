@@ -265,6 +265,17 @@ mod tests {
     }
 
     #[test]
+    fn discount_codes_are_carried_and_change_no_number() {
+        let with =
+            Cart::parse(r#"{"currency":"VND","discount_codes":["RW-AAAA-BBBB-CCCC"],"lines":[{"quantity":1,"line_price":5}]}"#, vnd())
+                .unwrap();
+        let without = Cart::parse(r#"{"currency":"VND","lines":[{"quantity":1,"line_price":5}]}"#, vnd()).unwrap();
+        assert_eq!(with, without);
+        let err = Cart::parse(r#"{"currency":"VND","discount_codes":["ok",7],"lines":[]}"#, vnd()).unwrap_err();
+        assert!(err.to_string().starts_with("discount_codes[1]: "), "{err}");
+    }
+
+    #[test]
     fn collects_every_line_error() {
         let err = Cart::parse(
             r#"{"currency":"VND","lines":[{"quantity":-1,"line_price":5},{"quantity":1,"line_price":1.5,"colour":"red"}]}"#,

@@ -45,7 +45,7 @@ test('money reaches Intl as exact decimal strings', async () => {
 });
 
 test('translations: Vietnamese and English have the same keys and placeholders', async () => {
-  for (const file of ['strings-core.js', 'strings-popup.js', 'strings-panel.js']) {
+  for (const file of ['strings-core.js', 'strings-popup.js', 'strings-panel.js', 'strings-vouchers.js']) {
     const { en, vi } = await load('ui/' + file);
     assert.deepEqual(Object.keys(vi).sort(), Object.keys(en).sort(), file + ': same keys');
     const holes = (v) => [...new Set(JSON.stringify(v).match(/\{\w+\}/g) || [])].sort();
