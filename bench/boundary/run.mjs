@@ -129,6 +129,18 @@ async function inPage({ variants, calls, loads, batch, loadBatch }) {
       loadTimes[k].push((performance.now() - t0) / loadBatch);
     }
   }
+  // The computation alone: the `compute` crate previews one converted cart REPEAT times inside wasm.
+  const computeTimes = [];
+  const REPEAT = 200;
+  for (const v of variants.filter((v) => v.compute)) {
+    const c = data.makeCart();
+    for (let i = 0; i < Math.max(20, calls / REPEAT); i++) {
+      data.update(c, i);
+      const t0 = performance.now();
+      sink += impls[v.name].preview(data.SHOPPER, c, data.NOW, REPEAT);
+      computeTimes.push((performance.now() - t0) / REPEAT);
+    }
+  }
   // JS's own parse of the same JSON document, for scale.
   loadTimes.js_json_parse = [];
   const text = new TextDecoder().decode(jsonDoc);
@@ -143,7 +155,7 @@ async function inPage({ variants, calls, loads, batch, loadBatch }) {
     if (t > last) step = Math.min(step, t - last);
     last = t;
   }
-  return { times, loadTimes, disagree, firstDisagreement, sample, sink, isolated: self.crossOriginIsolated, timerStepUs: Math.round(step * 10000) / 10 };
+  return { times, computeTimes, loadTimes, disagree, firstDisagreement, sample, sink, isolated: self.crossOriginIsolated, timerStepUs: Math.round(step * 10000) / 10 };
 }
 
 const q = (xs, p) => {
@@ -178,6 +190,7 @@ for (const v of variants) {
   v.vs_js = v.call ? Math.round((v.call.median_us / baseline.median_us) * 10) / 10 : null;
 }
 
+const computeOnly = r.computeTimes.length ? { median_us: us(q(r.computeTimes, 0.5)), p90_us: us(q(r.computeTimes, 0.9)), runs: r.computeTimes.length } : null;
 const cpu = os.cpus()[0]?.model || 'unknown';
 const result = {
   measured_at: new Date().toISOString(),
@@ -188,6 +201,7 @@ const result = {
   documents: docs,
   agreement: { carts: CALLS, disagreements: r.disagree, first: r.firstDisagreement, last_cart: r.sample },
   js_baseline: baseline,
+  compute_only_inside_wasm: computeOnly,
   js_json_parse_of_compiled_document: loadT('js_json_parse'),
   variants,
 };
@@ -198,9 +212,11 @@ const md = [];
 md.push(`| variant | what | wasm raw | wasm gzip | wasm brotli | Δ gzip vs empty | JS min | JS gzip | preview µs (median / p90) | × JS baseline | load µs (median) |`);
 md.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const v of variants) {
+  if (v.compute) continue;
   md.push(`| ${v.name} | ${v.what} | ${v.wasm.raw} | ${v.wasm.gzip} | ${v.wasm.brotli} | ${v.name === 'empty' ? '' : '+' + (v.wasm.gzip - empty.wasm.gzip)} | ${v.js ? v.js.raw : ''} | ${v.js ? v.js.gzip : ''} | ${v.call ? `${v.call.median_us} / ${v.call.p90_us}` : ''} | ${v.vs_js ?? ''} | ${v.load ? v.load.median_us : ''} |`);
 }
 md.push(`| js baseline | plain JS, same arithmetic (bench/baseline-preview.js), no boundary | | | | | | | ${baseline.median_us} / ${baseline.p90_us} | 1 | |`);
+if (computeOnly) md.push(`| inside wasm | the core's preview alone, repeated on one converted cart (no boundary, no conversion) | | | | | | | ${computeOnly.median_us} / ${computeOnly.p90_us} | ${Math.round((computeOnly.median_us / baseline.median_us) * 10) / 10} | |`);
 md.push('');
 md.push(`Program documents: compiled wire ${docs.wire.raw} B (gzip ${docs.wire.gzip}), compiled JSON ${docs.json.raw} B (gzip ${docs.json.gzip}), merchant config ${docs.config.raw} B (gzip ${docs.config.gzip}). JSON.parse of the compiled JSON in JS: ${result.js_json_parse_of_compiled_document.median_us} µs.`);
 const bad = Object.entries(r.disagree).filter(([, n]) => n > 0);

@@ -24,7 +24,7 @@ export function adapter(Engine, doc, ctx) {
     return k;
   };
   const J = (a, i) => a[i] * H + (a[i + 1] >>> 0);
-  return (s, cart, now) => {
+  return (s, cart, now, repeat) => {
     const b = s.balance || 0, p = s.pending || 0, o = s.lifetime_orders || 0, sp = s.period_spend || 0, pp = s.period_points || 0, po = s.period_orders || 0, st = s.stamps || 0;
     e.shopper(!!s.member, hi(b), b >>> 0, hi(p), p >>> 0, hi(o), o >>> 0, hi(sp), sp >>> 0, hi(pp), pp >>> 0, hi(po), po >>> 0, hi(st), st >>> 0);
     const cs = s.card_started ?? 0, la = s.last_activity ?? 0, lv = s.last_order_value ?? 0;
@@ -40,6 +40,8 @@ export function adapter(Engine, doc, ctx) {
       for (const c of l.collections) e.collection(sym(c));
     }
     const cd = cart.discount || 0, sh = cart.shipping || 0;
+    // Timing of the computation alone (the `compute` crate): the cart just sent, previewed `repeat` times inside wasm.
+    if (repeat) return e.compute_only(repeat, hi(cd), cd >>> 0, hi(sh), sh >>> 0, hi(now), now >>> 0);
     const a = e.preview(hi(cd), cd >>> 0, hi(sh), sh >>> 0, hi(now), now >>> 0);
     let i = 0;
     if (a[i++] !== 0) return { error: a[0] };
