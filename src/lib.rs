@@ -36,6 +36,7 @@ pub mod explain;
 pub mod json;
 pub mod lifecycle;
 pub mod money;
+pub mod ops;
 pub mod preview;
 pub mod punch;
 pub mod redeem;
@@ -50,6 +51,7 @@ pub use cart::{Cart, Line};
 pub use config::Program;
 pub use error::{Error, Issue, Result};
 pub use json::Json;
+pub use ops::{Input, Op};
 pub use shopper::Shopper;
 pub use time::Millis;
 

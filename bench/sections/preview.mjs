@@ -47,7 +47,7 @@ async function inPage({ n, batch }) {
   for (let j = 0; j < n; j++) {
     update(lines, j);
     const cart = { currency: 'VND', lines };
-    const a = JSON.parse(engine.preview(shopper, JSON.stringify(cart), now));
+    const a = JSON.parse(engine.run('preview', shopper, JSON.stringify(cart), now));
     const b = js(shopperObj, cart, now);
     if (a.error) throw new Error('engine error: ' + JSON.stringify(a));
     if (comparable(a) !== comparable(b)) {
@@ -59,8 +59,8 @@ async function inPage({ n, batch }) {
 
   // 2. Timing: alternating batches, same update sequence for both.
   const ops = {
-    wasm_preview: (ls) => JSON.parse(engine.preview(shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
-    wasm_quote: (ls) => JSON.parse(engine.quote(shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
+    wasm_preview: (ls) => JSON.parse(engine.run('preview', shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
+    wasm_quote: (ls) => JSON.parse(engine.run('quote', shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
     js_baseline: (ls) => js(shopperObj, { currency: 'VND', lines: ls }, now),
   };
   const carts = Object.fromEntries(Object.keys(ops).map((k) => [k, fresh()]));

@@ -801,24 +801,49 @@ pub fn case(g: &mut Gen) -> Case {
 
 // ---------------------------------------------------------------- outputs
 
-/// The operations every case runs, in the order their outputs are hashed.
-/// `tier_progress` and `punch_card` run without and with the cart.
-pub const OPS: &[&str] = &[
-    "public_config",
-    "preview",
-    "product_points",
-    "tier_progress",
-    "tier_progress+cart",
-    "punch_card",
-    "punch_card+cart",
-    "redemptions",
-    "quote",
-    "explainer",
-    "popup_decision",
-    "actions",
-];
+/// A case's input text by the op table's input name.
+fn input_of<'c>(c: &'c Case, name: &str) -> &'c str {
+    match name {
+        "cart" => &c.cart,
+        "line" => &c.line,
+        _ => &c.signals,
+    }
+}
 
-/// Every op's output text from the native engine, in [`OPS`] order; an
+/// Every op call a case makes, in the core's op table order: each op with
+/// its input, and an op whose input is optional first without it (the
+/// order [`op_names`] names and the digests were computed in).
+pub fn op_calls(c: &Case) -> Vec<(&'static str, String)> {
+    use rewards_core::{Input, Op};
+    let mut out = Vec::new();
+    for (_, name, input) in Op::ALL {
+        match input {
+            Input::Nothing => out.push((*name, String::new())),
+            Input::Required(i) => out.push((*name, input_of(c, i).to_string())),
+            Input::Optional(i) => {
+                out.push((*name, String::new()));
+                out.push((*name, input_of(c, i).to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The names of [`native_outputs`]' entries: `public_config`, then each op
+/// call of [`op_calls`] (`tier_progress+cart`: with its optional input).
+pub fn op_names() -> Vec<String> {
+    use rewards_core::{Input, Op};
+    let mut out = vec!["public_config".to_string()];
+    for (_, name, input) in Op::ALL {
+        out.push(name.to_string());
+        if let Input::Optional(i) = input {
+            out.push(format!("{name}+{i}"));
+        }
+    }
+    out
+}
+
+/// Every op's output text from the native engine, in [`op_names`] order; an
 /// invalid program gives one output, the error of `Engine::new`.
 pub fn native_outputs(c: &Case) -> Vec<String> {
     use rewards_core::{respond, Engine};
@@ -826,21 +851,9 @@ pub fn native_outputs(c: &Case) -> Vec<String> {
         Ok(e) => e,
         Err(err) => return vec![err.to_json().to_text()],
     };
-    let (s, now) = (c.shopper.as_str(), c.now);
-    vec![
-        e.public_config().to_text(),
-        respond(e.preview(s, &c.cart, now)),
-        respond(e.product_points(s, &c.line, now)),
-        respond(e.tier_progress(s, None, now)),
-        respond(e.tier_progress(s, Some(&c.cart), now)),
-        respond(e.punch_card(s, None, now)),
-        respond(e.punch_card(s, Some(&c.cart), now)),
-        respond(e.redemptions(s, &c.cart, now)),
-        respond(e.quote(s, &c.cart, now)),
-        respond(e.explainer(s, now)),
-        respond(e.popup_decision(s, &c.signals, now)),
-        respond(e.actions(s, now)),
-    ]
+    let mut out = vec![e.public_config().to_text()];
+    out.extend(op_calls(c).iter().map(|(op, input)| respond(e.run_named(op, &c.shopper, input, c.now))));
+    out
 }
 
 /// FNV-1a, 64 bit: the same on every target, enough to tell outputs apart.

@@ -17,7 +17,7 @@
 #[path = "gen.rs"]
 pub mod gen;
 
-use rewards_core::{respond, Engine, Json};
+use rewards_core::{respond, Engine, Input, Json, Op};
 use std::sync::OnceLock;
 
 /// Every target, by name (the file names in `fuzz/fuzz_targets/`).
@@ -146,47 +146,47 @@ pub fn check_case(case: &gen::Case) {
     if outputs.len() == 1 {
         return check("Engine::new", &outputs[0]);
     }
-    for (op, out) in gen::OPS.iter().zip(&outputs) {
+    let names = gen::op_names();
+    for (op, out) in names.iter().zip(&outputs) {
         check(op, out);
     }
-    let part = |op: &str| outputs[gen::OPS.iter().position(|o| *o == op).expect("op")].as_str();
+    let part = |op: &str| outputs[names.iter().position(|o| o == op).expect("op")].as_str();
     check_quote(part("quote"), [part("preview"), part("tier_progress+cart"), part("punch_card+cart"), part("redemptions")]);
 }
 
-/// Every op of `e` on these inputs; the quote is checked against its parts
-/// when there is a cart.
+/// Every op of `e` (the core's op table) on these inputs; the quote is
+/// checked against its parts when there is a cart.
 pub fn every_op(e: &Engine, shopper: &str, cart: Option<&str>, line: &str, signals: &str, now: i64) {
     check("public_config", &e.public_config().to_text());
-    check("product_points", &respond(e.product_points(shopper, line, now)));
-    check("tier_progress", &respond(e.tier_progress(shopper, None, now)));
-    check("punch_card", &respond(e.punch_card(shopper, None, now)));
-    check("explainer", &respond(e.explainer(shopper, now)));
-    check("popup_decision", &respond(e.popup_decision(shopper, signals, now)));
-    check("actions", &respond(e.actions(shopper, now)));
-    match cart {
-        Some(cart) => cart_ops(e, shopper, cart, now),
-        // Blank cart text is an error for the ops that need a cart.
-        None => {
-            for op in [e.preview(shopper, "", now), e.redemptions(shopper, "", now), e.quote(shopper, "", now)] {
-                check("preview/redemptions/quote", &respond(op));
-            }
-        }
+    for (op, name, input) in Op::ALL {
+        let text = match input {
+            Input::Nothing | Input::Optional(_) => "",
+            Input::Required("line") => line,
+            Input::Required("signals") => signals,
+            // The cart ops run together below; without a cart, blank cart
+            // text is an error for the ones that need it.
+            Input::Required(_) if cart.is_some() => continue,
+            Input::Required(_) => "",
+        };
+        check(name, &respond(e.run(*op, shopper, text, now)));
+    }
+    if let Some(cart) = cart {
+        cart_ops(e, shopper, cart, now);
     }
 }
 
 /// The ops that take a cart; the quote must equal its parts.
 fn cart_ops(e: &Engine, shopper: &str, cart: &str, now: i64) {
-    let preview = respond(e.preview(shopper, cart, now));
-    let tier = respond(e.tier_progress(shopper, Some(cart), now));
-    let punch = respond(e.punch_card(shopper, Some(cart), now));
-    let redemptions = respond(e.redemptions(shopper, cart, now));
-    let quote = respond(e.quote(shopper, cart, now));
-    for (op, out) in
-        [("preview", &preview), ("tier_progress", &tier), ("punch_card", &punch), ("redemptions", &redemptions), ("quote", &quote)]
-    {
+    let outputs: Vec<(&str, String)> = Op::ALL
+        .iter()
+        .filter(|(op, _, _)| op.input_name() == Some("cart"))
+        .map(|(op, name, _)| (*name, respond(e.run(*op, shopper, cart, now))))
+        .collect();
+    for (op, out) in &outputs {
         check(op, out);
     }
-    check_quote(&quote, [&preview, &tier, &punch, &redemptions]);
+    let part = |op: &str| outputs.iter().find(|(o, _)| *o == op).map_or("", |(_, t)| t.as_str());
+    check_quote(part("quote"), [part("preview"), part("tier_progress"), part("punch_card"), part("redemptions")]);
 }
 
 fn fail(op: &str, out: &str, why: &str) -> ! {

@@ -8,10 +8,9 @@
 //! ```text
 //! { "description": "what it checks and the hand arithmetic",
 //!   "program": "vn-coffee.json" | { inline program },
-//!   "op": "preview" | "product_points" | "tier_progress" | "punch_card" | "redemptions"
-//!       | "quote" | "explainer" | "popup_decision" | "actions",
+//!   "op": a name of `rewards_core::Op` ("preview", "quote", "explainer", …),
 //!   "shopper": {…} | null,           // absent or null: a guest
-//!   "cart": {…}, "line": {…}, "signals": {…},   // the inputs the op takes
+//!   "cart": {…} | "line": {…} | "signals": {…},  // the op's input (`Op::input`)
 //!   "now": "2026-11-22T10:00:00Z" | <epoch ms>,
 //!   "expected": {…} }
 //! ```
@@ -40,7 +39,7 @@
 #![allow(dead_code)]
 
 use rewards_core::time::parse_instant;
-use rewards_core::{respond, Engine, Json};
+use rewards_core::{respond, Engine, Input, Json, Op};
 
 /// Every program file in `tests/fixtures/programs`, by file name.
 pub const PROGRAMS: &[(&str, &str)] = &[
@@ -389,42 +388,25 @@ pub fn evaluate(case: &Json<'_>) -> Result<String, String> {
         Some(Json::Number(n)) => n.parse::<i64>().map_err(|_| format!("\"now\" is not epoch milliseconds: {n}"))?,
         _ => return Err("\"now\" is required (an instant text or epoch milliseconds)".into()),
     };
-    let op = case.get("op").and_then(as_str).ok_or("\"op\" must be a string")?;
-    let (needs, may): (&[&str], &[&str]) = match op {
-        "preview" | "redemptions" | "quote" => (&["cart"], &[]),
-        "product_points" => (&["line"], &[]),
-        "tier_progress" | "punch_card" => (&[], &["cart"]),
-        "popup_decision" => (&["signals"], &[]),
-        "explainer" | "actions" => (&[], &[]),
-        other => return Err(format!("unknown op \"{other}\"")),
-    };
+    let name = case.get("op").and_then(as_str).ok_or("\"op\" must be a string")?;
+    let op = Op::from_name(name).ok_or_else(|| format!("unknown op \"{name}\""))?;
     for input in ["cart", "line", "signals"] {
         let present = case.get(input).is_some();
-        if needs.contains(&input) && !present {
-            return Err(format!("op {op} needs \"{input}\""));
+        let required = op.input() == Input::Required(input);
+        if required && !present {
+            return Err(format!("op {name} needs \"{input}\""));
         }
-        if present && !needs.contains(&input) && !may.contains(&input) {
-            return Err(format!("op {op} does not take \"{input}\""));
+        if present && op.input_name() != Some(input) {
+            return Err(format!("op {name} does not take \"{input}\""));
         }
     }
     let shopper = case.get("shopper").map_or(String::new(), input_text);
-    let arg = |k: &str| case.get(k).map(input_text).unwrap_or_default();
     let engine = match Engine::new(&program) {
         Ok(e) => e,
         Err(e) => return Ok(e.to_json().to_text()),
     };
-    let cart = case.get("cart").map(input_text);
-    let result = match op {
-        "preview" => engine.preview(&shopper, &arg("cart"), now),
-        "product_points" => engine.product_points(&shopper, &arg("line"), now),
-        "tier_progress" => engine.tier_progress(&shopper, cart.as_deref(), now),
-        "punch_card" => engine.punch_card(&shopper, cart.as_deref(), now),
-        "redemptions" => engine.redemptions(&shopper, &arg("cart"), now),
-        "quote" => engine.quote(&shopper, &arg("cart"), now),
-        "explainer" => engine.explainer(&shopper, now),
-        "popup_decision" => engine.popup_decision(&shopper, &arg("signals"), now),
-        _ => engine.actions(&shopper, now),
-    };
+    let input = op.input_name().and_then(|k| case.get(k)).map(input_text).unwrap_or_default();
+    let result = engine.run(op, &shopper, &input, now);
     // The text both bindings return, so the output is checked as the
     // widget and the server see it.
     Ok(respond(result))

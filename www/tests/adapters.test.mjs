@@ -46,7 +46,7 @@ const lastCart = (page, n) =>
 
 /** The prompt's numbers vs the core's quote for `cart`. */
 async function promptMatches(page, program, cart) {
-  const q = await coreEval(page, program, (engine, cart) => JSON.parse(engine.quote('', JSON.stringify(cart), Date.now())), cart);
+  const q = await coreEval(page, program, (engine, cart) => JSON.parse(engine.run('quote', '', JSON.stringify(cart), Date.now())), cart);
   await page.waitForFunction(
     ([points, stamps]) => {
       const r = document.querySelector('rewards-checkout-prompt').shadowRoot;
@@ -74,7 +74,7 @@ test('Shopify: /cart.js ×100 money becomes true VND minor units; theme fetch an
   assert.deepEqual(cart, SHOPIFY_CART, 'converted cart: VND, ÷100, line and cart-level discounts, tags from /products/{handle}.js');
   const q = await promptMatches(page, '/demo/programs/vn-coffee.json', SHOPIFY_CART);
   // Without the ÷100 the core would see 100× the money (and cap at 2,000 points).
-  const naive = await coreEval(page, '/demo/programs/vn-coffee.json', (engine, cart) => JSON.parse(engine.preview('', JSON.stringify(cart), Date.now())).total_points, {
+  const naive = await coreEval(page, '/demo/programs/vn-coffee.json', (engine, cart) => JSON.parse(engine.run('preview', '', JSON.stringify(cart), Date.now())).total_points, {
     currency: 'VND',
     lines: SHOPIFY_CART.lines.map((l) => Object.assign({}, l, { line_price: l.line_price * 100, discount: l.discount * 100 })),
   });

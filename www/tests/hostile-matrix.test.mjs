@@ -62,8 +62,8 @@ before(async () => {
   const engine = (await nodeEngine())('us-apparel');
   const now = Date.now();
   expected = {
-    cart: JSON.parse(engine.quote('', JSON.stringify(CART), now)).preview.total_points,
-    product: JSON.parse(engine.product_points('', JSON.stringify(SOCK), now)).total_points,
+    cart: JSON.parse(engine.run('quote', '', JSON.stringify(CART), now)).preview.total_points,
+    product: JSON.parse(engine.run('product_points', '', JSON.stringify(SOCK), now)).total_points,
   };
   assert.ok(expected.cart > 0 && expected.product > 0, 'the fixture cart earns points: ' + JSON.stringify(expected));
 });

@@ -30,7 +30,7 @@ test('strict CSP without wasm-unsafe-eval: the server engine takes over with the
   const page = await env.page();
   await page.goto(env.url('/tests/fixtures/pages/csp.html'));
   await ready(page);
-  const expected = JSON.parse(engineFor('vn-coffee').quote('', JSON.stringify(CSP_CART), Date.now()));
+  const expected = JSON.parse(engineFor('vn-coffee').run('quote', '', JSON.stringify(CSP_CART), Date.now()));
   await page.waitForFunction((points) => {
     const e = document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=earn]');
     return e && Number(e.dataset.value) === points;

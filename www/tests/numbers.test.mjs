@@ -30,14 +30,14 @@ function promptState(page) {
   return page.evaluate(() => {
     const shopper = window.DemoStore.shopper();
     const cart = window.DemoStore.cart();
-    const q = JSON.parse(window.__core.quote(shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), Date.now()));
+    const q = JSON.parse(window.__core.run('quote', shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), Date.now()));
     const cfg = JSON.parse(window.__core.public_config());
     const root = document.querySelector('rewards-checkout-prompt').shadowRoot;
     const val = (k) => {
       const el = root.querySelector('[data-rw=' + k + ']');
       return el ? { value: Number(el.getAttribute('data-value')), text: el.textContent } : null;
     };
-    const levels = JSON.parse(window.__core.explainer('', 0)).tiers;
+    const levels = JSON.parse(window.__core.run('explainer', '', '', 0)).tiers;
     let needAfter = null;
     if (q.tier && !q.tier.tier_changes && levels) {
       const i = levels.levels.findIndex((l) => l.id === q.tier.tier_after);
@@ -95,9 +95,9 @@ async function expectProducts(page, label) {
         if (a('tags')) line.tags = a('tags').split(',');
         if (a('collections')) line.collections = a('collections').split(',');
         if (el.hasAttribute('gift-card')) line.gift_card = true;
-        const p = JSON.parse(window.__core.product_points(shopper ? JSON.stringify(shopper) : '', JSON.stringify(line), Date.now()));
+        const p = JSON.parse(window.__core.run('product_points', shopper ? JSON.stringify(shopper) : '', JSON.stringify(line), Date.now()));
         const cart = { currency: p.currency, lines: [line] };
-        const k = JSON.parse(window.__core.punch_card(shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), Date.now()));
+        const k = JSON.parse(window.__core.run('punch_card', shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), Date.now()));
         const excluded = p.lines.every((l) => l.excluded);
         const shown = el.shadowRoot.querySelector('[data-rw=points]');
         const stamps = el.shadowRoot.querySelector('[data-rw=stamps]');

@@ -115,27 +115,17 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const shopper = tokenOf(req) ? coreShopper(state.shoppers.get(tokenOf(req))) : b.shopper;
       const e = engineFor(state.program);
       const s = shopper == null ? '' : JSON.stringify(shopper);
-      const str = (v) => (v == null ? '' : JSON.stringify(v));
-      const now = Date.now();
-      const out = {
-        preview: () => e.preview(s, str(b.cart), now),
-        quote: () => e.quote(s, str(b.cart), now),
-        product_points: () => e.product_points(s, str(b.line), now),
-        punch_card: () => e.punch_card(s, str(b.cart), now),
-        tier_progress: () => e.tier_progress(s, str(b.cart), now),
-        redemptions: () => e.redemptions(s, str(b.cart), now),
-        explainer: () => e.explainer(s, now),
-        popup_decision: () => e.popup_decision(s, str(b.signals), now),
-        actions: () => e.actions(s, now),
-      }[op[1]];
-      return out ? send(res, 200, out()) : send(res, 404, { error: 'not_found', message: 'no such op' }), true;
+      // As the server: any op of the core's table, a string member being the raw text.
+      const str = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+      const out = e.run(op[1], s, str(b.input), Date.now());
+      return send(res, /"path":"op"/.test(out) && out.startsWith('{"error"') ? 404 : 200, out), true;
     }
     if (p === '/api/redeem' && req.method === 'POST') {
       const s = state.shoppers.get(tokenOf(req));
       if (!s) return send(res, 401, { error: 'unauthorized', message: 'bad token' }), true;
       const b = json(body);
       state.redeems.push(b);
-      const quote = JSON.parse(engineFor(state.program).redemptions(JSON.stringify(coreShopper(s)), JSON.stringify(b.cart), Date.now()));
+      const quote = JSON.parse(engineFor(state.program).run('redemptions', JSON.stringify(coreShopper(s)), JSON.stringify(b.cart), Date.now()));
       const option = quote.options.find((o) => o.id === b.redemption_id);
       s.balance -= b.points;
       // As the server does: the voucher is listed by GET /api/shopper until an order uses it.

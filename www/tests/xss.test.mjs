@@ -67,7 +67,7 @@ let env;
 let points;
 before(async () => {
   env = await setup();
-  points = JSON.parse((await nodeEngine())('us-apparel').quote('', JSON.stringify(CART), Date.now())).preview.total_points;
+  points = JSON.parse((await nodeEngine())('us-apparel').run('quote', '', JSON.stringify(CART), Date.now())).preview.total_points;
 });
 after(() => env.close());
 

@@ -319,7 +319,7 @@ async fn redeem_some(app: &App, rng: &mut StdRng, code: &str, exp: u8, day: i64)
         let tok = token::sign(&app.settings.merchant_secret, &format!("demo-{c}"), app.clock.now() / 1000 + 3600);
         let auth = [("authorization", format!("Bearer {tok}"))];
         let cart = random_cart(rng, code, exp);
-        let q = call(app, "POST", "/api/engine/redemptions", obj(vec![("cart", cart.clone())]).to_text(), &auth).await?;
+        let q = call(app, "POST", "/api/engine/redemptions", obj(vec![("input", cart.clone())]).to_text(), &auth).await?;
         let usable = match q.get("options") {
             Some(Json::Array(o)) => o.first().and_then(|o| o.get("usable").cloned()) == Some(Json::Bool(true)),
             _ => false,

@@ -247,38 +247,36 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
     Ok(json_status(StatusCode::OK, &Json::Object(fields)))
 }
 
-/// `POST /api/engine/{op}`: the preview fallback. The response body is
-/// byte for byte what the wasm Engine returns for the same input.
+/// `POST /api/engine/{op}`: the preview fallback, any operation of the
+/// core's op table (`rewards_core::Op`). Body `{"shopper"?, "input"?}`; the
+/// response body is byte for byte what the wasm `Engine::run` returns for
+/// the same input at the server's `now`.
 async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     let body = if body.iter().all(u8::is_ascii_whitespace) { Json::Object(vec![]) } else { parse_object(&body)? };
-    only_fields(&body, &["shopper", "cart", "line", "signals"])?;
+    only_fields(&body, &["shopper", "input"])?;
+    let Some(op) = rewards_core::Op::from_name(&op) else {
+        return Err(ApiError::not_found(format!("unknown engine operation \"{op}\"")));
+    };
     let now = app.clock.now();
     let shopper = match token_subject(&app, &headers)? {
         Some(subject) => current_state(&app, &subject, now).await?.map(|st| st.core_json().to_text()).unwrap_or_default(),
         None => part(&body, "shopper").unwrap_or_default(),
     };
-    let arg = |k| part(&body, k).unwrap_or_default();
-    let e = app.engine();
-    let result = match op.as_str() {
-        "preview" => e.preview(&shopper, &arg("cart"), now),
-        "product_points" => e.product_points(&shopper, &arg("line"), now),
-        "tier_progress" => e.tier_progress(&shopper, part(&body, "cart").as_deref(), now),
-        "punch_card" => e.punch_card(&shopper, part(&body, "cart").as_deref(), now),
-        "redemptions" => e.redemptions(&shopper, &arg("cart"), now),
-        "quote" => e.quote(&shopper, &arg("cart"), now),
-        "explainer" => e.explainer(&shopper, now),
-        "popup_decision" => e.popup_decision(&shopper, &arg("signals"), now),
-        "actions" => e.actions(&shopper, now),
-        _ => return Err(ApiError::not_found(format!("unknown engine operation \"{op}\""))),
-    };
+    let result = app.engine().run(op, &shopper, &part(&body, "input").unwrap_or_default(), now);
     let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, json_body(rewards_core::respond(result))).into_response())
 }
 
-/// A body member as JSON text; absent or `null` is `None` (the wasm
-/// binding's "no value").
+/// A body member as the JSON text the engine takes: a string member *is*
+/// that text (as the wasm binding takes it, so malformed input can be
+/// sent too); other values are written out; absent or `null` is `None`
+/// (the wasm binding's "no value").
 fn part(body: &Json, key: &str) -> Option<String> {
-    body.get(key).filter(|v| **v != Json::Null).map(Json::to_text)
+    match body.get(key)? {
+        Json::Null => None,
+        Json::String(text) => Some(text.to_string()),
+        v => Some(v.to_text()),
+    }
 }
 
 /// The peer address (the server is always started with connect info).

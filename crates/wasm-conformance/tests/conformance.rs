@@ -54,19 +54,10 @@ fn through_exports(case: &Json) -> String {
         }
     };
     let (shopper, now) = (input(case, "shopper"), now_ms(case));
-    let cart = input(case, "cart");
-    match case.get("op").and_then(Json::as_str).expect("op") {
-        "preview" => engine.preview(&shopper, &cart, now),
-        "product_points" => engine.product_points(&shopper, &input(case, "line"), now),
-        "tier_progress" => engine.tier_progress(&shopper, &cart, now),
-        "punch_card" => engine.punch_card(&shopper, &cart, now),
-        "redemptions" => engine.redemptions(&shopper, &cart, now),
-        "quote" => engine.quote(&shopper, &cart, now),
-        "explainer" => engine.explainer(&shopper, now),
-        "popup_decision" => engine.popup_decision(&shopper, &input(case, "signals"), now),
-        "actions" => engine.actions(&shopper, now),
-        other => panic!("unknown op {other}"),
-    }
+    let name = case.get("op").and_then(Json::as_str).expect("op");
+    let op = rewards_core::Op::from_name(name).expect("a known op");
+    let arg = op.input_name().map(|k| input(case, k)).unwrap_or_default();
+    engine.run(name, &shopper, &arg, now)
 }
 
 #[wasm_bindgen_test]

@@ -18,8 +18,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Every op's output through the wasm exports, in `gen::OPS` order (the
-/// order `gen::native_outputs` uses); blank cart text is "no cart".
+/// Every op's output through the wasm exports, in `gen::op_names` order
+/// (the order `gen::native_outputs` uses); blank cart text is "no cart".
 fn wasm_outputs(c: &gen::Case) -> Vec<String> {
     let e = match rewards_wasm::Engine::new(&c.program) {
         Ok(e) => e,
@@ -29,20 +29,9 @@ fn wasm_outputs(c: &gen::Case) -> Vec<String> {
         }
     };
     let (s, now) = (c.shopper.as_str(), c.now as f64);
-    vec![
-        e.public_config(),
-        e.preview(s, &c.cart, now),
-        e.product_points(s, &c.line, now),
-        e.tier_progress(s, "", now),
-        e.tier_progress(s, &c.cart, now),
-        e.punch_card(s, "", now),
-        e.punch_card(s, &c.cart, now),
-        e.redemptions(s, &c.cart, now),
-        e.quote(s, &c.cart, now),
-        e.explainer(s, now),
-        e.popup_decision(s, &c.signals, now),
-        e.actions(s, now),
-    ]
+    let mut out = vec![e.public_config()];
+    out.extend(gen::op_calls(c).iter().map(|(op, input)| e.run(op, s, input, now)));
+    out
 }
 
 fn native_digest(i: u64) -> u64 {
@@ -75,7 +64,7 @@ fn random_cases_give_the_native_bytes() {
                     "\ncase {i} (gen::differential_case({DIFF_SEED}, {i})):\n  program: {}\n  shopper: {}\n  cart: {}\n  line: {}\n  signals: {}\n  now: {}\n  wasm outputs:\n",
                     case.program, case.shopper, case.cart, case.line, case.signals, case.now
                 ));
-                for (op, out) in gen::OPS.iter().zip(&outputs) {
+                for (op, out) in gen::op_names().iter().zip(&outputs) {
                     report.push_str(&format!("    {op}: {out}\n"));
                 }
             }
@@ -85,7 +74,7 @@ fn random_cases_give_the_native_bytes() {
     console_log!(
         "differential: {DIFF_CASES} cases (seed {DIFF_SEED}), {} ops each, {invalid_programs} invalid programs, {computed_quotes} quotes computed, \
          {mismatches} mismatches, combined digest wasm {combined:016x} native {native_combined:016x}, {:.1} s in the browser",
-        gen::OPS.len(),
+        gen::op_names().len(),
         (js_sys::Date::now() - started) / 1000.0
     );
     assert_eq!(mismatches, 0, "{mismatches} of {DIFF_CASES} cases differ from the native engine (first 3 shown):{report}");

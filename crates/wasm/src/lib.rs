@@ -1,5 +1,6 @@
-//! WebAssembly bindings: conversions and exports only. Every method is one
-//! call into `rewards_core::Engine`; results cross the boundary as JSON
+//! WebAssembly bindings: conversions and exports only. `run` is one call
+//! into `rewards_core::Engine::run_named`, so the operations are listed once,
+//! in `rewards_core::Op`; results cross the boundary as JSON
 //! text (one string each way keeps the boundary narrow and the glue tiny;
 //! see ARCHITECTURE.md "The wasm boundary").
 //!
@@ -43,12 +44,6 @@ fn ms(now: f64) -> Millis {
     }
 }
 
-/// `""` or `"null"` means "no cart".
-fn optional(text: &str) -> Option<&str> {
-    let t = text.trim();
-    (!t.is_empty() && t != "null").then_some(text)
-}
-
 #[wasm_bindgen]
 impl Engine {
     /// Throws an `Error` whose message is the error JSON when the config is invalid.
@@ -57,40 +52,10 @@ impl Engine {
         rewards_core::Engine::new(config).map(Engine).map_err(|e| JsError::new(&e.to_json().to_text()))
     }
 
-    pub fn preview(&self, shopper: &str, cart: &str, now: f64) -> String {
-        respond(self.0.preview(shopper, cart, ms(now)))
-    }
-
-    pub fn product_points(&self, shopper: &str, line: &str, now: f64) -> String {
-        respond(self.0.product_points(shopper, line, ms(now)))
-    }
-
-    pub fn tier_progress(&self, shopper: &str, cart: &str, now: f64) -> String {
-        respond(self.0.tier_progress(shopper, optional(cart), ms(now)))
-    }
-
-    pub fn punch_card(&self, shopper: &str, cart: &str, now: f64) -> String {
-        respond(self.0.punch_card(shopper, optional(cart), ms(now)))
-    }
-
-    pub fn redemptions(&self, shopper: &str, cart: &str, now: f64) -> String {
-        respond(self.0.redemptions(shopper, cart, ms(now)))
-    }
-
-    pub fn quote(&self, shopper: &str, cart: &str, now: f64) -> String {
-        respond(self.0.quote(shopper, cart, ms(now)))
-    }
-
-    pub fn explainer(&self, shopper: &str, now: f64) -> String {
-        respond(self.0.explainer(shopper, ms(now)))
-    }
-
-    pub fn popup_decision(&self, shopper: &str, signals: &str, now: f64) -> String {
-        respond(self.0.popup_decision(shopper, signals, ms(now)))
-    }
-
-    pub fn actions(&self, shopper: &str, now: f64) -> String {
-        respond(self.0.actions(shopper, ms(now)))
+    /// Any operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
+    /// `input` is its input's JSON text, `""` when it takes none.
+    pub fn run(&self, op: &str, shopper: &str, input: &str, now: f64) -> String {
+        respond(self.0.run_named(op, shopper, input, ms(now)))
     }
 
     pub fn public_config(&self) -> String {

@@ -15,15 +15,17 @@ fn preview_through_the_exports_equals_the_core() {
     let wasm = rewards_wasm::Engine::new(VN).unwrap_or_else(|_| panic!("config parses"));
     let core = rewards_core::Engine::new(VN).unwrap();
     let expected = rewards_core::respond(core.preview("", cart, NOW as i64));
-    assert_eq!(wasm.preview("", cart, NOW), expected);
+    assert_eq!(wasm.run("preview", "", cart, NOW), expected);
     assert!(expected.contains("\"total_points\":39"), "{expected}");
 }
 
 #[wasm_bindgen_test]
 fn bad_input_is_an_error_value_not_a_trap() {
     let wasm = rewards_wasm::Engine::new(VN).unwrap_or_else(|_| panic!("config parses"));
-    let out = wasm.preview("", r#"{"currency":"VND","lines":[{"quantity":"2"}]}"#, NOW);
+    let out = wasm.run("preview", "", r#"{"currency":"VND","lines":[{"quantity":"2"}]}"#, NOW);
     assert!(out.starts_with(r#"{"error":"invalid""#), "{out}");
     assert!(out.contains(r#""path":"lines[0].quantity""#), "{out}");
     assert!(rewards_wasm::Engine::new("{\"version\": 2}").is_err());
+    let unknown = wasm.run("preveiw", "", "", NOW);
+    assert!(unknown.contains(r#""path":"op""#) && unknown.contains("unknown operation"), "{unknown}");
 }

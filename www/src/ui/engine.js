@@ -1,7 +1,8 @@
 // The numbers: the Rust core compiled to wasm, or — when the page's CSP
 // blocks WebAssembly (no 'wasm-unsafe-eval') or the wasm cannot load — the
 // server's POST /api/engine/{op}, which returns the same bytes. Both give
-// the same async interface; results are the core's JSON, parsed.
+// one call, `run(op, shopper, input)`, with the core's operation names
+// (rewards_core::Op, the one list of them); results are the core's JSON, parsed.
 
 import init, { Engine } from '../../dist/pkg/rewards_wasm.js';
 
@@ -64,16 +65,7 @@ export async function loadEngine(ctx) {
     const publicConfig = JSON.parse(e.public_config());
     const now = () => Date.now();
     await nextTask();
-    return {
-      kind: 'wasm',
-      exponent: publicConfig.store.exponent,
-      quote: async (s, cart) => parse(e.quote(json(s), json(cart), now())),
-      preview: async (s, cart) => parse(e.preview(json(s), json(cart), now())),
-      product_points: async (s, line) => parse(e.product_points(json(s), json(line), now())),
-      punch_card: async (s, cart) => parse(e.punch_card(json(s), json(cart), now())),
-      explainer: async (s) => parse(e.explainer(json(s), now())),
-      popup_decision: async (s, signals) => parse(e.popup_decision(json(s), json(signals), now())),
-    };
+    return { kind: 'wasm', exponent: publicConfig.store.exponent, run: async (op, s, input) => parse(e.run(op, json(s), json(input), now())) };
   }
   const blocked = /wasm-unsafe-eval|Content Security Policy|CompileError/i.test(String(wasmError && (wasmError.message || wasmError.name)));
   const why = blocked
@@ -85,27 +77,17 @@ export async function loadEngine(ctx) {
 }
 
 function httpEngine(ctx) {
-  const call = async (op, body) => {
+  const run = async (op, shopper, input) => {
     const headers = { 'content-type': 'application/json' };
-    if (ctx.state.token) {
-      headers.authorization = 'Bearer ' + ctx.state.token;
-      // The server fills the shopper from the token.
-      delete body.shopper;
-    }
+    const body = { input };
+    // With a token the server fills the shopper from it.
+    if (ctx.state.token) headers.authorization = 'Bearer ' + ctx.state.token;
+    else body.shopper = shopper;
     const r = await ctx.fetch(new URL('api/engine/' + op, ctx.api).href, { method: 'POST', headers, body: ctx.json(body) });
     const text = await r.text();
     if (!r.ok && !text.startsWith('{')) throw new Error(`api/engine/${op} answered ${r.status}`);
     return parse(text);
   };
   ctx.mark('engine');
-  return {
-    kind: 'http',
-    exponent: null,
-    quote: (shopper, cart) => call('quote', { shopper, cart }),
-    preview: (shopper, cart) => call('preview', { shopper, cart }),
-    product_points: (shopper, line) => call('product_points', { shopper, line }),
-    punch_card: (shopper, cart) => call('punch_card', { shopper, cart }),
-    explainer: (shopper) => call('explainer', { shopper }),
-    popup_decision: (shopper, signals) => call('popup_decision', { shopper, signals }),
-  };
+  return { kind: 'http', exponent: null, run };
 }

@@ -116,7 +116,7 @@ export function mount(ctx) {
         if (seq === el.rwSeq) el.shadowRoot.replaceChildren(node);
       } else {
         const [e, shopper, cart] = await Promise.all([u.engine(), u.shopper(), u.cart.now()]);
-        const q = cart && Array.isArray(cart.lines) && cart.lines.length ? await e.quote(shopper, cart) : null;
+        const q = cart && Array.isArray(cart.lines) && cart.lines.length ? await e.run('quote', shopper, cart) : null;
         await nextTask(); // the quote and the rendering: two shorter tasks
         if (seq === el.rwSeq) await renderPrompt(u, el, q, shopper != null);
       }
@@ -169,7 +169,7 @@ export function mount(ctx) {
     refreshShopper: () => u.refreshShopper(),
     async quote() {
       const [e, shopper, cart] = await Promise.all([u.engine(), u.shopper(), u.cart.now()]);
-      return cart ? e.quote(shopper, cart) : null;
+      return cart ? e.run('quote', shopper, cart) : null;
     },
     page() {
       for (const el of ctx.elements) if (el.hasAttribute('primary') && el.getAttribute('product-id')) ctx.store.productView(el.getAttribute('product-id'));

@@ -52,7 +52,7 @@ export function makePanel(u) {
     try {
       const [engine, shopper] = await Promise.all([u.engine(), u.shopper()]);
       known = shopper != null;
-      model = await engine.explainer(shopper);
+      model = await engine.run('explainer', shopper);
       if (known && u.hasVouchers()) codes = (await u.vouchers()).section(u.info.vouchers);
     } catch (e) {
       if (mine === seq && body) {

@@ -32,11 +32,11 @@ export function makePopup(u) {
     if (typeof saved.last_shown === 'number') signals.last_shown = saved.last_shown;
     let decision;
     try {
-      decision = await engine.popup_decision(shopper, cart && cart.lines && cart.lines.length ? Object.assign({ cart }, signals) : signals);
+      decision = await engine.run('popup_decision', shopper, cart && cart.lines && cart.lines.length ? Object.assign({ cart }, signals) : signals);
     } catch (e) {
       // A cart the core refuses must not cost the visitor the offer.
       if (!signals.cart && !(cart && cart.lines && cart.lines.length)) throw e;
-      decision = await engine.popup_decision(shopper, signals);
+      decision = await engine.run('popup_decision', shopper, signals);
     }
     if (!decision.show || !decision.offer) return false;
     if (current && current.isOpen()) return false;

@@ -30,10 +30,10 @@ export async function renderProduct(u, el, engine, shopper, line) {
   const { ctx } = u;
   const { h, icon, ICONS } = ctx;
   const { t, points } = u.i;
-  const p = await engine.product_points(shopper, line);
+  const p = await engine.run('product_points', shopper, line);
   let added = 0;
   if (ctx.cfg.punch_card && p.total_points >= 0) {
-    const card = await engine.punch_card(shopper, { currency: ctx.cfg.store.currency, lines: [line] });
+    const card = await engine.run('punch_card', shopper, { currency: ctx.cfg.store.currency, lines: [line] });
     added = (card && card.added) || 0;
   }
   const excluded = p.lines.length && p.lines.every((l) => l.excluded);

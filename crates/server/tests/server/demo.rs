@@ -121,7 +121,7 @@ async fn each_demo_store_runs_its_own_program_so_signups_and_previews_land_in_it
             .post(api.join("api/engine/preview").unwrap())
             .header("authorization", &auth)
             .header("content-type", "application/json")
-            .body(json!({"cart": cart}).to_string())
+            .body(json!({"input": cart}).to_string())
             .send()
             .await
             .unwrap();

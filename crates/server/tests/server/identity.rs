@@ -74,21 +74,21 @@ async fn the_preview_fallback_returns_the_engines_exact_bytes() {
         let c = cart(&[("Cà phê", 45_000, 2), ("Bánh", 35_000, 1)]).to_string();
         let guest = r#"{"member":true,"balance":1200,"period_spend":2500000}"#;
         let cases: Vec<(&str, String, String)> = vec![
-            ("preview", format!(r#"{{"shopper":{guest},"cart":{c}}}"#), rewards_core::respond(engine.preview(guest, &c, now))),
-            ("quote", format!(r#"{{"shopper":{guest},"cart":{c}}}"#), rewards_core::respond(engine.quote(guest, &c, now))),
+            ("preview", format!(r#"{{"shopper":{guest},"input":{c}}}"#), rewards_core::respond(engine.preview(guest, &c, now))),
+            ("quote", format!(r#"{{"shopper":{guest},"input":{c}}}"#), rewards_core::respond(engine.quote(guest, &c, now))),
             ("tier_progress", format!(r#"{{"shopper":{guest}}}"#), rewards_core::respond(engine.tier_progress(guest, None, now))),
-            ("punch_card", format!(r#"{{"cart":{c}}}"#), rewards_core::respond(engine.punch_card("", Some(&c), now))),
-            ("redemptions", format!(r#"{{"shopper":{guest},"cart":{c}}}"#), rewards_core::respond(engine.redemptions(guest, &c, now))),
+            ("punch_card", format!(r#"{{"input":{c}}}"#), rewards_core::respond(engine.punch_card("", Some(&c), now))),
+            ("redemptions", format!(r#"{{"shopper":{guest},"input":{c}}}"#), rewards_core::respond(engine.redemptions(guest, &c, now))),
             ("explainer", "{}".into(), rewards_core::respond(engine.explainer("", now))),
             ("actions", format!(r#"{{"shopper":{guest}}}"#), rewards_core::respond(engine.actions(guest, now))),
             (
                 "product_points",
-                r#"{"line":{"quantity":1,"unit_price":45000}}"#.into(),
+                r#"{"input":{"quantity":1,"unit_price":45000}}"#.into(),
                 rewards_core::respond(engine.product_points("", r#"{"quantity":1,"unit_price":45000}"#, now)),
             ),
             (
                 "popup_decision",
-                r#"{"signals":{"path":"/","pages_viewed":1,"product_views":0,"trigger":"exit_intent"}}"#.into(),
+                r#"{"input":{"path":"/","pages_viewed":1,"product_views":0,"trigger":"exit_intent"}}"#.into(),
                 rewards_core::respond(engine.popup_decision(
                     "",
                     r#"{"path":"/","pages_viewed":1,"product_views":0,"trigger":"exit_intent"}"#,
@@ -97,7 +97,7 @@ async fn the_preview_fallback_returns_the_engines_exact_bytes() {
             ),
             (
                 "preview",
-                r#"{"cart":{"currency":"USD","lines":[]}}"#.into(),
+                r#"{"input":{"currency":"USD","lines":[]}}"#.into(),
                 rewards_core::respond(engine.preview("", r#"{"currency":"USD","lines":[]}"#, now)),
             ),
         ];
@@ -108,10 +108,10 @@ async fn the_preview_fallback_returns_the_engines_exact_bytes() {
         }
         // With a token the server fills the shopper from the ledger.
         let me = srv.core_shopper("alice").await;
-        let r = srv.post("/api/engine/preview", &format!(r#"{{"cart":{c}}}"#), &srv.bearer("alice")).await;
+        let r = srv.post("/api/engine/preview", &format!(r#"{{"input":{c}}}"#), &srv.bearer("alice")).await;
         assert_eq!(r.body, rewards_core::respond(engine.preview(&me, &c, now)));
         assert_eq!(srv.post("/api/engine/steal", "{}", &[]).await.status, 404);
-        assert_eq!(srv.post("/api/engine/preview", r#"{"cart":{},"admin":true}"#, &[]).await.status, 422);
+        assert_eq!(srv.post("/api/engine/preview", r#"{"input":{},"admin":true}"#, &[]).await.status, 422);
     })
     .await;
 }

@@ -8,6 +8,7 @@ mod admin_assets;
 mod crash;
 mod demo;
 mod faults;
+mod fixtures;
 mod group_commit;
 mod identity;
 mod injection;

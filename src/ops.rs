@@ -1,0 +1,106 @@
+//! The engine's operations: the one list of them. The wasm binding's
+//! `run`, the server's `POST /api/engine/{op}`, the widget's engine
+//! (`www/src/ui/engine.js`, which names ops, never lists them), the fixture
+//! runner and the fuzz generators all go through [`Op`] and
+//! [`Engine::run`](crate::Engine::run), so an operation is added here once.
+
+use crate::error::{Error, Result};
+use crate::json::Json;
+use crate::prelude::*;
+use crate::{Engine, Millis};
+
+/// What an operation takes besides the shopper: its input's name (the key
+/// of the fixture files and of the server's request body member) and
+/// whether it may be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Nothing,
+    Required(&'static str),
+    Optional(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Preview,
+    ProductPoints,
+    TierProgress,
+    PunchCard,
+    Redemptions,
+    Quote,
+    Explainer,
+    PopupDecision,
+    Actions,
+}
+
+impl Op {
+    /// Every operation with its name and input.
+    pub const ALL: &'static [(Op, &'static str, Input)] = &[
+        (Op::Preview, "preview", Input::Required("cart")),
+        (Op::ProductPoints, "product_points", Input::Required("line")),
+        (Op::TierProgress, "tier_progress", Input::Optional("cart")),
+        (Op::PunchCard, "punch_card", Input::Optional("cart")),
+        (Op::Redemptions, "redemptions", Input::Required("cart")),
+        (Op::Quote, "quote", Input::Required("cart")),
+        (Op::Explainer, "explainer", Input::Nothing),
+        (Op::PopupDecision, "popup_decision", Input::Required("signals")),
+        (Op::Actions, "actions", Input::Nothing),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Op> {
+        Op::ALL.iter().find(|(_, n, _)| *n == name).map(|(op, _, _)| *op)
+    }
+
+    pub fn name(self) -> &'static str {
+        Op::ALL.iter().find(|(op, _, _)| *op == self).map_or("", |(_, n, _)| n)
+    }
+
+    pub fn input(self) -> Input {
+        Op::ALL.iter().find(|(op, _, _)| *op == self).map_or(Input::Nothing, |(_, _, i)| *i)
+    }
+
+    /// The input's name, if the operation takes one.
+    pub fn input_name(self) -> Option<&'static str> {
+        match self.input() {
+            Input::Nothing => None,
+            Input::Required(n) | Input::Optional(n) => Some(n),
+        }
+    }
+}
+
+/// `""` or `"null"`: no value (a guest shopper, no cart).
+fn absent(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty() || t == "null"
+}
+
+impl Engine {
+    /// One operation by its table entry: `input` is the op's input as JSON
+    /// text (`""` when absent; an optional cart may be absent, a required
+    /// input then fails to parse with its own message).
+    pub fn run(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+        let optional = (!absent(input)).then_some(input);
+        match op {
+            Op::Preview => self.preview(shopper, input, now),
+            Op::ProductPoints => self.product_points(shopper, input, now),
+            Op::TierProgress => self.tier_progress(shopper, optional, now),
+            Op::PunchCard => self.punch_card(shopper, optional, now),
+            Op::Redemptions => self.redemptions(shopper, input, now),
+            Op::Quote => self.quote(shopper, input, now),
+            Op::Explainer => self.explainer(shopper, now),
+            Op::PopupDecision => self.popup_decision(shopper, input, now),
+            Op::Actions => self.actions(shopper, now),
+        }
+    }
+
+    /// [`Engine::run`] by the operation's name; an unknown name is an
+    /// `invalid` error at path `op` naming the operations there are.
+    pub fn run_named(&self, op: &str, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+        match Op::from_name(op) {
+            Some(op) => self.run(op, shopper, input, now),
+            None => {
+                let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
+                Err(Error::at("op", format!("unknown operation \"{op}\"; expected one of: {}", names.join(", "))))
+            }
+        }
+    }
+}
