@@ -1,5 +1,5 @@
 // Section 4, preview latency: N cart updates on a 20-line cart through the
-// wasm boundary in Chromium (JSON.stringify(cart) → Engine.preview → JSON.parse,
+// wasm boundary in Chromium (JSON.stringify(cart) → Engine.run('preview') → JSON.parse,
 // what the widget does on every cart change), beside bench/baseline-preview.js,
 // a plain-JS implementation of the same earning rules written only as a
 // baseline (called on the cart object: no serialisation, its best case).
@@ -124,8 +124,8 @@ export async function run({ opts, log }) {
     '',
     '| implementation | per update, median µs | p99 of batch means µs | max batch mean µs |',
     '|---|---:|---:|---:|',
-    `| wasm \`Engine.preview\` (stringify + call + JSON.parse) | ${figures.wasm_preview.median_us} | ${figures.wasm_preview.p99_us} | ${figures.wasm_preview.max_us} |`,
-    `| wasm \`Engine.quote\` (preview + tier + punch card + redemptions) | ${figures.wasm_quote.median_us} | ${figures.wasm_quote.p99_us} | ${figures.wasm_quote.max_us} |`,
+    `| wasm \`Engine.run('preview')\` (stringify + call + JSON.parse) | ${figures.wasm_preview.median_us} | ${figures.wasm_preview.p99_us} | ${figures.wasm_preview.max_us} |`,
+    `| wasm \`Engine.run('quote')\` (preview + tier + punch card + redemptions) | ${figures.wasm_quote.median_us} | ${figures.wasm_quote.p99_us} | ${figures.wasm_quote.max_us} |`,
     `| plain JS baseline (\`bench/baseline-preview.js\`, on the object) | ${figures.js_baseline.median_us} | ${figures.js_baseline.p99_us} | ${figures.js_baseline.max_us} |`,
     '',
     `Ratio wasm preview / JS baseline (medians): **${figures.ratio_wasm_to_js_median}×**. ` +
