@@ -169,18 +169,26 @@ test('server errors: a clear message, then retry works; field issues land on the
   assert.match(await page.locator('dialog.rw-popup .rw-form-err').textContent(), /Đã có lỗi xảy ra/);
   assert.equal(await page.locator('dialog.rw-popup button[type=submit]').textContent(), 'Thử lại');
 
+  // Issue 14: the server's English never reaches the shopper; its error
+  // kinds and field paths become the widget's words in the shopper's language.
   env.server.signupMode = 'invalid';
   await page.click('dialog.rw-popup button[type=submit]');
   await page.waitForFunction(() => {
     const e = document.querySelector('rewards-widget').shadowRoot.querySelector('#rw-f-email-err');
-    return e && !e.hidden && e.textContent.includes('cannot receive mail');
+    return e && !e.hidden && e.textContent === 'Vui lòng nhập email hợp lệ, ví dụ ten@example.com';
   });
+  assert.equal(await page.locator('dialog.rw-popup .rw-form-err').textContent(), 'Vui lòng kiểm tra lại các ô được đánh dấu.');
+  env.server.signupMode = 'rate_limited';
+  await page.click('dialog.rw-popup button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-form-err').textContent.startsWith('Bạn đã thử quá nhiều lần'));
+  const popupText = await page.locator('dialog.rw-popup').textContent();
+  assert.ok(!/cannot receive mail|too many signups/.test(popupText), 'no server English: ' + popupText);
 
   env.server.signupMode = 'ok';
   await page.fill('#rw-f-email', 'minh.tran@example.vn');
   await page.click('dialog.rw-popup button[type=submit]');
   await page.waitForSelector('#rw-popup-done');
-  assert.equal(env.server.signups.length, 3, 'each attempt reached the server');
+  assert.equal(env.server.signups.length, 4, 'each attempt reached the server');
   assert.deepEqual(await pageErrors(page), []);
 });
 

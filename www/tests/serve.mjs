@@ -55,7 +55,7 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     redeems: [],
     engineCalls: [],
     requests: [],
-    /** 'ok' | 'invalid' | 'error' | 'network' */
+    /** 'ok' | 'invalid' | 'error' | 'rate_limited' | 'network' */
     signupMode: 'ok',
     /** token → shopper state as GET /api/shopper returns it */
     shoppers: new Map(),
@@ -99,7 +99,9 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const data = json(body);
       state.signups.push({ body: data, headers: req.headers });
       if (state.signupMode === 'error') return send(res, 503, { error: 'unavailable', message: 'try later' }), true;
-      if (state.signupMode === 'invalid') return send(res, 422, { error: 'invalid', issues: [{ path: 'email', message: 'This address cannot receive mail' }] }), true;
+      if (state.signupMode === 'invalid') return send(res, 422, { error: 'invalid', message: 'email: This address cannot receive mail', issues: [{ path: 'email', message: 'This address cannot receive mail' }] }), true;
+      // The real server's answer to a flood from one address.
+      if (state.signupMode === 'rate_limited') return send(res, 429, { error: 'rate_limited', message: 'too many signups from this address; try again later', issues: [] }), true;
       const token = 'tok-' + state.signups.length;
       state.shoppers.set(token, { member: true, balance: 50, email: data.email, signed_up: true, vouchers: [] });
       return send(res, 201, { ok: true, shopper_id: 'shp_' + state.signups.length, token, bonus: 50 }), true;

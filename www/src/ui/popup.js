@@ -9,6 +9,10 @@ import { en, vi } from './strings-popup.js';
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
+
+/** The widget's message for a field the server refused. */
+const FIELD_ERRORS = { email: 'err_email', birthday: 'err_birthday' };
+
 export function makePopup(u) {
   const { ctx } = u;
   u.addStrings({ en, vi });
@@ -176,17 +180,21 @@ export function makePopup(u) {
       submit.removeAttribute('aria-busy');
       submit.textContent = text(decision.offer.cta);
       if (res && res.ok && out && out.ok !== false) return success(out, payload);
+      // The server's words are English and for developers: the shopper reads
+      // the widget's own, in their language, by field and by error kind.
       const issues = (out && Array.isArray(out.issues) && out.issues) || [];
       let first = null;
       for (const issue of issues) {
         const path = String(issue.path || '');
-        const f = fields.find((x) => x.name === path) || consents[Number((/^consents\[(\d+)\]/.exec(path) || [])[1])];
+        const consent = consents[Number((/^consents\[(\d+)\]/.exec(path) || [])[1])];
+        const f = fields.find((x) => x.name === path) || consent;
         if (f) {
-          setError(f, issue.message || t('err_required'));
+          setError(f, t(f === consent ? 'err_consent' : FIELD_ERRORS[f.name] || 'err_required'));
           first = first || f.input || f.box;
         }
       }
-      formError.textContent = !res ? t('err_network') : first ? t('err_form') : res.status >= 500 ? t('err_server') : (out && out.message) || t('err_server');
+      const kind = out && typeof out.error === 'string' ? out.error : '';
+      formError.textContent = !res ? t('err_network') : first ? t('err_form') : kind === 'rate_limited' ? t('err_rate_limited') : t('err_server');
       formError.hidden = false;
       if (!first) submit.textContent = t('retry');
       (first || submit).focus();
