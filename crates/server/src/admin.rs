@@ -390,7 +390,11 @@ fn csv_row(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
+/// A CSV download. It starts with a UTF-8 byte order mark: without one,
+/// Excel reads the file as the system's legacy code page and Vietnamese
+/// names come out garbled.
 fn csv_response(name: &str, body: String) -> Response {
+    let body = format!("\u{feff}{body}");
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [
@@ -463,9 +467,16 @@ async fn ledger_csv(State(app): State<App>, headers: HeaderMap) -> Response {
         let mut out = String::new();
         csv_row(
             &mut out,
-            &"entry_id,shopper_id,at,available_at,cause,ref,delta,program_version,detail".split(',').map(String::from).collect::<Vec<_>>(),
+            &"entry_id,shopper_id,at,available_at,cause,ref,delta,description,program_version,detail_json"
+                .split(',')
+                .map(String::from)
+                .collect::<Vec<_>>(),
         );
+        let currency = app.program().currency();
         for r in rows {
+            let (cause, reference, delta, detail): (String, String, i64, String) =
+                (r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(8)?);
+            let description = crate::describe::entry(&cause, &reference, delta, &detail, currency);
             csv_row(
                 &mut out,
                 &[
@@ -473,11 +484,12 @@ async fn ledger_csv(State(app): State<App>, headers: HeaderMap) -> Response {
                     r.try_get(1)?,
                     format_instant(r.try_get(2)?),
                     format_instant(r.try_get(3)?),
-                    r.try_get(4)?,
-                    r.try_get(5)?,
-                    r.try_get::<i64, _>(6)?.to_string(),
+                    cause,
+                    reference,
+                    delta.to_string(),
+                    description,
                     r.try_get(7)?,
-                    r.try_get(8)?,
+                    detail,
                 ],
             );
         }

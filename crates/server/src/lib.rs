@@ -16,6 +16,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod demo_backend;
+pub mod describe;
 pub mod error;
 pub mod kpi;
 pub mod ledger;

@@ -39,7 +39,7 @@ async fn admin_needs_its_token_and_shows_formulas_inputs_and_escaped_charts() {
         assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
         assert_eq!(csv.headers["x-content-type-options"], "nosniff");
         assert_eq!(csv.body.lines().count(), 5, "{}", csv.body);
-        assert!(csv.body.contains(",order,o-4,40,v1:"));
+        assert!(csv.body.contains(",order,o-4,40,\"Order o-4 ("), "{}", csv.body);
     })
     .await;
 }
@@ -95,4 +95,26 @@ fn check_config_prints_every_error_with_its_path() {
     }
     let ok = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(program_path()).output().unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+}
+
+#[tokio::test]
+async fn issue_14_csv_exports_open_in_excel_and_say_each_entry_in_words() {
+    let srv = Srv::start(&Kind::Sqlite).await;
+    let admin = [("authorization", format!("Bearer {ADMIN}"))];
+    assert_eq!(srv.signup("lan@example.vn").await.status, 201);
+    assert_eq!(srv.order("1001", "c-1", &cart(&[("Cà phê", 45_000, 3), ("Hạt", 220_000, 1)])).await.status, 200);
+    assert_eq!(srv.refund("r-77", "1001", Some(100_000)).await.status, 200);
+    for path in ["/admin/export/signups.csv", "/admin/export/ledger.csv"] {
+        let r = srv.get(path, &admin).await;
+        // Excel reads UTF-8 only with a byte order mark; without it "Lan" stays fine but "Phố Cổ" does not.
+        assert!(r.body.starts_with('\u{feff}'), "{path} starts with a BOM");
+    }
+    let ledger = srv.get("/admin/export/ledger.csv", &admin).await.body;
+    let head = ledger.lines().next().unwrap();
+    assert_eq!(head, "\u{feff}entry_id,shopper_id,at,available_at,cause,ref,delta,description,program_version,detail_json");
+    assert!(ledger.contains(",Signup bonus: +50 points,"), "{ledger}");
+    assert!(ledger.contains(",\"Order 1001 (355,000 VND qualifying): +65 points\","), "{ledger}");
+    assert!(ledger.contains(",\"Refund r-77 of order 1001 (100,000 VND of 355,000 VND refunded): −18 points\","), "{ledger}");
+    let signups = srv.get("/admin/export/signups.csv", &admin).await.body;
+    assert!(signups.contains("Tôi đồng ý nhận email"), "the consent wording is there as UTF-8");
 }

@@ -1,0 +1,116 @@
+//! Ledger entries in plain words ("Order 1001 (355,000 VND qualifying):
+//! +65 points"), from the entry's cause, reference, delta and the detail
+//! JSON it was written with. Used by the ledger CSV export today; the
+//! shopper's activity list and the merchant's member page will read the
+//! same sentences.
+
+use rewards_core::money::Currency;
+use rewards_core::Json;
+
+/// An amount of minor units as major units with grouped thousands: `355,000 VND`, `12.50 USD`.
+pub fn money(minor: i64, currency: Currency) -> String {
+    let exp = u32::from(currency.exponent);
+    let unit = 10i128.pow(exp);
+    let m = i128::from(minor);
+    let (whole, frac) = (m.abs() / unit, m.abs() % unit);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if m < 0 { "-" } else { "" };
+    if exp == 0 {
+        format!("{sign}{grouped} {}", currency.code())
+    } else {
+        format!("{sign}{grouped}.{frac:0width$} {}", currency.code(), width = exp as usize)
+    }
+}
+
+fn points(delta: i64) -> String {
+    let n = delta.unsigned_abs();
+    format!("{}{n} point{}", if delta < 0 { "−" } else { "+" }, if n == 1 { "" } else { "s" })
+}
+
+fn int(detail: &Json, key: &str) -> Option<i64> {
+    match detail.get(key) {
+        Some(Json::Number(n)) => n.parse().ok(),
+        _ => None,
+    }
+}
+
+fn text<'a>(detail: &'a Json, key: &str) -> Option<&'a str> {
+    match detail.get(key) {
+        Some(Json::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// One entry in words. `detail` is the entry's stored JSON text.
+pub fn entry(cause: &str, reference: &str, delta: i64, detail: &str, currency: Currency) -> String {
+    let d = Json::parse(detail).unwrap_or(Json::Null);
+    let what = match cause {
+        "order" => match int(&d, "qualifying_total") {
+            Some(q) => format!("order {reference} ({} qualifying)", money(q, currency)),
+            None => format!("order {reference}"),
+        },
+        "refund" => match (text(&d, "order_id"), int(&d, "refunded_total"), int(&d, "subtotal")) {
+            (Some(order), Some(r), Some(t)) => {
+                format!("refund {reference} of order {order} ({} of {} refunded)", money(r, currency), money(t, currency))
+            }
+            _ => format!("refund {reference}"),
+        },
+        "redemption" => match (int(&d, "discount"), text(&d, "redemption_id")) {
+            (Some(off), Some(id)) => format!("voucher {reference} ({} off, {id})", money(off, currency)),
+            _ => format!("voucher {reference}"),
+        },
+        "action" => match (text(&d, "kind"), text(&d, "action")) {
+            (Some(kind), _) => format!("{} bonus", kind.replace('_', " ")),
+            (None, Some(id)) => format!("action {id}"),
+            _ => "bonus".into(),
+        },
+        "expiry" => "expired after inactivity".into(),
+        "adjustment" => match (reference.strip_prefix("voucher-void:"), text(&d, "reason")) {
+            (Some(code), Some(reason)) => format!("voucher {code} voided ({reason})"),
+            (Some(code), None) => format!("voucher {code} voided"),
+            _ => match text(&d, "reason") {
+                Some(reason) => format!("adjustment: {reason}"),
+                None => "adjustment".into(),
+            },
+        },
+        other => other.to_string(),
+    };
+    // The event first: a cell starting with "+" would be read as a formula.
+    let mut chars = what.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    format!("{first}{}: {}", chars.as_str(), points(delta))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands_and_keeps_the_exponent() {
+        let c = |code| Currency::from_code(code).unwrap();
+        assert_eq!(money(355_000, c("VND")), "355,000 VND");
+        assert_eq!(money(1_250, c("USD")), "12.50 USD");
+        assert_eq!(money(5, c("KWD")), "0.005 KWD");
+        assert_eq!(money(-1_234_567, c("JPY")), "-1,234,567 JPY");
+    }
+
+    #[test]
+    fn entries_read_as_sentences() {
+        let vnd = Currency::from_code("VND").unwrap();
+        assert_eq!(entry("order", "1001", 65, r#"{"qualifying_total":355000}"#, vnd), "Order 1001 (355,000 VND qualifying): +65 points");
+        assert_eq!(
+            entry("refund", "r-77", -18, r#"{"order_id":"1001","refunded_total":100000,"subtotal":355000}"#, vnd),
+            "Refund r-77 of order 1001 (100,000 VND of 355,000 VND refunded): −18 points"
+        );
+        assert_eq!(entry("action", "x", 1, r#"{"kind":"signup"}"#, vnd), "Signup bonus: +1 point");
+        assert_eq!(entry("adjustment", "voucher-void:RW-A", 200, r#"{"reason":"asked"}"#, vnd), "Voucher RW-A voided (asked): +200 points");
+        assert_eq!(entry("expiry", "s:1", -5, "not json", vnd), "Expired after inactivity: −5 points");
+    }
+}
