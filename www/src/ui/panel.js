@@ -130,7 +130,8 @@ export function makePanel(u) {
         if (r.kind === 'amount_off' && r.max_points > r.min_points) details.push(t('redeem_range', { min: points(r.min_points), max: points(r.max_points) }));
         if (r.max_discount != null && r.kind !== 'free_product') details.push(t('redeem_cap', { amount: money(r.max_discount) }));
         if (r.min_cart > 0) details.push(t('redeem_min_cart', { amount: money(r.min_cart) }));
-        const badge = r.members_only ? h('span', { class: 'rw-tag', text: t('members_only') }) : null;
+        // The paid plan by its name: "member" is what every signed-up shopper is.
+        const badge = r.members_only ? h('span', { class: 'rw-tag', text: t('members_only', { plan: m.membership ? text(m.membership.name) : '' }) }) : null;
         return item([text(r.name), badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
       });
       out.push(section('redeem', t('redeem_title'), h('ul', { class: 'rw-list' }, list)));

@@ -11,6 +11,7 @@ export function redeemList(u, el, r, q) {
   const items = r.options.map((o) => {
     const def = byId.get(o.id) || {};
     const nameText = text(def.name) || o.id;
+    const summary = h('span', { class: 'rw-muted' });
     let detail;
     let choose = null;
     if (o.usable) {
@@ -20,13 +21,16 @@ export function redeemList(u, el, r, q) {
         const steps = [];
         for (let v = o.min_points; v <= o.max_usable_points && steps.length < 40; v += o.increment) steps.push(v);
         if (steps[steps.length - 1] !== o.max_usable_points) steps.push(o.max_usable_points);
+        // The summary follows the amount picked.
+        const follow = () => (summary.textContent = saves(Number(select.value)));
         select = h(
           'select',
-          { class: 'rw-select', 'aria-label': t('redeem_points_label', { name: nameText }) },
+          { class: 'rw-select', 'aria-label': t('redeem_points_label', { name: nameText }), on: { change: follow } },
           steps.map((v) => h('option', { value: String(v), selected: v === o.max_usable_points, text: points(v) + ' → ' + money(amountFor(v)) })),
         );
       }
-      detail = t('redeem_save', { amount: money(o.discount) }) + ' · ' + t('redeem_use', { points: points(o.max_usable_points) });
+      const saves = (pts) => t('redeem_save', { amount: money(amountFor(pts)) }) + ' · ' + t('redeem_use', { points: points(pts) });
+      detail = saves(o.max_usable_points);
       choose = h('div', { class: 'rw-choose' }, select, h('button', {
         type: 'button',
         class: 'rw-primary rw-small',
@@ -41,9 +45,10 @@ export function redeemList(u, el, r, q) {
           ? t('reason_min_cart', { amount: money(o.min_cart) })
           : reason === 'insufficient_points'
             ? t('reason_insufficient_points', { points: points(o.shortfall) })
-            : t('reason_' + reason);
+            : t('reason_' + reason, { plan: text(ctx.cfg.membership && ctx.cfg.membership.name) });
     }
-    return h('li', { class: 'rw-opt' + (o.usable ? '' : ' rw-blocked') }, h('div', { class: 'rw-item-main' }, h('strong', { text: nameText }), h('span', { class: 'rw-muted', text: detail })), choose);
+    summary.textContent = detail;
+    return h('li', { class: 'rw-opt' + (o.usable ? '' : ' rw-blocked') }, h('div', { class: 'rw-item-main' }, h('strong', { text: nameText }), summary), choose);
   });
   return h('ul', { class: 'rw-list' }, items);
 }

@@ -1,0 +1,63 @@
+// Issue 14, part 5: words that say what is true. A paid-plan reward names
+// the plan (every signed-up shopper is a "member" of the free program), and
+// the points picker's summary follows the amount picked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, ready, pageErrors } from './helpers.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(() => env.close());
+
+async function cartWith(page, store, product, variant) {
+  await page.goto(env.url(`/demo/${store}/product.html?p=${product}`));
+  if (variant) await page.selectOption('#variant', variant);
+  await page.click('#add');
+  await page.goto(env.url(`/demo/${store}/cart.html`));
+  await ready(page);
+}
+
+test('issue 14: a paid-plan reward shown to a free member names the plan, in the prompt and the explainer, in both languages', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await cartWith(page, 'vi', 'ca-phe-hat-robusta', '500');
+  await page.selectOption('#demo-shopper', 'member'); // 120 points, no paid plan
+  await page.click('rewards-checkout-prompt .rw-pr-actions button');
+  const paid = page.locator('rewards-checkout-prompt .rw-opt', { hasText: 'Hội viên giảm 20%' });
+  await paid.waitFor();
+  assert.match(await paid.textContent(), /Chỉ dành cho Hội viên Phố Cổ\+/);
+  assert.doesNotMatch(await paid.textContent(), /Chỉ dành cho hội viên$/);
+  await page.evaluate(() => Rewards.open('explainer'));
+  const tag = page.locator('rewards-widget #rw-s-redeem ~ * .rw-tag, rewards-widget .rw-section[aria-labelledby=rw-s-redeem] .rw-tag');
+  await tag.first().waitFor();
+  assert.equal(await tag.first().textContent(), 'Chỉ dành cho Hội viên Phố Cổ+');
+
+  const en = await env.page();
+  await cartWith(en, 'en', 'merino-hiker-sock', 'l');
+  await en.evaluate(() => Rewards.open('explainer'));
+  const enTag = en.locator('rewards-widget .rw-section[aria-labelledby=rw-s-redeem] .rw-tag');
+  await enTag.first().waitFor();
+  assert.equal(await enTag.first().textContent(), 'Only with Northwind+');
+  assert.deepEqual(await pageErrors(page), []);
+  assert.deepEqual(await pageErrors(en), []);
+});
+
+test('issue 14: the points picker says what the amount picked saves and spends', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await cartWith(page, 'vi', 'ca-phe-hat-robusta', '500');
+  await page.selectOption('#demo-shopper', 'silver'); // 1,250 points
+  await page.click('rewards-checkout-prompt .rw-pr-actions button');
+  const option = page.locator('rewards-checkout-prompt .rw-opt', { hasText: 'Giảm tiền trực tiếp' });
+  await option.locator('select').waitFor();
+  const summary = () => option.locator('.rw-item-main .rw-muted').textContent().then((s) => s.replace(/\s/g, ' '));
+  const max = await summary();
+  await option.locator('select').selectOption('300');
+  assert.equal(await summary(), 'Giảm 30.000 ₫ · Dùng 300 điểm');
+  assert.notEqual(max, await summary());
+  await option.locator('select').selectOption('100');
+  assert.equal(await summary(), 'Giảm 10.000 ₫ · Dùng 100 điểm');
+  assert.deepEqual(await pageErrors(page), []);
+});
