@@ -1,6 +1,7 @@
 // Issue 14, part 5: words that say what is true. A paid-plan reward names
-// the plan (every signed-up shopper is a "member" of the free program), and
-// the points picker's summary follows the amount picked.
+// the plan (every signed-up shopper is a "member" of the free program), the
+// points picker's summary follows the amount picked, and a product that does
+// not reach the minimum order on its own says so beside its points.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors } from './helpers.mjs';
@@ -59,5 +60,21 @@ test('issue 14: the points picker says what the amount picked saves and spends',
   assert.notEqual(max, await summary());
   await option.locator('select').selectOption('100');
   assert.equal(await summary(), 'Giảm 10.000 ₫ · Dùng 100 điểm');
+  assert.deepEqual(await pageErrors(page), []);
+});
+
+test('issue 14: a product below the minimum order says the points come with an order from that amount', async () => {
+  env.server.reset();
+  const page = await env.page();
+  // vn-coffee: 1 point per 10,000 ₫, minimum order 50,000 ₫. A coffee alone is under it; a 165,000 ₫ bag is not.
+  await page.goto(env.url('/demo/vi/product.html?p=ca-phe-sua-da'));
+  await ready(page);
+  const line = (sel) => page.evaluate((s) => document.querySelector(s).shadowRoot.textContent.replace(/\s/g, ' '), sel);
+  await page.waitForFunction(() => document.querySelector('rewards-product-points[primary]').shadowRoot.querySelector('[data-rw=points]'));
+  assert.match(await line('rewards-product-points[primary]'), /^Tích \d+ điểm · cho đơn từ 50\.000 ₫/);
+  await page.goto(env.url('/demo/vi/product.html?p=ca-phe-hat-robusta'));
+  await page.selectOption('#variant', '500');
+  await page.waitForFunction(() => /16 điểm/.test(document.querySelector('rewards-product-points[primary]').shadowRoot.textContent));
+  assert.doesNotMatch(await line('rewards-product-points[primary]'), /cho đơn từ/);
   assert.deepEqual(await pageErrors(page), []);
 });

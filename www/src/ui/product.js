@@ -29,7 +29,7 @@ export function lineFromAttributes(u, el) {
 export async function renderProduct(u, el, engine, shopper, line) {
   const { ctx } = u;
   const { h, icon, ICONS } = ctx;
-  const { t, points } = u.i;
+  const { t, points, money } = u.i;
   const p = await engine.run('product_points', shopper, line);
   let added = 0;
   if (ctx.cfg.punch_card && p.total_points >= 0) {
@@ -40,7 +40,11 @@ export async function renderProduct(u, el, engine, shopper, line) {
   const stampText = added ? h('span', { class: 'rw-muted', 'data-rw': 'stamps', 'data-value': added, text: t('product_stamps', { n: added }) }) : null;
   let parts;
   if (excluded) parts = [h('span', { class: 'rw-muted', 'data-rw': 'points', 'data-value': 0, text: t('product_excluded') })];
-  else if (p.total_points > 0) parts = [icon(ICONS.star, 'rw-pr-icon'), h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), stampText ? ' · ' : null, stampText];
+  else if (p.total_points > 0) {
+    // Points only come with an order that reaches the minimum: say so when this product alone does not.
+    const min = p.minimum_order_met ? null : h('span', { class: 'rw-muted', 'data-rw': 'minimum', text: t('product_min', { amount: money(p.minimum_order) }) });
+    parts = [icon(ICONS.star, 'rw-pr-icon'), h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), min ? ' · ' : null, min, stampText ? ' · ' : null, stampText];
+  }
   // Too small to earn a whole point on its own: say nothing rather than "Earn 0 points".
   else parts = stampText ? [icon(ICONS.cup, 'rw-pr-icon'), stampText] : [];
   return h('p', { class: 'rw-points rw-line' }, parts);

@@ -41,6 +41,7 @@ export const en = {
   product_earn: 'Earn {points}',
   product_stamps: { one: '+{n} stamp', other: '+{n} stamps' },
   product_excluded: 'This product doesn’t earn points',
+  product_min: 'on orders from {amount}',
 };
 
 export const vi = {
@@ -82,4 +83,5 @@ export const vi = {
   product_earn: 'Tích {points}',
   product_stamps: '+{n} dấu',
   product_excluded: 'Sản phẩm này không được tích điểm',
+  product_min: 'cho đơn từ {amount}',
 };
