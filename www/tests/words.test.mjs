@@ -78,3 +78,54 @@ test('issue 14: a product below the minimum order says the points come with an o
   assert.doesNotMatch(await line('rewards-product-points[primary]'), /cho đơn từ/);
   assert.deepEqual(await pageErrors(page), []);
 });
+
+/** Contrast ratio of an element's edge colour (`prop`) against what is behind it. */
+function edgeContrast(page, host, selector, prop) {
+  return page.evaluate(
+    ([host, selector, prop]) => {
+      const parse = (c) => {
+        const m = /rgba?\(([^)]+)\)/.exec(c) || /color\(srgb ([^)]+)\)/.exec(c);
+        if (!m) return null;
+        const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+        const scale = c.startsWith('color(') ? 255 : 1;
+        return { r: parts[0] * scale, g: parts[1] * scale, b: parts[2] * scale, a: parts.length > 3 ? parts[3] : 1 };
+      };
+      const over = (top, below) => ({ r: top.r * top.a + below.r * (1 - top.a), g: top.g * top.a + below.g * (1 - top.a), b: top.b * top.a + below.b * (1 - top.a), a: 1 });
+      const lum = ({ r, g, b }) => {
+        const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      const root = document.querySelector(host).shadowRoot;
+      const el = root.querySelector(selector);
+      // What is behind: the first opaque background up the tree (through the shadow host), blended.
+      const layers = [];
+      for (let n = el.parentElement || el.getRootNode().host; n; n = n.parentElement || (n.getRootNode && n.getRootNode().host)) {
+        const bg = parse(getComputedStyle(n).backgroundColor);
+        if (bg && bg.a > 0) layers.push(bg);
+        if (bg && bg.a === 1) break;
+      }
+      let behind = { r: 255, g: 255, b: 255, a: 1 };
+      for (const l of layers.reverse()) behind = over(l, behind);
+      const edge = over(parse(getComputedStyle(el)[prop]), behind);
+      const [a, b] = [lum(edge), lum(behind)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    },
+    [host, selector, prop],
+  );
+}
+
+test('issue 14: empty stamps and progress tracks keep a 3:1 edge against what is behind them', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await cartWith(page, 'vi', 'ca-phe-sua-da');
+  await page.selectOption('#demo-shopper', 'member'); // 2 of 10 stamps, tier progress
+  await page.waitForSelector('rewards-checkout-prompt .rw-stamp-empty');
+  const inPrompt = await edgeContrast(page, 'rewards-checkout-prompt', '.rw-stamp-empty', 'borderTopColor');
+  assert.ok(inPrompt >= 3, 'prompt: empty stamp ' + inPrompt.toFixed(2) + ':1');
+  await page.evaluate(() => Rewards.open('explainer'));
+  await page.waitForSelector('rewards-widget .rw-panel .rw-stamp-empty');
+  assert.ok((await edgeContrast(page, 'rewards-widget', '.rw-panel .rw-stamp-empty', 'borderTopColor')) >= 3, 'explainer: empty stamp');
+  const track = await page.evaluate(() => getComputedStyle(document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-panel .rw-bar')).boxShadow);
+  assert.match(track, /inset/, 'the track has an edge: ' + track);
+  assert.deepEqual(await pageErrors(page), []);
+});

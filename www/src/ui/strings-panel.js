@@ -55,7 +55,7 @@ export const en = {
   next_points: 'Earn {points} more to reach {tier}',
   next_orders: { one: '{n} more order to reach {tier}', other: '{n} more orders to reach {tier}' },
   tier_top: 'You’re at the top tier. Thank you!',
-  tier_held: 'Your tier is yours until {date}',
+  tier_held: 'You keep this tier until {date}',
   tier_at_risk: 'Qualify again by {date} to keep {tier}',
   punch_more: { one: '{n} more stamp for {reward}', other: '{n} more stamps for {reward}' },
   punch_per_order: 'One stamp per order',
