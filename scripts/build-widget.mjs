@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Builds the storefront widget into www/dist/:
-//   rewards.js                      the boot script (stable name, short cache)
-//   assets/loader-<hash>.js         the rest of the loader (ES module), imported when idle
+//   rewards.js                      the boot script: queue, config, launcher (stable name, short cache)
+//   assets/loader-<hash>.js         the loader chunk (ES module): API, events, elements, storage
+//   assets/triggers-<hash>.js       the popup triggers (ES module), when the popup can show
 //   assets/ui-<hash>.js             the UI chunk (ES module, wasm glue inside)
 //   assets/widget-<hash>.css        the stylesheet
 //   assets/rewards_wasm-<hash>.wasm the engine (from www/dist/pkg, see build-wasm.sh)
 //   manifest.json                   logical name → file
-// Hashed files are immutable: the loader knows their names at build time.
+// Hashed files are immutable: rewards.js knows the loader chunk's name, the
+// loader chunk the others', at build time.
 //
 // Usage: node scripts/build-widget.mjs [--with-wasm] [--check]
 //   --with-wasm  run scripts/build-wasm.sh first (otherwise www/dist/pkg must exist)
@@ -28,10 +30,13 @@ const assetsDir = join(dist, 'assets');
 const pkg = join(dist, 'pkg');
 const args = new Set(process.argv.slice(2));
 
-// Issue 5's budgets, gzip bytes: the loader alone; every JS file (Shopify
-// flags an app's JS file over 10,000 compressed bytes); all a cart page
-// downloads for the widget (loader + CSS + UI chunk with the wasm glue + wasm).
-const BUDGET = { loader: 10 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
+// Budgets, gzip bytes: the loader alone, rewards.js (issue 10: ≤ 3 KB; it was
+// 10 KB in issue 5); every JS file (Shopify flags an app's JS file over
+// 10,000 compressed bytes); all a cart page downloads for the widget before
+// its first numbers (boot + loader chunk + CSS + UI chunk with the wasm glue
+// + wasm; like the clearance and platform chunks, the popup triggers load
+// after, when idle).
+const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
@@ -104,8 +109,14 @@ for (const out of ui.outputFiles) {
   manifest[logical] = 'assets/' + name;
 }
 
-// 4. the loader chunk: element definitions, popup triggers, storage and the
-//    API methods that need them; the boot script imports it when idle
+// 4. the loader chunk (API, events, element definitions, storage; the boot
+//    script imports it when idle) and its popup-trigger chunk (imported
+//    when the popup can show)
+const jsModule = async (entry) => {
+  const r = await build({ entryPoints: [entry], bundle: true, format: 'esm', minify: true, target: TARGET, write: false, legalComments: 'none', logLevel: 'warning' });
+  return Buffer.from(r.outputFiles[0].contents);
+};
+emit('triggers.js', 'triggers', 'js', await jsModule(join(www, 'src/loader/triggers.js')));
 const rest = await build({
   entryPoints: [join(www, 'src/loader/rest.js')],
   bundle: true,
@@ -115,7 +126,7 @@ const rest = await build({
   write: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'] }) },
+  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'], triggers: manifest['triggers.js'] }) },
 });
 emit('loader.js', 'loader', 'js', Buffer.from(rest.outputFiles[0].contents));
 
@@ -158,6 +169,7 @@ const size = (file) => {
 const rows = {
   loader: size('rewards.js'),
   'loader-chunk': size(manifest['loader.js']),
+  triggers: size(manifest['triggers.js']),
   ui: size(manifest['ui.js']),
   css: size(manifest['widget.css']),
   wasm: size(manifest['rewards_wasm_bg.wasm']),
@@ -170,6 +182,7 @@ for (const [name, r] of Object.entries(rows)) console.log(`${(name + '  ' + r.fi
 const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
 const pages = [
   ['page without previews (boot + loader chunk)', ['loader', 'loader-chunk']],
+  ['… popup armed (+ triggers)', ['loader', 'loader-chunk', 'triggers']],
   ['product / cart page (+ ui + wasm)', ['loader', 'loader-chunk', 'css', 'ui', 'wasm']],
   ['everything, all surfaces opened', Object.keys(rows)],
 ];

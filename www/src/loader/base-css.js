@@ -18,15 +18,18 @@
 // The tokens the launcher uses; widget.css defines the rest.
 const TOKENS =
   ':host{--rw-brand:var(--rewards-brand,#1d5c4a);--rw-on-brand:var(--rewards-brand-text,#fff);' +
-  "--rw-font:var(--rewards-font,system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',Arial,sans-serif)}";
+  // system-ui is the platform's UI font (San Francisco, Segoe UI, Roboto…) in every supported browser.
+  '--rw-font:var(--rewards-font,system-ui,sans-serif)}';
 
 const OVERLAY =
+  // all:initial!important also undoes the page's transform, filter, contain (an
+  // !important :host rule wins over the page's, even its !important ones).
   ':host(rewards-widget){all:initial!important;position:fixed!important;inset:0 auto auto 0!important;width:0!important;height:0!important;' +
-  'display:block!important;transform:none!important;filter:none!important;contain:none!important}';
+  'display:block!important}';
 
-const BASICS =
-  '*{box-sizing:border-box}[hidden]{display:none!important}' +
-  ':focus-visible{outline:3px solid color-mix(in srgb,var(--rw-brand) 55%,#fff);outline-offset:2px}';
+// (The brand-coloured :focus-visible ring is in widget.css: focusing the
+// launcher loads it; until then the browser's own ring shows.)
+const BASICS = '*{box-sizing:border-box}';
 
 const LAUNCHER =
   // --rw-gap: the distance from the corner's edges (12 px below 520 px).
@@ -34,7 +37,7 @@ const LAUNCHER =
   '.rw-launch[class*=left]{left:var(--rw-gap);right:auto}.rw-launch[class*=top]{top:var(--rw-gap);bottom:auto}' +
   '.rw-launcher{cursor:pointer;border:0;margin:0;-webkit-tap-highlight-color:transparent;display:inline-flex;align-items:center;gap:8px;' +
   'min-height:48px;padding:12px 20px 12px 16px;border-radius:999px;background:var(--rw-brand);color:var(--rw-on-brand);' +
-  'font:600 15px/1.2 var(--rw-font);box-shadow:0 6px 20px rgba(20,16,12,.22),0 1px 3px rgba(20,16,12,.2)}' +
+  'font:600 15px/1.2 var(--rw-font);box-shadow:0 6px 20px #14100c38,0 1px 3px #14100c33}' +
   // The gift icon, drawn in CSS (lid, box, ribbon, bow loops): the first SVG
   // element a page creates is slower than the rest of the launcher.
   '.rw-gift{position:relative;width:20px;height:20px;flex:none;' +

@@ -29,25 +29,26 @@ const LAUNCHER_TEXT = { en: 'Rewards', vi: 'Điểm thưởng' };
 // The API methods (the loader chunk implements them; docs/embed.md lists them).
 const METHODS = ['on', 'off', 'setCart', 'setShopper', 'setShopperToken', 'setLocale', 'open', 'close', 'refreshCart', 'quote', 'trackProductView', 'page'];
 
-(function boot() {
-  const t0 = performance.now();
-  const script = document.currentScript;
+try {
+  start(document.currentScript, performance.now());
+} catch (e) {
+  off(e);
+}
+
+/** The one message for a failure nothing else can word (no start, no loader chunk). */
+function off(e) {
   try {
-    start(script, t0);
-  } catch (e) {
-    try {
-      console.error('[Rewards] the widget could not start and is off on this page: ' + ((e && e.message) || e));
-    } catch {
-      /* no console */
-    }
+    console.error('[Rewards] the widget is off on this page: ' + ((e && e.message) || e));
+  } catch {
+    /* no console */
   }
-})();
+}
 
 function start(script, t0) {
   const existing = window.Rewards;
   if (existing && existing[MARK]) return; // included twice: one widget
   if (existing && !Array.isArray(existing)) {
-    console.warn('[Rewards] window.Rewards is already used by this page; the rewards widget did not start.');
+    console.warn('[Rewards] window.Rewards is already used by this page: the widget is off on this page.');
     return;
   }
   const queued = Array.isArray(existing) ? existing.slice() : [];
@@ -65,21 +66,9 @@ function start(script, t0) {
   const log = [];
 
   // ---- failure reporting ------------------------------------------------
-  let spoke = false;
-  const say = (level, msg) => {
-    if (spoke && data.debug == null) return;
-    spoke = true;
-    try {
-      console[level]('[Rewards] ' + msg);
-    } catch {
-      /* no console */
-    }
-  };
-  const report = (err, what) => {
-    const message = (err && err.message) || String(err);
-    say('error', (what ? what + ': ' : '') + message);
-    ctx.emit('error', { what: what || 'error', message });
-  };
+  // The loader chunk words failures (console message, `error` event); one
+  // before it has started is recorded like a call and loads it.
+  const report = (err, what) => call('report', [err, what]);
   const guard = (fn, what) =>
     function guarded(...args) {
       try {
@@ -104,24 +93,13 @@ function start(script, t0) {
   // Those after the config are also User Timing marks (`rewards:<key>`,
   // camelCase as kebab-case) for DevTools, RUM tools and the benchmarks.
   const timings = { start: t0, busy: 0 };
-  const busy = (since) => {
-    timings.busy = Math.round((timings.busy + performance.now() - since) * 100) / 100;
-  };
 
   // Constructable sheets are not subject to the page's style-src CSP; a <style> where missing.
-  let sheet = BASE_CSS;
-  try {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(BASE_CSS);
-  } catch {
-    sheet = BASE_CSS;
-  }
-  let overlay = null;
-  let launcher = null;
+  const sheet = document.adoptedStyleSheets ? new CSSStyleSheet() : BASE_CSS;
+  if (sheet != BASE_CSS) sheet.replaceSync(BASE_CSS);
   let chosenLocale = null; // by setLocale() before the config was read
   // The context the loader chunk completes and the UI chunk works with.
   const ctx = {
-    version: VERSION,
     data,
     base,
     fetch: nativeFetch,
@@ -135,56 +113,35 @@ function start(script, t0) {
         /* CustomEvent unavailable or patched */
       }
     },
-    report,
-    warn: (msg) => say('warn', msg),
     guard,
     /** The launcher's sheet; the loader chunk adds widget.css and the surfaces' sheets. */
     baseSheet: sheet,
     /** Styles a shadow root (the loader chunk replaces this with dom.js's adopt). */
     adopt(root) {
-      if (sheet != BASE_CSS) return void (root.adoptedStyleSheets = [sheet]);
-      // No constructable sheets: a <style>, marked the way dom.js's adopt() marks them.
-      const style = document.createElement('style');
-      style.setAttribute('data-rw', BASE_CSS.length);
-      style.textContent = BASE_CSS;
-      root.append(style);
+      if (sheet != BASE_CSS) root.adoptedStyleSheets = [sheet];
+      else root.append(el('style', '', {}, BASE_CSS)); // no constructable sheets
     },
     theme(el) {
       // brand, brand-text, text, muted, surface, font, radius, z (docs/embed.md#theming)
       for (const k of Object.keys(themeVars)) el.style.setProperty('--rewards-' + k, themeVars[k]);
     },
     corner: /^(top|bottom)-(left|right)$/.test(themeVars.corner) ? themeVars.corner : 'bottom-right',
-    /** The shadow root for overlays, made once (the loader chunk's version puts it back after an SPA swap). */
-    overlayRoot() {
-      if (!overlay) {
-        const host = document.createElement('rewards-widget');
-        overlay = host.attachShadow({ mode: 'open' });
-        ctx.adopt(overlay);
-        ctx.theme(host);
-        document.documentElement.append(host);
-      }
-      return overlay;
-    },
     /** ms since the boot's first statement. */
     since: () => Math.round((performance.now() - t0) * 100) / 100,
     timings,
-    cfg: null,
-    cfgText: null,
-    locale: 'en',
+    // Set later: cfg and cfgText (the config), locale; methods (the API, once
+    // the loader chunk has started and replayed `log`); launcher; failed;
+    // aside() (what stepping aside means for the loader chunk's parts).
     api: apiUrl,
-    failed: false,
-    /** What stepping aside means for the loader chunk's parts (it sets this). */
-    aside() {},
+    /** Steps aside; reports `err` (none: the loader chunk could not load). */
     fail(err, what) {
       if (ctx.failed) return;
       ctx.failed = true;
-      report(err, what);
-      if (launcher) launcher.wrap.remove();
-      ctx.launcher = launcher = null;
-      ctx.aside();
+      if (err) report(err, what);
+      if (ctx.launcher) ctx.launcher.wrap.remove();
+      ctx.launcher = null;
+      if (ctx.aside) ctx.aside();
     },
-    /** The API methods, once the loader chunk has started and replayed `log`. */
-    methods: null,
   };
 
   // ---- the loader chunk ------------------------------------------------------------
@@ -194,7 +151,12 @@ function start(script, t0) {
     chunk ||
     (chunk = import(new URL(LOADER_CHUNK, base).href).then(
       (m) => m.start(ctx),
-      (e) => (ctx.fail(e, 'loading the widget'), null),
+      (e) => {
+        // Nothing to word it with: said here, and the widget steps aside.
+        ctx.fail();
+        off(e);
+        return null;
+      },
     ));
   /** Numbers on this page: the loader chunk now (it starts the UI chunk). */
   const elementsNow = () => document.querySelector(ELEMENTS.join()) && rest();
@@ -205,33 +167,35 @@ function start(script, t0) {
   function mountLauncher() {
     const t = (ctx.cfg.texts && ctx.cfg.texts[ctx.locale]) || {};
     const label = t.launcher || LAUNCHER_TEXT[primary(ctx.locale)] || LAUNCHER_TEXT.en;
-    const el = (tag, cls, attrs) => {
-      const e = document.createElement(tag);
-      e.className = cls;
-      for (const k of Object.keys(attrs || {})) e.setAttribute(k, attrs[k]);
-      return e;
-    };
     const button = el('button', 'rw-launcher', { type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
-    const text = el('span', '');
-    text.textContent = label;
-    button.append(el('span', 'rw-gift', { 'aria-hidden': 'true' }), text);
+    button.append(el('span', 'rw-gift', { 'aria-hidden': 'true' }), el('span', '', {}, label));
     button.addEventListener('click', guard(() => api.open('explainer'), 'launcher'));
     // Intent (hover, focus) warms the UI and the engine before the click.
     const warm = guard(() => rest().then((m) => m && m.warm()), 'launcher');
     button.addEventListener('pointerenter', warm);
     button.addEventListener('focus', warm);
     const wrap = el('div', 'rw-launch rw-' + ctx.corner, { role: 'region', 'aria-label': label });
-    ctx.overlayRoot().append(wrap);
+    // The overlay root: the loader chunk's when it has started, else made
+    // here (its ctx.overlayRoot() finds this one through the launcher).
+    let root = ctx.overlayRoot && ctx.overlayRoot();
+    if (!root) {
+      const host = document.createElement('rewards-widget');
+      root = host.attachShadow({ mode: 'open' });
+      ctx.adopt(root);
+      ctx.theme(host);
+      document.documentElement.append(host);
+    }
+    root.append(wrap);
     // Top layer: no host z-index can cover the launcher. Opened while still
     // empty: showing a popover updates the document's style (it looks for a
     // focus delegate), and an empty one costs little to style; the button
     // goes in after, styled in the next frame's own style pass.
     if (wrap.showPopover) {
-      wrap.setAttribute('popover', 'manual');
+      wrap.popover = 'manual';
       wrap.showPopover();
     }
     wrap.append(button);
-    ctx.launcher = launcher = { wrap, button };
+    ctx.launcher = { wrap, button };
     timings.launcher = ctx.since();
     try {
       performance.mark('rewards:launcher');
@@ -273,8 +237,13 @@ function start(script, t0) {
     call('unknown', [cmd]);
   }
 
-  // ---- start: config, launcher; the rest when idle ----------------------------------------------
-  const ready = (ctx.ready = (async () => {
+  window.Rewards = api;
+  for (const cmd of queued) run(cmd);
+
+  // ---- start: config and launcher; the loader chunk when idle ---------------------------------
+  // ctx.ready: the config is read and the launcher is up (the loader chunk's
+  // start steps and the UI wait for it).
+  ctx.ready = (async () => {
     let text = data.configJson;
     if (!text) {
       const url = data.config ? new URL(data.config, location.href).href : apiUrl && apiUrl + 'api/program';
@@ -283,13 +252,8 @@ function start(script, t0) {
       if (!r.ok) throw new Error(`${url} answered ${r.status}`);
       text = await r.text();
     }
-    const t = performance.now();
-    let cfg;
-    try {
-      cfg = JSON.parse(text);
-    } catch (e) {
-      throw new Error('not valid JSON (' + e.message + ')');
-    }
+    const t = ctx.since();
+    const cfg = JSON.parse(text); // its SyntaxError says where
     const s = cfg && cfg.store;
     if (!s || typeof s.currency != 'string') throw new Error('no store.currency: is data-config a program config?');
     ctx.cfg = cfg;
@@ -299,30 +263,33 @@ function start(script, t0) {
     const offered = Array.isArray(s.locales) ? s.locales : [s.default_locale];
     ctx.locale = chosenLocale || data.locale || (lang && offered.find((l) => primary(l) == lang)) || s.default_locale || 'en';
     timings.config = ctx.since();
-    busy(t);
-  })());
-  window.Rewards = api;
-  for (const cmd of queued) run(cmd);
+    if (ctx.failed) return;
+    if (!/^(off|false)$/.test(data.launcher)) guard(mountLauncher, 'launcher')();
+    // `ready`: the launcher is on screen (or off by the script tag's choice).
+    ctx.emit('ready', { version: VERSION, locale: ctx.locale });
+    timings.busy += ctx.since() - t;
+  })();
   elementsNow();
-  busy(t0);
-  ready.then(
-    guard(() => {
-      if (ctx.failed) return;
-      const t = performance.now();
-      if (data.launcher != 'off' && data.launcher != 'false') mountLauncher();
-      // `ready`: the launcher is on screen (or off by the script tag's choice).
-      ctx.emit('ready', { version: VERSION, locale: ctx.locale });
-      busy(t);
-      // Numbers on this page: the loader chunk (element definitions) and
-      // the UI chunk right away; else the loader chunk once the browser is
-      // idle after the launcher's frame.
-      if (!elementsNow()) (window.requestIdleCallback || setTimeout)(guard(rest, 'start'), { timeout: 500 });
-    }, 'start'),
+  timings.busy = ctx.since();
+  ctx.ready.then(
+    // Numbers on this page: the loader chunk (element definitions) and the
+    // UI chunk right away; else the loader chunk once the browser is idle
+    // after the launcher's frame.
+    () => elementsNow() || (window.requestIdleCallback || setTimeout)(guard(rest, 'start'), { timeout: 500 }),
     (e) => {
-      ctx.fail(e, 'the program config could not be read; the widget is off on this page');
+      ctx.fail(e, 'the widget is off on this page: its program config could not be read');
       rest(); // defines the elements, so they hide instead of keeping their reserved space
     },
   );
+}
+
+/** An element: class, attributes, text. */
+function el(tag, cls, attrs, text) {
+  const e = document.createElement(tag);
+  e.className = cls;
+  for (const k of Object.keys(attrs)) e.setAttribute(k, attrs[k]);
+  if (text) e.textContent = text;
+  return e;
 }
 
 function primary(locale) {

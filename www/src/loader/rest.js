@@ -11,7 +11,6 @@
 
 import { makeSheet, adopt } from './dom.js';
 import { makeStore } from './store.js';
-import { armTriggers, triggerSettings } from './triggers.js';
 import { defineElements, ELEMENTS, RESERVE_CSS } from './elements.js';
 import { stringify } from './json.js';
 
@@ -33,7 +32,6 @@ export function start(ctx) {
       /* User Timing missing or replaced by the page */
     }
   };
-  mark('loader');
   const store = makeStore();
   const attrs = {
     signupUrl: data.signupUrl ? new URL(data.signupUrl, location.href).href : null,
@@ -42,6 +40,24 @@ export function start(ctx) {
     // A path prefix the store lives under ("/vi/"; relative to the page).
     root: data.root ? new URL(data.root, location.href).pathname : null,
     shopperToken: data.shopperToken || null,
+  };
+
+  // ---- failure reporting ------------------------------------------------
+  // One console message for the first failure (every one with data-debug).
+  let spoke = false;
+  const say = (level, msg) => {
+    if (spoke && data.debug == null) return;
+    spoke = true;
+    try {
+      console[level]('[Rewards] ' + msg);
+    } catch {
+      /* no console */
+    }
+  };
+  const report = (err, what) => {
+    const message = (err && err.message) || String(err);
+    say('error', (what ? what + ': ' : '') + message);
+    emit('error', { what: what || 'error', message });
   };
 
   // ---- events ------------------------------------------------------------
@@ -93,26 +109,36 @@ export function start(ctx) {
     roots.set(root, own);
     adopt(root, own.concat(sheets));
   };
-  // The overlay root the boot made for the launcher (base sheet only).
-  if (ctx.launcher) roots.set(ctx.launcher.wrap.getRootNode(), []);
+  // The overlay root: the boot made one for the launcher (base sheet only).
+  let overlay = ctx.launcher && ctx.launcher.wrap.getRootNode();
+  if (overlay) roots.set(overlay, []);
 
-  // The boot's overlay root, put back after an SPA replaced the document's children.
-  const overlayRoot = ctx.overlayRoot;
   Object.assign(ctx, {
     assets,
     mark,
+    /** The shadow root for overlays (popup, panel), one per page. */
     overlayRoot() {
-      const root = overlayRoot();
-      if (!root.host.isConnected) {
-        document.documentElement.append(root.host);
+      // The launcher's, made by the boot after this chunk started.
+      if (!overlay && ctx.launcher) overlay = ctx.launcher.wrap.getRootNode();
+      if (!overlay) {
+        const host = document.createElement('rewards-widget');
+        overlay = host.attachShadow({ mode: 'open' });
+        adoptAll(overlay);
+        ctx.theme(host);
+      }
+      // An SPA may replace the document's children: put the host back.
+      if (!overlay.host.isConnected) {
+        document.documentElement.append(overlay.host);
         // Leaving the document closed the launcher's popover: show it again.
         if (ctx.launcher && ctx.launcher.wrap.popover) ctx.launcher.wrap.showPopover();
       }
-      return root;
+      return overlay;
     },
     attrs,
     signupUrl: attrs.signupUrl || (ctx.api ? ctx.api + 'api/signup' : null),
     emit,
+    report,
+    warn: (msg) => say('warn', msg),
     state,
     set,
     subscribe(fn) {
@@ -138,7 +164,7 @@ export function start(ctx) {
     openPopup: (trigger) => ui().then((u) => u && u.popup(trigger)),
     armPopup,
     aside() {
-      disarm();
+      stop();
       for (const el of ctx.elements) el.hidden = true;
     },
   });
@@ -176,16 +202,33 @@ export function start(ctx) {
   }
 
   // ---- popup triggers ----------------------------------------------------------------
-  // Arming reads no storage (the first localStorage access in a page is a
-  // synchronous trip to the browser process): what storage says is checked
-  // when a trigger fires. The page view is counted separately, when idle.
+  // The trigger code (triggers.js) is a chunk of its own, loaded only when
+  // the popup can show on this page: enabled, a signup URL, and storage
+  // says neither signed up nor in cooldown (checked again when a trigger
+  // fires; the core still decides). Most page views of a returning visitor
+  // never load it.
   let disarm = () => {};
-  let arrived = 0; // performance.now() when this page began (an SPA route: its change)
-  function armPopup() {
+  let arming = 0; // the latest armPopup() call; an older one arms nothing
+  const stop = () => {
+    arming++;
     disarm();
+  };
+  let arrived = 0; // performance.now() when this page began (an SPA route: its change)
+  const triggers = once(() => import(assets.triggers));
+  /** Arms the popup triggers (resolves when armed or not needed; never rejects). */
+  async function armPopup() {
+    stop();
     const popup = ctx.cfg && ctx.cfg.popup;
-    if (!popup || popup.enabled === false || !ctx.signupUrl || ctx.failed) return;
-    disarm = armTriggers(triggerSettings(popup), (trigger) => popupAllowed(popup) && ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'), arrived);
+    if (!popup || popup.enabled === false || !ctx.signupUrl || ctx.failed || !popupAllowed(popup)) return;
+    const n = arming;
+    try {
+      const t = await triggers();
+      if (n === arming && !ctx.failed) {
+        disarm = t.armTriggers(t.triggerSettings(popup), (trigger) => popupAllowed(popup) && ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'), arrived);
+      }
+    } catch (e) {
+      ctx.report(e, 'popup triggers');
+    }
   }
   /** Never again after signup; a cheap pre-check that mirrors the core's
    * cooldown, so a page in cooldown never loads the engine for nothing (the
@@ -263,6 +306,8 @@ export function start(ctx) {
     },
     /** The shopper's intent on the launcher: the UI and the engine, before the click. */
     warm: () => ui(),
+    /** A failure the boot met before this chunk had started. */
+    report,
     /** push() of something that is no command. */
     unknown(cmd) {
       ctx.warn(Array.isArray(cmd) && typeof cmd[0] === 'string' ? `push(): unknown command "${cmd[0]}"` : 'push(): expected ["command", …args]');
@@ -274,15 +319,13 @@ export function start(ctx) {
   // the answers; the boot's guard reports a rejection) and events (for the
   // listeners added before them; the DOM events were dispatched then).
   ctx.methods = methods;
-  // Numbers on this page: the UI chunk now, in parallel with the config.
-  if (document.querySelector(ELEMENTS.join())) ui();
   for (const [name, args, resolve] of ctx.log.splice(0)) {
     if (name === 'emit') emit(args[0], args[1], false);
     else {
       try {
         resolve(methods[name](...args));
       } catch (e) {
-        ctx.report(e, name + '()');
+        report(e, name + '()');
         resolve();
       }
     }
@@ -290,18 +333,26 @@ export function start(ctx) {
 
   let defined = false;
   const define = () => defined || ((defined = true), defineElements(ctx));
+  // Numbers on this page: the elements now (their shadow roots and
+  // reserve; they render once the config is read) and the UI chunk, in
+  // parallel with the config.
+  if (document.querySelector(ELEMENTS.join())) {
+    define();
+    ui();
+  }
   ctx.ready.then(
-    guard(() => {
+    guard(async () => {
       begun = true;
       if (ctx.failed) return define();
-      // Numbers on this page: define the elements and start the UI (and
-      // the wasm) right away; the rest one small step per idle callback.
-      if (document.querySelector(ELEMENTS.join())) define();
-      if (ctx.elements.size) ui();
+      // This chunk came when idle (or for elements): the element
+      // definitions (for elements added later) and the popup triggers at
+      // once, then `loader`: the widget has started. Route watching and the
+      // page-view count are idle steps of their own.
+      define();
+      await armPopup();
+      mark('loader');
       idleSteps(
         [
-          armPopup,
-          define,
           () => {
             if (window.navigation && navigation.addEventListener) navigation.addEventListener('navigatesuccess', onNavigate);
             window.addEventListener('popstate', onNavigate);
