@@ -8,11 +8,11 @@
 // a page with inline elements, or on first use (an API call, the shopper's
 // intent on the launcher).
 //
-// Until it has started, every API call and every event the boot emits
-// (`ready`, `error`) is recorded in one list; the chunk replays the list in
+// Until it has started, every API call, every failure to report and the
+// `ready` event are recorded in one list; the chunk replays the list in
 // order, so a listener added early receives the events emitted after it was
 // added, and a call gets its answer (in a promise) when its turn comes. The
-// `rewards:<event>` DOM events on window are dispatched at once.
+// `rewards:ready` DOM event on window is dispatched at once.
 //
 // Failure containment: every entry point (API call, listener, timer,
 // promise) goes through `guard`/`report`, so nothing reaches the page's
@@ -90,8 +90,9 @@ function start(script, t0) {
   // the time its own synchronous JS took until the launcher was up
   // (network waits excluded; so are script compile and the browser's style
   // and layout: www/tests/bench-mount.mjs measures those from a trace).
-  // Those after the config are also User Timing marks (`rewards:<key>`,
-  // camelCase as kebab-case) for DevTools, RUM tools and the benchmarks.
+  // Those after the config are also User Timing marks (`rewards:launcher`
+  // here; the loader chunk's ctx.mark sets the others) for DevTools, RUM
+  // tools and the benchmarks.
   const timings = { start: t0, busy: 0 };
 
   // Constructable sheets are not subject to the page's style-src CSP; a <style> where missing.
@@ -149,15 +150,14 @@ function start(script, t0) {
   /** Imports the loader chunk once; resolves to its methods (null if it failed). */
   const rest = () =>
     chunk ||
-    (chunk = import(new URL(LOADER_CHUNK, base).href).then(
-      (m) => m.start(ctx),
-      (e) => {
+    (chunk = import(new URL(LOADER_CHUNK, base).href)
+      .then((m) => m.start(ctx))
+      .catch((e) => {
         // Nothing to word it with: said here, and the widget steps aside.
         ctx.fail();
         off(e);
         return null;
-      },
-    ));
+      }));
   /** Numbers on this page: the loader chunk now (it starts the UI chunk). */
   const elementsNow = () => document.querySelector(ELEMENTS.join()) && rest();
 
@@ -247,7 +247,7 @@ function start(script, t0) {
     let text = data.configJson;
     if (!text) {
       const url = data.config ? new URL(data.config, location.href).href : apiUrl && apiUrl + 'api/program';
-      if (!url) throw new Error('add data-config="URL" (or data-api) to the script tag');
+      if (!url) throw new Error('the script tag needs data-config (or data-api)');
       const r = await nativeFetch(url); // credentials: same-origin, the default
       if (!r.ok) throw new Error(`${url} answered ${r.status}`);
       text = await r.text();
@@ -255,7 +255,7 @@ function start(script, t0) {
     const t = ctx.since();
     const cfg = JSON.parse(text); // its SyntaxError says where
     const s = cfg && cfg.store;
-    if (!s || typeof s.currency != 'string') throw new Error('no store.currency: is data-config a program config?');
+    if (!s || typeof s.currency != 'string') throw new Error('not a program config (no store.currency)');
     ctx.cfg = cfg;
     ctx.cfgText = text;
     // setLocale(); else the attribute; else <html lang> when the program offers it; else the program's default.
@@ -269,7 +269,8 @@ function start(script, t0) {
     ctx.emit('ready', { version: VERSION, locale: ctx.locale });
     timings.busy += ctx.since() - t;
   })();
-  elementsNow();
+  // Inline elements parsed after this script ran: their numbers need not wait for the config.
+  elementsNow() || document.addEventListener('DOMContentLoaded', elementsNow);
   timings.busy = ctx.since();
   ctx.ready.then(
     // Numbers on this page: the loader chunk (element definitions) and the

@@ -8,6 +8,8 @@
 // the UI chunk when a surface needs numbers.
 //
 // Everything it runs is guarded by ctx.guard/ctx.report, like the boot.
+// The popup triggers (triggers.js) are a chunk of their own, which this one
+// imports only when the popup can show.
 
 import { makeSheet, adopt } from './dom.js';
 import { makeStore } from './store.js';
@@ -109,7 +111,8 @@ export function start(ctx) {
     roots.set(root, own);
     adopt(root, own.concat(sheets));
   };
-  // The overlay root: the boot made one for the launcher (base sheet only).
+  // The overlay root: the boot made one for a launcher shown before this
+  // chunk came (base sheet only); else this chunk makes it, the boot asks.
   let overlay = ctx.launcher && ctx.launcher.wrap.getRootNode();
   if (overlay) roots.set(overlay, []);
 
@@ -118,8 +121,6 @@ export function start(ctx) {
     mark,
     /** The shadow root for overlays (popup, panel), one per page. */
     overlayRoot() {
-      // The launcher's, made by the boot after this chunk started.
-      if (!overlay && ctx.launcher) overlay = ctx.launcher.wrap.getRootNode();
       if (!overlay) {
         const host = document.createElement('rewards-widget');
         overlay = host.attachShadow({ mode: 'open' });
