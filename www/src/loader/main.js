@@ -270,7 +270,7 @@ function start(script, t0) {
     timings.busy += ctx.since() - t;
   })();
   // Inline elements parsed after this script ran: their numbers need not wait for the config.
-  elementsNow() || document.addEventListener('DOMContentLoaded', elementsNow);
+  elementsNow() || document.addEventListener('DOMContentLoaded', guard(elementsNow, 'start'));
   timings.busy = ctx.since();
   ctx.ready.then(
     // Numbers on this page: the loader chunk (element definitions) and the
@@ -278,7 +278,7 @@ function start(script, t0) {
     // after the launcher's frame.
     () => elementsNow() || (window.requestIdleCallback || setTimeout)(guard(rest, 'start'), { timeout: 500 }),
     (e) => {
-      ctx.fail(e, 'the widget is off on this page: its program config could not be read');
+      ctx.fail(e, 'the widget is off on this page: no program config');
       rest(); // defines the elements, so they hide instead of keeping their reserved space
     },
   );
