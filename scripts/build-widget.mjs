@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Builds the storefront widget into www/dist/:
-//   rewards.js                      the loader (stable name, short cache)
+//   rewards.js                      the boot script: queue, config, launcher (stable name, short cache)
+//   assets/loader-<hash>.js         the loader chunk (ES module): API, events, elements, storage
+//   assets/triggers-<hash>.js       the popup triggers (ES module), when the popup can show
 //   assets/ui-<hash>.js             the UI chunk (ES module, wasm glue inside)
 //   assets/widget-<hash>.css        the stylesheet
 //   assets/rewards_wasm-<hash>.wasm the engine (from www/dist/pkg, see build-wasm.sh)
 //   manifest.json                   logical name → file
-// Hashed files are immutable: the loader knows their names at build time.
+// Hashed files are immutable: rewards.js knows the loader chunk's name, the
+// loader chunk the others', at build time.
 //
 // Usage: node scripts/build-widget.mjs [--with-wasm] [--check]
 //   --with-wasm  run scripts/build-wasm.sh first (otherwise www/dist/pkg must exist)
@@ -27,10 +30,13 @@ const assetsDir = join(dist, 'assets');
 const pkg = join(dist, 'pkg');
 const args = new Set(process.argv.slice(2));
 
-// Issue 5's budgets, gzip bytes: the loader alone; every JS file (Shopify
-// flags an app's JS file over 10,000 compressed bytes); all a cart page
-// downloads for the widget (loader + CSS + UI chunk with the wasm glue + wasm).
-const BUDGET = { loader: 10 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
+// Budgets, gzip bytes: the loader alone, rewards.js (issue 10: ≤ 3 KB; it was
+// 10 KB in issue 5); every JS file (Shopify flags an app's JS file over
+// 10,000 compressed bytes); all a cart page downloads for the widget before
+// its first numbers (boot + loader chunk + CSS + UI chunk with the wasm glue
+// + wasm; like the clearance and platform chunks, the popup triggers load
+// after, when idle).
+const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
@@ -103,7 +109,29 @@ for (const out of ui.outputFiles) {
   manifest[logical] = 'assets/' + name;
 }
 
-// 4. the loader, which knows the hashed names
+// 4. the loader chunk (API, events, element definitions, storage; the boot
+//    script imports it when idle) and its popup-trigger chunk (imported
+//    when the popup can show)
+const jsModule = async (entry) => {
+  const r = await build({ entryPoints: [entry], bundle: true, format: 'esm', minify: true, target: TARGET, write: false, legalComments: 'none', logLevel: 'warning' });
+  return Buffer.from(r.outputFiles[0].contents);
+};
+emit('triggers.js', 'triggers', 'js', await jsModule(join(www, 'src/loader/triggers.js')));
+const rest = await build({
+  entryPoints: [join(www, 'src/loader/rest.js')],
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  target: TARGET,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'], triggers: manifest['triggers.js'] }) },
+});
+emit('loader.js', 'loader', 'js', Buffer.from(rest.outputFiles[0].contents));
+
+// 5. the boot script (rewards.js), which knows the loader chunk's hashed name
+//    (the chunk knows the others')
 const version = (/^version\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'crates/wasm/Cargo.toml'), 'utf8')) || [])[1] || '0.0.0';
 const loader = await build({
   entryPoints: [join(www, 'src/loader/main.js')],
@@ -116,7 +144,7 @@ const loader = await build({
   logLevel: 'warning',
   define: {
     __REWARDS_VERSION__: JSON.stringify(version),
-    __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'] }),
+    __REWARDS_LOADER__: JSON.stringify(manifest['loader.js']),
   },
 });
 const loaderBuf = Buffer.from(loader.outputFiles[0].contents);
@@ -140,6 +168,8 @@ const size = (file) => {
 };
 const rows = {
   loader: size('rewards.js'),
+  'loader-chunk': size(manifest['loader.js']),
+  triggers: size(manifest['triggers.js']),
   ui: size(manifest['ui.js']),
   css: size(manifest['widget.css']),
   wasm: size(manifest['rewards_wasm_bg.wasm']),
@@ -151,8 +181,9 @@ console.log(`${'artifact'.padEnd(44)} ${pad('raw', 8)} ${pad('gzip', 8)} ${pad('
 for (const [name, r] of Object.entries(rows)) console.log(`${(name + '  ' + r.file).padEnd(44)} ${pad(r.raw, 8)} ${pad(r.gzip, 8)} ${pad(r.brotli, 8)}`);
 const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
 const pages = [
-  ['page without previews (loader only)', ['loader']],
-  ['product / cart page (+ ui + wasm)', ['loader', 'css', 'ui', 'wasm']],
+  ['page without previews (boot + loader chunk)', ['loader', 'loader-chunk']],
+  ['… popup armed (+ triggers)', ['loader', 'loader-chunk', 'triggers']],
+  ['product / cart page (+ ui + wasm)', ['loader', 'loader-chunk', 'css', 'ui', 'wasm']],
   ['everything, all surfaces opened', Object.keys(rows)],
 ];
 for (const [label, keys] of pages) console.log(`${label.padEnd(44)} ${pad(sum(keys, 'raw'), 8)} ${pad(sum(keys, 'gzip'), 8)} ${pad(sum(keys, 'brotli'), 8)}`);
@@ -162,7 +193,7 @@ if (rows.loader.gzip > BUDGET.loader) over.push(`loader ${rows.loader.gzip} B gz
 for (const [name, r] of Object.entries(rows)) {
   if (r.file.endsWith('.js') && r.gzip > BUDGET.jsFile) over.push(`${name} ${r.gzip} B gzip > ${BUDGET.jsFile} B per JS file`);
 }
-const cart = sum(['loader', 'css', 'ui', 'wasm'], 'gzip');
+const cart = sum(['loader', 'loader-chunk', 'css', 'ui', 'wasm'], 'gzip');
 if (cart > CEILING.cartPage) over.push(`cart page ${cart} B gzip > ceiling ${CEILING.cartPage} B`);
 else if (cart > BUDGET.cartPage) unmet.push(`cart page ${cart} B gzip is ${cart - BUDGET.cartPage} B over the ${BUDGET.cartPage} B budget (ceiling ${CEILING.cartPage} B holds)`);
 if (over.length) console.log(`budgets (issue 5): OVER — ${over.join('; ')}`);

@@ -50,9 +50,11 @@ export async function pageErrors(page) {
   return [...page.errors, ...inPage];
 }
 
-/** Waits until Rewards has emitted `ready`. */
+/** Waits until the widget has started: the launcher is shown (`ready`) and
+ * the loader chunk has set up the API, the elements and the popup triggers
+ * (`timings.loader`). */
 export async function ready(page) {
-  await page.waitForFunction(() => window.Rewards && !Array.isArray(window.Rewards) && window.Rewards.timings.launcher != null, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.Rewards && !Array.isArray(window.Rewards) && window.Rewards.timings.launcher != null && window.Rewards.timings.loader != null, null, { timeout: 10000 });
 }
 
 /** Text of `selector` inside the shadow root of the first `host`. */

@@ -54,17 +54,25 @@ test('translations: Vietnamese and English have the same keys and placeholders',
   }
 });
 
-test('build output: the loader names the hashed assets listed in manifest.json, and they exist', () => {
+test('build output: the boot script names the loader chunk, which names the other hashed assets in manifest.json; they exist', () => {
   const dist = join(repo, 'www/dist');
   const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
-  const loader = readFileSync(join(dist, 'rewards.js'), 'utf8');
-  for (const key of ['ui.js', 'widget.css', 'rewards_wasm_bg.wasm']) {
+  const boot = readFileSync(join(dist, 'rewards.js'), 'utf8');
+  const hashed = (key) => {
     const file = manifest.files[key];
     assert.match(file, /^assets\/[\w-]+-[A-Za-z0-9]{8,10}\.(js|css|wasm)$/, key + ' is content-hashed');
-    assert.ok(loader.includes(JSON.stringify(file)), 'the loader knows ' + file);
+    return file;
+  };
+  const chunkFile = hashed('loader.js');
+  assert.ok(boot.includes(JSON.stringify(chunkFile)), 'rewards.js knows ' + chunkFile);
+  const chunk = readFileSync(join(dist, chunkFile), 'utf8');
+  for (const key of ['ui.js', 'widget.css', 'rewards_wasm_bg.wasm']) {
+    const file = hashed(key);
+    assert.ok(chunk.includes(JSON.stringify(file)), 'the loader chunk knows ' + file);
   }
   for (const file of Object.values(manifest.files)) assert.ok(existsSync(join(dist, file)), file + ' exists');
-  assert.ok(!/\bwindow\.\w+\s*=(?!=)/.test(loader.replace(/window\.Rewards=/g, '')), 'the loader assigns no other global');
+  assert.ok(!/\bwindow\.\w+\s*=(?!=)/.test(boot.replace(/window\.Rewards=/g, '')), 'rewards.js assigns no other global');
+  assert.ok(!/\bwindow\.\w+\s*=(?!=)/.test(chunk), 'the loader chunk assigns no global');
 });
 
 test('the demo store runs the fixture programs, byte for byte', () => {
