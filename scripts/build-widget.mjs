@@ -117,6 +117,7 @@ const jsModule = async (entry) => {
   return Buffer.from(r.outputFiles[0].contents);
 };
 emit('triggers.js', 'triggers', 'js', await jsModule(join(www, 'src/loader/triggers.js')));
+emit('clearance.js', 'clearance', 'js', await jsModule(join(www, 'src/loader/clearance.js')));
 const rest = await build({
   entryPoints: [join(www, 'src/loader/rest.js')],
   bundle: true,
@@ -126,7 +127,7 @@ const rest = await build({
   write: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'], triggers: manifest['triggers.js'] }) },
+  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'], triggers: manifest['triggers.js'], clearance: manifest['clearance.js'] }) },
 });
 emit('loader.js', 'loader', 'js', Buffer.from(rest.outputFiles[0].contents));
 
@@ -170,6 +171,7 @@ const rows = {
   loader: size('rewards.js'),
   'loader-chunk': size(manifest['loader.js']),
   triggers: size(manifest['triggers.js']),
+  clearance: size(manifest['clearance.js']),
   ui: size(manifest['ui.js']),
   css: size(manifest['widget.css']),
   wasm: size(manifest['rewards_wasm_bg.wasm']),
@@ -183,6 +185,7 @@ const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
 const pages = [
   ['page without previews (boot + loader chunk)', ['loader', 'loader-chunk']],
   ['… popup armed (+ triggers)', ['loader', 'loader-chunk', 'triggers']],
+  ['… launcher clear of the page (+ clearance, idle)', ['loader', 'loader-chunk', 'clearance']],
   ['product / cart page (+ ui + wasm)', ['loader', 'loader-chunk', 'css', 'ui', 'wasm']],
   ['everything, all surfaces opened', Object.keys(rows)],
 ];

@@ -1,4 +1,4 @@
-// The floating launcher never covers the inline elements (www/src/ui/clearance.js):
+// The floating launcher never covers the inline elements (www/src/loader/clearance.js):
 // on a 375 px phone the checkout prompt's button passes under the launcher as
 // the cart page scrolls. While it is under, the launcher is hidden and the
 // button takes the tap; scrolled back, the launcher is there and clickable
@@ -111,8 +111,13 @@ test('375 px: the launcher steps aside while the prompt button is under it, and 
   );
   assert.equal(await launcherHit(page, centre(point.launcher)), false);
   assert.equal(await launcherHit(page, point), false);
-  const launch = await page.evaluate(() => getComputedStyle(document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch')).visibility);
-  assert.equal(launch, 'hidden', 'hidden also takes it out of the tab order');
+  // Out of the pointer's way, but still in the tab order: a keyboard user can reach it (it shows when focused).
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch')).opacity === '0', null, WAIT);
+  const launch = await page.evaluate(() => {
+    const s = getComputedStyle(document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch'));
+    return [s.opacity, s.pointerEvents, s.visibility];
+  });
+  assert.deepEqual(launch, ['0', 'none', 'visible']);
   // The button takes the tap where the launcher was.
   await recordPromptClicks(page);
   const label = await page.evaluate(() => [...document.querySelector('rewards-checkout-prompt').shadowRoot.querySelectorAll('button')].pop().textContent);

@@ -217,6 +217,7 @@ export function start(ctx) {
   };
   let arrived = 0; // performance.now() when this page began (an SPA route: its change)
   const triggers = once(() => import(assets.triggers));
+  ctx.clearance = once(() => import(assets.clearance).then((m) => m.makeClearance(ctx)));
   /** Arms the popup triggers (resolves when armed or not needed; never rejects). */
   async function armPopup() {
     stop();
@@ -359,6 +360,8 @@ export function start(ctx) {
       mark('loader');
       idleSteps(
         [
+          // The launcher steps aside for the page's controls (loader/clearance.js).
+          () => ctx.launcher && ctx.clearance(),
           () => {
             if (window.navigation && navigation.addEventListener) navigation.addEventListener('navigatesuccess', onNavigate);
             window.addEventListener('popstate', onNavigate);

@@ -136,12 +136,11 @@ export function mount(ctx) {
     redrawAll();
   });
 
-  let clearance = null;
   return {
     element(el) {
       if (!el.rewardsOff) {
-        // Keeps the floating launcher off the element (a chunk of its own:
-        // only pages with both need it, and it can come after the numbers).
+        // Keeps the floating launcher off the element (loader/clearance.js,
+        // which also keeps it off the page's own controls).
         let stop = null;
         let off = false;
         el.rewardsOff = () => {
@@ -149,8 +148,7 @@ export function mount(ctx) {
           if (stop) stop();
         };
         if (ctx.launcher) {
-          clearance = clearance || import('./clearance.js').then((m) => m.makeClearance(ctx));
-          clearance.then((c) => off || (stop = c.watch(el))).catch((e) => ctx.report(e, 'launcher'));
+          ctx.clearance().then((c) => off || (stop = c.watch(el))).catch((e) => ctx.report(e, 'launcher'));
         }
         // A product view (segment signal) is the page's own product, marked
         // `primary`, not every product in a grid.
