@@ -1,6 +1,8 @@
-// The floating launcher never covers what the shopper taps: the page's own
-// controls (links, buttons, form fields — on a phone the cart's checkout
-// button sits right under it) and the widget's inline elements. While any
+// The floating launcher never covers what the shopper taps: on phones and
+// narrow windows the page's own controls (links, buttons, form fields — the
+// cart's checkout button sits right under it), everywhere the widget's
+// inline elements. (A wide window has room around its content; stepping
+// aside over a product grid there would only hide the launcher.) While any
 // of them is under the launcher, the launcher steps aside: transparent and
 // out of the pointer's way, so a tap reaches the page; it still takes
 // keyboard focus and shows itself when focused. It comes back once the
@@ -18,6 +20,8 @@ const GAP = 8; // px of clearance around the launcher
 export const CONTROLS = 'a[href],button,input:not([type=hidden]),select,textarea,summary,[role=button],[role=link],[tabindex]:not([tabindex="-1"])';
 /** Most page elements watched (a page with more controls is watched for its first ones). */
 const MAX_WATCHED = 3000;
+/** Where the page's controls are kept clear too. */
+const NARROW = '(max-width: 768px), (hover: none) and (pointer: coarse)';
 const CSS = '.rw-launch{transition:opacity .15s}.rw-launch.rw-tucked{opacity:0;pointer-events:none}.rw-launch.rw-tucked:focus-within{opacity:1;pointer-events:auto}';
 
 export function makeClearance(ctx) {
@@ -89,11 +93,21 @@ export function makeClearance(ctx) {
       ctx.warn(`data-launcher-avoid is not a CSS selector list: "${extra}"`);
     }
   }
+  let narrow = { matches: true };
+  try {
+    narrow = matchMedia(NARROW);
+  } catch {
+    /* no matchMedia: keep every control clear */
+  }
   const scan = ctx.guard(() => {
-    for (const el of watched) if (!el.isConnected && !el.rwInline) forget(el);
-    const found = document.querySelectorAll(selector);
-    for (let i = 0; i < found.length && watched.size < MAX_WATCHED; i++) watch(found[i]);
+    for (const el of watched) if (!el.rwInline && (!el.isConnected || !narrow.matches)) forget(el);
+    if (narrow.matches) {
+      const found = document.querySelectorAll(selector);
+      for (let i = 0; i < found.length && watched.size < MAX_WATCHED; i++) watch(found[i]);
+    }
+    update();
   }, 'launcher');
+  if (narrow.addEventListener) narrow.addEventListener('change', scan);
   function forget(el) {
     watched.delete(el);
     under.delete(el);

@@ -13,6 +13,10 @@ const FLICK_PX = 200;
 const FLICK_WINDOW_MS = 300;
 // Away from the tab at least this long before a return counts.
 const AWAY_MS = 2000;
+// Scroll depth waits this long after the visitor last used a control (a
+// product form's size, quantity, "Add to cart"): never in the middle of it.
+const CONTROL_QUIET_MS = 4000;
+const CONTROLS = 'form, button, input, select, textarea, [role=button]';
 const FORM_CONTROLS = /^(SELECT|OPTION|OPTGROUP|DATALIST|INPUT|TEXTAREA)$/;
 
 export function triggerSettings(popup) {
@@ -89,20 +93,46 @@ export function armTriggers(settings, fire, wrap, since = performance.now()) {
   if (t.scroll_percent != null || (touch && t.mobile_scroll_up)) {
     let maxY = 0;
     let samples = [];
+    // Scroll depth is polite: only once the visitor has read (scrolled past
+    // one screen, READ_MS on the page) and not while they use a control; on
+    // a phone the scroll-up trigger takes its place (it would always win).
+    const depthOn = t.scroll_percent != null && !(touch && t.mobile_scroll_up);
+    let usedControl = -Infinity;
+    let recheck = 0;
+    undo.push(() => clearTimeout(recheck));
+    if (depthOn) {
+      for (const type of ['pointerdown', 'focusin', 'input', 'change']) {
+        on(
+          document,
+          type,
+          (e) => {
+            const o = (e.composedPath && e.composedPath()[0]) || e.target;
+            if (o && o.closest && o.closest(CONTROLS)) usedControl = performance.now();
+          },
+          { passive: true, capture: true },
+        );
+      }
+    }
+    const depth = () => {
+      const view = window.innerHeight;
+      const scrollable = document.documentElement.scrollHeight - view;
+      if (!(scrollable > 0 && (window.scrollY / scrollable) * 100 >= t.scroll_percent && maxY >= view * READ_DEPTH_VIEWPORTS)) return;
+      const now = performance.now();
+      const wait = Math.max(start + READ_MS - now, usedControl + CONTROL_QUIET_MS - now);
+      clearTimeout(recheck);
+      if (wait > 0) recheck = setTimeout(wrap(depth), wait + 20);
+      else go('scroll');
+    };
     on(
       window,
       'scroll',
       () => {
         const y = window.scrollY;
         const now = performance.now();
-        const doc = document.documentElement;
         const view = window.innerHeight;
-        if (t.scroll_percent != null) {
-          const scrollable = doc.scrollHeight - view;
-          if (scrollable > 0 && (y / scrollable) * 100 >= t.scroll_percent) return go('scroll');
-        }
-        if (!(touch && t.mobile_scroll_up)) return;
         maxY = Math.max(maxY, y);
+        if (depthOn) depth();
+        if (done || !(touch && t.mobile_scroll_up)) return;
         samples.push([now, y]);
         samples = samples.filter((s) => now - s[0] <= FLICK_WINDOW_MS);
         const read = maxY >= view * READ_DEPTH_VIEWPORTS && now - start >= READ_MS;
