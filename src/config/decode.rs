@@ -4,9 +4,6 @@ use super::*;
 use crate::decode::{Decoder, Obj, Path};
 use crate::error::Result;
 
-/// Upper bound for money amounts and points in a config: 10^15 keeps every
-/// product with a rate and a multiplier far inside `i128`.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 const MAX_ID: usize = 64;
 const MAX_TEXT: usize = 2000;
 
@@ -527,8 +524,7 @@ fn popup(d: &mut Decoder, v: &Json, p: &Path) -> Option<Popup> {
         name_field: name_field?,
         birthday_field: birthday_field?,
         consents: consents?,
-        default_offer,
-        offers,
+        offers: Offers { default: default_offer, segments: offers },
         high_value_order: high_value_order?,
         passive_browser_views: passive_browser_views?,
     })
