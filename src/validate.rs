@@ -473,7 +473,7 @@ fn repaired<'a>(doc: &Json<'a>, broken: &[String]) -> Json<'a> {
 
 /// The rules between fields that a schema cannot express, over a typed
 /// program: ids unique, tier thresholds ascending, locales, redemption
-/// ranges, members-only needs a membership.
+/// ranges, members-only needs a membership, a known time zone.
 pub fn semantic(p: &Program) -> Vec<Issue> {
     semantic_in(p, &[])
 }
@@ -487,6 +487,9 @@ fn semantic_in(p: &Program, broken: &[String]) -> Vec<Issue> {
         let s = &p.store;
         if !s.locales.contains(&s.default_locale) {
             fail("store.locales".into(), format!("must include the default locale \"{}\"", s.default_locale));
+        }
+        if let Err(m) = time_zone(&s.time_zone) {
+            fail("store.time_zone".into(), m);
         }
         for (loc, _) in &p.texts {
             if !s.locales.contains(loc) {
@@ -582,6 +585,21 @@ fn texts(p: &Program) -> Vec<(String, &Text)> {
         }
     }
     out
+}
+
+/// An IANA time zone name the bundled tz database knows (case-insensitive,
+/// as the database's own lookups), with a hint for near misses.
+fn time_zone(name: &str) -> Result<(), String> {
+    let db = jiff::tz::db();
+    if db.get(name).is_ok() {
+        return Ok(());
+    }
+    let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
+    let lowered: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let candidates: Vec<&str> = lowered.iter().map(String::as_str).collect();
+    let near = suggest(&name.to_ascii_lowercase(), &candidates).and_then(|hit| lowered.iter().position(|n| n == hit)).map(|i| &names[i]);
+    let hint = near.map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default();
+    Err(format!("unknown time zone \"{name}\"{hint}; use an IANA name such as \"Asia/Ho_Chi_Minh\""))
 }
 
 // ---------------------------------------------------------------------------

@@ -110,6 +110,7 @@ fn defaults_nulls_and_number_decimals_decode_identically_both_ways() {
     assert_eq!(native.actions[0].limit, Limit::Yearly);
     assert_eq!((native.redemptions[0].min_points, native.redemptions[0].max_points, native.redemptions[0].increment), (100, 500, 100));
     assert_eq!(native.tiers.as_ref().unwrap().levels[0].multiplier, Decimal { mantissa: 125, scale: 2 });
+    assert_eq!(native.store.time_zone, "UTC");
 }
 
 fn issues(text: &str) -> Vec<(String, String)> {
@@ -122,6 +123,35 @@ fn issues(text: &str) -> Vec<(String, String)> {
 
 fn with_store(store: &str) -> String {
     format!(r#"{{"version": 1, "store": {store}, "earning": {{"points_per_step": 1, "step": 100}}}}"#)
+}
+
+#[test]
+fn the_time_zone_is_an_iana_name() {
+    let ok = with_store(r#"{"name": "S", "currency": "VND", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Minh"}"#);
+    assert_eq!(validate::program(&ok).unwrap().store.time_zone, "Asia/Ho_Chi_Minh");
+    assert_eq!(Program::parse(&ok).unwrap(), validate::program(&ok).unwrap(), "the browser's decoder reads it too");
+    let near = with_store(r#"{"name": "S", "currency": "VND", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Mihn"}"#);
+    let got = issues(&near);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "store.time_zone");
+    assert!(got[0].1.starts_with("unknown time zone \"Asia/Ho_Chi_Mihn\" (did you mean \"Asia/Ho_Chi_Minh\"?)"), "{}", got[0].1);
+    // tz names are case-insensitive (as in the tz database's own lookups).
+    let case = with_store(r#"{"name": "S", "currency": "USD", "default_locale": "en", "time_zone": "america/new_york"}"#);
+    assert_eq!(issues(&case), []);
+    let typo = with_store(r#"{"name": "S", "currency": "USD", "default_locale": "en", "time_zone": "america/new_yrok"}"#);
+    assert!(issues(&typo)[0].1.contains("did you mean \"America/New_York\""), "{:?}", issues(&typo));
+    let far = with_store(r#"{"name": "S", "currency": "USD", "default_locale": "en", "time_zone": "Mars/Olympus"}"#);
+    let message = "unknown time zone \"Mars/Olympus\"; use an IANA name such as \"Asia/Ho_Chi_Minh\"";
+    assert_eq!(issues(&far), [("store.time_zone".to_string(), message.to_string())]);
+    let number = with_store(r#"{"name": "S", "currency": "USD", "default_locale": "en", "time_zone": 7}"#);
+    assert_eq!(issues(&number), [("store.time_zone".to_string(), "expected a string, found a number".to_string())]);
+    // Reported with the other problems of the document, in document order.
+    let both = with_store(r#"{"name": "", "currency": "USD", "default_locale": "en", "locales": ["vi"], "time_zone": "Nowhere"}"#);
+    let paths: Vec<String> = issues(&both).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(paths, ["store.name"], "structural errors in the store skip its rules");
+    let rules = with_store(r#"{"name": "S", "currency": "USD", "default_locale": "en", "locales": ["vi"], "time_zone": "Nowhere"}"#);
+    let paths: Vec<String> = issues(&rules).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(paths, ["store.locales", "store.time_zone"]);
 }
 
 /// Numbers with a fraction never become floats: where a string is expected
@@ -142,4 +172,32 @@ fn null_offers_are_refused() {
     let text = r#"{"version": 1, "store": {"name": "S", "currency": "USD", "default_locale": "en"}, "earning": {"points_per_step": 1, "step": 100},
         "popup": {"triggers": {}, "offers": {"default": {"title": "T", "body": "B", "cta": "C"}, "bouncer": null}}}"#;
     assert_eq!(issues(text), [("popup.offers.bouncer".to_string(), "expected an object, found null".to_string())]);
+}
+
+/// A field is added in one place (its type, with its doc comment) plus its
+/// row in docs/config.md: every field the schema has is named there.
+#[test]
+fn every_field_is_in_the_config_reference() {
+    fn names(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::Object(p)) = o.get("properties") {
+                    out.extend(p.keys().cloned());
+                }
+                o.values().for_each(|x| names(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| names(x, out)),
+            _ => {}
+        }
+    }
+    let mut fields = std::collections::BTreeSet::new();
+    names(&schema(), &mut fields);
+    fields.remove("$schema");
+    assert!(fields.len() > 80, "only {} fields found", fields.len());
+    let docs = std::fs::read_to_string(format!("{}/docs/config.md", root())).unwrap();
+    // `field`, or within a dotted name (`reward.description`) or a JSON example (`{"every_days": n}`).
+    let named =
+        |f: &str| [format!("`{f}`"), format!(".{f}`"), format!("`{f}."), format!("\"{f}\"")].iter().any(|n| docs.contains(n.as_str()));
+    let missing: Vec<&String> = fields.iter().filter(|f| !named(f)).collect();
+    assert!(missing.is_empty(), "fields without a row in docs/config.md: {missing:?}");
 }

@@ -178,13 +178,14 @@ fn store(d: &mut Decoder, v: &Json, p: &Path) -> Option<Store> {
     let currency = o.req(d, "currency", Decoder::currency);
     let default_locale = o.req(d, "default_locale", locale);
     let locales = o.opt(d, "locales", |d, v, p| d.array(v, p, locale));
+    let time_zone = o.or(d, "time_zone", "UTC".to_string(), |d, v, p| d.text(v, p, 64));
     o.done(d);
     let default_locale = default_locale?;
     let locales = locales?.unwrap_or_else(|| vec![default_locale.clone()]);
     if !locales.contains(&default_locale) {
         d.fail::<()>(&p.key("locales"), format!("must include the default locale \"{default_locale}\""));
     }
-    Some(Store { name: name?, currency: currency?, default_locale, locales })
+    Some(Store { name: name?, currency: currency?, default_locale, locales, time_zone: time_zone? })
 }
 
 pub fn selector(d: &mut Decoder, v: &Json, p: &Path) -> Option<Selector> {

@@ -85,7 +85,7 @@ pub struct Program {
     pub texts: Vec<(String, Overrides)>,
 }
 
-/// The store: its name, currency and languages.
+/// The store: its name, currency, languages and time zone.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(Deserialize), serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -103,6 +103,11 @@ pub struct Store {
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Vec::is_empty"))]
     #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::schema::Locale>"))]
     pub locales: Vec<String>,
+    /// The store's time zone, an IANA name such as "Asia/Ho_Chi_Minh" or
+    /// "America/New_York": the calendar birthday rewards follow. Default: "UTC".
+    #[cfg_attr(feature = "serde", serde(default = "serde_impls::utc"))]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 64)))]
+    pub time_zone: String,
 }
 
 /// Which cart lines a rule applies to. A line matches when any listed value

@@ -29,6 +29,9 @@ pub fn seven() -> i64 {
 pub fn twenty() -> i64 {
     20
 }
+pub fn utc() -> String {
+    "UTC".into()
+}
 pub fn optional() -> FieldMode {
     FieldMode::Optional
 }

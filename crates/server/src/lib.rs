@@ -56,7 +56,10 @@ impl LoadedProgram {
     pub fn parse(text: String) -> Result<LoadedProgram, rewards_core::Error> {
         let program = rewards_core::validate::program(&text)?;
         if rewards_core::Program::parse(&text)? != program {
-            return Err(rewards_core::Error::at("", "the browser's decoder reads this program differently from the server (a bug: please report it)"));
+            return Err(rewards_core::Error::at(
+                "",
+                "the browser's decoder reads this program differently from the server (a bug: please report it)",
+            ));
         }
         let engine = Engine { program };
         let hash = hex::encode(Sha256::digest(text.as_bytes()));
