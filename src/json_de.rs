@@ -2,10 +2,11 @@
 //!
 //! Why not `serde_json::from_str`: serde_json turns `1.25` into an `f64`;
 //! here a number keeps its source text. Integers reach visitors as `i64`
-//! or `u64`; any other number reaches only [`crate::decimal::Decimal`]'s
+//! (as `1e2` and `10.0` also are); any other number reaches only [`crate::decimal::Decimal`]'s
 //! visitor, as the single-entry map `{DECIMAL_TOKEN: "<text>"}` (the trick
 //! serde_json uses for `arbitrary_precision`), so no value ever passes
-//! through a float. Object members set to `null` are skipped: in the
+//! through a float. Integers are read as the browser's decoder reads them
+//! ([`integer_text`]). Object members set to `null` are skipped: in the
 //! program document `null` means "absent" (maps that must not hold `null`
 //! are refused by the JSON Schema before serde runs). Errors carry the JSON
 //! path of the value (`tiers.levels[1].threshold`).
@@ -37,6 +38,13 @@ impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         DeError { path: String::new(), message: msg.to_string() }
     }
+}
+
+/// The integer a JSON number's text stands for, read as the browser's
+/// decoder reads it: `10`, but also `1e2` or `10.0` (exactly, through
+/// [`crate::decimal::Decimal`]); `None` for a fraction or beyond `i64`/10^15.
+pub fn integer_text(t: &str) -> Option<i64> {
+    t.parse::<i64>().ok().or_else(|| crate::decimal::Decimal::parse(t).ok().filter(|d| d.scale == 0).map(|d| d.mantissa))
 }
 
 /// Deserializes `T` from `json`; the error names the path.
@@ -71,9 +79,15 @@ impl<'de> JsonDe<'de> {
         DeError { path: self.path.clone(), message: format!("expected {expected}, found {}", self.value.kind()) }
     }
 
-    fn integer<T: core::str::FromStr>(&self) -> Result<T, DeError> {
+    fn integer<T: TryFrom<i64>>(&self) -> Result<T, DeError> {
         match self.value {
-            Json::Number(t) => t.parse::<T>().map_err(|_| DeError { path: self.path.clone(), message: format!("{t} is out of range") }),
+            Json::Number(t) => match integer_text(t) {
+                Some(n) => T::try_from(n).map_err(|_| DeError { path: self.path.clone(), message: format!("{t} is out of range") }),
+                None if crate::decimal::Decimal::parse(t).is_ok() => {
+                    Err(DeError { path: self.path.clone(), message: format!("must be a whole number, found {t}") })
+                }
+                None => Err(DeError { path: self.path.clone(), message: format!("{t} is out of range") }),
+            },
             _ => Err(self.wrong("an integer")),
         }
     }
@@ -87,10 +101,8 @@ impl<'de> de::Deserializer<'de> for JsonDe<'de> {
             Json::Null => visitor.visit_unit(),
             Json::Bool(b) => visitor.visit_bool(*b),
             Json::Number(t) => {
-                if let Ok(n) = t.parse::<i64>() {
+                if let Some(n) = integer_text(t) {
                     visitor.visit_i64(n)
-                } else if let Ok(n) = t.parse::<u64>() {
-                    visitor.visit_u64(n)
                 } else {
                     let token = de::value::MapDeserializer::new(core::iter::once((DECIMAL_TOKEN, t.as_ref())));
                     visitor.visit_map(token)

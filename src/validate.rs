@@ -24,6 +24,7 @@ use crate::decimal::Decimal;
 use crate::decode::suggest;
 use crate::error::{Error, Issue};
 use crate::json::Json;
+use crate::json_de::integer_text;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::ValidationError;
 use serde_json::Value;
@@ -85,18 +86,17 @@ fn compiled() -> Result<&'static Compiled, Error> {
     c.as_ref().map_err(|e| Error::at("", format!("the program schema does not compile: {e}")))
 }
 
-/// The document as `serde_json` sees it, without floats: integers that fit
-/// 64 bits are numbers; any other number becomes its exact text, so the
-/// schema checks decimals by pattern and the messages name the number as
-/// written.
+/// The document as `serde_json` sees it, without floats: integers (as the
+/// browser's decoder reads them, `1e2` too) are numbers; any other number
+/// becomes its exact text, so the schema checks decimals by pattern and the
+/// messages name the number as written.
 fn to_value(v: &Json) -> Value {
     match v {
         Json::Null => Value::Null,
         Json::Bool(b) => Value::Bool(*b),
-        Json::Number(t) => match (t.parse::<i64>(), t.parse::<u64>()) {
-            (Ok(n), _) => n.into(),
-            (_, Ok(n)) => n.into(),
-            _ => Value::String(t.to_string()),
+        Json::Number(t) => match integer_text(t) {
+            Some(n) => n.into(),
+            None => Value::String(t.to_string()),
         },
         Json::String(s) => Value::String(s.to_string()),
         Json::Array(a) => Value::Array(a.iter().map(to_value).collect()),
@@ -104,11 +104,20 @@ fn to_value(v: &Json) -> Value {
     }
 }
 
-/// A number the schema saw as text (a fraction, or beyond 64 bits).
+/// A number the schema saw as text (a fraction, or out of range).
 fn as_text_number<'a>(v: Option<&'a Json>) -> Option<&'a str> {
     match v {
-        Some(Json::Number(t)) if t.parse::<i64>().is_err() && t.parse::<u64>().is_err() => Some(t),
+        Some(Json::Number(t)) if integer_text(t).is_none() => Some(t),
         _ => None,
+    }
+}
+
+/// A value as a message names it: an integer as its value (`1e2` is 100).
+fn found(v: Option<&Json>) -> String {
+    match v {
+        Some(Json::Number(t)) => integer_text(t).map_or_else(|| t.to_string(), |n| n.to_string()),
+        Some(other) => other.to_text(),
+        None => String::new(),
     }
 }
 
@@ -328,19 +337,18 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
             let types = type_names(kind);
             let message = match as_text_number(exact) {
                 Some(t) if types.iter().any(|t| t == "integer") => match Decimal::parse(t) {
-                    Ok(d) if d.scale == 0 => format!("{t} is out of range"),
-                    Ok(_) => format!("must be a whole number, found {t}"),
-                    Err(_) => format!("{t} is out of range"),
+                    Ok(d) if d.scale > 0 => format!("must be a whole number, found {t}"),
+                    _ => format!("{t} is out of range"),
                 },
                 _ => format!("expected {}, found {}", expected(&types, definition.as_deref()), exact.map_or("nothing", Json::kind)),
             };
             push(path, message, true);
         }
         ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-            push(path, format!("must be at least {limit}, found {}", exact.map(Json::to_text).unwrap_or_default()), false);
+            push(path, format!("must be at least {limit}, found {}", found(exact)), false);
         }
         ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-            push(path, format!("must be at most {limit}, found {}", exact.map(Json::to_text).unwrap_or_default()), false);
+            push(path, format!("must be at most {limit}, found {}", found(exact)), false);
         }
         ValidationErrorKind::MinLength { .. } if def == "Locale" => {
             push(path, locale_message(exact.and_then(Json::as_str).unwrap_or("")), false)
@@ -379,8 +387,7 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
             push(path, message, false);
         }
         ValidationErrorKind::Constant { expected_value } => {
-            let found = exact.map(Json::to_text).unwrap_or_default();
-            push(path, format!("unsupported version {found}; this engine reads version {expected_value}"), false);
+            push(path, format!("unsupported version {}; this engine reads version {expected_value}", found(exact)), false);
         }
         ValidationErrorKind::MinItems { limit } => {
             let message = if path.ends_with("levels") { "needs at least one tier".into() } else { format!("needs at least {limit} items") };

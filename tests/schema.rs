@@ -166,6 +166,21 @@ fn fractional_numbers_are_refused_outside_decimals() {
     assert_eq!(issues(exact), [("cashback.percent".to_string(), "\"0.1000000001\" has more than 9 decimal places".to_string())]);
 }
 
+/// Integers are read as the browser's decoder reads them: `1e2` and `10.0`
+/// are 100 and 10; beyond 10^15 in exponent form is out of range.
+#[test]
+fn integers_in_other_spellings_decode_identically_both_ways() {
+    let text = r#"{"version": 1.0, "store": {"name": "S", "currency": "USD", "default_locale": "en"}, "earning": {"points_per_step": 1e0, "step": 1e2, "minimum_order": 10.0}}"#;
+    let native = validate::program(text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(native, Program::parse(text).unwrap());
+    assert_eq!((native.earning.step, native.earning.minimum_order), (100, 10));
+    let big = r#"{"version": 1, "store": {"name": "S", "currency": "USD", "default_locale": "en"}, "earning": {"points_per_step": 1, "step": 1e16}}"#;
+    assert_eq!(issues(big), [("earning.step".to_string(), "1e16 is out of range".to_string())]);
+    assert_eq!(Program::parse(big).unwrap_err().to_string(), "earning.step: 1e16 is out of range");
+    let negative = r#"{"version": 1, "store": {"name": "S", "currency": "USD", "default_locale": "en"}, "earning": {"points_per_step": 1, "step": 100, "minimum_order": -1e2}}"#;
+    assert_eq!(issues(negative), [("earning.minimum_order".to_string(), "must be at least 0, found -100".to_string())]);
+}
+
 /// A null where a map needs an offer is not "absent".
 #[test]
 fn null_offers_are_refused() {
