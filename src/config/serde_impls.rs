@@ -96,149 +96,133 @@ fn pairs<'de, A: MapAccess<'de>, V: de::Deserialize<'de>>(mut map: A) -> core::r
     Ok(out)
 }
 
-impl<'de> de::Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Text, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or an object of locale → string")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Text, E> {
-                Ok(Text(vec![("*".into(), s.into())]))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Text, A::Error> {
-                Ok(Text(pairs(map)?))
+/// `Deserialize` for `$t` through a visitor with the given `visit_*`
+/// methods: the boilerplate every hand impl here shares.
+macro_rules! deserialize_via {
+    ($t:ty, $de:lifetime, $how:ident, $expecting:literal, $($visit:item)*) => {
+        impl<$de> de::Deserialize<$de> for $t {
+            fn deserialize<D: Deserializer<$de>>(d: D) -> core::result::Result<$t, D::Error> {
+                struct V;
+                impl<$de> Visitor<$de> for V {
+                    type Value = $t;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    $($visit)*
+                }
+                d.$how(V)
             }
         }
-        d.deserialize_any(V)
-    }
+    };
 }
+
+deserialize_via!(Text, 'de, deserialize_any, "a string or an object of locale → string",
+    fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Text, E> {
+        Ok(Text(vec![("*".into(), s.into())]))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Text, A::Error> {
+        Ok(Text(pairs(map)?))
+    }
+);
+
+/// One locale's overrides under `texts`.
+struct Strings(Overrides);
+
+deserialize_via!(Strings, 'de, deserialize_map, "an object of key → text",
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Strings, A::Error> {
+        Ok(Strings(pairs(map)?))
+    }
+);
 
 /// `texts`: locale → (string key → text), in document order.
 pub fn texts<'de, D: Deserializer<'de>>(d: D) -> core::result::Result<Vec<(String, Overrides)>, D::Error> {
-    struct Inner(Overrides);
-    impl<'de> de::Deserialize<'de> for Inner {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Inner, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Inner;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("an object of key → text")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Inner, A::Error> {
-                    Ok(Inner(pairs(map)?))
-                }
+    let by_locale: Vec<(String, Strings)> = pairs_of(d)?;
+    Ok(by_locale.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
+/// An object as (key, value) pairs in document order.
+struct Pairs<V>(Vec<(String, V)>);
+
+impl<'de, V: de::Deserialize<'de>> de::Deserialize<'de> for Pairs<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Pairs<V>, D::Error> {
+        struct Visit<V>(core::marker::PhantomData<V>);
+        impl<'de, V: de::Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Pairs<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
             }
-            d.deserialize_map(V)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Pairs<V>, A::Error> {
+                Ok(Pairs(pairs(map)?))
+            }
         }
+        d.deserialize_map(Visit(core::marker::PhantomData))
     }
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Vec<(String, Overrides)>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an object of locale → strings")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Self::Value, A::Error> {
-            Ok(pairs::<A, Inner>(map)?.into_iter().map(|(k, v)| (k, v.0)).collect())
-        }
-    }
-    d.deserialize_map(V)
+}
+
+fn pairs_of<'de, D: Deserializer<'de>, V: de::Deserialize<'de>>(d: D) -> core::result::Result<Vec<(String, V)>, D::Error> {
+    Ok(Pairs::<V>::deserialize(d)?.0)
 }
 
 impl<'de> de::Deserialize<'de> for Offers {
     fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Offers, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Offers;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object of segment → offer")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> core::result::Result<Offers, A::Error> {
-                let mut default = None;
-                let mut segments = Vec::new();
-                for (k, offer) in pairs::<A, Offer>(map)? {
-                    if k == "default" {
-                        default = Some(offer);
-                    } else {
-                        let s = Segment::ALL
-                            .iter()
-                            .find(|(n, _)| *n == k)
-                            .ok_or_else(|| de::Error::custom(format!("unknown segment \"{k}\"")))?;
-                        segments.push((s.1, offer));
-                    }
-                }
-                let default = default.ok_or_else(|| de::Error::missing_field("default"))?;
-                Ok(Offers { default, segments })
+        let mut default = None;
+        let mut segments = Vec::new();
+        for (k, offer) in pairs_of::<D, Offer>(d)? {
+            if k == "default" {
+                default = Some(offer);
+            } else {
+                let s = Segment::ALL.iter().find(|(n, _)| *n == k).ok_or_else(|| de::Error::custom(format!("unknown segment \"{k}\"")))?;
+                segments.push((s.1, offer));
             }
         }
-        d.deserialize_map(V)
+        let default = default.ok_or_else(|| de::Error::missing_field("default"))?;
+        Ok(Offers { default, segments })
     }
 }
 
-impl<'de> de::Deserialize<'de> for Limit {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Limit, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Limit;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("\"once\", \"yearly\", \"unlimited\" or {\"every_days\": n}")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Limit, E> {
-                match s {
-                    "once" => Ok(Limit::Once),
-                    "yearly" => Ok(Limit::Yearly),
-                    "unlimited" => Ok(Limit::Unlimited),
-                    _ => Err(E::unknown_variant(s, &["once", "yearly", "unlimited"])),
-                }
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Limit, A::Error> {
-                let mut days = None;
-                while let Some(k) = map.next_key::<String>()? {
-                    if k != "every_days" {
-                        return Err(de::Error::unknown_field(&k, &["every_days"]));
-                    }
-                    days = Some(map.next_value::<i64>()?);
-                }
-                let days = days.ok_or_else(|| de::Error::missing_field("every_days"))?;
-                if days < 1 {
-                    return Err(de::Error::custom(format!("must be at least 1, found {days}")));
-                }
-                Ok(Limit::EveryDays(days))
-            }
+deserialize_via!(Limit, 'de, deserialize_any, "\"once\", \"yearly\", \"unlimited\" or {\"every_days\": n}",
+    fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Limit, E> {
+        match s {
+            "once" => Ok(Limit::Once),
+            "yearly" => Ok(Limit::Yearly),
+            "unlimited" => Ok(Limit::Unlimited),
+            _ => Err(E::unknown_variant(s, &["once", "yearly", "unlimited"])),
         }
-        d.deserialize_any(V)
     }
-}
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Limit, A::Error> {
+        let mut days = None;
+        while let Some(k) = map.next_key::<String>()? {
+            if k != "every_days" {
+                return Err(de::Error::unknown_field(&k, &["every_days"]));
+            }
+            days = Some(map.next_value::<i64>()?);
+        }
+        let days = days.ok_or_else(|| de::Error::missing_field("every_days"))?;
+        if days < 1 {
+            return Err(de::Error::custom(format!("must be at least 1, found {days}")));
+        }
+        Ok(Limit::EveryDays(days))
+    }
+);
 
-impl<'de> de::Deserialize<'de> for Decimal {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Decimal, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Decimal;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an exact decimal: a string such as \"1.25\" or an integer")
-            }
-            fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Decimal, E> {
-                Decimal::parse(s).map_err(E::custom)
-            }
-            fn visit_i64<E: de::Error>(self, n: i64) -> core::result::Result<Decimal, E> {
-                Decimal::parse(&n.to_string()).map_err(E::custom)
-            }
-            fn visit_u64<E: de::Error>(self, n: u64) -> core::result::Result<Decimal, E> {
-                Decimal::parse(&n.to_string()).map_err(E::custom)
-            }
-            // A number with a fraction, as its exact text (crate::json_de).
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Decimal, A::Error> {
-                match map.next_entry::<String, String>()? {
-                    Some((k, text)) if k == DECIMAL_TOKEN => Decimal::parse(&text).map_err(de::Error::custom),
-                    _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
-                }
-            }
-        }
-        d.deserialize_any(V)
+deserialize_via!(Decimal, 'de, deserialize_any, "an exact decimal: a string such as \"1.25\" or an integer",
+    fn visit_str<E: de::Error>(self, s: &str) -> core::result::Result<Decimal, E> {
+        Decimal::parse(s).map_err(E::custom)
     }
-}
+    fn visit_i64<E: de::Error>(self, n: i64) -> core::result::Result<Decimal, E> {
+        Decimal::parse(&n.to_string()).map_err(E::custom)
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> core::result::Result<Decimal, E> {
+        Decimal::parse(&n.to_string()).map_err(E::custom)
+    }
+    // A number with a fraction, as its exact text (crate::json_de).
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> core::result::Result<Decimal, A::Error> {
+        match map.next_entry::<String, String>()? {
+            Some((k, text)) if k == DECIMAL_TOKEN => Decimal::parse(&text).map_err(de::Error::custom),
+            _ => Err(de::Error::custom("expected an exact decimal")),
+        }
+    }
+);
 
 /// As its canonical text (the schema writes a multiplier's default with it).
 impl serde::Serialize for Decimal {
