@@ -217,7 +217,7 @@ pub fn program_schema() -> RootSchema {
     // Editors point at the schema with "$schema"; the engine ignores it.
     root.schema.object().properties.insert(
         "$schema".into(),
-        described(typed(&[InstanceType::String]).into(), "Optional: the URL or path of this JSON Schema, for editors. Ignored."),
+        described(SchemaObject::default().into(), "Optional: the URL or path of this JSON Schema, for editors. The engine ignores it."),
     );
     if let Some(Schema::Object(r)) = root.definitions.get_mut("Redemption") {
         redemption_kinds(r);
@@ -257,13 +257,24 @@ fn redemption_kinds(r: &mut SchemaObject) {
     let mut kind_names = Vec::new();
     let mut kind_docs = Vec::new();
     let mut own_fields: Vec<(String, Schema)> = Vec::new();
+    // A field two kinds define differently (`value`: at least 1 for
+    // amount_off, 0 for free_product) is checked in each kind's branch; the
+    // shared property only describes it.
+    let mut differing: Vec<String> = Vec::new();
     for (name, v) in &kinds {
         kind_names.push(Value::String(name.clone()));
         let doc = v.metadata.as_ref().and_then(|m| m.description.clone()).unwrap_or_default();
         kind_docs.push(format!("\"{name}\": {doc}"));
         for (field, schema) in v.object.as_ref().map(|o| o.properties.clone()).unwrap_or_default() {
-            if !own_fields.iter().any(|(f, _)| *f == field) {
-                own_fields.push((field, schema));
+            match own_fields.iter_mut().find(|(f, _)| *f == field) {
+                None => own_fields.push((field, schema)),
+                Some((_, known)) if *known != schema => {
+                    let describe = |s: &Schema| s.clone().into_object().metadata.and_then(|m| m.description).unwrap_or_default();
+                    let first = if differing.contains(&field) { describe(known) } else { format!("{}: {}", kinds[0].0, describe(known)) };
+                    *known = described(SchemaObject::default().into(), &format!("{first} {name}: {}", describe(&schema)));
+                    differing.push(field);
+                }
+                Some(_) => {}
             }
         }
     }
@@ -293,6 +304,11 @@ fn redemption_kinds(r: &mut SchemaObject) {
         });
         let then = object(|t| {
             t.required.extend(required);
+            for field in own.iter().filter(|f| differing.contains(f)) {
+                if let Some(s) = v.object.as_ref().and_then(|o| o.properties.get(field)) {
+                    t.properties.insert(field.clone(), s.clone());
+                }
+            }
             for field in &all {
                 let other_kinds = kinds.iter().any(|(_, w)| w.object.as_ref().is_some_and(|o| o.properties.contains_key(field)));
                 let forbidden = (other_kinds && !own.contains(field)) || (!is_ranged && ranged.contains(&field.as_str()));
@@ -338,6 +354,8 @@ fn nullable_optionals(s: &mut SchemaObject) {
             }
             Some(SingleOrVec::Vec(ts)) if !ts.contains(&InstanceType::Null) => ts.push(InstanceType::Null),
             Some(_) => {}
+            // A description only (a field the kinds' branches check): allows null already.
+            None if p.reference.is_none() && p.subschemas.is_none() && p.enum_values.is_none() && p.const_value.is_none() => {}
             None => {
                 let allows_null = p.subschemas.as_ref().and_then(|s| s.any_of.as_ref()).is_some_and(|branches| {
                     branches.iter().any(|b| matches!(b, Schema::Object(b) if b.instance_type == Some(InstanceType::Null.into())))

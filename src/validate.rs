@@ -262,12 +262,22 @@ fn unknown_value(s: &str, allowed: &[String]) -> String {
     format!("unknown value \"{s}\"{hint}; expected one of: {}", names.join(", "))
 }
 
-fn decimal_message(v: Option<&Json>, definition: &str) -> String {
-    let Some(v) = v else { return "expected a decimal number".into() };
+/// A decimal field's verdict, exact: the schema's pattern is for editors
+/// and accepts plain decimals only, the engine reads any exact decimal
+/// text (`"2.5e1"`), so a value the engine reads in range is no issue.
+fn decimal_issue(v: Option<&Json>, definition: &str) -> Option<String> {
+    let Some(v) = v else { return Some("expected a decimal number".into()) };
+    let hundred = Decimal { mantissa: 100, scale: 0 };
     match Decimal::from_json(v) {
-        Err(m) => m,
-        Ok(d) if definition == "Percent" => format!("must be greater than 0 and at most 100, found {}", d.to_text()),
-        Ok(d) => format!("must be between 0 and 100, found {}", d.to_text()),
+        Err(m) => Some(m),
+        Ok(d) if d.is_negative() || d.cmp_value(hundred).is_gt() || (definition == "Percent" && d.mantissa == 0) => {
+            Some(if definition == "Percent" {
+                format!("must be greater than 0 and at most 100, found {}", d.to_text())
+            } else {
+                format!("must be between 0 and 100, found {}", d.to_text())
+            })
+        }
+        Ok(_) => None,
     }
 }
 
@@ -312,11 +322,14 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
         let is_type = matches!(e.kind, ValidationErrorKind::Type { .. });
         let message = match (&e.kind, exact) {
             (ValidationErrorKind::Type { .. }, Some(v)) if !matches!(v, Json::String(_) | Json::Number(_)) => {
-                format!("expected a decimal number, found {}", v.kind())
+                Some(format!("expected a decimal number, found {}", v.kind()))
             }
-            _ => decimal_message(exact, def),
+            _ => decimal_issue(exact, def),
         };
-        return push(path, message, is_type);
+        if let Some(message) = message {
+            push(path, message, is_type);
+        }
+        return;
     }
     match &e.kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
