@@ -19,7 +19,7 @@
 //! others are still checked. Issues are sorted in document order (the
 //! schema's field order, unknown fields last in source order).
 
-use crate::config::{Program, RedemptionKind, Text};
+use crate::config::{Program, RedemptionKind};
 use crate::decimal::Decimal;
 use crate::decode::suggest;
 use crate::error::{Error, Issue};
@@ -46,6 +46,9 @@ pub fn program(text: &str) -> Result<Program, Error> {
     let program = match typed {
         Some(Ok(p)) => {
             issues.extend(semantic_in(&p, &broken));
+            if !broken.iter().any(|b| b == "store") {
+                issues.extend(texts_without_default(&json, &schema.tree, &p.store.default_locale, &issues));
+            }
             Some(p)
         }
         Some(Err(e)) => {
@@ -127,14 +130,19 @@ fn structure(json: &Json, c: &Compiled) -> Vec<Issue> {
     for e in c.validator.iter_errors(&value) {
         map_error(&e, json, &c.tree, &mut out);
     }
-    // A wrong type says it all: drop the other complaints about that value.
+    // One complaint per value, as the browser's decoder gives: a wrong type
+    // says it all; otherwise the first (`""` is empty, not also a bad id).
     let typed: Vec<String> = out.iter().filter(|(_, t)| *t).map(|(i, _)| i.path.clone()).collect();
     let mut issues: Vec<Issue> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (issue, is_type) in out {
-        if (!is_type && typed.contains(&issue.path)) || issues.contains(&issue) {
+        if !is_type && (typed.contains(&issue.path) || seen.contains(&issue.path)) {
             continue;
         }
-        issues.push(issue);
+        if !issues.contains(&issue) {
+            seen.push(issue.path.clone());
+            issues.push(issue);
+        }
     }
     issues
 }
@@ -293,8 +301,8 @@ fn type_names(kind: &TypeKind) -> Vec<String> {
     names.into_iter().filter(|t| t != "null").collect()
 }
 
-fn expected(types: &[String], definition: Option<&str>) -> String {
-    if definition == Some("Text") {
+fn expected(types: &[String], whole_text: bool) -> String {
+    if whole_text {
         return "a string or an object of locale → string".into();
     }
     let one = |t: &str| match t {
@@ -353,7 +361,11 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
                     Ok(d) if d.scale > 0 => format!("must be a whole number, found {t}"),
                     _ => format!("{t} is out of range"),
                 },
-                _ => format!("expected {}, found {}", expected(&types, definition.as_deref()), exact.map_or("nothing", Json::kind)),
+                _ => {
+                    // The text itself (its `type`), not a string inside its map.
+                    let whole_text = def == "Text" && location.rsplit_once("$ref").is_some_and(|(_, rest)| rest == "/type");
+                    format!("expected {}, found {}", expected(&types, whole_text), exact.map_or("nothing", Json::kind))
+                }
             };
             push(path, message, true);
         }
@@ -389,7 +401,7 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
             let message = match exact {
                 _ if def == "CurrencyCode" => format!("unknown ISO 4217 currency code \"{}\"", exact.and_then(Json::as_str).unwrap_or("")),
                 // Action: `if kind is once-only then limit is "once"`.
-                _ if location.contains("/then/") && path.ends_with(".limit") => {
+                _ if location.ends_with("/then/properties/limit/enum") => {
                     let kind = lookup(doc, &segs[..segs.len().saturating_sub(1)]).and_then(|a| a.get("kind")).and_then(Json::as_str);
                     format!("a {} bonus can only be \"once\"", kind.unwrap_or("this"))
                 }
@@ -413,7 +425,8 @@ fn map_error(e: &ValidationError, doc: &Json, tree: &Json, out: &mut Vec<(Issue,
                 ValidationErrorKind::Enum { options } => unknown_value(&key, &enum_strings(options)),
                 _ => locale_message(&key),
             };
-            push(join(&path, &key), message, false);
+            // Reported beside a wrong type of the same entry's value, as the key and the value are two problems.
+            push(join(&path, &key), message, true);
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             let keyword = if matches!(e.kind, ValidationErrorKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
@@ -493,7 +506,9 @@ fn repaired<'a>(doc: &Json<'a>, broken: &[String]) -> Json<'a> {
 
 /// The rules between fields that a schema cannot express, over a typed
 /// program: ids unique, tier thresholds ascending, locales, redemption
-/// ranges, members-only needs a membership, a known time zone.
+/// ranges, members-only needs a membership, a known time zone. (That every
+/// per-language text has the default locale is checked on the document,
+/// see [`texts_without_default`], so that it needs no list of texts.)
 pub fn semantic(p: &Program) -> Vec<Issue> {
     semantic_in(p, &[])
 }
@@ -514,11 +529,6 @@ fn semantic_in(p: &Program, broken: &[String]) -> Vec<Issue> {
         for (loc, _) in &p.texts {
             if !s.locales.contains(loc) {
                 fail(format!("texts.{loc}"), format!("locale \"{loc}\" is not in store.locales"));
-            }
-        }
-        for (path, text) in texts(p) {
-            if !text.0.iter().any(|(k, _)| k == "*" || *k == s.default_locale) {
-                fail(path, format!("must include the default locale \"{}\"", s.default_locale));
             }
         }
     }
@@ -570,41 +580,52 @@ fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a str>, fail: &mut imp
     }
 }
 
-/// Every shopper-visible text of the program, with its path.
-fn texts(p: &Program) -> Vec<(String, &Text)> {
-    let mut out: Vec<(String, &Text)> = Vec::new();
-    for (i, a) in p.actions.iter().enumerate() {
-        out.extend(a.name.as_ref().map(|t| (format!("actions[{i}].name"), t)));
-    }
-    if let Some(t) = &p.tiers {
-        for (i, l) in t.levels.iter().enumerate() {
-            out.push((format!("tiers.levels[{i}].name"), &l.name));
-            out.extend(l.perks.iter().enumerate().map(|(j, t)| (format!("tiers.levels[{i}].perks[{j}]"), t)));
-        }
-    }
-    if let Some(m) = &p.membership {
-        out.push(("membership.name".into(), &m.name));
-        out.extend(m.perks.iter().enumerate().map(|(j, t)| (format!("membership.perks[{j}]"), t)));
-    }
-    if let Some(c) = &p.punch_card {
-        out.push(("punch_card.name".into(), &c.name));
-        out.push(("punch_card.reward.description".into(), &c.reward.description));
-    }
-    for (i, r) in p.redemptions.iter().enumerate() {
-        out.push((format!("redemptions[{i}].name"), &r.name));
-    }
-    if let Some(popup) = &p.popup {
-        for (i, c) in popup.consents.iter().enumerate() {
-            out.push((format!("popup.consents[{i}].text"), &c.text));
-        }
-        let offers = core::iter::once(("default", &popup.offers.default)).chain(popup.offers.segments.iter().map(|(s, o)| (s.name(), o)));
-        for (name, o) in offers {
-            for (field, t) in [("title", &o.title), ("body", &o.body), ("cta", &o.cta)] {
-                out.push((format!("popup.offers.{name}.{field}"), t));
+/// Every per-language text (an object where the schema has `Text`) that
+/// lacks the default locale, found by walking the document with the schema,
+/// so the rule needs no list of where texts are and also covers sections
+/// with other problems. A text with issues of its own is left to those.
+fn texts_without_default(doc: &Json, tree: &Json, default: &str, issues: &[Issue]) -> Vec<Issue> {
+    fn walk(tree: &Json, text: Option<&Json>, node: &Json, v: &Json, path: String, out: &mut Vec<String>) {
+        let n = deref(tree, node);
+        if text.is_some_and(|t| core::ptr::eq(t, n)) {
+            if let Json::Object(_) = v {
+                out.push(path);
             }
+            return;
+        }
+        match v {
+            Json::Object(fields) => {
+                let props = properties_of(tree, n);
+                for (k, x) in fields {
+                    let child =
+                        props.iter().find(|(name, _)| *name == k.as_ref()).map(|(_, s)| *s).or_else(|| n.get("additionalProperties"));
+                    if let Some(child) = child {
+                        walk(tree, text, child, x, join(&path, k), out);
+                    }
+                }
+            }
+            Json::Array(items) => {
+                if let Some(item) = n.get("items") {
+                    for (i, x) in items.iter().enumerate() {
+                        walk(tree, text, item, x, format!("{path}[{i}]"), out);
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    out
+    let mut paths = Vec::new();
+    walk(tree, resolve_pointer(tree, "/definitions/Text"), tree, doc, String::new(), &mut paths);
+    let troubled = |p: &str| issues.iter().any(|i| i.path == p || i.path.starts_with(&format!("{p}.")));
+    paths
+        .into_iter()
+        .filter(|p| !troubled(p))
+        .filter(|p| {
+            let segs = split_path(p);
+            !matches!(lookup(doc, &segs), Some(Json::Object(f)) if f.iter().any(|(k, _)| k == default))
+        })
+        .map(|path| Issue { path, message: format!("must include the default locale \"{default}\"") })
+        .collect()
 }
 
 /// An IANA time zone name the bundled tz database knows (case-insensitive,

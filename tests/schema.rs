@@ -181,6 +181,16 @@ fn integers_in_other_spellings_decode_identically_both_ways() {
     assert_eq!(issues(negative), [("earning.minimum_order".to_string(), "must be at least 0, found -100".to_string())]);
 }
 
+/// A number beyond 64 bits is text to the schema and a number to serde:
+/// where a text is expected it is refused, not read as a map.
+#[test]
+fn huge_numbers_are_not_texts() {
+    let text = r#"{"version": 1, "store": {"name": "S", "currency": "USD", "default_locale": "en"}, "earning": {"points_per_step": 1, "step": 100},
+        "membership": {"id": "m", "name": 9223372036854775808, "fee": 1, "billing": "yearly"}}"#;
+    assert_eq!(issues(text), [("membership.name".to_string(), "expected a string or an object, found a number".to_string())]);
+    assert!(Program::parse(text).is_err());
+}
+
 /// A null where a map needs an offer is not "absent".
 #[test]
 fn null_offers_are_refused() {

@@ -276,12 +276,12 @@ pub enum Limit {
 #[cfg_attr(feature = "serde", derive(Deserialize), serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Action {
+    pub kind: ActionKind,
     /// Unique id of this action (used to record that a shopper was
     /// rewarded). Default: the kind's name.
     #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "String::is_empty"))]
     #[cfg_attr(feature = "schema", schemars(with = "crate::schema::Id"))]
     pub id: String,
-    pub kind: ActionKind,
     /// Points awarded each time the action is rewarded.
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = "MAX_AMOUNT")))]
     pub points: i64,

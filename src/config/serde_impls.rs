@@ -87,11 +87,15 @@ impl Program {
     }
 }
 
-/// Visits a JSON object as (key, value) pairs in document order.
+/// Visits a JSON object as (key, value) pairs in document order. A number
+/// handed over as the decimal token (crate::json_de) is not an object.
 fn pairs<'de, A: MapAccess<'de>, V: de::Deserialize<'de>>(mut map: A) -> core::result::Result<Vec<(String, V)>, A::Error> {
     let mut out = Vec::new();
-    while let Some((k, v)) = map.next_entry::<String, V>()? {
-        out.push((k, v));
+    while let Some(k) = map.next_key::<String>()? {
+        if k == DECIMAL_TOKEN {
+            return Err(de::Error::custom("expected a string or an object, found a number"));
+        }
+        out.push((k, map.next_value::<V>()?));
     }
     Ok(out)
 }
