@@ -242,11 +242,7 @@ fn action(d: &mut Decoder, v: &Json, p: &Path) -> Option<Action> {
     let kind = o.req(d, "kind", |d, v, p| d.one_of(v, p, ActionKind::ALL));
     let id = o.opt(d, "id", id);
     let points = o.req(d, "points", positive);
-    let default_limit = match kind {
-        Some(ActionKind::Birthday) => Limit::Yearly,
-        Some(ActionKind::ReferralReferrer | ActionKind::ProductReview | ActionKind::SocialShare) => Limit::Unlimited,
-        _ => Limit::Once,
-    };
+    let default_limit = kind.map_or(Limit::Once, ActionKind::default_limit);
     let limit = o.or(d, "limit", default_limit, limit);
     let name = o.opt(d, "name", text);
     let url = o.opt(d, "url", |d, v, p| {
@@ -258,9 +254,7 @@ fn action(d: &mut Decoder, v: &Json, p: &Path) -> Option<Action> {
     });
     o.done(d);
     let kind = kind?;
-    if matches!(kind, ActionKind::Signup | ActionKind::FirstOrder | ActionKind::ReferralFriend)
-        && !matches!(limit, Some(Limit::Once) | None)
-    {
+    if kind.once_only() && !matches!(limit, Some(Limit::Once) | None) {
         d.fail::<()>(&p.key("limit"), format!("a {} bonus can only be \"once\"", kind.name()));
     }
     Some(Action { id: id?.unwrap_or_else(|| kind.name().to_string()), kind, points: points?, limit: limit?, name: name?, url: url? })
