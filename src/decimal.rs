@@ -104,15 +104,17 @@ impl Decimal {
     }
 }
 
-/// How a fraction becomes an integer. Each use names its step in the docs.
+/// How an exact fraction becomes an integer. Each use names its step in the docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize, serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Rounding {
-    /// Toward negative infinity (the default: never award a point not earned).
+    /// Down: never award what was not earned.
     #[default]
     Floor,
-    /// To the nearest; exact halves away from zero.
+    /// To the nearest integer; exact halves round up (away from zero).
     HalfUp,
-    /// Toward positive infinity.
+    /// Up to the next integer.
     Ceil,
 }
 

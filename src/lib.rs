@@ -21,6 +21,7 @@ extern crate std;
 #[allow(unused_imports)]
 mod prelude {
     pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
     pub use alloc::string::{String, ToString};
     pub use alloc::vec::Vec;
     pub use alloc::{format, vec};
@@ -34,6 +35,8 @@ pub mod decode;
 pub mod error;
 pub mod explain;
 pub mod json;
+#[cfg(feature = "serde")]
+pub mod json_de;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;
@@ -46,6 +49,8 @@ pub mod segment;
 pub mod shopper;
 pub mod tiers;
 pub mod time;
+#[cfg(feature = "schema")]
+pub mod validate;
 
 pub use cart::{Cart, Line};
 pub use config::Program;

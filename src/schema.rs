@@ -1,680 +1,530 @@
-//! JSON Schema of the program config (`docs/program.schema.json`).
+//! JSON Schema of the program config (`docs/program.schema.json`),
+//! generated with schemars from the config types themselves
+//! (`crate::config`): their fields, serde attributes and doc comments are
+//! the schema's properties, defaults and descriptions. This module adds
+//! only what a derive cannot say: the formats of value types (ids, language
+//! tags, texts, exact decimals, currency codes, action limits), the
+//! redemption kinds' own fields, and two rules between fields that JSON
+//! Schema can express (once-only bonuses; `null` meaning "absent").
 //!
-//! The decoder in `config/decode.rs` is hand-written because it reports
-//! every problem with its path, which serde cannot. So the schema comes from
-//! the *mirror types* below: they have the shape of the JSON document
-//! (field names, optional or required, defaults, ranges) and no behaviour.
-//! Their doc comments become the schema's descriptions, so editors show
-//! them as reference docs. `tests/schema.rs` holds them against the decoder
-//! (every documented field accepted, every range, enum and required field
-//! the same), so the two cannot drift apart unnoticed.
-//!
-//! Cross-field rules a schema cannot express (ids unique, thresholds
-//! ascending, `locales` including `default_locale`, redemption ranges) are
-//! checked by the decoder only and described in `docs/config.md`.
+//! Rules it cannot express (unique ids, ascending thresholds, locales,
+//! redemption ranges, members-only needs membership, time zones) are the
+//! semantic pass in `crate::validate`.
 
-use std::prelude::rust_2021::*;
-use std::vec;
-mod popup;
-mod values;
-
-pub use popup::{Consent, FieldMode, Offer, Offers, Popup, Triggers, SEGMENTS};
-pub use values::{known_currencies, CurrencyCode, Id, Label, Locale, Multiplier, Percent, Text, TextOverrides};
-
+use crate::config::{ActionKind, Limit, Offers, Segment, Text};
+use crate::money::Currency;
 use schemars::gen::{SchemaGenerator, SchemaSettings};
-use schemars::schema::{InstanceType, RootSchema, Schema};
+use schemars::schema::{
+    InstanceType, Metadata, ObjectValidation, RootSchema, Schema, SchemaObject, SingleOrVec, StringValidation, SubschemaValidation,
+};
 use schemars::JsonSchema;
-use serde::Serialize;
-use values::{array_contains, const_schema, enum_schema, if_then, object, typed};
+use serde_json::Value;
+use std::boxed::Box;
+use std::prelude::rust_2021::*;
+use std::{format, vec};
 
-/// Largest money amount or points value a config may hold (10^15); see
-/// `MAX_AMOUNT` in `config/decode.rs`.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+/// An id: 1 to 64 ASCII letters, digits, `-` or `_`.
+pub const ID_PATTERN: &str = r"^[A-Za-z0-9_-]+$";
+/// A language tag: a 2- or 3-letter language, then optional `-` parts.
+pub const LOCALE_PATTERN: &str = r"^[A-Za-z0-9]{2,3}(-[A-Za-z0-9-]*)?$";
+/// Not blank: at least one character that is not white space.
+pub const NOT_BLANK: &str = r"\S";
+/// An http(s) URL.
+pub const URL_PATTERN: &str = r"^https?://";
+/// A plain decimal from 0 to 100 with at most 9 places (no sign, no exponent).
+const DECIMAL_0_TO_100: &str = r"^0*(100(\.0+)?|[0-9]{1,2}(\.[0-9]{1,9}0*)?)$";
+const ZERO: &str = r"^0*(\.0+)?$";
+const MAX_TEXT: u32 = 2000;
+
+/// Schema of an id field (`#[schemars(with = "crate::schema::Id")]`).
+pub struct Id;
+/// Schema of a language-tag field.
+pub struct Locale;
+/// Schema of a platform value (product id, tag, path): non-blank, at most 255 characters.
+pub struct Label;
+/// Schema of a multiplier field: an exact decimal from 0 to 100.
+pub struct Multiplier;
+/// Schema of a percentage field: an exact decimal above 0 and at most 100.
+pub struct Percent;
+
+macro_rules! named {
+    ($t:ty, $name:literal, $gen:ident => $body:expr) => {
+        impl JsonSchema for $t {
+            fn schema_name() -> String {
+                $name.into()
+            }
+            fn json_schema($gen: &mut SchemaGenerator) -> Schema {
+                $body
+            }
+        }
+    };
+}
+
+named!(Id, "Id", _g => described(string(1, 64, ID_PATTERN), "An id: 1 to 64 ASCII letters, digits, '-' or '_'."));
+named!(Locale, "Locale", _g => described(
+    string(2, 12, LOCALE_PATTERN),
+    "A language tag such as \"vi\", \"en\" or \"en-US\": a 2- or 3-letter language, then optional '-' parts; at most 12 characters.",
+));
+named!(Label, "Label", _g => described(string(1, 255, NOT_BLANK), "A non-blank string of at most 255 characters."));
+named!(Multiplier, "Multiplier", _g => decimal(false, "An earn multiplier from 0 to 100: \"1.25\" earns 25% more points."));
+named!(Percent, "Percent", _g => decimal(true, "A percentage greater than 0 and at most 100: \"2.5\" is 2.5%."));
+
+// One schema with both shapes' keywords (string keywords apply to strings,
+// object keywords to objects) rather than `anyOf`: a validator then says
+// which keyword failed instead of "no branch matched".
+named!(Text, "Text", g => {
+    let mut s = typed(&[InstanceType::String, InstanceType::Object]);
+    s.string = string(1, MAX_TEXT, NOT_BLANK).into_object().string;
+    let o = s.object();
+    o.min_properties = Some(1);
+    o.property_names = Some(Box::new(g.subschema_for::<Locale>()));
+    o.additional_properties = Some(Box::new(string(1, MAX_TEXT, NOT_BLANK)));
+    described(
+        s.into(),
+        "Shopper-visible text: one string for every language (\"Join now\"), or an object of language tag → string \
+         ({\"vi\": \"Tham gia ngay\", \"en\": \"Join now\"}) that includes store.default_locale. Each string is non-blank, \
+         at most 2000 characters.",
+    )
+});
+
+named!(Currency, "CurrencyCode", _g => {
+    let codes = known_currencies();
+    let mut by_exponent: Vec<(u8, Vec<String>)> = Vec::new();
+    for (code, exp) in &codes {
+        match by_exponent.iter_mut().find(|(e, _)| e == exp) {
+            Some((_, list)) => list.push(code.clone()),
+            None => by_exponent.push((*exp, vec![code.clone()])),
+        }
+    }
+    by_exponent.sort_by_key(|(e, list)| (usize::MAX - list.len(), *e));
+    let parts: Vec<String> = by_exponent.iter().skip(1).map(|(e, list)| format!("{e} for {}", list.join(", "))).collect();
+    let common = by_exponent.first().map_or(2, |(e, _)| *e);
+    let mut s = typed(&[InstanceType::String]);
+    s.enum_values = Some(codes.into_iter().map(|(c, _)| c.into()).collect());
+    described(
+        s.into(),
+        &format!(
+            "The store's ISO 4217 currency code (upper case). Every amount in the config is an integer in its minor \
+             units: the exponent (digits after the decimal point) is {}; {common} for every other code.",
+            parts.join("; ")
+        ),
+    )
+});
+
+// `if`/`then`/`else` instead of `oneOf`, for the same reason as `Text`.
+named!(Limit, "Limit", _g => {
+    let mut names = typed(&[InstanceType::String]);
+    names.enum_values = Some(vec!["once".into(), "yearly".into(), "unlimited".into()]);
+    let days = described(integer(1, 36_500), "Days between rewards, counted from the last one.");
+    let every = object(|o| {
+        o.properties.insert("every_days".into(), days);
+        o.required.insert("every_days".into());
+        o.additional_properties = Some(Box::new(false.into()));
+    });
+    let s = SchemaObject {
+        subschemas: Some(Box::new(SubschemaValidation {
+            if_schema: Some(Box::new(typed(&[InstanceType::String]).into())),
+            then_schema: Some(Box::new(names.into())),
+            else_schema: Some(Box::new(every)),
+            ..Default::default()
+        })),
+        ..Default::default()
+    };
+    described(
+        s.into(),
+        "How often one shopper can be rewarded: \"once\" (ever), \"yearly\" (once per calendar year, UTC), \
+         \"unlimited\", or {\"every_days\": n} (again n days after the last reward).",
+    )
+});
+
+named!(Offers, "Offers", g => {
+    let offer = g.subschema_for::<crate::config::Offer>();
+    let mut names: Vec<Value> = vec!["default".into()];
+    let s = object(|o| {
+        let default = "The offer for every segment without its own (required).";
+        o.properties.insert("default".into(), described(all_of(offer.clone()), default));
+        o.required.insert("default".into());
+        for (name, segment) in Segment::ALL {
+            o.properties.insert((*name).into(), described(all_of(offer.clone()), segment_description(*segment)));
+            names.push((*name).into());
+        }
+        o.property_names = Some(Box::new(SchemaObject { enum_values: Some(names), ..Default::default() }.into()));
+    });
+    described(
+        s,
+        "The popup's offer per visitor segment: \"default\" plus any of the segments. A visitor's segment is \
+         the first that applies, in the order listed.",
+    )
+});
+
+/// What each visitor segment means (the popup's offers are keyed by them).
+fn segment_description(s: Segment) -> &'static str {
+    match s {
+        Segment::Member => "A signed-in member of the program (the popup never shows to them).",
+        Segment::RepeatBuyer => "A shopper with two or more orders.",
+        Segment::FirstTimeBuyerHigh => "One order, worth at least `high_value_order`.",
+        Segment::FirstTimeBuyerLow => "One order, worth less than `high_value_order`.",
+        Segment::CartAbandoner => "No orders yet and items in the cart.",
+        Segment::PassiveBrowser => "No cart, and at least `passive_browser_views` product views.",
+        Segment::Bouncer => "At most one page seen.",
+        Segment::Browser => "Anyone else: a visitor early in a normal visit.",
+    }
+}
+
+/// `version`: the integer 1.
+pub fn version(_: &mut SchemaGenerator) -> Schema {
+    let mut s = typed(&[InstanceType::Integer]);
+    s.const_value = Some(crate::config::VERSION.into());
+    s.into()
+}
+
+/// `texts`: language tag → (string key → text).
+pub fn text_overrides(g: &mut SchemaGenerator) -> Schema {
+    let strings = object(|o| o.additional_properties = Some(Box::new(string(1, MAX_TEXT, NOT_BLANK))));
+    let s = object(|o| {
+        o.property_names = Some(Box::new(g.subschema_for::<Locale>()));
+        o.additional_properties = Some(Box::new(strings));
+    });
+    described(
+        s,
+        "Replacements for the widget's built-in strings: language tag → (string key → text), e.g. \
+         {\"vi\": {\"launcher\": \"Ưu đãi\"}}. Every language must be in store.locales; keys are the widget's string names.",
+    )
+}
+
+/// Every code the engine's currency table knows, with its exponent, in
+/// alphabetical order (read from [`Currency::from_code`], so the schema
+/// cannot disagree with it).
+pub fn known_currencies() -> Vec<(String, u8)> {
+    let mut out = Vec::new();
+    for a in b'A'..=b'Z' {
+        for b in b'A'..=b'Z' {
+            for c in b'A'..=b'Z' {
+                let code = String::from_utf8(vec![a, b, c]).unwrap_or_default();
+                if let Some(cur) = Currency::from_code(&code) {
+                    out.push((code, cur.exponent));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// The program config's JSON Schema (draft 7).
 pub fn program_schema() -> RootSchema {
     let generator = SchemaGenerator::new(SchemaSettings::draft07());
-    let mut root = generator.into_root_schema_for::<Program>();
-    // `#[serde(flatten)]` loses `deny_unknown_fields`: close each redemption kind by hand.
-    if let Some(Schema::Object(redemption)) = root.definitions.get_mut("Redemption") {
-        for kind in redemption.subschemas().one_of.iter_mut().flatten() {
-            if let Schema::Object(kind) = kind {
-                kind.object().additional_properties = Some(Box::new(false.into()));
-            }
-        }
+    let mut root = generator.into_root_schema_for::<crate::config::Program>();
+    // Editors point at the schema with "$schema"; the engine ignores it.
+    root.schema.object().properties.insert(
+        "$schema".into(),
+        described(SchemaObject::default().into(), "Optional: the URL or path of this JSON Schema, for editors. The engine ignores it."),
+    );
+    if let Some(Schema::Object(r)) = root.definitions.get_mut("Redemption") {
+        redemption_kinds(r);
     }
-    // A members-only redemption needs the membership section.
-    let members_only = object(|o| {
-        o.properties.insert("members_only".into(), const_schema(true.into()));
-        o.required.insert("members_only".into());
-    });
-    let has_members_only = object(|o| {
-        o.properties.insert("redemptions".into(), array_contains(members_only));
-        o.required.insert("redemptions".into());
-    });
-    let membership_present = object(|o| {
-        o.properties.insert("membership".into(), typed(InstanceType::Object));
-        o.required.insert("membership".into());
-    });
-    if_then(&mut root.schema, has_members_only, membership_present);
-    // Signup, first-order and friend-referral bonuses can only be "once".
-    if let Some(Schema::Object(action)) = root.definitions.get_mut("Action") {
-        let once_only_kind = object(|o| {
-            let kinds = ["signup", "first_order", "referral_friend"].map(|k| k.into()).to_vec();
-            o.properties.insert("kind".into(), enum_schema(kinds));
-            o.required.insert("kind".into());
-        });
-        let limit_once = object(|o| {
-            o.properties.insert("limit".into(), enum_schema(vec!["once".into(), serde_json::Value::Null]));
-        });
-        if_then(action, once_only_kind, limit_once);
+    if let Some(Schema::Object(a)) = root.definitions.get_mut("Action") {
+        once_only_limits(a);
+    }
+    nullable_optionals(&mut root.schema);
+    for d in root.definitions.values_mut() {
+        if let Schema::Object(o) = d {
+            nullable_optionals(o);
+        }
     }
     root
 }
 
+/// The derive describes `#[serde(flatten)] kind: RedemptionKind` as a
+/// `oneOf` of the kinds beside the shared fields. The document is flat, so:
+/// one object with every field; `kind` an enum of the kinds; each kind, by
+/// `if kind = …`, requires its own fields and forbids the other kinds'
+/// fields and, except amount_off, the range fields (`min_points`,
+/// `max_points`, `increment`).
+fn redemption_kinds(r: &mut SchemaObject) {
+    let variants = r.subschemas.take().and_then(|s| s.one_of).unwrap_or_default();
+    let mut kinds: Vec<(String, SchemaObject)> = Vec::new();
+    for v in variants {
+        let Schema::Object(mut v) = v else { continue };
+        let o = v.object();
+        let kind = o.properties.shift_remove("kind").and_then(|k| k.into_object().enum_values).and_then(|e| e.into_iter().next());
+        o.required.remove("kind");
+        if let Some(Value::String(kind)) = kind {
+            kinds.push((kind, v));
+        }
+    }
+    let ranged = ["min_points", "max_points", "increment"];
+    let o = r.object();
+    let mut kind_names = Vec::new();
+    let mut kind_docs = Vec::new();
+    let mut own_fields: Vec<(String, Schema)> = Vec::new();
+    // A field two kinds define differently (`value`: at least 1 for
+    // amount_off, 0 for free_product) is checked in each kind's branch; the
+    // shared property only describes it.
+    let mut differing: Vec<String> = Vec::new();
+    for (name, v) in &kinds {
+        kind_names.push(Value::String(name.clone()));
+        let doc = v.metadata.as_ref().and_then(|m| m.description.clone()).unwrap_or_default();
+        kind_docs.push(format!("\"{name}\": {doc}"));
+        for (field, schema) in v.object.as_ref().map(|o| o.properties.clone()).unwrap_or_default() {
+            match own_fields.iter_mut().find(|(f, _)| *f == field) {
+                None => own_fields.push((field, schema)),
+                Some((_, known)) if *known != schema => {
+                    let describe = |s: &Schema| s.clone().into_object().metadata.and_then(|m| m.description).unwrap_or_default();
+                    let first = if differing.contains(&field) { describe(known) } else { format!("{}: {}", kinds[0].0, describe(known)) };
+                    *known = described(SchemaObject::default().into(), &format!("{first} {name}: {}", describe(&schema)));
+                    differing.push(field);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    let mut kind = typed(&[InstanceType::String]);
+    kind.enum_values = Some(kind_names);
+    let kind = described(kind.into(), &format!("What the points buy. {}", kind_docs.join(" ")));
+    // `kind` after `name`, then the kinds' own fields, as in the documents.
+    let mut fields: Vec<(String, Schema)> = core::mem::take(&mut o.properties).into_iter().collect();
+    let at = fields.iter().position(|(k, _)| k == "name").map_or(0, |i| i + 1);
+    let tail = fields.split_off(at);
+    fields.push(("kind".into(), kind));
+    fields.extend(own_fields);
+    fields.extend(tail);
+    o.properties = fields.into_iter().collect();
+    o.required.insert("kind".into());
+    o.additional_properties = Some(Box::new(false.into()));
+    let all: Vec<String> = o.properties.keys().cloned().collect();
+    let mut rules = Vec::new();
+    for (name, v) in &kinds {
+        let own = v.object.as_ref().map(|o| o.properties.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let required = v.object.as_ref().map(|o| o.required.iter().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        let is_ranged = name == "amount_off";
+        let condition = object(|c| {
+            let k = SchemaObject { const_value: Some(Value::String(name.clone())), ..Default::default() };
+            c.properties.insert("kind".into(), k.into());
+            c.required.insert("kind".into());
+        });
+        let then = object(|t| {
+            t.required.extend(required);
+            for field in own.iter().filter(|f| differing.contains(f)) {
+                if let Some(s) = v.object.as_ref().and_then(|o| o.properties.get(field)) {
+                    t.properties.insert(field.clone(), s.clone());
+                }
+            }
+            for field in &all {
+                let other_kinds = kinds.iter().any(|(_, w)| w.object.as_ref().is_some_and(|o| o.properties.contains_key(field)));
+                let forbidden = (other_kinds && !own.contains(field)) || (!is_ranged && ranged.contains(&field.as_str()));
+                if forbidden {
+                    t.properties.insert(field.clone(), false.into());
+                }
+            }
+        });
+        rules.push(if_then(condition, then));
+    }
+    r.subschemas().all_of = Some(rules);
+}
+
+/// Signup, first-order and friend-referral bonuses can only be "once".
+fn once_only_limits(a: &mut SchemaObject) {
+    let kinds: Vec<Value> = ActionKind::ALL.iter().filter(|(_, k)| k.once_only()).map(|(n, _)| (*n).into()).collect();
+    let condition = object(|c| {
+        let k = SchemaObject { enum_values: Some(kinds), ..Default::default() };
+        c.properties.insert("kind".into(), k.into());
+        c.required.insert("kind".into());
+    });
+    let then = object(|t| {
+        let l = SchemaObject { enum_values: Some(vec!["once".into(), Value::Null]), ..Default::default() };
+        t.properties.insert("limit".into(), l.into());
+    });
+    a.subschemas().all_of.get_or_insert_with(Vec::new).push(if_then(condition, then));
+}
+
+/// `null` means "absent" for every optional field (docs/config.md), so the
+/// schema allows it wherever a field of a closed object is not required.
+fn nullable_optionals(s: &mut SchemaObject) {
+    // Closed objects (the derived structs) only: a map such as `Offers` holds no nulls.
+    let Some(o) = s.object.as_mut().filter(|o| matches!(o.additional_properties.as_deref(), Some(Schema::Bool(false)))) else { return };
+    let required = o.required.clone();
+    for (name, p) in o.properties.iter_mut() {
+        if required.contains(name) || name == "$schema" {
+            continue;
+        }
+        let Schema::Object(p) = p else { continue };
+        match &mut p.instance_type {
+            Some(SingleOrVec::Single(t)) if **t != InstanceType::Null => {
+                p.instance_type = Some(SingleOrVec::Vec(vec![**t, InstanceType::Null]));
+            }
+            Some(SingleOrVec::Vec(ts)) if !ts.contains(&InstanceType::Null) => ts.push(InstanceType::Null),
+            Some(_) => {}
+            // A description only (a field the kinds' branches check): allows null already.
+            None if p.reference.is_none() && p.subschemas.is_none() && p.enum_values.is_none() && p.const_value.is_none() => {}
+            None => {
+                let allows_null = p.subschemas.as_ref().and_then(|s| s.any_of.as_ref()).is_some_and(|branches| {
+                    branches.iter().any(|b| matches!(b, Schema::Object(b) if b.instance_type == Some(InstanceType::Null.into())))
+                });
+                if !allows_null {
+                    let metadata = p.metadata.take();
+                    let inner = core::mem::take(p);
+                    *p = SchemaObject {
+                        metadata,
+                        subschemas: Some(Box::new(SubschemaValidation {
+                            any_of: Some(vec![inner.into(), typed(&[InstanceType::Null]).into()]),
+                            ..Default::default()
+                        })),
+                        ..Default::default()
+                    };
+                }
+            }
+        }
+    }
+}
+
 /// [`program_schema`] as pretty JSON text, the content of `docs/program.schema.json`.
 pub fn program_schema_json() -> String {
-    let mut value = serde_json::to_value(program_schema()).unwrap_or_default();
-    tidy(&mut value);
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    let text = serde_json::to_string(&program_schema()).unwrap_or_default();
+    // Our own reader keeps the properties in field order; serde_json's map would sort them.
+    let json = crate::json::Json::parse(&text).map(tidy).unwrap_or(crate::json::Json::Null);
+    let mut out = String::new();
+    pretty(&json, 0, &mut out);
+    out.push('\n');
+    out
 }
 
-/// Tidies schemars' output: bounds are stored as `f64`, so `1e15` and `0.0`
-/// print as the integers they are; `"format": "int64"` (noise for a JSON
-/// document, validators ignore it) is dropped.
-fn tidy(v: &mut serde_json::Value) {
+/// schemars stores bounds as `f64`: `1000000000000000.0` and `0.0` become
+/// the integers they are; `"format": "int64"` (noise for a JSON document)
+/// is dropped.
+fn tidy(v: crate::json::Json) -> crate::json::Json<'static> {
+    use crate::json::Json;
     match v {
-        serde_json::Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15) {
-                *n = (f as i64).into();
-            }
+        Json::Number(n) => {
+            let t = n.strip_suffix(".0").unwrap_or(&n).to_string();
+            Json::Number(t.into())
         }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(tidy),
-        serde_json::Value::Object(o) => {
-            if o.get("format").and_then(|f| f.as_str()) == Some("int64") {
-                o.remove("format");
+        Json::Array(a) => Json::Array(a.into_iter().map(tidy).collect()),
+        Json::Object(o) => Json::Object(
+            o.into_iter()
+                .filter(|(k, v)| !(k == "format" && v.as_str() == Some("int64")))
+                .map(|(k, v)| (k.into_owned().into(), tidy(v)))
+                .collect(),
+        ),
+        other => other.into_owned(),
+    }
+}
+
+fn pretty(v: &crate::json::Json, depth: usize, out: &mut String) {
+    use crate::json::Json;
+    let pad = |n: usize, out: &mut String| out.extend(core::iter::repeat_n("  ", n));
+    match v {
+        Json::Array(items) if !items.is_empty() => {
+            out.push_str("[\n");
+            for (i, x) in items.iter().enumerate() {
+                pad(depth + 1, out);
+                pretty(x, depth + 1, out);
+                out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
             }
-            o.values_mut().for_each(tidy)
+            pad(depth, out);
+            out.push(']');
         }
-        _ => {}
+        Json::Object(fields) if !fields.is_empty() => {
+            out.push_str("{\n");
+            for (i, (k, x)) in fields.iter().enumerate() {
+                pad(depth + 1, out);
+                out.push_str(&Json::String(k.clone()).to_text());
+                out.push_str(": ");
+                pretty(x, depth + 1, out);
+                out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
+            }
+            pad(depth, out);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_text()),
     }
 }
 
 // ---------------------------------------------------------------------------
-// The document
+// Schema building helpers
 // ---------------------------------------------------------------------------
 
-/// # Rewards program config
-///
-/// One JSON document per store: how shoppers earn and spend points, tiers,
-/// paid membership, punch card, bonus actions and the signup popup. Money is
-/// always an integer in the store currency's minor units (VND: đồng, USD:
-/// cents, KWD: fils). Unknown fields are errors. Reference: docs/config.md.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Program {
-    /// Optional: the URL or path of this JSON Schema, for editors. The
-    /// engine ignores it.
-    #[serde(rename = "$schema")]
-    pub schema: Option<String>,
-    /// Config format version. This engine reads version 1 only.
-    #[schemars(schema_with = "values::version_schema")]
-    pub version: i64,
-    pub store: Store,
-    pub earning: Earning,
-    /// How a tier multiplier and a membership multiplier combine when a
-    /// shopper has both. Default: `{"combine": "add"}`.
-    pub multipliers: Option<Multipliers>,
-    /// Bonus points for actions (signup, birthday, reviews, …). Ids must be
-    /// unique; an action's id defaults to its kind, so a second action of
-    /// the same kind needs its own `id`.
-    #[serde(default = "default::empty_actions")]
-    pub actions: Option<Vec<Action>>,
-    /// Store credit as a percentage of qualifying spend. Absent: no cashback.
-    pub cashback: Option<Cashback>,
-    /// VIP tiers. Absent: no tiers.
-    pub tiers: Option<Tiers>,
-    /// A paid membership (one plan). Absent: no membership; then no
-    /// redemption may be `members_only`.
-    pub membership: Option<Membership>,
-    /// A stamp card. Absent: no punch card.
-    pub punch_card: Option<PunchCard>,
-    /// What points can be spent on. Ids must be unique.
-    #[serde(default = "default::empty_redemptions")]
-    pub redemptions: Option<Vec<Redemption>>,
-    /// When earned points become spendable and when they expire. Default:
-    /// spendable at once, never expire.
-    pub lifecycle: Option<Lifecycle>,
-    /// The signup popup and its per-segment offers. Absent: no popup.
-    pub popup: Option<Popup>,
-    /// Replacements for the widget's built-in strings, per locale. Every
-    /// locale here must be listed in `store.locales`.
-    pub texts: Option<TextOverrides>,
+fn typed(types: &[InstanceType]) -> SchemaObject {
+    let t = match types {
+        [one] => SingleOrVec::Single(Box::new(*one)),
+        many => SingleOrVec::Vec(many.to_vec()),
+    };
+    SchemaObject { instance_type: Some(t), ..Default::default() }
 }
 
-/// The store: its name, currency and languages.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Store {
-    /// The store's name as shoppers know it.
-    #[schemars(length(min = 1, max = 200), regex(pattern = r"\S"))]
-    pub name: String,
-    pub currency: CurrencyCode,
-    /// The language used when a shopper's language is not in `locales`.
-    pub default_locale: Locale,
-    /// Languages the widget may show; must include `default_locale`.
-    /// Default: `[default_locale]`.
-    pub locales: Option<Vec<Locale>>,
-}
-
-/// How purchases earn points: `points_per_step` points for every `step`
-/// minor units of qualifying spend, computed exactly and rounded once per
-/// order. Qualifying spend is the line amounts after line and order
-/// discounts, without shipping, tax, gift cards and excluded lines.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Earning {
-    /// Points for every `step` of qualifying spend. 0 turns purchase points off.
-    #[schemars(range(min = 0, max = 1_000_000))]
-    pub points_per_step: i64,
-    /// The spend (minor units) that earns `points_per_step`: 10000 for "1 point
-    /// per 10,000 ₫", 100 for "per $1". Partial steps earn exact fractions
-    /// until the one rounding step.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub step: i64,
-    /// How the order's exact points (after multipliers) become an integer.
-    #[serde(default = "default::floor")]
-    pub rounding: Option<Rounding>,
-    /// Qualifying spend (minor units) an order needs before it earns
-    /// purchase points. Bonuses and cashback are not affected.
-    #[serde(default = "default::zero")]
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub minimum_order: Option<i64>,
-    /// Most purchase points one order earns (after multipliers and
-    /// rounding, before bonuses). Absent: no cap.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub max_points_per_order: Option<i64>,
-    /// Lines that never earn (gift cards never earn in any case). Default: none.
-    pub exclude: Option<Selector>,
-}
-
-/// Which cart lines a rule applies to. A line matches when any listed value
-/// matches its product id, variant id, SKU, one of its tags, its product
-/// type or one of its collections (exact, case-sensitive). Empty lists
-/// match nothing.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Selector {
-    /// Product ids, as the platform sends them in cart lines.
-    #[serde(default = "default::no_strings")]
-    pub product_ids: Option<Vec<Label>>,
-    /// Variant ids.
-    #[serde(default = "default::no_strings")]
-    pub variant_ids: Option<Vec<Label>>,
-    /// SKUs.
-    #[serde(default = "default::no_strings")]
-    pub skus: Option<Vec<Label>>,
-    /// Product tags.
-    #[serde(default = "default::no_strings")]
-    pub tags: Option<Vec<Label>>,
-    /// Product types.
-    #[serde(default = "default::no_strings")]
-    pub product_types: Option<Vec<Label>>,
-    /// Collection handles or ids.
-    #[serde(default = "default::no_strings")]
-    pub collections: Option<Vec<Label>>,
-}
-
-/// How multipliers combine.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Multipliers {
-    /// The rule for a shopper with both a tier and an active membership.
-    #[serde(default = "default::add")]
-    pub combine: Option<Combine>,
-}
-
-/// How a tier multiplier `t` and a membership multiplier `m` combine.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Combine {
-    /// The bonuses add up: 1 + (t − 1) + (m − 1). 1.25 and 2 give 2.25.
-    Add,
-    /// t × m. 1.25 and 2 give 2.5.
-    Multiply,
-    /// The larger of t and m. 1.25 and 2 give 2.
-    Highest,
-}
-
-/// How an exact fraction becomes an integer.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Rounding {
-    /// Down: never award what was not earned.
-    Floor,
-    /// To the nearest integer; exact halves round up.
-    HalfUp,
-    /// Up to the next integer.
-    Ceil,
-}
-
-/// A bonus-points action.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Action {
-    pub kind: ActionKind,
-    /// Unique id of this action (used to record that a shopper was
-    /// rewarded). Default: the kind's name.
-    pub id: Option<Id>,
-    /// Points awarded each time the action is rewarded.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub points: i64,
-    /// How often one shopper can be rewarded. Default: "yearly" for
-    /// birthday; "unlimited" for referral_referrer, product_review and
-    /// social_share; "once" otherwise. signup, first_order and
-    /// referral_friend can only be "once".
-    pub limit: Option<Limit>,
-    /// Label in the widget. Default: the widget's text for the kind.
-    pub name: Option<Text>,
-    /// For social actions: the page to follow or share (http or https).
-    #[schemars(length(min = 1, max = 2000), regex(pattern = r"^https?://"))]
-    pub url: Option<String>,
-}
-
-/// What the shopper does to earn the bonus.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionKind {
-    /// Creating an account (joining the program).
-    Signup,
-    /// The shopper's birthday.
-    Birthday,
-    /// Subscribing to the newsletter.
-    Newsletter,
-    /// Following the store on a social network (`url`).
-    SocialFollow,
-    /// Sharing a product or the store.
-    SocialShare,
-    /// A friend the shopper referred placed an order (for the referrer).
-    ReferralReferrer,
-    /// Joining through a friend's referral (for the friend).
-    ReferralFriend,
-    /// Writing a product review.
-    ProductReview,
-    /// The shopper's first order: added to that order's preview, on top of
-    /// purchase points, never multiplied or capped.
-    FirstOrder,
-}
-
-/// How often one shopper can be rewarded for an action.
-#[derive(Serialize, JsonSchema)]
-#[serde(untagged)]
-#[schemars(deny_unknown_fields)]
-pub enum Limit {
-    Named(LimitName),
-    /// At most once every `every_days` days (counted from the last reward).
-    EveryDays {
-        /// Days between rewards.
-        #[schemars(range(min = 1, max = 36_500))]
-        every_days: i64,
-    },
-}
-
-/// A named limit.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum LimitName {
-    /// Once per shopper, ever.
-    Once,
-    /// Once per calendar year (UTC).
-    Yearly,
-    /// Every time.
-    Unlimited,
-}
-
-/// Store credit as a percentage of qualifying spend, in minor units. Not
-/// multiplied by tiers or membership; not subject to `minimum_order`.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Cashback {
-    pub percent: Percent,
-    /// How the credit becomes whole minor units.
-    #[serde(default = "default::floor")]
-    pub rounding: Option<Rounding>,
-}
-
-/// VIP tiers: a shopper's tier is the highest level whose threshold the
-/// metric reaches within the period (or a tier still held under `retention`).
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Tiers {
-    pub metric: Metric,
-    #[serde(default = "default::lifetime")]
-    pub period: Option<Period>,
-    #[serde(default = "default::requalify")]
-    pub retention: Option<Retention>,
-    /// The tiers from lowest to highest; each threshold must be greater than
-    /// the one before. Shoppers below the first threshold have no tier.
-    #[schemars(length(min = 1))]
-    pub levels: Vec<Tier>,
-}
-
-/// What tier thresholds count.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    /// Qualifying spend, minor units.
-    Spend,
-    /// Points earned (purchase points and bonuses).
-    Points,
-    /// Orders placed.
-    Orders,
-}
-
-/// The window the metric is counted in.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// Since the shopper joined.
-    Lifetime,
-    /// 1 January to 31 December (UTC).
-    CalendarYear,
-    /// The last 12 months up to now.
-    #[serde(rename = "rolling_12_months")]
-    Rolling12Months,
-}
-
-/// What happens to a tier when the period's metric falls below it.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Retention {
-    /// A tier reached is kept until the end of the following period (calendar
-    /// year: through the next year; rolling 12 months: 12 months after
-    /// reaching it); the shopper must qualify again within it or drop.
-    Requalify,
-    /// The tier always follows the current period's metric.
-    Drop,
-}
-
-/// One tier.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Tier {
-    /// Unique among the levels.
-    pub id: Id,
-    pub name: Text,
-    /// The metric value that reaches this tier: minor units for spend,
-    /// points, or a number of orders.
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub threshold: i64,
-    /// Earn multiplier for shoppers in this tier.
-    #[serde(default = "default::one")]
-    pub multiplier: Option<Multiplier>,
-    /// Benefits listed in the widget (text only; the engine applies only
-    /// the multiplier).
-    #[serde(default = "default::no_texts")]
-    pub perks: Option<Vec<Text>>,
-}
-
-/// A paid membership plan. Shoppers whose membership is active or in trial
-/// get its multiplier and its members-only redemptions.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Membership {
-    /// The plan's id, as the shopper state refers to it.
-    pub id: Id,
-    pub name: Text,
-    /// Price per billing period, minor units (shown; billing is the store's).
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub fee: i64,
-    pub billing: Billing,
-    /// Free-trial days before the first charge.
-    #[serde(default = "default::zero")]
-    #[schemars(range(min = 0, max = 366))]
-    pub trial_days: Option<i64>,
-    /// Earn multiplier while the membership is active or in trial.
-    #[serde(default = "default::one")]
-    pub multiplier: Option<Multiplier>,
-    /// Benefits listed in the widget.
-    #[serde(default = "default::no_texts")]
-    pub perks: Option<Vec<Text>>,
-}
-
-/// How often the membership fee is charged.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Billing {
-    Monthly,
-    Yearly,
-}
-
-/// A stamp card: eligible purchases earn stamps; a full card earns the reward.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct PunchCard {
-    pub name: Text,
-    /// Stamps that fill the card.
-    #[schemars(range(min = 1, max = 1000))]
-    pub stamps_required: i64,
-    /// Lines that earn stamps. Default (absent or empty): every line except gift cards.
-    pub eligible: Option<Selector>,
-    #[serde(default = "default::per_order")]
-    pub per: Option<StampPer>,
-    /// Most stamps one order earns. Absent: no cap.
-    #[schemars(range(min = 1, max = 1000))]
-    pub max_stamps_per_order: Option<i64>,
-    /// Smallest line amount (minor units, after discounts) that earns stamps.
-    #[serde(default = "default::zero")]
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub minimum_line_amount: Option<i64>,
-    pub reward: PunchReward,
-    /// true: stamps beyond a full card start the next card (an order can
-    /// complete several). false: a full card completes once and extra
-    /// stamps are dropped.
-    #[serde(default = "default::yes")]
-    pub carry_over: Option<bool>,
-    /// Stamps on an unfinished card lapse this many days after the card's
-    /// first stamp. Absent: stamps never lapse.
-    #[schemars(range(min = 1, max = 36_500))]
-    pub expiry_days: Option<i64>,
-}
-
-/// Whether stamps count orders or items.
-#[derive(Serialize, JsonSchema, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum StampPer {
-    /// One stamp for an order with at least one eligible line.
-    Order,
-    /// One stamp per eligible unit (quantity).
-    Item,
-}
-
-/// What a full card earns.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct PunchReward {
-    pub description: Text,
-    /// The reward's value in minor units (a free coffee worth 45000 ₫).
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub value: i64,
-    /// The free product, if the reward is one.
-    pub product_id: Option<Label>,
-}
-
-/// A way to spend points, chosen by `kind`. Every discount is capped by the
-/// cart subtotal (free shipping: by the shipping) and by `max_discount`.
-#[derive(Serialize, JsonSchema)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Redemption {
-    /// `value` minor units off for every `points` points, spendable in
-    /// steps of `increment` between `min_points` and `max_points`.
-    AmountOff(AmountOff),
-    /// `percent` off the cart subtotal (rounded down to a minor unit) for
-    /// `points` points.
-    PercentOff(PercentOff),
-    /// The cart's shipping for `points` points.
-    FreeShipping(FreeShipping),
-    /// A product worth `value` for `points` points.
-    FreeProduct(FreeProduct),
-}
-
-/// Fields every redemption kind has.
-#[derive(Serialize, JsonSchema)]
-pub struct RedemptionCommon {
-    /// Unique among the redemptions.
-    pub id: Id,
-    pub name: Text,
-    /// Points the reward costs (for amount_off: per `value`).
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub points: i64,
-    /// Cart subtotal (minor units, after discounts) needed before this
-    /// option can be used.
-    #[serde(default = "default::zero")]
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub min_cart: Option<i64>,
-    /// Largest discount one order may take from this option (minor units).
-    /// Absent: no cap beyond the cart.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub max_discount: Option<i64>,
-    /// Only for shoppers with an active (or trial) membership; needs the
-    /// `membership` section.
-    #[serde(default = "default::no")]
-    pub members_only: Option<bool>,
-}
-
-/// Amount off: a fixed value per `points`, optionally as a range.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct AmountOff {
-    #[serde(flatten)]
-    pub common: RedemptionCommon,
-    /// Minor units off for every `points` points.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub value: i64,
-    /// Fewest points one redemption spends. Default: `points`. At least
-    /// `points`, and a multiple of `increment`.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub min_points: Option<i64>,
-    /// Most points one redemption spends. Default: `min_points`. At least
-    /// `min_points`, and a multiple of `increment`.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub max_points: Option<i64>,
-    /// Step between allowed point amounts. Default: `points`. A multiple of
-    /// `points`, so every step buys whole value.
-    #[schemars(range(min = 1, max = "MAX_AMOUNT"))]
-    pub increment: Option<i64>,
-}
-
-/// Percent off the cart subtotal.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct PercentOff {
-    #[serde(flatten)]
-    pub common: RedemptionCommon,
-    pub percent: Percent,
-}
-
-/// Free shipping.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct FreeShipping {
-    #[serde(flatten)]
-    pub common: RedemptionCommon,
-}
-
-/// A free product.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct FreeProduct {
-    #[serde(flatten)]
-    pub common: RedemptionCommon,
-    /// The product given.
-    pub product_id: Label,
-    /// The product's value in minor units (the discount it gives).
-    #[schemars(range(min = 0, max = "MAX_AMOUNT"))]
-    pub value: i64,
-}
-
-/// Points lifecycle. Applied by the server's ledger; the widget shows it.
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Lifecycle {
-    /// Days after an order before its points become spendable (returns
-    /// window). 0: at once.
-    #[serde(default = "default::zero")]
-    #[schemars(range(min = 0, max = 365))]
-    pub pending_days: Option<i64>,
-    /// Points expire after this many months without activity (earning or
-    /// spending). Absent: points never expire.
-    #[schemars(range(min = 1, max = 120))]
-    pub expiry_months_inactive: Option<i64>,
-}
-
-/// Default values written into the schema (`"default": …`). They restate
-/// the decoder's defaults; `tests/schema.rs` checks each one against it.
-pub(crate) mod default {
-    use super::*;
-
-    pub fn empty_actions() -> Option<Vec<Action>> {
-        Some(Vec::new())
+fn string(min: u32, max: u32, pattern: &str) -> Schema {
+    SchemaObject {
+        instance_type: Some(InstanceType::String.into()),
+        string: Some(Box::new(StringValidation {
+            min_length: (min > 0).then_some(min),
+            max_length: Some(max),
+            pattern: Some(pattern.into()),
+        })),
+        ..Default::default()
     }
-    pub fn empty_redemptions() -> Option<Vec<Redemption>> {
-        Some(Vec::new())
+    .into()
+}
+
+fn integer(min: i64, max: i64) -> Schema {
+    let mut s = typed(&[InstanceType::Integer]);
+    let n = s.number();
+    n.minimum = Some(min as f64);
+    n.maximum = Some(max as f64);
+    s.into()
+}
+
+/// An exact decimal as a string (checked by pattern, never rounded) or a
+/// JSON number; for a number the engine reads its digits exactly too.
+fn decimal(exclusive_min: bool, what: &str) -> Schema {
+    let mut s = typed(&[InstanceType::String, InstanceType::Number]);
+    s.string = string(1, 40, DECIMAL_0_TO_100).into_object().string;
+    let n = s.number();
+    n.maximum = Some(100.0);
+    if exclusive_min {
+        n.exclusive_minimum = Some(0.0);
+        let mut zero = string(0, 40, ZERO).into_object();
+        if let Some(z) = zero.string.as_mut() {
+            z.max_length = None;
+        }
+        s.subschemas().not = Some(Box::new(zero.into()));
+    } else {
+        n.minimum = Some(0.0);
     }
-    pub fn no_strings() -> Option<Vec<Label>> {
-        Some(Vec::new())
+    described(
+        s.into(),
+        &format!(
+            "{what} An exact decimal, best written as a string (\"1.25\"): never rounded through floating point. \
+             At most 9 decimal places."
+        ),
+    )
+}
+
+fn object(fill: impl FnOnce(&mut ObjectValidation)) -> Schema {
+    let mut o = ObjectValidation::default();
+    fill(&mut o);
+    SchemaObject { instance_type: Some(InstanceType::Object.into()), object: Some(Box::new(o)), ..Default::default() }.into()
+}
+
+/// `{"allOf": [s]}`: lets a `$ref` carry its own description (draft 7
+/// ignores keywords beside `$ref`).
+fn all_of(s: Schema) -> Schema {
+    SchemaObject { subschemas: Some(Box::new(SubschemaValidation { all_of: Some(vec![s]), ..Default::default() })), ..Default::default() }
+        .into()
+}
+
+fn described(s: Schema, text: &str) -> Schema {
+    let mut o = s.into_object();
+    o.metadata = Some(Box::new(Metadata { description: Some(text.into()), ..Default::default() }));
+    o.into()
+}
+
+fn if_then(condition: Schema, then: Schema) -> Schema {
+    SchemaObject {
+        subschemas: Some(Box::new(SubschemaValidation {
+            if_schema: Some(Box::new(condition)),
+            then_schema: Some(Box::new(then)),
+            ..Default::default()
+        })),
+        ..Default::default()
     }
-    pub fn no_texts() -> Option<Vec<Text>> {
-        Some(Vec::new())
-    }
-    pub fn no_consents() -> Option<Vec<Consent>> {
-        Some(Vec::new())
-    }
-    pub fn add() -> Option<Combine> {
-        Some(Combine::Add)
-    }
-    pub fn floor() -> Option<Rounding> {
-        Some(Rounding::Floor)
-    }
-    pub fn lifetime() -> Option<Period> {
-        Some(Period::Lifetime)
-    }
-    pub fn requalify() -> Option<Retention> {
-        Some(Retention::Requalify)
-    }
-    pub fn per_order() -> Option<StampPer> {
-        Some(StampPer::Order)
-    }
-    pub fn optional_field() -> Option<FieldMode> {
-        Some(FieldMode::Optional)
-    }
-    pub fn hidden_field() -> Option<FieldMode> {
-        Some(FieldMode::Hidden)
-    }
-    pub fn one() -> Option<Multiplier> {
-        Some(Multiplier("1"))
-    }
-    pub fn zero() -> Option<i64> {
-        Some(0)
-    }
-    pub fn one_int() -> Option<i64> {
-        Some(1)
-    }
-    pub fn three() -> Option<i64> {
-        Some(3)
-    }
-    pub fn seven() -> Option<i64> {
-        Some(7)
-    }
-    pub fn twenty() -> Option<i64> {
-        Some(20)
-    }
-    pub fn yes() -> Option<bool> {
-        Some(true)
-    }
-    pub fn no() -> Option<bool> {
-        Some(false)
-    }
+    .into()
 }

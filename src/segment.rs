@@ -195,7 +195,7 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
         None
     };
     let (key, offer) =
-        popup.offers.iter().find(|(s, _)| *s == seg).map(|(s, o)| (s.name(), o)).unwrap_or(("default", &popup.default_offer));
+        popup.offers.segments.iter().find(|(s, _)| *s == seg).map(|(s, o)| (s.name(), o)).unwrap_or(("default", &popup.offers.default));
     Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus })
 }
 

@@ -133,3 +133,54 @@ fn the_checks_reject_impossible_punch_cards_and_redemptions() {
     assert!(rejects("redemptions", &redemptions(option(true, 300, 300), "null")), "best is not the usable option");
     assert!(rejects("redemptions", &redemptions(option(false, 0, 0), "\"r\"")), "best names a blocked option");
 }
+
+/// The server's validator and the browser's decoder, on every config the
+/// fuzzers keep and 3,000 generated programs (fresh, tweaked examples and
+/// mutated ones): the validator never panics, accepts exactly what the
+/// hand decoder accepts, and builds the same `Program` from it. While both
+/// exist, this is what keeps a program the server checked readable by the
+/// widget, and the reverse. `SHOW_ALL=1` lists every disagreement.
+#[cfg(feature = "schema")]
+#[test]
+fn the_validator_and_the_browser_decoder_agree_on_fuzzed_and_generated_programs() {
+    use rewards_core::{validate, Program};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for path in files(&root.join("corpus").join("config")).iter().chain(&files(&root.join("regressions").join("config"))) {
+        texts.push((path.display().to_string(), String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()));
+    }
+    for i in 0..3000 {
+        texts.push((format!("generated case {i}"), gen::differential_case(11, i).program));
+    }
+    let (mut accepted, mut refused, mut failures) = (0, 0, Vec::new());
+    for (name, text) in &texts {
+        let native = match std::panic::catch_unwind(|| validate::program(text)) {
+            Ok(r) => r,
+            Err(_) => {
+                failures.push(format!("{name}: the validator panicked"));
+                continue;
+            }
+        };
+        match (Program::parse(text), native) {
+            (Ok(hand), Ok(native)) if hand == native => accepted += 1,
+            (Err(_), Err(_)) => refused += 1,
+            (Ok(_), Ok(_)) => failures.push(format!("{name}: both accept, different programs\n{text}")),
+            (Ok(_), Err(e)) => failures.push(format!("{name}: only the browser's decoder accepts it: {e}\n{text}")),
+            (Err(e), Ok(_)) => failures.push(format!("{name}: only the validator accepts it (browser: {e})\n{text}")),
+        }
+    }
+    if std::env::var_os("SHOW_ALL").is_some() {
+        for f in &failures {
+            eprintln!("DISAGREE {}", f.lines().next().unwrap_or(""));
+        }
+    }
+    let shown: Vec<&String> = failures.iter().take(8).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} disagree:\n{}",
+        failures.len(),
+        texts.len(),
+        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n\n")
+    );
+    assert!(accepted > 1500 && refused > 300, "only {accepted} accepted and {refused} refused: the inputs test too little");
+}

@@ -1,16 +1,39 @@
 //! Every malformed program in `tests/fixtures/invalid` must be refused by
-//! `Engine::new` with exactly the issues listed in its file, in order (see
-//! `tests/common/fixture.rs` for the format).
+//! the native validator (`rewards_core::validate`, what the server runs)
+//! with exactly the issues listed in its file, in order (see
+//! `tests/common/fixture.rs` for the format); the browser's decoder
+//! (`Engine::new`) must refuse it too.
+#![cfg(feature = "schema")]
 
 #[path = "common/fixture.rs"]
 mod fixture;
 
 use fixture::{run_invalid, INVALID};
+use rewards_core::{validate, Engine};
+
+fn native(config: &str) -> Result<(), rewards_core::Error> {
+    validate::program(config).map(|_| ())
+}
 
 #[test]
 fn every_malformed_config_reports_exactly_its_issues() {
-    let failures: Vec<String> = INVALID.iter().filter_map(|(name, text)| run_invalid(name, text).err()).collect();
+    let failures: Vec<String> = INVALID.iter().filter_map(|(name, text)| run_invalid(name, text, native).err()).collect();
     assert!(failures.is_empty(), "{} of {} invalid configs differ:\n\n{}", failures.len(), INVALID.len(), failures.join("\n\n"));
+}
+
+/// While the wasm still decodes with the hand decoder, it refuses them too
+/// (its messages are compared with the native build's in crates/wasm-conformance).
+#[test]
+fn the_browser_decoder_refuses_every_malformed_config() {
+    for (name, text) in INVALID {
+        let case = rewards_core::Json::parse(text).unwrap();
+        let config = match case.get("config") {
+            Some(rewards_core::Json::String(raw)) => raw.to_string(),
+            Some(other) => other.to_text(),
+            None => panic!("{name}: no config"),
+        };
+        assert!(Engine::new(&config).is_err(), "{name}: accepted by Engine::new");
+    }
 }
 
 #[test]
@@ -23,9 +46,9 @@ fn there_are_at_least_twenty_malformed_configs() {
 fn the_runner_fails_on_accepted_configs_and_wrong_issues() {
     let valid = r#"{"config":{"version":1,"store":{"name":"T","currency":"USD","default_locale":"en"},
                     "earning":{"points_per_step":1,"step":100}},"errors":[{"path":"version","message":"x"}]}"#;
-    assert!(run_invalid("meta/valid", valid).expect_err("must fail").contains("was accepted"));
+    assert!(run_invalid("meta/valid", valid, native).expect_err("must fail").contains("was accepted"));
     let wrong = r#"{"config":{"version":2},"errors":[{"path":"version","message":"is required"}]}"#;
-    let err = run_invalid("meta/wrong", wrong).expect_err("must fail");
+    let err = run_invalid("meta/wrong", wrong, native).expect_err("must fail");
     assert!(err.contains("- {\"path\":\"version\",\"message\":\"is required\"}"), "{err}");
     assert!(err.contains("+ {\"path\":\"store\",\"message\":\"is required\"}"), "{err}");
 }

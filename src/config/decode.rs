@@ -4,9 +4,6 @@ use super::*;
 use crate::decode::{Decoder, Obj, Path};
 use crate::error::Result;
 
-/// Upper bound for money amounts and points in a config: 10^15 keeps every
-/// product with a rate and a multiplier far inside `i128`.
-pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 const MAX_ID: usize = 64;
 const MAX_TEXT: usize = 2000;
 
@@ -181,13 +178,14 @@ fn store(d: &mut Decoder, v: &Json, p: &Path) -> Option<Store> {
     let currency = o.req(d, "currency", Decoder::currency);
     let default_locale = o.req(d, "default_locale", locale);
     let locales = o.opt(d, "locales", |d, v, p| d.array(v, p, locale));
+    let time_zone = o.or(d, "time_zone", "UTC".to_string(), |d, v, p| d.text(v, p, 64));
     o.done(d);
     let default_locale = default_locale?;
     let locales = locales?.unwrap_or_else(|| vec![default_locale.clone()]);
     if !locales.contains(&default_locale) {
         d.fail::<()>(&p.key("locales"), format!("must include the default locale \"{default_locale}\""));
     }
-    Some(Store { name: name?, currency: currency?, default_locale, locales })
+    Some(Store { name: name?, currency: currency?, default_locale, locales, time_zone: time_zone? })
 }
 
 pub fn selector(d: &mut Decoder, v: &Json, p: &Path) -> Option<Selector> {
@@ -244,11 +242,7 @@ fn action(d: &mut Decoder, v: &Json, p: &Path) -> Option<Action> {
     let kind = o.req(d, "kind", |d, v, p| d.one_of(v, p, ActionKind::ALL));
     let id = o.opt(d, "id", id);
     let points = o.req(d, "points", positive);
-    let default_limit = match kind {
-        Some(ActionKind::Birthday) => Limit::Yearly,
-        Some(ActionKind::ReferralReferrer | ActionKind::ProductReview | ActionKind::SocialShare) => Limit::Unlimited,
-        _ => Limit::Once,
-    };
+    let default_limit = kind.map_or(Limit::Once, ActionKind::default_limit);
     let limit = o.or(d, "limit", default_limit, limit);
     let name = o.opt(d, "name", text);
     let url = o.opt(d, "url", |d, v, p| {
@@ -260,9 +254,7 @@ fn action(d: &mut Decoder, v: &Json, p: &Path) -> Option<Action> {
     });
     o.done(d);
     let kind = kind?;
-    if matches!(kind, ActionKind::Signup | ActionKind::FirstOrder | ActionKind::ReferralFriend)
-        && !matches!(limit, Some(Limit::Once) | None)
-    {
+    if kind.once_only() && !matches!(limit, Some(Limit::Once) | None) {
         d.fail::<()>(&p.key("limit"), format!("a {} bonus can only be \"once\"", kind.name()));
     }
     Some(Action { id: id?.unwrap_or_else(|| kind.name().to_string()), kind, points: points?, limit: limit?, name: name?, url: url? })
@@ -527,8 +519,7 @@ fn popup(d: &mut Decoder, v: &Json, p: &Path) -> Option<Popup> {
         name_field: name_field?,
         birthday_field: birthday_field?,
         consents: consents?,
-        default_offer,
-        offers,
+        offers: Offers { default: default_offer, segments: offers },
         high_value_order: high_value_order?,
         passive_browser_views: passive_browser_views?,
     })

@@ -39,7 +39,7 @@
 #![allow(dead_code)]
 
 use rewards_core::time::parse_instant;
-use rewards_core::{respond, Engine, Input, Json, Op};
+use rewards_core::{respond, Engine, Error, Input, Json, Op};
 
 /// Every program file in `tests/fixtures/programs`, by file name.
 pub const PROGRAMS: &[(&str, &str)] = &[
@@ -454,8 +454,10 @@ pub fn subset_diff(expected: &Json<'_>, actual: &Json<'_>, path: &str, out: &mut
     }
 }
 
-/// Runs one malformed config: `Engine::new` must report exactly `errors`.
-pub fn run_invalid(name: &str, text: &str) -> Result<(), String> {
+/// Runs one malformed config: `check` (the native validator, or
+/// `Engine::new`) must report exactly `errors`.
+#[allow(dead_code)]
+pub fn run_invalid(name: &str, text: &str, check: impl Fn(&str) -> Result<(), Error>) -> Result<(), String> {
     let fail = |m: String| format!("invalid config {name}: {m}");
     let file = Json::parse(text).map_err(|m| fail(format!("fixture is not JSON: {m}")))?;
     let Json::Object(fields) = &file else { return Err(fail("fixture must be an object".into())) };
@@ -467,8 +469,8 @@ pub fn run_invalid(name: &str, text: &str) -> Result<(), String> {
         Some(e @ Json::Array(list)) if !list.is_empty() => e,
         _ => return Err(fail("\"errors\" must be a non-empty array".into())),
     };
-    let actual = match Engine::new(&config) {
-        Ok(_) => return Err(fail("the config was accepted".into())),
+    let actual = match check(&config) {
+        Ok(()) => return Err(fail("the config was accepted".into())),
         Err(e) => e.to_json(),
     };
     let expected: &Json<'_> = expected;

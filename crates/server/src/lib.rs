@@ -50,10 +50,21 @@ pub struct LoadedProgram {
 }
 
 impl LoadedProgram {
-    /// Validates `text` with the core; the error is the core's, with every
-    /// issue and its path.
+    /// Validates `text` with the core's native validator (schema, types,
+    /// rules between fields); the error has every issue and its path.
+    ///
+    /// The widget still decodes the same text with the browser's hand
+    /// decoder, so that must read it identically; a difference is refused
+    /// here rather than shown to shoppers as different numbers.
     pub fn parse(text: String) -> Result<LoadedProgram, rewards_core::Error> {
-        let engine = Engine::new(&text)?;
+        let program = rewards_core::validate::program(&text)?;
+        if rewards_core::Program::parse(&text)? != program {
+            return Err(rewards_core::Error::at(
+                "",
+                "the browser's decoder reads this program differently from the server (a bug: please report it)",
+            ));
+        }
+        let engine = Engine { program };
         let hash = hex::encode(Sha256::digest(text.as_bytes()));
         let version = format!("v{}:{}", engine.program.version, &hash[..12]);
         Ok(LoadedProgram { engine, text, version })

@@ -118,3 +118,22 @@ async fn issue_14_csv_exports_open_in_excel_and_say_each_entry_in_words() {
     let signups = srv.get("/admin/export/signups.csv", &admin).await.body;
     assert!(signups.contains("Tôi đồng ý nhận email"), "the consent wording is there as UTF-8");
 }
+
+/// Rules between fields and the store's time zone are checked natively too.
+#[test]
+fn check_config_reports_rules_between_fields_and_unknown_time_zones() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"version": 1, "store": {"name": "x", "currency": "VND", "default_locale": "vi", "time_zone": "Asia/Ho_Chi_Mihn"},
+        "earning": {"points_per_step": 1, "step": 10000},
+        "tiers": {"metric": "spend", "levels": [{"id": "a", "name": "A", "threshold": 5}, {"id": "b", "name": "B", "threshold": 5}]}}"#,
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("store.time_zone: unknown time zone \"Asia/Ho_Chi_Mihn\" (did you mean \"Asia/Ho_Chi_Minh\"?)"), "{err}");
+    assert!(err.contains("tiers.levels[1].threshold: must be greater than the previous tier's threshold (5)"), "{err}");
+}
