@@ -13,6 +13,9 @@ use axum::Router;
 use rewards_core::json::{int, obj, s, Json};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use serde_json::value::RawValue;
+
+use crate::body::{decode, Raw};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, ShopperRow, State as ShopperState};
 use crate::{actions, admin, assets, demo_backend, orders, redeem, signup, token, vouchers, App};
@@ -97,42 +100,6 @@ impl FromRequest<App> for RawBody {
             .map(RawBody)
             .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("request body is larger than {limit} bytes")))
     }
-}
-
-/// Parses a JSON object body with the core's exact reader (numbers keep their text).
-pub fn parse_object(body: &[u8]) -> ApiResult<Json<'_>> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::invalid("", "body is not UTF-8"))?;
-    match Json::parse(text) {
-        Ok(v @ Json::Object(_)) => Ok(v),
-        Ok(v) => Err(ApiError::invalid("", format!("expected a JSON object, found {}", v.kind()))),
-        Err(m) => Err(ApiError::invalid("", m)),
-    }
-}
-
-/// Refuses fields the endpoint does not know (typos must not pass silently).
-pub fn only_fields(body: &Json, allowed: &[&str]) -> ApiResult<()> {
-    let Json::Object(fields) = body else { return Ok(()) };
-    let unknown: Vec<(String, String)> =
-        fields.iter().filter(|(k, _)| !allowed.contains(&k.as_ref())).map(|(k, _)| (k.to_string(), "unknown field".to_string())).collect();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::issues(unknown))
-    }
-}
-
-/// A string (or a number, for platform ids) of 1..=max characters.
-pub fn id_field(body: &Json, key: &str, max: usize) -> ApiResult<String> {
-    let v = match body.get(key) {
-        Some(Json::String(s)) => s.trim().to_string(),
-        Some(Json::Number(n)) if !n.contains(['.', 'e', 'E', '-']) => n.to_string(),
-        None | Some(Json::Null) => return Err(ApiError::invalid(key, "is required")),
-        Some(other) => return Err(ApiError::invalid(key, format!("expected a string, found {}", other.kind()))),
-    };
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ApiError::invalid(key, format!("must be 1 to {max} printable characters")));
-    }
-    Ok(v)
 }
 
 /// The client address for rate limiting.
@@ -250,24 +217,23 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
 /// `POST /api/engine/{op}`: the preview fallback. The response body is
 /// byte for byte what the wasm Engine returns for the same input.
 async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { Json::Object(vec![]) } else { parse_object(&body)? };
-    only_fields(&body, &["shopper", "cart", "line", "signals"])?;
+    let body: EngineBody = if body.iter().all(u8::is_ascii_whitespace) { EngineBody::default() } else { decode(&body)? };
     let now = app.clock.now();
     let shopper = match token_subject(&app, &headers)? {
         Some(subject) => current_state(&app, &subject, now).await?.map(|st| st.core_json().to_text()).unwrap_or_default(),
-        None => part(&body, "shopper").unwrap_or_default(),
+        None => text(&body.shopper).to_string(),
     };
-    let arg = |k| part(&body, k).unwrap_or_default();
+    let arg = |v: &Option<Raw>| text(v).to_string();
     let e = app.engine();
     let result = match op.as_str() {
-        "preview" => e.preview(&shopper, &arg("cart"), now),
-        "product_points" => e.product_points(&shopper, &arg("line"), now),
-        "tier_progress" => e.tier_progress(&shopper, part(&body, "cart").as_deref(), now),
-        "punch_card" => e.punch_card(&shopper, part(&body, "cart").as_deref(), now),
-        "redemptions" => e.redemptions(&shopper, &arg("cart"), now),
-        "quote" => e.quote(&shopper, &arg("cart"), now),
+        "preview" => e.preview(&shopper, &arg(&body.cart), now),
+        "product_points" => e.product_points(&shopper, &arg(&body.line), now),
+        "tier_progress" => e.tier_progress(&shopper, body.cart.as_deref().map(RawValue::get), now),
+        "punch_card" => e.punch_card(&shopper, body.cart.as_deref().map(RawValue::get), now),
+        "redemptions" => e.redemptions(&shopper, &arg(&body.cart), now),
+        "quote" => e.quote(&shopper, &arg(&body.cart), now),
         "explainer" => e.explainer(&shopper, now),
-        "popup_decision" => e.popup_decision(&shopper, &arg("signals"), now),
+        "popup_decision" => e.popup_decision(&shopper, &arg(&body.signals), now),
         "actions" => e.actions(&shopper, now),
         _ => return Err(ApiError::not_found(format!("unknown engine operation \"{op}\""))),
     };
@@ -275,10 +241,21 @@ async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: Head
     Ok((status, json_body(rewards_core::respond(result))).into_response())
 }
 
-/// A body member as JSON text; absent or `null` is `None` (the wasm
-/// binding's "no value").
-fn part(body: &Json, key: &str) -> Option<String> {
-    body.get(key).filter(|v| **v != Json::Null).map(Json::to_text)
+/// `POST /api/engine/{op}`'s body: each member is handed to the engine as
+/// the exact JSON text received; absent or `null` is `None` (the wasm
+/// binding's "no value"). An empty body is `{}`.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngineBody {
+    shopper: Option<Raw>,
+    cart: Option<Raw>,
+    line: Option<Raw>,
+    signals: Option<Raw>,
+}
+
+/// A member's text, `""` when absent.
+fn text(v: &Option<Raw>) -> &str {
+    v.as_deref().map_or("", RawValue::get)
 }
 
 /// The peer address (the server is always started with connect info).
