@@ -1,0 +1,117 @@
+//! Issue 10, item 6: every JSON body the server reads is decoded by a
+//! serde type that refuses unknown fields; the first problem is answered
+//! as a 422 with its exact JSON path, and nothing is written.
+
+use crate::harness::*;
+use serde_json::json;
+
+const TABLES: [&str; 9] =
+    ["shoppers", "orders", "ledger", "stamps", "refunds", "consents", "vouchers", "voucher_events", "actions_rewarded"];
+
+type Headers = Vec<(&'static str, String)>;
+
+async fn counts(srv: &Srv) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in TABLES {
+        out.push(srv.scalar(&format!("SELECT COUNT(*) FROM {t}")).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn issue_10_every_malformed_body_is_refused_with_its_exact_path_and_writes_nothing() {
+    each(|k| async move {
+        let srv = Srv::start_with(&k, |s| s.demo = true).await;
+        // Something to refund, spend and void, so a write would show.
+        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
+        srv.app.clock.advance(8 * DAY);
+        let good_cart = cart(&[("Bánh", 500_000, 1)]);
+        let body = json!({"redemption_id": "giam-tien", "points": 100, "cart": good_cart, "idempotency_key": "k1"});
+        let r = srv.post("/api/redeem", &body.to_string(), &srv.bearer("alice")).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let code = r.json()["voucher_code"].as_str().unwrap().to_string();
+        let before = counts(&srv).await;
+
+        let mut signup = srv.signup_body("b@example.com").await;
+        signup["consents"][0]["version"] = json!(1.0);
+        let cart_text = good_cart.to_string();
+        let admin = [("authorization", format!("Bearer {ADMIN}"))];
+        let webhooks: Vec<(&str, String, &str, &str)> = vec![
+            (
+                "/api/webhooks/orders",
+                format!(r#"{{"order_id":"o-2","customer":{{"id":"alice"}},"cart":{cart_text},"discount_codes":["OK",7]}}"#),
+                "discount_codes[1]",
+                "expected a string, found a number",
+            ),
+            (
+                "/api/webhooks/orders",
+                r#"{"order_id":"o-2","customer":{"id":"alice"},"cart":{"currency":"VND","lines":[{"id":"l","unit_price":5,"quantity":2.5}]}}"#.into(),
+                "cart.lines[0].quantity",
+                "",
+            ),
+            ("/api/webhooks/orders", format!(r#"[{{"order_id":"o-2","cart":{cart_text}}}]"#), "", "expected a JSON object, found an array"),
+            (
+                "/api/webhooks/refunds",
+                r#"{"refund_id":"r-1","order_id":"o-1","amount":18446744073709551616}"#.into(),
+                "amount",
+                "must be a positive whole number of minor units (no fraction or exponent)",
+            ),
+            (
+                "/api/webhooks/actions",
+                r#"{"event_id":"e-1","customer":{"id":"alice","phone":"1"},"action_id":"newsletter"}"#.into(),
+                "customer.phone",
+                "unknown field; expected `id` or `email`",
+            ),
+            (
+                "/api/webhooks/membership",
+                r#"{"customer":["alice"],"membership_id":"hoi-vien","status":"active"}"#.into(),
+                "customer",
+                "expected an object {id, email}, found an array",
+            ),
+        ];
+        for (path, body, at, message) in webhooks {
+            let r = srv.hook(path, &body).await;
+            check(&r, path, at, message);
+        }
+        let void = format!("/api/vouchers/{code}/void");
+        let browser: Vec<(&str, String, Headers, &str, &str)> = vec![
+            ("/api/signup", signup.to_string(), vec![("origin", ORIGIN.to_string())], "consents[0].version", "expected a whole number, found a number that is not a whole number in range"),
+            (
+                "/api/redeem",
+                r#"{"redemption_id":"giam-tien","points":100,"cart":{"currency":"VND","lines":[]},"idempotency_key":"k2","idempotency_key":"k3"}"#.into(),
+                srv.bearer("alice").to_vec(),
+                "idempotency_key",
+                "appears twice",
+            ),
+            (
+                "/api/redeem",
+                format!(r#"{{"redemption_id":"giam-tien","points":1e2,"cart":{cart_text},"idempotency_key":"k2"}}"#),
+                srv.bearer("alice").to_vec(),
+                "points",
+                "must be a positive whole number (no fraction or exponent)",
+            ),
+            (&void, r#"{"reason":7}"#.into(), admin.to_vec(), "reason", "is required: 1 to 200 characters saying why"),
+            ("/demo/order", format!(r#"{{"cart":{cart_text},"discount_codes":"RW-1"}}"#), srv.bearer("alice").to_vec(), "discount_codes", "expected an array of codes, found a string"),
+            ("/api/engine/preview", format!(r#"{{"cart":{cart_text},"extra":1}}"#), vec![], "extra", "unknown field; expected one of `shopper`, `cart`, `line`, `signals`"),
+        ];
+        for (path, body, headers, at, message) in browser {
+            let r = srv.post(path, &body, &headers).await;
+            check(&r, path, at, message);
+        }
+        assert_eq!(counts(&srv).await, before, "refused bodies write nothing ({TABLES:?})");
+    })
+    .await;
+}
+
+/// A 422 whose one issue is at `at`; its message is `message` unless that is empty.
+fn check(r: &Resp, endpoint: &str, at: &str, message: &str) {
+    assert_eq!(r.status, 422, "{endpoint}: {}", r.body);
+    let v = r.json();
+    assert_eq!(v["error"], "invalid", "{endpoint}: {}", r.body);
+    let issues = v["issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{endpoint}: {}", r.body);
+    assert_eq!(issues[0]["path"], at, "{endpoint}: {}", r.body);
+    if !message.is_empty() {
+        assert_eq!(issues[0]["message"], message, "{endpoint}: {}", r.body);
+    }
+}
