@@ -314,17 +314,23 @@ impl Rule for Email {
     }
 }
 
+/// A whole number in `range`, else `message` (with a hint for a
+/// fraction, an exponent or a number beyond 64 bits).
+fn whole(v: &Any, range: std::ops::RangeInclusive<i128>, message: &str) -> Result<i64, String> {
+    match v {
+        Any::Int(n) if range.contains(n) => i64::try_from(*n).map_err(|_| message.to_string()),
+        Any::Inexact => Err(format!("{message} (no fraction or exponent)")),
+        _ => Err(message.to_string()),
+    }
+}
+
 /// Minor units of money, 1..=10¹⁸ (the core's largest amount).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Amount(pub i64);
 
 impl Rule for Amount {
     fn check(v: Any) -> Result<Self, String> {
-        match v {
-            Any::Int(n) if (1..=1_000_000_000_000_000).contains(&n) => Ok(Amount(n as i64)),
-            Any::Inexact => Err("must be a positive whole number of minor units (no fraction or exponent)".into()),
-            _ => Err("must be a positive whole number of minor units".into()),
-        }
+        whole(&v, 1..=1_000_000_000_000_000, "must be a positive whole number of minor units").map(Amount)
     }
 }
 
@@ -334,35 +340,18 @@ pub struct Points(pub i64);
 
 impl Rule for Points {
     fn check(v: Any) -> Result<Self, String> {
-        match v {
-            Any::Int(n) if n > 0 && n <= i64::MAX.into() => Ok(Points(n as i64)),
-            Any::Inexact => Err("must be a positive whole number (no fraction or exponent)".into()),
-            _ => Err("must be a positive whole number".into()),
-        }
+        whole(&v, 1..=i64::MAX.into(), "must be a positive whole number").map(Points)
     }
 }
 
-/// Milliseconds since the epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Millis(pub i64);
-
-impl Rule for Millis {
-    fn check(v: Any) -> Result<Self, String> {
-        match v {
-            Any::Int(n) => i64::try_from(n).map(Millis).map_err(|_| "is out of range".to_string()),
-            other => Err(format!("must be a whole number of milliseconds since the epoch, found {}", other.kind())),
-        }
-    }
-}
-
-/// A whole number (a consent's version).
+/// A whole number (a consent's version, milliseconds since the epoch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Int(pub i64);
 
 impl Rule for Int {
     fn check(v: Any) -> Result<Self, String> {
         match v {
-            Any::Int(n) => i64::try_from(n).map(Int).map_err(|_| "is out of range".to_string()),
+            Any::Int(_) => whole(&v, i64::MIN.into()..=i64::MAX.into(), "is out of range").map(Int),
             other => Err(format!("expected a whole number, found {}", other.kind())),
         }
     }
@@ -486,7 +475,7 @@ impl Rule for Reason {
     }
 }
 
-impl_rule!(Text, Str, Email, Amount, Points, Millis, Int, Flag, Code, MembershipStatus, Reason);
+impl_rule!(Text, Str, Email, Amount, Points, Int, Flag, Code, MembershipStatus, Reason);
 
 /// A nested object decoded by `T`'s derive: only a JSON object (serde's
 /// derive would also take an array, field by position). `T::WHAT` names it

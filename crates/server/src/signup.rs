@@ -16,7 +16,7 @@ use rewards_core::config::{ActionKind, FieldMode};
 use rewards_core::json::{int, obj, s, Json};
 use sha2::{Digest, Sha256};
 
-use crate::body::{decode, Any, Described, Email, Flag, Int, List, Millis, Str, Text};
+use crate::body::{decode, Any, Described, Email, Flag, Int, List, Str, Text};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
@@ -38,7 +38,7 @@ struct SignupBody {
     /// The honeypot: must be sent, empty. Any value is read (a bot's
     /// filled-in field gets the plain "must be empty").
     hp: Option<Any>,
-    started_at: Option<Millis>,
+    started_at: Option<Int>,
 }
 
 #[derive(serde::Deserialize)]
@@ -76,7 +76,7 @@ fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     }
     match body.started_at {
         None => bad("started_at", "is required: milliseconds since the epoch when the form was shown"),
-        Some(Millis(t)) => {
+        Some(Int(t)) => {
             let elapsed = now.saturating_sub(t);
             if elapsed >= -60_000 && elapsed < app.settings.signup_min_fill_ms {
                 bad("started_at", "the form was submitted too quickly; please try again");
