@@ -668,6 +668,18 @@ mod tests {
             assert!(m.starts_with("invalid JSON: "), "{text}: {m}");
         }
         assert_eq!(err("{\"id\":\"a\",\"cart\":{\"x\":}}").0, "cart");
+        // Deep nesting never exhausts the stack: skipped values are read
+        // iteratively, and a raw cart is left to the core (which refuses
+        // more than 64 levels; tests/server/bodies.rs).
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for (text, path) in [
+            (format!(r#"{{"id":{}}}"#, deep(100_000)), "id"),
+            (format!(r#"{{"id":"a","zip":{}}}"#, deep(100_000)), "zip"),
+            (format!(r#"{{"id":"a","inner":{{"id":{}}}}}"#, deep(100_000)), "inner.id"),
+        ] {
+            assert_eq!(err(&text).0, path);
+        }
+        assert!(decode::<Body>(format!(r#"{{"id":"a","cart":{}}}"#, deep(100_000)).as_bytes()).is_ok());
     }
 
     #[test]

@@ -51,6 +51,12 @@ async fn issue_10_every_malformed_body_is_refused_with_its_exact_path_and_writes
             ),
             ("/api/webhooks/orders", format!(r#"[{{"order_id":"o-2","cart":{cart_text}}}]"#), "", "expected a JSON object, found an array"),
             (
+                "/api/webhooks/orders",
+                format!(r#"{{"order_id":"o-2","cart":{}{}}}"#, "[".repeat(20_000), "]".repeat(20_000)),
+                "cart",
+                "",
+            ),
+            (
                 "/api/webhooks/refunds",
                 r#"{"refund_id":"r-1","order_id":"o-1","amount":18446744073709551616}"#.into(),
                 "amount",
@@ -114,4 +120,33 @@ fn check(r: &Resp, endpoint: &str, at: &str, message: &str) {
     if !message.is_empty() {
         assert_eq!(issues[0]["message"], message, "{endpoint}: {}", r.body);
     }
+}
+
+#[tokio::test]
+async fn issue_10_a_retried_redemption_hashes_the_same_canonical_cart_text_as_before() {
+    use sha2::{Digest, Sha256};
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
+        srv.app.clock.advance(8 * DAY);
+        // A title the core's writer escapes (`<`), sent compact, then spaced out.
+        let c = json!({"currency": "VND", "lines": [{"id": "l0", "title": "Bánh <mì>", "product_type": "Bánh", "unit_price": 500_000, "quantity": 1}]});
+        let compact = json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k1"}).to_string();
+        let spaced = serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(&compact).unwrap()).unwrap();
+        let first = srv.post("/api/redeem", &compact, &srv.bearer("alice")).await;
+        assert_eq!(first.status, 200, "{}", first.body);
+        let again = srv.post("/api/redeem", &spaced, &srv.bearer("alice")).await;
+        assert_eq!((again.status, again.body.as_str()), (200, first.body.as_str()), "the same request, however spaced, is the same voucher");
+        // The hash input is what it was before serde: id, points and the core's compact text of the cart.
+        let canonical = c.to_string().replace('<', "\\u003c");
+        let expected = hex::encode(Sha256::digest(format!("giam-tien\n100\n{canonical}").as_bytes()));
+        let mut conn = srv.app.db.read().await.unwrap();
+        let stored: String = sqlx::Row::try_get(
+            &sqlx::query("SELECT request_sha256 FROM vouchers WHERE idempotency_key = 'k1'").fetch_one(&mut *conn).await.unwrap(),
+            0,
+        )
+        .unwrap();
+        assert_eq!(stored, expected);
+    })
+    .await;
 }
