@@ -18,14 +18,13 @@ use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
+use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
+use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
-use serde::Deserialize;
-
-use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw};
 use crate::routes::{json_body, RawBody};
 use crate::{redeem, token, vouchers, App};
 
