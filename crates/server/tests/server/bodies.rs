@@ -150,3 +150,68 @@ async fn issue_10_a_retried_redemption_hashes_the_same_canonical_cart_text_as_be
     })
     .await;
 }
+
+/// One-byte mutations of a valid body of every endpoint, each properly
+/// signed where a signature is needed, so they all reach the decoder.
+const MUTANTS: usize = 600;
+
+#[tokio::test]
+async fn issue_10_one_byte_mutations_of_every_body_reach_the_decoder_and_never_fail_the_server() {
+    each(|k| async move {
+        let srv = Srv::start_with(&k, |s| s.demo = true).await;
+        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
+        srv.app.clock.advance(8 * DAY);
+        let c = cart(&[("Bánh", 500_000, 1)]);
+        let r = srv
+            .post(
+                "/api/redeem",
+                &json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k0"}).to_string(),
+                &srv.bearer("alice"),
+            )
+            .await;
+        let code = r.json()["voucher_code"].as_str().unwrap().to_string();
+        let signup = srv.signup_body("b@example.com").await;
+        let bodies: Vec<(String, serde_json::Value, bool)> = vec![
+            (
+                "/api/webhooks/orders".into(),
+                json!({"order_id": "o-2", "customer": {"id": "bob", "email": "bob@example.com"}, "cart": c, "discount_codes": ["X1"]}),
+                true,
+            ),
+            ("/api/webhooks/refunds".into(), json!({"refund_id": "r-1", "order_id": "o-1", "amount": 1000}), true),
+            ("/api/webhooks/actions".into(), json!({"event_id": "e-1", "customer": {"id": "alice"}, "action_id": "newsletter"}), true),
+            ("/api/webhooks/membership".into(), json!({"customer": {"id": "alice"}, "membership_id": "hoi-vien", "status": "trial"}), true),
+            ("/api/signup".into(), signup, false),
+            ("/api/redeem".into(), json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k1"}), false),
+            (format!("/api/vouchers/{code}/void"), json!({"reason": "asked by phone"}), false),
+            ("/demo/order".into(), json!({"cart": c, "discount_codes": ["X1"]}), false),
+            ("/api/engine/preview".into(), json!({"cart": c, "shopper": null}), false),
+        ];
+        let bytes: Vec<u8> = (0..=255).collect();
+        let mut seen = std::collections::BTreeMap::new();
+        for (i, (path, body, signed)) in bodies.into_iter().enumerate() {
+            let body = body.to_string();
+            for m in crate::tamper::mutants(body.as_bytes(), &bytes, MUTANTS, 0x5eed_1000 + i as u64) {
+                let mut req =
+                    srv.http.post(format!("{}{path}", srv.base)).header("content-type", "application/json").header("origin", ORIGIN);
+                if signed {
+                    req = req.header("x-rewards-signature", rewards_server::token::webhook_signature(WEBHOOK, &m));
+                } else if path.starts_with("/api/vouchers/") {
+                    req = req.header("authorization", format!("Bearer {ADMIN}"));
+                } else {
+                    req = req.header("authorization", format!("Bearer {}", srv.token("alice")));
+                }
+                let status = req
+                    .body(m.clone())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{path}: {e} on {}", String::from_utf8_lossy(&m)))
+                    .status()
+                    .as_u16();
+                assert!(status < 500, "{path}: {status} on {}", String::from_utf8_lossy(&m));
+                *seen.entry((path.clone(), status)).or_insert(0) += 1;
+            }
+        }
+        eprintln!("one-byte mutations, re-signed (endpoint, status): count: {seen:?}");
+    })
+    .await;
+}
