@@ -18,18 +18,23 @@ async fn counts(srv: &Srv) -> Vec<i64> {
     out
 }
 
+/// Alice with 250 points spendable, 100 of them spent on a voucher (key
+/// `k0`): its code. Something to refund, spend and void, so a write would show.
+async fn alice_with_a_voucher(srv: &Srv) -> String {
+    assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
+    srv.app.clock.advance(8 * DAY);
+    let body = json!({"redemption_id": "giam-tien", "points": 100, "cart": cart(&[("Bánh", 500_000, 1)]), "idempotency_key": "k0"});
+    let r = srv.post("/api/redeem", &body.to_string(), &srv.bearer("alice")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["voucher_code"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn issue_10_every_malformed_body_is_refused_with_its_exact_path_and_writes_nothing() {
     each(|k| async move {
         let srv = Srv::start_with(&k, |s| s.demo = true).await;
-        // Something to refund, spend and void, so a write would show.
-        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
-        srv.app.clock.advance(8 * DAY);
+        let code = alice_with_a_voucher(&srv).await;
         let good_cart = cart(&[("Bánh", 500_000, 1)]);
-        let body = json!({"redemption_id": "giam-tien", "points": 100, "cart": good_cart, "idempotency_key": "k1"});
-        let r = srv.post("/api/redeem", &body.to_string(), &srv.bearer("alice")).await;
-        assert_eq!(r.status, 200, "{}", r.body);
-        let code = r.json()["voucher_code"].as_str().unwrap().to_string();
         let before = counts(&srv).await;
 
         let mut signup = srv.signup_body("b@example.com").await;
@@ -127,8 +132,7 @@ async fn issue_10_a_retried_redemption_hashes_the_same_canonical_cart_text_as_be
     use sha2::{Digest, Sha256};
     each(|k| async move {
         let srv = Srv::start(&k).await;
-        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
-        srv.app.clock.advance(8 * DAY);
+        alice_with_a_voucher(&srv).await;
         // A title the core's writer escapes (`<`), sent compact, then spaced out.
         let c = json!({"currency": "VND", "lines": [{"id": "l0", "title": "Bánh <mì>", "product_type": "Bánh", "unit_price": 500_000, "quantity": 1}]});
         let compact = json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k1"}).to_string();
@@ -159,17 +163,8 @@ const MUTANTS: usize = 600;
 async fn issue_10_one_byte_mutations_of_every_body_reach_the_decoder_and_never_fail_the_server() {
     each(|k| async move {
         let srv = Srv::start_with(&k, |s| s.demo = true).await;
-        assert_eq!(srv.order("o-1", "alice", &cart(&[("Hạt", 2_200_000, 1)])).await.status, 200);
-        srv.app.clock.advance(8 * DAY);
+        let code = alice_with_a_voucher(&srv).await;
         let c = cart(&[("Bánh", 500_000, 1)]);
-        let r = srv
-            .post(
-                "/api/redeem",
-                &json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k0"}).to_string(),
-                &srv.bearer("alice"),
-            )
-            .await;
-        let code = r.json()["voucher_code"].as_str().unwrap().to_string();
         let signup = srv.signup_body("b@example.com").await;
         let bodies: Vec<(String, serde_json::Value, bool)> = vec![
             (
