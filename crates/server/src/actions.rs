@@ -11,20 +11,37 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use sqlx::Row;
 
+use crate::body::{decode, Id, MembershipStatus, Obj};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
-use crate::orders::{customer, order_shopper, verify};
-use crate::routes::{id_field, json_status, only_fields, parse_object, RawBody};
+use crate::orders::{customer, order_shopper, verify, Customer};
+use crate::routes::{json_status, RawBody};
 use crate::App;
+
+/// `POST /api/webhooks/actions`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionBody {
+    event_id: Id<128>,
+    customer: Option<Obj<Customer>>,
+    action_id: Id<64>,
+}
+
+/// `POST /api/webhooks/membership`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MembershipBody {
+    customer: Option<Obj<Customer>>,
+    membership_id: Id<64>,
+    status: MembershipStatus,
+}
 
 pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    let json = parse_object(&body)?;
-    only_fields(&json, &["event_id", "customer", "action_id"])?;
-    let event_id = id_field(&json, "event_id", 128)?;
-    let action_id = id_field(&json, "action_id", 64)?;
-    let (cid, email) = customer(&json)?;
+    let body: ActionBody = decode(&body)?;
+    let (event_id, action_id) = (body.event_id.0, body.action_id.0);
+    let (cid, email) = customer(body.customer);
     if cid.is_none() && email.is_none() {
         return Err(ApiError::invalid("customer", "needs an id or an email"));
     }
@@ -105,20 +122,16 @@ async fn credit(
 /// applies its multiplier and members-only rewards from then on.
 pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    let json = parse_object(&body)?;
-    only_fields(&json, &["customer", "membership_id", "status"])?;
-    let (cid, email) = customer(&json)?;
+    let body: MembershipBody = decode(&body)?;
+    let (cid, email) = customer(body.customer);
     if cid.is_none() && email.is_none() {
         return Err(ApiError::invalid("customer", "needs an id or an email"));
     }
-    let membership_id = id_field(&json, "membership_id", 64)?;
+    let membership_id = body.membership_id.0;
     if app.program().membership.as_ref().is_none_or(|m| m.id != membership_id) {
         return Err(ApiError::invalid("membership_id", "is not the membership of this program"));
     }
-    let status = match json.get("status").and_then(Json::as_str) {
-        Some(st @ ("trial" | "active" | "lapsed")) => st.to_string(),
-        _ => return Err(ApiError::invalid("status", "must be trial, active or lapsed")),
-    };
+    let status = body.status.name();
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let result: ApiResult<ShopperRow> = async {
@@ -126,7 +139,7 @@ pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawB
         let row = ledger::lock(&app.db, w.conn(), row).await?;
         sqlx::query("UPDATE shoppers SET membership_id = $1, membership_status = $2 WHERE id = $3")
             .bind(&membership_id)
-            .bind(&status)
+            .bind(status)
             .bind(&row.id)
             .execute(w.conn())
             .await?;
@@ -135,6 +148,6 @@ pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawB
     .await;
     let row = w.finish(result).await?;
     let out =
-        obj(vec![("ok", Json::Bool(true)), ("shopper_id", s(&*row.id)), ("membership_id", s(&*membership_id)), ("status", s(&*status))]);
+        obj(vec![("ok", Json::Bool(true)), ("shopper_id", s(&*row.id)), ("membership_id", s(&*membership_id)), ("status", s(status))]);
     Ok(json_status(StatusCode::OK, &out))
 }

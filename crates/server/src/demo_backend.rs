@@ -12,8 +12,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use rewards_core::json::{int, obj, s};
 
+use crate::body::{decode, Codes, Email, Id, Obj, Raw};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{json_body, json_status, only_fields, parse_object, resolve, token_subject, RawBody};
+use crate::routes::{json_body, json_status, resolve, token_subject, RawBody};
 use crate::{orders, token, vouchers, App};
 
 pub fn router() -> Router<App> {
@@ -52,26 +53,28 @@ async fn voucher(State(app): State<App>, Query(q): Query<CodeQuery>) -> ApiResul
 /// shopper's token when signed in. Recorded exactly as the order webhook
 /// records a delivery from a merchant's backend.
 async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    let json = parse_object(&body)?;
-    only_fields(&json, &["cart", "discount_codes"])?;
-    let mut fields = vec![("order_id", s(format!("web-{}", hex::encode(rand::random::<[u8; 6]>()))))];
+    let body: DemoOrderBody = decode(&body)?;
+    let mut customer = None;
     if let Some(subject) = token_subject(&app, &headers)? {
         let mut conn = app.db.read().await?;
-        if let Some(row) = resolve(&mut conn, &subject).await? {
-            let who = match (row.customer_id, row.email) {
-                (Some(id), _) => ("id", s(id)),
-                (None, Some(email)) => ("email", s(email)),
-                (None, None) => ("id", s(subject)),
-            };
-            fields.push(("customer", obj(vec![who])));
-        } else {
-            fields.push(("customer", obj(vec![("id", s(subject))])));
-        }
+        let (id, email) = match resolve(&mut conn, &subject).await?.map(|row| (row.customer_id, row.email)) {
+            Some((Some(id), _)) => (Some(id), None),
+            Some((None, Some(email))) => (None, Some(email)),
+            _ => (Some(subject), None),
+        };
+        // Checked as the order webhook checks a sender's customer.
+        let id = id.map(|i| Id::parse(&i).map_err(|m| ApiError::invalid("customer.id", m))).transpose()?;
+        let email = email.map(|e| Email::parse(&e).map_err(|m| ApiError::invalid("customer.email", m))).transpose()?;
+        customer = Some(Obj(orders::Customer { id, email }));
     }
-    for key in ["cart", "discount_codes"] {
-        if let Some(v) = json.get(key) {
-            fields.push((key, v.clone()));
-        }
-    }
-    orders::receive_order(&app, obj(fields).to_text().as_bytes()).await
+    let order_id = Id(format!("web-{}", hex::encode(rand::random::<[u8; 6]>())));
+    orders::receive_order(&app, orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes }).await
+}
+
+/// `POST /demo/order`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoOrderBody {
+    cart: Raw,
+    discount_codes: Option<Codes>,
 }

@@ -210,18 +210,9 @@ const STATE_SQL_POSTGRES: &str = state_sql!(
 
 /// `[[action_id, at], …]` as the state query aggregates it.
 fn rewarded_actions(text: &str) -> Result<Vec<RewardedAction>, sqlx::Error> {
-    let bad = || sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}").into());
-    let Ok(Json::Array(items)) = Json::parse(text) else { return Err(bad()) };
-    items
-        .iter()
-        .map(|item| match item {
-            Json::Array(pair) => match pair.as_slice() {
-                [Json::String(id), Json::Number(at)] => Ok(RewardedAction { id: id.to_string(), at: at.parse().map_err(|_| bad())? }),
-                _ => Err(bad()),
-            },
-            _ => Err(bad()),
-        })
-        .collect()
+    let items: Vec<(String, i64)> = serde_json::from_str(text)
+        .map_err(|e| sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}: {e}").into()))?;
+    Ok(items.into_iter().map(|(id, at)| RewardedAction { id, at }).collect())
 }
 
 /// The shopper's state at `now`, summed from the ledger in one statement.

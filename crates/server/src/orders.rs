@@ -18,13 +18,14 @@ use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
+use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
+use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
-use crate::routes::{id_field, json_body, only_fields, parse_object, RawBody};
-use crate::signup::normalise_email;
+use crate::routes::{json_body, RawBody};
 use crate::{redeem, token, vouchers, App};
 
 pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
@@ -41,26 +42,42 @@ fn stored(text: String) -> Response {
     json_body(text)
 }
 
-/// `customer: {id?, email?}` → (customer id, normalised email).
-pub fn customer(body: &Json) -> ApiResult<(Option<String>, Option<String>)> {
-    let Some(c) = body.get("customer").filter(|c| **c != Json::Null) else { return Ok((None, None)) };
-    if !matches!(c, Json::Object(_)) {
-        return Err(ApiError::invalid("customer", "expected an object {id, email}"));
-    }
-    only_fields(c, &["id", "email"]).map_err(|mut e| {
-        e.issues.iter_mut().for_each(|i| i.0 = format!("customer.{}", i.0));
-        e
-    })?;
-    let id = match c.get("id") {
-        None | Some(Json::Null) => None,
-        Some(_) => Some(id_field(c, "id", 255).map_err(|_| ApiError::invalid("customer.id", "must be 1 to 255 printable characters"))?),
-    };
-    let email = match c.get("email") {
-        None | Some(Json::Null) => None,
-        Some(Json::String(e)) => Some(normalise_email(e).map_err(|m| ApiError::invalid("customer.email", m))?),
-        Some(_) => return Err(ApiError::invalid("customer.email", "expected a string")),
-    };
-    Ok((id, email))
+/// A webhook's `customer: {id?, email?}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    pub id: Option<Id<255>>,
+    pub email: Option<Email>,
+}
+
+impl Described for Customer {
+    const WHAT: &'static str = "an object {id, email}";
+}
+
+/// (customer id, normalised email) of an optional `customer`.
+pub fn customer(c: Option<Obj<Customer>>) -> (Option<String>, Option<String>) {
+    c.map_or((None, None), |Obj(c)| (c.id.map(|i| i.0), c.email.map(|e| e.0)))
+}
+
+/// `POST /api/webhooks/orders`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderBody {
+    pub order_id: Id<128>,
+    pub customer: Option<Obj<Customer>>,
+    /// Decoded by the core; the award's preview reads this exact text.
+    pub cart: Raw,
+    pub discount_codes: Option<Codes>,
+}
+
+/// `POST /api/webhooks/refunds`: `amount` (minor units) or `cancel: true`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundBody {
+    refund_id: Id<128>,
+    order_id: Id<128>,
+    amount: Option<Amount>,
+    cancel: Option<Flag>,
 }
 
 /// Finds or creates the order's shopper, linking a customer id to a
@@ -106,22 +123,18 @@ struct Order {
 
 pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    receive_order(&app, &body).await
+    receive_order(&app, decode(&body)?).await
 }
 
 /// An order body whose sender is already trusted (a verified signature, or
-/// the demo's own checkout): checked, parsed, then recorded once.
-pub async fn receive_order(app: &App, body: &[u8]) -> ApiResult<Response> {
-    let json = parse_object(body)?;
-    only_fields(&json, &["order_id", "customer", "cart", "discount_codes"])?;
-    let id = id_field(&json, "order_id", 128)?;
-    let (customer_id, email) = customer(&json)?;
-    let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
-    let cart = Cart::from_json(cart_json, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
-    let cart_text = cart_json.to_text();
+/// the demo's own checkout): its cart checked by the core, then recorded once.
+pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
+    let (customer_id, email) = customer(body.customer);
+    let cart_text = body.cart.get().to_string();
+    let cart = Cart::parse(&cart_text, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
     let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
-    let codes = vouchers::codes_field(&json)?;
-    let order = Order { id, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() };
+    let codes = body.discount_codes.unwrap_or_default().0;
+    let order = Order { id: body.order_id.0, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() };
 
     let mut w = app.db.write().await?;
     let result = record_order(app, &mut w, &order).await;
@@ -330,23 +343,13 @@ fn pro_rata(x: i64, num: i64, den: i64) -> i64 {
 
 pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    let json = parse_object(&body)?;
-    only_fields(&json, &["refund_id", "order_id", "amount", "cancel"])?;
-    let refund_id = id_field(&json, "refund_id", 128)?;
-    let order_id = id_field(&json, "order_id", 128)?;
-    let cancel = match json.get("cancel") {
-        None | Some(Json::Bool(false)) => false,
-        Some(Json::Bool(true)) => true,
-        Some(_) => return Err(ApiError::invalid("cancel", "must be true or false")),
-    };
-    let amount = match (json.get("amount"), cancel) {
+    let body: RefundBody = decode(&body)?;
+    let (refund_id, order_id) = (body.refund_id.0, body.order_id.0);
+    let amount = match (body.amount, body.cancel.is_some_and(|c| c.0)) {
         (None, true) => None,
-        (Some(Json::Number(n)), false) => match n.parse::<i64>() {
-            Ok(a) if (1..=1_000_000_000_000_000).contains(&a) => Some(a),
-            _ => return Err(ApiError::invalid("amount", "must be a positive whole number of minor units")),
-        },
+        (Some(Amount(a)), false) => Some(a),
         (Some(_), true) => return Err(ApiError::invalid("amount", "give either amount or cancel: true, not both")),
-        (_, false) => return Err(ApiError::invalid("amount", "is required (minor units refunded), or send cancel: true")),
+        (None, false) => return Err(ApiError::invalid("amount", "is required (minor units refunded), or send cancel: true")),
     };
     let now = app.clock.now();
     let mut w = app.db.write().await?;

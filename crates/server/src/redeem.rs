@@ -14,11 +14,23 @@ use rewards_core::Cart;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+use crate::body::{decode, Id, Points, Raw};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
-use crate::routes::{check_origin, id_field, json_body, only_fields, parse_object, require_subject, resolve, RawBody};
+use crate::routes::{check_origin, json_body, require_subject, resolve, RawBody};
 use crate::App;
+
+/// `POST /api/redeem`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedeemBody {
+    redemption_id: Id<64>,
+    points: Points,
+    /// Decoded by the core.
+    cart: Raw,
+    idempotency_key: Id<128>,
+}
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -71,18 +83,14 @@ pub async fn insert_voucher(
 pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     check_origin(&app, &headers)?;
     let subject = require_subject(&app, &headers)?;
-    let json = parse_object(&body)?;
-    only_fields(&json, &["redemption_id", "points", "cart", "idempotency_key"])?;
-    let redemption_id = id_field(&json, "redemption_id", 64)?;
-    let key = id_field(&json, "idempotency_key", 128)?;
-    let points = match json.get("points") {
-        Some(Json::Number(n)) => n.parse::<i64>().ok().filter(|p| *p > 0),
-        _ => None,
-    }
-    .ok_or_else(|| ApiError::invalid("points", "must be a positive whole number"))?;
+    let body: RedeemBody = decode(&body)?;
+    let (redemption_id, key, points) = (body.redemption_id.0, body.idempotency_key.0, body.points.0);
     let program = app.program();
-    let cart_json = json.get("cart").ok_or_else(|| ApiError::invalid("cart", "is required"))?;
-    let cart = Cart::from_json(cart_json, program.currency()).map_err(|e| ApiError::core(e, "cart"))?;
+    // The cart is read once, by the core; its canonical text (the core's
+    // compact writer) is what the request hash has always covered, so a
+    // retry hashes the same however the client spaced the cart.
+    let cart_json = Json::parse(body.cart.get()).map_err(|m| ApiError::invalid("cart", m))?;
+    let cart = Cart::from_json(&cart_json, program.currency()).map_err(|e| ApiError::core(e, "cart"))?;
     let request_hash = hex::encode(Sha256::digest(format!("{redemption_id}\n{points}\n{}", cart_json.to_text()).as_bytes()));
     let request = Redeem { subject, redemption_id, key, points, cart, request_hash, now: app.clock.now() };
     let mut w = app.db.write().await?;

@@ -13,6 +13,9 @@ use axum::Router;
 use rewards_core::json::{int, obj, s, Json};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use serde_json::value::RawValue;
+
+use crate::body::{decode, Raw};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, ShopperRow, State as ShopperState};
 use crate::{actions, admin, assets, demo_backend, orders, redeem, signup, token, vouchers, App};
@@ -97,42 +100,6 @@ impl FromRequest<App> for RawBody {
             .map(RawBody)
             .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("request body is larger than {limit} bytes")))
     }
-}
-
-/// Parses a JSON object body with the core's exact reader (numbers keep their text).
-pub fn parse_object(body: &[u8]) -> ApiResult<Json<'_>> {
-    let text = std::str::from_utf8(body).map_err(|_| ApiError::invalid("", "body is not UTF-8"))?;
-    match Json::parse(text) {
-        Ok(v @ Json::Object(_)) => Ok(v),
-        Ok(v) => Err(ApiError::invalid("", format!("expected a JSON object, found {}", v.kind()))),
-        Err(m) => Err(ApiError::invalid("", m)),
-    }
-}
-
-/// Refuses fields the endpoint does not know (typos must not pass silently).
-pub fn only_fields(body: &Json, allowed: &[&str]) -> ApiResult<()> {
-    let Json::Object(fields) = body else { return Ok(()) };
-    let unknown: Vec<(String, String)> =
-        fields.iter().filter(|(k, _)| !allowed.contains(&k.as_ref())).map(|(k, _)| (k.to_string(), "unknown field".to_string())).collect();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::issues(unknown))
-    }
-}
-
-/// A string (or a number, for platform ids) of 1..=max characters.
-pub fn id_field(body: &Json, key: &str, max: usize) -> ApiResult<String> {
-    let v = match body.get(key) {
-        Some(Json::String(s)) => s.trim().to_string(),
-        Some(Json::Number(n)) if !n.contains(['.', 'e', 'E', '-']) => n.to_string(),
-        None | Some(Json::Null) => return Err(ApiError::invalid(key, "is required")),
-        Some(other) => return Err(ApiError::invalid(key, format!("expected a string, found {}", other.kind()))),
-    };
-    if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(ApiError::invalid(key, format!("must be 1 to {max} printable characters")));
-    }
-    Ok(v)
 }
 
 /// The client address for rate limiting.
@@ -252,31 +219,38 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
 /// response body is byte for byte what the wasm `Engine::run` returns for
 /// the same input at the server's `now`.
 async fn engine_op(State(app): State<App>, Path(op): Path<String>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    let body = if body.iter().all(u8::is_ascii_whitespace) { Json::Object(vec![]) } else { parse_object(&body)? };
-    only_fields(&body, &["shopper", "input"])?;
+    let body: EngineBody = if body.iter().all(u8::is_ascii_whitespace) { EngineBody::default() } else { decode(&body)? };
     let Some(op) = rewards_core::Op::from_name(&op) else {
         return Err(ApiError::not_found(format!("unknown engine operation \"{op}\"")));
     };
     let now = app.clock.now();
     let shopper = match token_subject(&app, &headers)? {
         Some(subject) => current_state(&app, &subject, now).await?.map(|st| st.core_json().to_text()).unwrap_or_default(),
-        None => part(&body, "shopper").unwrap_or_default(),
+        None => text(&body.shopper)?,
     };
-    let result = app.engine().run(op, &shopper, &part(&body, "input").unwrap_or_default(), now);
+    let result = app.engine().run(op, &shopper, &text(&body.input)?, now);
     let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, json_body(rewards_core::respond(result))).into_response())
 }
 
-/// A body member as the JSON text the engine takes: a string member *is*
-/// that text (as the wasm binding takes it, so malformed input can be
-/// sent too); other values are written out; absent or `null` is `None`
-/// (the wasm binding's "no value").
-fn part(body: &Json, key: &str) -> Option<String> {
-    match body.get(key)? {
-        Json::Null => None,
-        Json::String(text) => Some(text.to_string()),
-        v => Some(v.to_text()),
+/// `POST /api/engine/{op}`'s body: each member is handed to the engine as
+/// the exact JSON text received — a string member *is* that text (as the
+/// wasm binding takes it, so malformed input can be sent too); absent or
+/// `null` is "no value" (the wasm binding's `""`). An empty body is `{}`.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EngineBody {
+    shopper: Option<Raw>,
+    input: Option<Raw>,
+}
+
+/// A member's text for the engine, `""` when absent.
+fn text(v: &Option<Raw>) -> ApiResult<String> {
+    let Some(raw) = v.as_deref().map(RawValue::get) else { return Ok(String::new()) };
+    if raw.starts_with('"') {
+        return serde_json::from_str::<String>(raw).map_err(|e| ApiError::invalid("", e.to_string()));
     }
+    Ok(raw.to_string())
 }
 
 /// The peer address (the server is always started with connect info).

@@ -115,8 +115,8 @@ impl Settings {
         set(&mut self.trust_forwarded_for, f.trust_forwarded_for);
         set(&mut self.signup_min_fill_ms, f.signup_min_fill_ms);
         set(&mut self.signup_rate_max, f.signup_rate_max);
-        set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s * 1000));
-        set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d * 86_400_000));
+        set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s.saturating_mul(1000)));
+        set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d.saturating_mul(86_400_000)));
         set(&mut self.max_body_bytes, f.max_body_bytes);
         set(&mut self.request_timeout_ms, f.request_timeout_seconds.map(|s| s.saturating_mul(1000)));
         Ok(())
@@ -175,5 +175,35 @@ impl Settings {
 fn set<T>(slot: &mut T, v: Option<T>) {
     if let Some(v) = v {
         *slot = v;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    fn load(toml: &str) -> Result<Settings, String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.toml");
+        std::fs::write(&path, toml).unwrap();
+        let secrets = ["REWARDS_MERCHANT_SECRET", "REWARDS_WEBHOOK_SECRET", "REWARDS_ADMIN_TOKEN"];
+        Settings::load(Some(&path), &|k| secrets.contains(&k).then(|| "0123456789abcdef0123".to_string()))
+    }
+
+    #[test]
+    fn the_file_is_decoded_strictly() {
+        let s = load("signup_rate_window_seconds = 60\nmax_body_bytes = 1024\n").unwrap();
+        assert_eq!((s.signup_rate_window_ms, s.max_body_bytes), (60_000, 1024));
+        for (toml, names) in [
+            ("admin_tokn = \"x\"\n", "admin_tokn"),
+            ("max_body_bytes = 1.5\n", "max_body_bytes"),
+            ("max_body_bytes = -1\n", "max_body_bytes"),
+            ("signup_min_fill_ms = \"2000\"\n", "signup_min_fill_ms"),
+        ] {
+            let e = load(toml).unwrap_err();
+            assert!(e.contains(names), "{toml}: {e}");
+        }
+        // Out-of-range durations are refused by the checks, not by an overflow.
+        assert!(load("signup_rate_window_seconds = 9223372036854775807\n").is_ok());
     }
 }

@@ -16,46 +16,44 @@ use rewards_core::config::{ActionKind, FieldMode};
 use rewards_core::json::{int, obj, s, Json};
 use sha2::{Digest, Sha256};
 
+use crate::body::{decode, Any, Described, Email, Flag, Int, List, Str, Text};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
-use crate::routes::{check_origin, client_ip, json_status, only_fields, parse_object, Peer, RawBody};
+use crate::routes::{check_origin, client_ip, json_status, Peer, RawBody};
 use crate::{token, App};
 
-/// Lower-cases and checks an address. Lower-casing the local part too is a
-/// deliberate simplification: shops treat addresses case-insensitively.
-pub fn normalise_email(raw: &str) -> Result<String, &'static str> {
-    let e = raw.trim().to_lowercase();
-    if e.is_empty() {
-        return Err("is required");
-    }
-    if e.len() > 254 {
-        return Err("is longer than 254 characters");
-    }
-    let Some((local, domain)) = e.rsplit_once('@') else { return Err("is not an email address (no @)") };
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c) || (!c.is_ascii() && c.is_alphanumeric()));
-    if !local_ok {
-        return Err("has an invalid name before the @");
-    }
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric()))
-        })
-        && labels.last().is_some_and(|t| t.len() >= 2 && !t.chars().all(|c| c.is_ascii_digit()));
-    if !domain_ok {
-        return Err("has an invalid domain");
-    }
-    Ok(e)
+/// `POST /api/signup`. Types are checked here; the checks that depend on
+/// the program (which fields it asks, its consents) collect every issue in
+/// [`validate`], so the form can mark each field.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignupBody {
+    email: Option<Text>,
+    name: Option<Text>,
+    birthday: Option<Text>,
+    locale: Option<Text>,
+    page_url: Option<Text>,
+    consents: Option<List<ConsentBody, 20>>,
+    /// The honeypot: must be sent, empty. Any value is read (a bot's
+    /// filled-in field gets the plain "must be empty").
+    hp: Option<Any>,
+    started_at: Option<Int>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsentBody {
+    id: Str,
+    version: Int,
+    /// Compared with the configured wordings exactly.
+    text: Str,
+    granted: Flag,
+}
+
+impl Described for ConsentBody {
+    const WHAT: &'static str = "an object {id, version, text, granted}";
+    const PLURAL: &'static str = "consents";
 }
 
 struct Form {
@@ -67,31 +65,19 @@ struct Form {
     consents: Vec<(String, i64, String, bool)>,
 }
 
-fn str_field(body: &Json, key: &str, issues: &mut Vec<(String, String)>) -> Option<String> {
-    match body.get(key) {
-        None | Some(Json::Null) => None,
-        Some(Json::String(v)) => Some(v.trim().to_string()).filter(|v| !v.is_empty()),
-        Some(other) => {
-            issues.push((key.into(), format!("expected a string, found {}", other.kind())));
-            None
-        }
-    }
-}
-
-fn validate(app: &App, body: &Json, now: i64) -> ApiResult<Form> {
-    only_fields(body, &["email", "name", "birthday", "locale", "page_url", "consents", "hp", "started_at"])?;
+fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     let mut issues: Vec<(String, String)> = Vec::new();
     let mut bad = |p: &str, m: &str| issues.push((p.into(), m.into()));
     // Spam checks first: a bot gets a plain refusal, nothing is written.
-    match body.get("hp") {
-        Some(Json::String(v)) if v.is_empty() => {}
+    match &body.hp {
+        Some(Any::Str(v)) if v.is_empty() => {}
         None => bad("hp", "is required (the empty honeypot field)"),
         _ => bad("hp", "must be empty"),
     }
-    match body.get("started_at").and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None }) {
+    match body.started_at {
         None => bad("started_at", "is required: milliseconds since the epoch when the form was shown"),
-        Some(t) => {
-            let elapsed = now - t;
+        Some(Int(t)) => {
+            let elapsed = now.saturating_sub(t);
             if elapsed >= -60_000 && elapsed < app.settings.signup_min_fill_ms {
                 bad("started_at", "the form was submitted too quickly; please try again");
             }
@@ -100,8 +86,9 @@ fn validate(app: &App, body: &Json, now: i64) -> ApiResult<Form> {
     if !issues.is_empty() {
         return Err(ApiError::issues(issues));
     }
-    let email = match str_field(body, "email", &mut issues).as_deref().map(normalise_email) {
-        Some(Ok(e)) => e,
+    let text = |t: Option<Text>| t.and_then(|t| t.0);
+    let email = match text(body.email).as_deref().map(Email::parse) {
+        Some(Ok(e)) => e.0,
         Some(Err(m)) => {
             issues.push(("email".into(), m.into()));
             String::new()
@@ -113,8 +100,8 @@ fn validate(app: &App, body: &Json, now: i64) -> ApiResult<Form> {
     };
     let popup = app.program().popup.as_ref();
     let mode = |f: fn(&rewards_core::config::Popup) -> FieldMode| popup.map_or(FieldMode::Hidden, f);
-    let name = str_field(body, "name", &mut issues);
-    let birthday = str_field(body, "birthday", &mut issues);
+    let name = text(body.name);
+    let birthday = text(body.birthday);
     for (key, value, m) in [("name", &name, mode(|p| p.name_field)), ("birthday", &birthday, mode(|p| p.birthday_field))] {
         match (m, value) {
             (FieldMode::Hidden, Some(_)) => issues.push((key.into(), "is not asked by this program".into())),
@@ -133,15 +120,15 @@ fn validate(app: &App, body: &Json, now: i64) -> ApiResult<Form> {
         }
     }
     let store = &app.program().store;
-    let locale = str_field(body, "locale", &mut issues).unwrap_or_else(|| store.default_locale.clone());
+    let locale = text(body.locale).unwrap_or_else(|| store.default_locale.clone());
     if locale.len() > 35 || !locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         issues.push(("locale".into(), "must be a language tag such as vi or en-US".into()));
     }
-    let page_url = str_field(body, "page_url", &mut issues).unwrap_or_default();
+    let page_url = text(body.page_url).unwrap_or_default();
     if page_url.len() > 2048 || !(page_url.starts_with("https://") || page_url.starts_with("http://")) {
         issues.push(("page_url".into(), "must be the http(s) URL of the page, at most 2048 characters".into()));
     }
-    let consents = consents(app, body, &mut issues);
+    let consents = consents(app, body.consents.map_or_else(Vec::new, |l| l.0), &mut issues);
     if !issues.is_empty() {
         return Err(ApiError::issues(issues));
     }
@@ -150,46 +137,29 @@ fn validate(app: &App, body: &Json, now: i64) -> ApiResult<Form> {
 
 /// Each consent must name a configured purpose, its current version and
 /// one of its configured wordings exactly; required ones must be granted.
-fn consents(app: &App, body: &Json, issues: &mut Vec<(String, String)>) -> Vec<(String, i64, String, bool)> {
+fn consents(app: &App, items: Vec<ConsentBody>, issues: &mut Vec<(String, String)>) -> Vec<(String, i64, String, bool)> {
     let configured = app.program().popup.as_ref().map(|p| &p.consents[..]).unwrap_or(&[]);
-    let items = match body.get("consents") {
-        None | Some(Json::Null) => &[][..],
-        Some(Json::Array(a)) if a.len() <= 20 => &a[..],
-        Some(_) => {
-            issues.push(("consents".into(), "must be an array of at most 20 consents".into()));
-            &[][..]
-        }
-    };
     let mut out = Vec::new();
-    for (i, c) in items.iter().enumerate() {
+    for (i, c) in items.into_iter().enumerate() {
         let p = format!("consents[{i}]");
-        let id = c.get("id").and_then(Json::as_str);
-        let version = c.get("version").and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None });
-        let text = c.get("text").and_then(Json::as_str);
-        let granted = match c.get("granted") {
-            Some(Json::Bool(b)) => *b,
-            _ => {
-                issues.push((format!("{p}.granted"), "must be true or false".into()));
-                continue;
-            }
-        };
-        let Some(cfg) = id.and_then(|id| configured.iter().find(|k| k.id == id)) else {
+        let (Str(id), Int(version), Str(text), Flag(granted)) = (c.id, c.version, c.text, c.granted);
+        let Some(cfg) = configured.iter().find(|k| k.id == id) else {
             issues.push((format!("{p}.id"), "is not a consent purpose of this program".into()));
             continue;
         };
-        if version != Some(cfg.version) {
+        if version != cfg.version {
             issues.push((format!("{p}.version"), format!("must be the current version {}", cfg.version)));
             continue;
         }
-        let Some(text) = text.filter(|t| cfg.text.0.iter().any(|(_, w)| w == t)) else {
+        if !cfg.text.0.iter().any(|(_, w)| *w == text) {
             issues.push((format!("{p}.text"), "must be the exact wording shown (one of the configured texts)".into()));
             continue;
-        };
+        }
         if out.iter().any(|(o, ..): &(String, i64, String, bool)| *o == cfg.id) {
             issues.push((format!("{p}.id"), "appears twice".into()));
             continue;
         }
-        out.push((cfg.id.clone(), cfg.version, text.to_string(), granted));
+        out.push((cfg.id.clone(), cfg.version, text, granted));
     }
     for cfg in configured.iter().filter(|c| c.required) {
         if !out.iter().any(|(id, _, _, g)| *id == cfg.id && *g) {
@@ -208,7 +178,7 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
         e.issues.push(("".into(), format!("retry after {} seconds", (wait + 999) / 1000)));
         return Err(e);
     }
-    let form = validate(&app, &parse_object(&body)?, now)?;
+    let form = validate(&app, decode(&body)?, now)?;
     let mut w = app.db.write().await?;
     let result = record(&app, &mut w, &form, now).await;
     let (shopper_id, created, was_member, bonus) = w.finish(result).await?;
@@ -298,18 +268,4 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
         }
     }
     Ok((state.row.id, created, was_member, bonus))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise_email;
-
-    #[test]
-    fn emails() {
-        assert_eq!(normalise_email("  An.Nguyen@Example.COM "), Ok("an.nguyen@example.com".into()));
-        assert_eq!(normalise_email("a+tag@sub.example.vn"), Ok("a+tag@sub.example.vn".into()));
-        for bad in ["", "plain", "a@b", "a@@b.com", ".a@b.com", "a..b@c.com", "a@-b.com", "a b@c.com", "a@b.c", "a@b.123", "<a>@b.com"] {
-            assert!(normalise_email(bad).is_err(), "{bad}");
-        }
-    }
 }

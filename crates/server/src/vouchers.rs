@@ -21,15 +21,20 @@ use rewards_core::time::format_instant;
 use rewards_core::Program;
 use sqlx::{AnyConnection, Row};
 
+use crate::body::{decode, Code, Reason};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
-use crate::routes::{json_body, only_fields, parse_object, RawBody};
+use crate::routes::{json_body, RawBody};
 use crate::App;
 
-/// Longest code the API accepts (ours are 17 characters; platform codes vary).
-pub const MAX_CODE_CHARS: usize = 64;
-/// Most discount codes one order may carry.
-pub const MAX_CODES_PER_ORDER: usize = 50;
+/// `POST /api/vouchers/{code}/void`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoidBody {
+    reason: Option<Reason>,
+}
+
+pub use crate::body::{MAX_CODES_PER_ORDER, MAX_CODE_CHARS};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -91,10 +96,9 @@ pub async fn find(conn: &mut AnyConnection, code: &str) -> Result<Option<Voucher
     sqlx::query(&format!("{SELECT} WHERE v.code = $1")).bind(code).fetch_optional(conn).await?.as_ref().map(row).transpose()
 }
 
-/// Codes are compared as shoppers type them: surrounding spaces dropped,
-/// letters upper-cased (ours are upper-case Crockford base32).
+/// Codes are compared as shoppers type them ([`Code::normalise`]).
 pub fn normalise(code: &str) -> String {
-    code.trim().to_uppercase()
+    Code::normalise(code)
 }
 
 impl Voucher {
@@ -135,32 +139,6 @@ impl Voucher {
             ("voided_reason", voided_reason),
         ])
     }
-}
-
-/// An order's `discount_codes`: strings, normalised, without repeats.
-pub fn codes_field(body: &Json) -> ApiResult<Vec<String>> {
-    let items = match body.get("discount_codes") {
-        None | Some(Json::Null) => return Ok(Vec::new()),
-        Some(Json::Array(items)) => items,
-        Some(other) => return Err(ApiError::invalid("discount_codes", format!("expected an array of codes, found {}", other.kind()))),
-    };
-    if items.len() > MAX_CODES_PER_ORDER {
-        return Err(ApiError::invalid("discount_codes", format!("at most {MAX_CODES_PER_ORDER} codes")));
-    }
-    let mut codes: Vec<String> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let Json::String(raw) = item else {
-            return Err(ApiError::invalid(&format!("discount_codes[{i}]"), format!("expected a string, found {}", item.kind())));
-        };
-        let code = normalise(raw);
-        if code.is_empty() || code.chars().count() > MAX_CODE_CHARS || code.chars().any(char::is_control) {
-            return Err(ApiError::invalid(&format!("discount_codes[{i}]"), format!("must be 1 to {MAX_CODE_CHARS} printable characters")));
-        }
-        if !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    Ok(codes)
 }
 
 /// What an order's codes did: ours that it used, ours that it could not.
@@ -221,12 +199,8 @@ pub async fn void(State(app): State<App>, headers: HeaderMap, Path(code): Path<S
     if let Some(denied) = crate::admin::deny(&app, &headers) {
         return Ok(denied);
     }
-    let json = parse_object(&body)?;
-    only_fields(&json, &["reason"])?;
-    let reason = match json.get("reason") {
-        Some(Json::String(r)) if !r.trim().is_empty() && r.chars().count() <= 200 => r.trim().to_string(),
-        _ => return Err(ApiError::invalid("reason", "is required: 1 to 200 characters saying why")),
-    };
+    let body: VoidBody = decode(&body)?;
+    let Some(Reason(reason)) = body.reason else { return Err(ApiError::invalid("reason", Reason::RULE)) };
     let code = normalise(&code);
     let now = app.clock.now();
     let mut w = app.db.write().await?;

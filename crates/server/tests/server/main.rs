@@ -5,6 +5,7 @@
 mod harness;
 
 mod admin_assets;
+mod bodies;
 mod crash;
 mod demo;
 mod faults;

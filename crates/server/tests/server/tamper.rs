@@ -30,7 +30,7 @@ impl Rng {
 /// `n` distinct one-byte substitutions of `valid` with bytes of `alphabet`:
 /// first every ASCII letter with its case flipped (hex digits `a`–`f` ↔
 /// `A`–`F` must not verify), then random positions and bytes.
-fn mutants(valid: &[u8], alphabet: &[u8], n: usize, seed: u64) -> Vec<Vec<u8>> {
+pub(crate) fn mutants(valid: &[u8], alphabet: &[u8], n: usize, seed: u64) -> Vec<Vec<u8>> {
     assert!(valid.len() * (alphabet.len() - 1) >= n, "not enough distinct mutants");
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(n);
