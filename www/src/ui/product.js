@@ -40,10 +40,11 @@ export async function renderProduct(u, el, engine, shopper, line) {
   const stampText = added ? h('span', { class: 'rw-muted', 'data-rw': 'stamps', 'data-value': added, text: t('product_stamps', { n: added }) }) : null;
   let parts;
   if (excluded) parts = [h('span', { class: 'rw-muted', 'data-rw': 'points', 'data-value': 0, text: t('product_excluded') })];
-  else if (p.total_points > 0) parts = [icon(ICONS.star, 'rw-pr-icon'), h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), stampText ? ' · ' : null, stampText];
+  else if (p.total_points > 0) parts = [icon(ICONS.star, 'rw-pr-icon'), h('span', null, h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), stampText ? ' · ' : null, stampText)];
   // Too small to earn a whole point on its own: say nothing rather than "Earn 0 points".
   else parts = stampText ? [icon(ICONS.cup, 'rw-pr-icon'), stampText] : [];
-  return h('p', { class: 'rw-points rw-line' }, parts);
+  // The icon, then the words: they wrap beside it on a narrow card, never cut.
+  return h('p', { class: 'rw-points' }, parts);
 }
 
 function integer(v) {
