@@ -43,11 +43,12 @@ export async function renderProduct(u, el, engine, shopper, line) {
   else if (p.total_points > 0) {
     // Points only come with an order that reaches the minimum: say so when this product alone does not.
     const min = p.minimum_order_met ? null : h('span', { class: 'rw-muted', 'data-rw': 'minimum', text: t('product_min', { amount: money(p.minimum_order) }) });
-    parts = [icon(ICONS.star, 'rw-pr-icon'), h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), min ? ' · ' : null, min, stampText ? ' · ' : null, stampText];
+    parts = [icon(ICONS.star, 'rw-pr-icon'), h('span', null, h('strong', { 'data-rw': 'points', 'data-value': p.total_points, text: t('product_earn', { points: points(p.total_points) }) }), min ? ' · ' : null, min, stampText ? ' · ' : null, stampText)];
   }
   // Too small to earn a whole point on its own: say nothing rather than "Earn 0 points".
   else parts = stampText ? [icon(ICONS.cup, 'rw-pr-icon'), stampText] : [];
-  return h('p', { class: 'rw-points rw-line' }, parts);
+  // The icon, then the words: they wrap beside it on a narrow card, never cut.
+  return h('p', { class: 'rw-points' }, parts);
 }
 
 function integer(v) {

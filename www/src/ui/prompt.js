@@ -32,7 +32,8 @@ export async function renderPrompt(u, el, q, shopperKnown) {
       'div',
       { class: 'rw-pr-main', 'aria-live': 'polite', 'aria-atomic': 'true' },
       icon(ICONS.star, 'rw-pr-icon'),
-      h('div', null, h('p', { class: 'rw-clamp rw-strong', 'data-rw': 'earn', 'data-value': p ? p.total_points : 0, text: main }), h('p', { class: 'rw-line rw-muted rw-extras', title: extras.join(' · ') || null, text: extras.join(' · ') })),
+      // Both lines wrap: what the order earns and its details are never cut.
+      h('div', null, h('p', { class: 'rw-strong', 'data-rw': 'earn', 'data-value': p ? p.total_points : 0, text: main }), h('p', { class: 'rw-muted rw-extras', text: extras.join(' · ') })),
     ),
   );
 
@@ -63,7 +64,7 @@ export async function renderPrompt(u, el, q, shopperKnown) {
     } else line = t('prompt_tier_top', { tier: name(tier.current) });
     const bar = progressBar(u, permille, line);
     bar.firstChild.style.setProperty('--b', before / 10 + '%');
-    rows.push(h('div', { class: 'rw-pr-tier' }, h('p', { class: 'rw-clamp', 'data-rw': 'tier', 'data-value': needAfter, text: line }), bar));
+    rows.push(h('div', { class: 'rw-pr-tier' }, h('p', { 'data-rw': 'tier', 'data-value': needAfter, text: line }), bar));
   }
 
   // Row 3: stamps this order adds.
@@ -78,13 +79,13 @@ export async function renderPrompt(u, el, q, shopperKnown) {
           ? t('prompt_stamps_add', { n: card.added, after: card.stamps_after, card: cardName, required: card.required })
           : t('prompt_stamps_none', { card: cardName, n: card.stamps, required: card.required });
     const shown = card.completes > 0 ? card.required : card.stamps_after;
-    // Circles for cards up to 12 stamps; longer cards say it in words only.
+    // Circles for cards up to 12 stamps, beside the words or, when narrow, below; longer cards say it in words only.
     let circles = null;
     if (card.required <= 12) {
       circles = stamps(u, card.required, Math.min(card.stamps, shown), Math.max(0, shown - card.stamps));
       circles.setAttribute('aria-label', cardName + ': ' + circles.getAttribute('aria-label'));
     }
-    rows.push(h('div', { class: 'rw-pr-stamps' }, h('p', { class: 'rw-line', 'data-rw': 'stamps', 'data-value': card.added, text: line }), circles));
+    rows.push(h('div', { class: 'rw-pr-stamps' }, h('p', { 'data-rw': 'stamps', 'data-value': card.added, text: line }), circles));
   }
 
   // Row 4: the shopper's unused codes (from the server), with copy / apply.

@@ -1,0 +1,274 @@
+// Issue 14, part 3: no number or sentence that matters is cut off. Every
+// surface of the widget (product points on the collection and product pages,
+// the checkout prompt as a guest, as a member with tier progress, stamps,
+// redemptions open and a code listed, a completed punch card, the explainer
+// for a guest and a member, the signup popup), in both demo stores, at 320,
+// 375 and 1280 px: no text-bearing element in any widget shadow root is cut
+// (ellipsis, hidden overflow, line clamp), nothing scrolls sideways, and no
+// text relies on a `title` tooltip. Screenshots go to reports/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
+
+let env;
+before(async () => {
+  env = await setup();
+});
+after(() => env.close());
+
+const WIDTHS = [
+  [320, { viewport: { width: 320, height: 640 }, hasTouch: true, isMobile: true }],
+  [375, { viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 }],
+  [1280, { viewport: { width: 1280, height: 900 } }],
+];
+
+const STORES = {
+  vi: {
+    key: 'vn',
+    program: 'vn-coffee',
+    currency: 'VND',
+    product: 'ca-phe-sua-da',
+    // 2 iced coffees (2 stamps: coffee is stamped per item) and a bag of beans.
+    cart: [['ca-phe-sua-da', 'l', 2], ['ca-phe-hat-robusta', '500', 1]],
+    // Below the 50.000 ₫ minimum: the detail line says how much more earns points.
+    small: [['ca-phe-sua-da', 'm', 1]],
+    required: 10,
+    added: 2,
+    member: { member: true, balance: 1250, pending: 48, lifetime_orders: 9, period_spend: 4650000, tier: { id: 'bac', since: '2026-05-14' }, stamps: 3, card_started: '2026-10-01' },
+    voucher: { redemption_id: 'giam-tien', points: 500, discount: 50000 },
+  },
+  en: {
+    key: 'us',
+    program: 'us-apparel',
+    currency: 'USD',
+    product: 'merino-hiker-sock',
+    // A rain shell and socks (the sock club stamps once per order).
+    cart: [['ridgeline-rain-shell', 'm', 1], ['merino-hiker-sock', 'l', 2]],
+    small: [['merino-hiker-sock', 'm', 1]],
+    required: 6,
+    added: 1,
+    member: { member: true, balance: 2150, pending: 95, lifetime_orders: 7, period_points: 3400, tier: { id: 'trailblazer', since: '2026-03-02' }, stamps: 2, card_started: '2026-09-12' },
+    voucher: { redemption_id: 'dollars-off', points: 500, discount: 500 },
+  },
+};
+
+/**
+ * In the page: every cut text in the widget's shadow roots. An element is
+ * checked when it (or a descendant within its block) holds text: cut when
+ * its content is wider than its box while overflow-x hides it or
+ * text-overflow is ellipsis, or taller while it is line-clamped or
+ * overflow-y hides it. Scroll containers must not scroll sideways.
+ */
+function findCuts(hosts) {
+  const out = [];
+  const roots = [];
+  for (const host of document.querySelectorAll(hosts)) if (host.shadowRoot) roots.push(host);
+  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const hidden = (v) => v === 'hidden' || v === 'clip';
+  const describe = (el) => ({ tag: el.tagName.toLowerCase(), cls: String(el.getAttribute('class') || ''), text: el.textContent.replace(/\s+/g, ' ').trim().slice(0, 160) });
+  for (const host of roots) {
+    const seen = new Set();
+    for (const el of host.shadowRoot.querySelectorAll('*')) {
+      if (!visible(el) || el.closest('.rw-sr, .rw-hp, svg')) continue;
+      if (el.hasAttribute('title')) out.push(Object.assign({ host: host.localName, why: 'title tooltip' }, describe(el)));
+      const hasText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!hasText) continue;
+      // The element and its ancestors inside the shadow root: any of them may clip its text.
+      for (let a = el; a && a.nodeType === 1; a = a.parentElement) {
+        if (seen.has(a)) continue;
+        seen.add(a);
+        const s = getComputedStyle(a);
+        const clamp = s.webkitLineClamp && s.webkitLineClamp !== 'none';
+        const wide = a.scrollWidth > a.clientWidth + 1;
+        const tall = a.scrollHeight > a.clientHeight + 1;
+        const why = [];
+        if (wide && (hidden(s.overflowX) || s.textOverflow === 'ellipsis')) why.push('cut sideways (' + a.scrollWidth + ' > ' + a.clientWidth + ' px)');
+        if (tall && (clamp || hidden(s.overflowY))) why.push((clamp ? 'line-clamped' : 'cut below') + ' (' + a.scrollHeight + ' > ' + a.clientHeight + ' px)');
+        if (why.length) out.push(Object.assign({ host: host.localName, why: why.join(', ') }, describe(a)));
+      }
+    }
+    // Nothing inside scrolls sideways.
+    for (const el of host.shadowRoot.querySelectorAll('*')) {
+      const s = getComputedStyle(el);
+      if (!visible(el) || !/auto|scroll/.test(s.overflowX)) continue;
+      if (el.scrollWidth > el.clientWidth + 1) out.push(Object.assign({ host: host.localName, why: 'scrolls sideways (' + el.scrollWidth + ' > ' + el.clientWidth + ' px)' }, describe(el)));
+    }
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) out.push({ host: 'page', why: 'page scrolls sideways (' + doc.scrollWidth + ' > ' + doc.clientWidth + ' px)', tag: 'html', cls: '', text: '' });
+  return out;
+}
+
+/** A fresh page with this cart, shopper token and popup state. */
+async function open(options, store, { cart = [], popupDone = true } = {}) {
+  const s = STORES[store];
+  const page = await env.page(options);
+  const lines = cart.map(([handle, variant, qty]) => ({ handle, variant, qty }));
+  await page.addInitScript(
+    ([key, lines, popupDone]) => {
+      if (sessionStorage.getItem('overflow:init')) return;
+      sessionStorage.setItem('overflow:init', '1');
+      localStorage.setItem('demo:cart:' + key, JSON.stringify({ lines, insurance: false }));
+      // The program's triggers would open the popup over the page.
+      if (popupDone) localStorage.setItem('rewards:v1', JSON.stringify({ last_shown: Date.now() }));
+    },
+    [s.key, lines, popupDone],
+  );
+  return page;
+}
+
+/** A member of the stub server, signed in by token, with one unused code. */
+function member(store, name, extra = {}) {
+  const s = STORES[store];
+  const token = 'tok-overflow-' + name + '-' + store;
+  env.server.shoppers.set(
+    token,
+    Object.assign({ signed_up: true, email: 'an@example.com' }, s.member, extra, {
+      vouchers: [
+        {
+          code: 'RW-7Q2M-XK4P',
+          status: 'unused',
+          kind: 'amount_off',
+          source: 'redemption',
+          redemption_id: s.voucher.redemption_id,
+          points: s.voucher.points,
+          discount: s.voucher.discount,
+          currency: s.currency,
+          issued_at: '2026-11-20T09:30:00Z',
+          status_at: null,
+          order_id: null,
+          voided_reason: null,
+        },
+      ],
+    }),
+  );
+  return token;
+}
+
+const inPrompt = (page, fn) => page.waitForFunction(fn, null, { timeout: 10000 });
+
+async function signIn(page, token) {
+  await page.evaluate((t) => Rewards.setShopperToken(t), token);
+}
+
+async function promptReady(page) {
+  await page.waitForSelector('rewards-checkout-prompt [data-rw=earn]');
+  await page.locator('rewards-checkout-prompt').scrollIntoViewIfNeeded();
+}
+
+for (const [width, options] of WIDTHS) {
+  for (const store of ['vi', 'en']) {
+    const s = STORES[store];
+    test(`issue 14: nothing of the widget is cut off — ${store}, ${width} px`, async () => {
+      env.server.reset();
+      env.server.program = s.program;
+      const failures = [];
+      const errors = [];
+      // Each surface checks its own shadow roots (the launcher is in the overlay's, with the dialogs).
+      const HOSTS = { points: 'rewards-product-points', prompt: 'rewards-checkout-prompt', overlay: 'rewards-widget' };
+      const check = async (page, surface, hosts, shot) => {
+        for (const c of await page.evaluate(findCuts, HOSTS[hosts])) {
+          const line = `${surface} @ ${width} px, ${store}: <${c.tag} class="${c.cls}"> in ${c.host} ${c.why}: "${c.text}"`;
+          if (!failures.includes(line)) failures.push(line);
+        }
+        if (shot) await screenshot(page, `overflow-${shot}-${store}-${width}`);
+      };
+      const done = async (page) => {
+        errors.push(...(await pageErrors(page)));
+        await page.context().close();
+      };
+
+      // Product points: the collection and a product page, as a guest and as a member (larger numbers).
+      for (const [path, name] of [['collection.html', 'collection'], [`product.html?p=${s.product}`, 'product']]) {
+        const page = await open(options, store);
+        await page.goto(env.url(`/demo/${store}/${path}`));
+        await ready(page);
+        await page.waitForFunction(() => [...document.querySelectorAll('rewards-product-points')].every((e) => e.shadowRoot && e.shadowRoot.querySelector('.rw-points')));
+        await page.locator('rewards-product-points').first().scrollIntoViewIfNeeded();
+        await check(page, `product points (${name}, guest)`, 'points', name);
+        const guest = await page.evaluate(() => document.querySelector('rewards-product-points').shadowRoot.querySelector('[data-rw=points]').dataset.value);
+        await signIn(page, member(store, 'points'));
+        // The member's tier multiplies the points: wait for the larger number.
+        await page.waitForFunction((g) => document.querySelector('rewards-product-points').shadowRoot.querySelector('[data-rw=points]').dataset.value !== g, guest);
+        await check(page, `product points (${name}, member)`, 'points');
+        await done(page);
+      }
+
+      // The checkout prompt as a guest, with a full cart and a small one.
+      for (const [cart, name] of [[s.cart, 'guest'], [s.small, 'guest-small']]) {
+        const page = await open(options, store, { cart });
+        await page.goto(env.url(`/demo/${store}/cart.html`));
+        await ready(page);
+        await promptReady(page);
+        await check(page, `prompt (${name})`, 'prompt', 'prompt-' + name);
+        await done(page);
+      }
+
+      // As a member: tier progress, stamps added, a code listed, redemptions open.
+      {
+        const page = await open(options, store, { cart: s.cart });
+        await page.goto(env.url(`/demo/${store}/cart.html`));
+        await ready(page);
+        await signIn(page, member(store, 'prompt'));
+        await inPrompt(page, () => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-vc .rw-code') && document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=tier]'));
+        await page.click('rewards-checkout-prompt .rw-pr-actions button[aria-expanded]');
+        await page.waitForSelector('rewards-checkout-prompt .rw-redeem:not([hidden]) .rw-opt');
+        await promptReady(page);
+        await check(page, 'prompt (member, redemptions open, code listed)', 'prompt', 'prompt-member');
+        await page.locator('rewards-checkout-prompt .rw-redeem').scrollIntoViewIfNeeded();
+        await screenshot(page, `overflow-prompt-redeem-${store}-${width}`);
+        await done(page);
+      }
+
+      // A completed punch card: one stamp short, with an eligible cart.
+      {
+        const page = await open(options, store, { cart: s.cart });
+        await page.goto(env.url(`/demo/${store}/cart.html`));
+        await ready(page);
+        await signIn(page, member(store, 'card', { stamps: s.required - 1 }));
+        await inPrompt(page, () => {
+          const e = document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=stamps]');
+          return e && e.closest('.rw-prompt') && document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-stamp-added');
+        });
+        await promptReady(page);
+        const complete = await page.evaluate(() => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelectorAll('.rw-stamp-empty').length);
+        assert.equal(complete, 0, 'the card is complete');
+        await check(page, 'prompt (punch card completed)', 'prompt', 'prompt-card');
+        await done(page);
+      }
+
+      // The explainer, as a guest and as a member with a code.
+      {
+        const page = await open(options, store);
+        await page.goto(env.url(`/demo/${store}/`));
+        await ready(page);
+        await page.evaluate(() => Rewards.open('explainer'));
+        await page.waitForSelector('dialog.rw-panel[open] .rw-section');
+        await check(page, 'explainer (guest)', 'overlay', 'explainer-guest');
+        await page.keyboard.press('Escape');
+        await signIn(page, member(store, 'panel'));
+        await page.evaluate(() => Rewards.open('explainer'));
+        await page.waitForSelector('dialog.rw-panel[open] .rw-balance');
+        await page.waitForSelector('dialog.rw-panel[open] .rw-vc .rw-code');
+        await check(page, 'explainer (member)', 'overlay', 'explainer-member');
+        await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-panel-body').scrollTo(0, 100000));
+        await screenshot(page, `overflow-explainer-member-bottom-${store}-${width}`);
+        await done(page);
+      }
+
+      // The signup popup.
+      {
+        const page = await open(options, store, { popupDone: false });
+        await page.goto(env.url(`/demo/${store}/collection.html`));
+        await ready(page);
+        await page.evaluate(() => Rewards.open('popup'));
+        await page.waitForSelector('dialog.rw-popup[open]');
+        await check(page, 'signup popup', 'overlay', 'popup');
+        await done(page);
+      }
+
+      assert.deepEqual(errors, [], 'no page errors');
+      assert.deepEqual(failures, [], `${failures.length} cut or sideways-scrolling text(s):\n  ` + failures.join('\n  '));
+    });
+  }
+}
