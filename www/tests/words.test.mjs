@@ -129,3 +129,21 @@ test('issue 14: empty stamps and progress tracks keep a 3:1 edge against what is
   assert.match(track, /inset/, 'the track has an edge: ' + track);
   assert.deepEqual(await pageErrors(page), []);
 });
+
+test('issue 14: the launcher follows a locale switch and shows a signed-in shopper\'s balance', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await page.goto(env.url('/demo/vi/'));
+  await ready(page);
+  const label = () => page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent);
+  assert.equal(await label(), 'Ưu đãi', "the merchant's Vietnamese word");
+  await page.evaluate(() => Rewards.setLocale('en'));
+  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent === 'Rewards');
+  await page.evaluate(() => Rewards.setLocale('vi'));
+  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent === 'Ưu đãi');
+  env.server.shoppers.set('tok-label', { member: true, balance: 1250, signed_up: true, email: 'l@example.vn', vouchers: [] });
+  await page.evaluate(() => Rewards.setShopperToken('tok-label'));
+  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent.replace(/\s/g, ' ') === '1.250 điểm');
+  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').getAttribute('aria-label').replace(/\s/g, ' ')), '1.250 điểm');
+  assert.deepEqual(await pageErrors(page), []);
+});

@@ -279,6 +279,8 @@ export function start(ctx) {
       if (typeof locale !== 'string' || !locale) return;
       ctx.locale = locale;
       set('locale', locale);
+      // The launcher's words follow (the UI chunk has the strings).
+      if (ctx.launcher) ui();
     },
     open(surface) {
       if (surface === 'explainer') return ui().then((u) => u && u.openExplainer());

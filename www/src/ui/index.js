@@ -127,9 +127,21 @@ export function mount(ctx) {
   }
 
   function redrawAll() {
+    relabel();
     for (const el of ctx.elements) draw(el);
     if (panel) panel.then((p) => p.refresh()).catch((e) => ctx.report(e, 'explainer'));
   }
+
+  // The launcher says "Rewards" in the shopper's language, or a signed-in
+  // shopper's balance ("260 điểm").
+  const relabel = () =>
+    ctx.launcher &&
+    u.shopper().then((s) => {
+      const words = s ? u.i.points(s.balance || 0) : u.i.t('launcher');
+      ctx.launcher.button.lastChild.textContent = words;
+      ctx.launcher.wrap.setAttribute('aria-label', words);
+    }, Boolean); // the shopper's state unknown: the words stay
+  relabel();
 
   ctx.subscribe((state) => {
     if (state.locale && state.locale !== u.i.locale) u.i = makeI18n(state.locale, ctx.cfg, u.exponentOf);

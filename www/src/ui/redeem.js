@@ -3,8 +3,14 @@
 // a server and a shopper token it POSTs /api/redeem, and the code joins
 // "Your codes" (ui/vouchers.js), applied to the order where possible.
 
+import css from '../redeem.css';
+
+let styled = false;
+
 export function redeemList(u, el, r, q) {
   const { ctx } = u;
+  if (!styled) ctx.addSheet(css);
+  styled = true;
   const { h } = ctx;
   const { t, text, money, points } = u.i;
   const byId = new Map((ctx.cfg.redemptions || []).map((x) => [x.id, x]));
