@@ -103,7 +103,7 @@ async fn issue_10_every_malformed_body_is_refused_with_its_exact_path_and_writes
             ),
             (&void, r#"{"reason":7}"#.into(), admin.to_vec(), "reason", "is required: 1 to 200 characters saying why"),
             ("/demo/order", format!(r#"{{"cart":{cart_text},"discount_codes":"RW-1"}}"#), srv.bearer("alice").to_vec(), "discount_codes", "expected an array of codes, found a string"),
-            ("/api/engine/preview", format!(r#"{{"cart":{cart_text},"extra":1}}"#), vec![], "extra", "unknown field; expected one of `shopper`, `cart`, `line`, `signals`"),
+            ("/api/engine/preview", format!(r#"{{"input":{cart_text},"extra":1}}"#), vec![], "extra", "unknown field; expected `shopper` or `input`"),
         ];
         for (path, body, headers, at, message) in browser {
             let r = srv.post(path, &body, &headers).await;
@@ -179,7 +179,7 @@ async fn issue_10_one_byte_mutations_of_every_body_reach_the_decoder_and_never_f
             ("/api/redeem".into(), json!({"redemption_id": "giam-tien", "points": 100, "cart": c, "idempotency_key": "k1"}), false),
             (format!("/api/vouchers/{code}/void"), json!({"reason": "asked by phone"}), false),
             ("/demo/order".into(), json!({"cart": c, "discount_codes": ["X1"]}), false),
-            ("/api/engine/preview".into(), json!({"cart": c, "shopper": null}), false),
+            ("/api/engine/preview".into(), json!({"input": c, "shopper": null}), false),
         ];
         let bytes: Vec<u8> = (0..=255).collect();
         let mut seen = std::collections::BTreeMap::new();
