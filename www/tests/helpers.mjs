@@ -11,7 +11,8 @@ import { startServer } from './serve.mjs';
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const SHOTS = join(repo, 'reports/screenshots');
 const AXE = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Debian Chromium's launch flags on these machines (TOOLCHAIN.md). */
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** One browser + server for a test file: `const env = await setup(); … await env.close()`. */
 export async function setup() {

@@ -8,9 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startRealServer } from './real-server.mjs';
-import { axe, screenshot } from './helpers.mjs';
+import { axe, screenshot, FLAGS } from './helpers.mjs';
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 let server;
 let browser;
 before(async () => {
