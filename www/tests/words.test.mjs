@@ -147,3 +147,27 @@ test('issue 14: the launcher follows a locale switch and shows a signed-in shopp
   assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').getAttribute('aria-label').replace(/\s/g, ' ')), '1.250 điểm');
   assert.deepEqual(await pageErrors(page), []);
 });
+
+test('issue 14: the Vietnamese store\'s "English" link shows the same store, its program and cart, in English', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await cartWith(page, 'vi', 'ca-phe-sua-da', 'l');
+  await page.click('header a.lang');
+  await page.waitForURL(/\/demo\/vi\/cart\.html\?lang=en$/);
+  await ready(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('header .logo strong'), 'Cà Phê Phố Cổ', 'the same store');
+  assert.equal(await page.textContent('main h1'), 'Cart');
+  assert.match(await page.textContent('.lines'), /Cà phê sữa đá \(iced milk coffee\)/, 'the same cart, in English words');
+  // The widget speaks English, with the program's English names, and counts the same VND cart.
+  await page.waitForFunction(() => /Earn \d+ points? with this order/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
+  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent), 'Rewards');
+  // Moving around stays in English; the link back is Vietnamese.
+  assert.equal(await page.getAttribute('header nav a[href^="collection.html"]', 'href'), 'collection.html?lang=en');
+  const back = page.locator('header a.lang');
+  assert.equal(await back.textContent(), 'Tiếng Việt');
+  await back.click();
+  await page.waitForURL(/\/demo\/vi\/cart\.html$/);
+  assert.equal(await page.textContent('main h1'), 'Giỏ hàng');
+  assert.deepEqual(await pageErrors(page), []);
+});

@@ -8,7 +8,6 @@ window.DemoCatalogs = {
     currency: 'VND',
     locale: 'vi-VN',
     program: 'vn-coffee',
-    otherLang: { label: 'English', href: '../en/' },
     collections: [
       { id: 'do-uong', name: 'Đồ uống' },
       { id: 'ca-phe-hat', name: 'Cà phê hạt & dụng cụ' },
@@ -26,6 +25,37 @@ window.DemoCatalogs = {
     ],
     addon: { sku: 'SHIP-INSURANCE', title: 'Bảo hiểm hàng dễ vỡ', price: 10000 },
     shipping: 20000,
+    // The same store in English (?lang=en): display text only. Product
+    // types, ids and tags stay, since the program's rules match them.
+    english: {
+      locale: 'en-VN',
+      tagline: 'Hanoi phin coffee, delivered',
+      collections: { 'do-uong': 'Drinks', 'ca-phe-hat': 'Beans & brewing', 'qua-tang': 'Gifts' },
+      products: {
+        'ca-phe-sua-da': { title: 'Cà phê sữa đá (iced milk coffee)', desc: 'Cầu Đất robusta dripped slowly through a phin, with condensed milk and ice. Strong, sweet, the Hanoi way.', variants: { m: 'Regular', l: 'Large' } },
+        'bac-xiu': { title: 'Bạc xỉu (milk with a little coffee)', desc: 'Lots of milk, a little coffee: gentle for the afternoon.', variants: { m: 'Regular', l: 'Large' } },
+        'ca-phe-trung': { title: 'Cà phê trứng (egg coffee)', desc: 'Whipped egg cream, light as a cloud, on hot coffee.', variants: { m: 'Cup' } },
+        'cold-brew-cam-sa': { title: 'Orange & lemongrass cold brew', desc: 'Steeped cold for 18 hours with orange and fresh lemongrass. Bright, fragrant, never bitter.', variants: { l: '330 ml bottle' } },
+        'tra-sen-vang': { title: 'Golden lotus tea', desc: 'Thái Nguyên tea scented with West Lake lotus, lotus seeds and milk foam.', variants: { l: 'Large' } },
+        'ca-phe-hat-robusta': { title: 'Cầu Đất robusta beans', desc: 'Medium roast with a dark-chocolate finish. For phin and espresso.', variants: {} },
+        'phin-nhom': { title: 'Aluminium phin filter', desc: 'The classic phin, for 2–3 cups.', variants: { std: 'Standard' } },
+        'the-qua-tang': { title: 'Phố Cổ gift card', desc: 'A morning that smells of coffee, for someone you love. Good for any order.', variants: {} },
+      },
+      addon: 'Fragile-goods insurance',
+      shoppers: { guest: 'Guest', member: 'New member · 120 points', silver: 'Silver · 1,250 points, 7 stamps' },
+      otherLang: { label: 'Tiếng Việt' },
+      t: {
+        home: 'Home', shop: 'Menu', cart: 'Cart', checkout: 'Checkout',
+        heroTitle: 'Phin coffee with an Old Quarter soul', heroBody: 'Roasted every week on Hàng Bạc. Order by 10 am, get it the same morning.', heroCta: 'See the menu',
+        featured: 'Favourites', all: 'All', add: 'Add to cart', added: 'Added to your cart', qty: 'Quantity', size: 'Option',
+        rewardsTitle: 'Every cup earns points', rewardsBody: '1 point for every 10,000 ₫; fill 10 stamps and a coffee is on us.', rewardsCta: 'See member rewards',
+        empty: 'Your cart is empty.', keepShopping: 'Keep shopping', remove: 'Remove', subtotal: 'Subtotal', shipping: 'Delivery', discount: 'Discount', total: 'Total', toCheckout: 'Check out',
+        contact: 'Delivery details', fullName: 'Full name', phone: 'Phone', address: 'Address', placeOrder: 'Place order', orderPlaced: 'Thank you! Your demo order is in.', orderPoints: 'Thank you! Your order is in: +{n} points (spendable from {date}).', summary: 'Your order',
+        codeLabel: 'Discount code', codeApply: 'Apply', codeRemove: 'Remove code', codeUnknown: 'We couldn’t find this code.', codeUsed: 'This code was already used on another order.', codeVoided: 'This code was cancelled.', codeError: 'We couldn’t check the code. Please try again.', codeApplied: 'Code {code} applied.',
+        demoBar: 'Demo store · Viewing as', reset: 'Start over', footer: '© 2026 Cà Phê Phố Cổ · 12 Hàng Bạc, Hoàn Kiếm, Hanoi · A demo store for the rewards widget.',
+        serverCustomer: 'Customer demo-1 (signed in via the server)', back: 'Back', points: 'Rewards', addonNote: 'Shock-proof packing for orders with a phin or beans.', inCart: 'in cart', decrease: 'Decrease quantity', increase: 'Increase quantity', lang: 'Language',
+      },
+    },
     shoppers: [
       { id: 'guest', label: 'Khách', shopper: null },
       { id: 'member', label: 'Thành viên mới · 120 điểm', shopper: { member: true, balance: 120, lifetime_orders: 1, period_spend: 350000, stamps: 2, card_started: '2026-11-02' } },

@@ -6,8 +6,18 @@
 (function () {
   'use strict';
   const body = document.body;
-  const S = window.DemoCatalogs[body.dataset.store];
+  const base = window.DemoCatalogs[body.dataset.store];
+  // The Vietnamese store in English (?lang=en): its copy, names and the
+  // widget's language change; its program, prices and cart stay the same.
+  const english = !!base.english && new URLSearchParams(location.search).get('lang') === 'en';
+  const S = english ? inEnglish(base) : withEnglishLink(base);
   const T = S.t;
+  if (english) {
+    document.documentElement.lang = 'en';
+    if (body.dataset.page !== 'product') document.title = S.t[body.dataset.page === 'collection' ? 'shop' : body.dataset.page] + ' — ' + S.name;
+    window.Rewards = window.Rewards || [];
+    window.Rewards.push(['setLocale', 'en']);
+  }
   const page = body.dataset.page;
   const app = document.getElementById('app');
   const CART_KEY = 'demo:cart:' + body.dataset.store;
@@ -26,7 +36,8 @@
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(props || {})) {
       if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
+      if (k === 'href' && english && !/^(#|\.\.\/|\/|[a-z]+:)/.test(v)) e.setAttribute('href', v + (v.includes('?') ? '&' : '?') + 'lang=en');
+      else if (k === 'text') e.textContent = v;
       else if (k === 'html') e.innerHTML = v; // static SVG art only
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : v);
@@ -173,7 +184,7 @@
         link('./', T.home, page === 'home'),
         link('collection.html', T.shop, page === 'collection' || page === 'product'),
         el('a', { href: 'cart.html', class: 'cart-link', 'aria-current': page === 'cart' ? 'page' : null }, T.cart + ' ', countBadge),
-        el('a', { href: S.otherLang.href, class: 'lang', lang: body.dataset.store === 'vn' ? 'en' : 'vi', text: S.otherLang.label }),
+        el('a', { href: S.otherLang.href, class: 'lang', lang: english || body.dataset.store !== 'vn' ? 'vi' : 'en', text: S.otherLang.label }),
       ),
     );
   }
@@ -493,4 +504,32 @@
   }]);
   pickShopper(sessionStorage.getItem(SHOPPER_KEY) || 'guest');
   publish();
+
+  /** The catalog with its English edition's words (ids, types and prices unchanged). */
+  function inEnglish(c) {
+    const e = c.english;
+    const here = new URL(location.href);
+    here.searchParams.delete('lang');
+    return Object.assign({}, c, {
+      locale: e.locale,
+      tagline: e.tagline,
+      t: e.t,
+      collections: c.collections.map((x) => Object.assign({}, x, { name: e.collections[x.id] || x.name })),
+      products: c.products.map((p) => {
+        const w = e.products[p.handle] || {};
+        return Object.assign({}, p, { title: w.title || p.title, desc: w.desc || p.desc, variants: p.variants.map((v) => Object.assign({}, v, { name: (w.variants || {})[v.id] || v.name })) });
+      }),
+      addon: c.addon && Object.assign({}, c.addon, { title: e.addon || c.addon.title }),
+      shoppers: c.shoppers.map((x) => Object.assign({}, x, { label: e.shoppers[x.id] || x.label })),
+      otherLang: { label: e.otherLang.label, href: here.href },
+    });
+  }
+
+  /** A store with an English edition links to it from every page. */
+  function withEnglishLink(c) {
+    if (!c.english) return c;
+    const there = new URL(location.href);
+    there.searchParams.set('lang', 'en');
+    return Object.assign({}, c, { otherLang: { label: 'English', href: there.href } });
+  }
 })();
