@@ -68,12 +68,7 @@ pub fn discount_for(r: &Redemption, points: i64, subtotal: i64, shipping: i64) -
 }
 
 fn state(r: &Redemption, shopper: &Shopper, cart: &Cart, subtotal: i64, member: bool) -> Result<OptionState> {
-    let kind = match r.kind {
-        RedemptionKind::AmountOff { .. } => "amount_off",
-        RedemptionKind::PercentOff { .. } => "percent_off",
-        RedemptionKind::FreeShipping => "free_shipping",
-        RedemptionKind::FreeProduct { .. } => "free_product",
-    };
+    let kind = r.kind.name();
     let mut st = OptionState {
         id: r.id.clone(),
         kind,

@@ -523,6 +523,18 @@ pub enum RedemptionKind {
     },
 }
 
+impl RedemptionKind {
+    /// The kind's name in the document (`"amount_off"`, …), as the engine's answers and the server's vouchers say it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RedemptionKind::AmountOff { .. } => "amount_off",
+            RedemptionKind::PercentOff { .. } => "percent_off",
+            RedemptionKind::FreeShipping => "free_shipping",
+            RedemptionKind::FreeProduct { .. } => "free_product",
+        }
+    }
+}
+
 /// A way to spend points, chosen by `kind`. Every discount is capped by the
 /// cart subtotal (free shipping: by the shipping) and by `max_discount`.
 #[derive(Debug, Clone, PartialEq)]

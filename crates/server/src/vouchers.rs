@@ -15,7 +15,6 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use rewards_core::config::RedemptionKind;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::Program;
@@ -107,14 +106,8 @@ impl Voucher {
         if self.source == "punch_card" {
             return "punch_card";
         }
-        match program.redemptions.iter().find(|r| r.id == self.redemption_id).map(|r| &r.kind) {
-            Some(RedemptionKind::AmountOff { .. }) => "amount_off",
-            Some(RedemptionKind::PercentOff { .. }) => "percent_off",
-            Some(RedemptionKind::FreeShipping) => "free_shipping",
-            Some(RedemptionKind::FreeProduct { .. }) => "free_product",
-            // A redemption removed from the program since: its fixed amount still holds.
-            None => "amount_off",
-        }
+        // A redemption removed from the program since: its fixed amount still holds.
+        program.redemptions.iter().find(|r| r.id == self.redemption_id).map_or("amount_off", |r| r.kind.name())
     }
 
     /// The voucher as `GET /api/shopper` and the merchant API show it.
