@@ -41,6 +41,7 @@ pub mod lifecycle;
 pub mod money;
 pub mod ops;
 pub mod preview;
+pub mod publish;
 pub mod punch;
 pub mod redeem;
 #[cfg(feature = "schema")]
@@ -51,6 +52,7 @@ pub mod tiers;
 pub mod time;
 #[cfg(feature = "schema")]
 pub mod validate;
+mod wire;
 
 pub use cart::{Cart, Line};
 pub use config::Program;
@@ -72,6 +74,12 @@ pub struct Engine {
 impl Engine {
     pub fn new(config_json: &str) -> Result<Engine> {
         Ok(Engine { program: Program::parse(config_json)? })
+    }
+
+    /// The engine for a published program ([`Program::to_wire`]'s bytes):
+    /// no JSON decoding, no validation again.
+    pub fn from_wire(program: &[u8]) -> Result<Engine> {
+        Ok(Engine { program: Program::from_wire(program)? })
     }
 
     fn shopper(&self, text: &str) -> Result<Shopper> {
@@ -158,9 +166,10 @@ impl Engine {
         Ok(actions::status(&self.program, &self.shopper(shopper)?, now))
     }
 
-    /// The program as the widget needs it (texts, popup settings, store).
+    /// The program as the widget's JS reads it (the published document's
+    /// `program`: labels, popup settings, texts, store).
     pub fn public_config(&self) -> Json<'static> {
-        explain::public_config(&self.program)
+        publish::widget_program(&self.program)
     }
 }
 

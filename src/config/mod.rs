@@ -9,6 +9,7 @@ mod decode;
 mod popup;
 #[cfg(feature = "serde")]
 mod serde_impls;
+mod wire;
 
 pub use popup::{Consent, FieldMode, Offer, Offers, Popup, Segment, Triggers};
 
@@ -324,6 +325,17 @@ pub enum Metric {
     Points,
     /// Orders placed.
     Orders,
+}
+
+impl Metric {
+    /// The metric's name in the document (`"spend"`, `"points"`, `"orders"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Spend => "spend",
+            Metric::Points => "points",
+            Metric::Orders => "orders",
+        }
+    }
 }
 
 /// The window the metric is counted in.
