@@ -2,7 +2,7 @@
 //! membership — structured data generated from the config (and the
 //! shopper's state), so the explainer can never disagree with the numbers.
 
-use crate::config::{Billing, FieldMode, Limit, Metric, Period, Program, RedemptionKind, Retention, Selector, StampPer, Text};
+use crate::config::{Billing, Limit, Period, Program, RedemptionKind, Retention, Selector, StampPer, Text};
 use crate::error::Result;
 use crate::json::{int, obj, opt, s, Json};
 use crate::prelude::*;
@@ -25,11 +25,11 @@ fn texts(ts: &[Text]) -> Json<'static> {
     Json::Array(ts.iter().map(text).collect())
 }
 
-fn strs(v: &[String]) -> Json<'static> {
+pub(crate) fn strs(v: &[String]) -> Json<'static> {
     Json::Array(v.iter().map(|x| s(&**x)).collect())
 }
 
-fn selector(sel: &Selector) -> Json<'static> {
+pub(crate) fn selector(sel: &Selector) -> Json<'static> {
     obj(vec![
         ("product_ids", strs(&sel.product_ids)),
         ("variant_ids", strs(&sel.variant_ids)),
@@ -104,14 +104,7 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json<'
     let tier_progress = tiers::progress(program, shopper, None, now)?;
     let tiers_json = opt(program.tiers.as_ref(), |t| {
         obj(vec![
-            (
-                "metric",
-                s(match t.metric {
-                    Metric::Spend => "spend",
-                    Metric::Points => "points",
-                    Metric::Orders => "orders",
-                }),
-            ),
+            ("metric", s(t.metric.name())),
             (
                 "period",
                 s(match t.period {
@@ -241,7 +234,7 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json<'
     ]))
 }
 
-fn store(p: &Program) -> Json<'static> {
+pub(crate) fn store(p: &Program) -> Json<'static> {
     obj(vec![
         ("name", s(&*p.store.name)),
         ("currency", s(p.currency().code())),
@@ -249,63 +242,4 @@ fn store(p: &Program) -> Json<'static> {
         ("default_locale", s(&*p.store.default_locale)),
         ("locales", strs(&p.store.locales)),
     ])
-}
-
-fn field(m: FieldMode) -> Json<'static> {
-    s(match m {
-        FieldMode::Hidden => "hidden",
-        FieldMode::Optional => "optional",
-        FieldMode::Required => "required",
-    })
-}
-
-/// What the widget's JS needs besides the numbers: store, popup settings
-/// and text overrides.
-pub fn public_config(p: &Program) -> Json<'static> {
-    let popup = opt(p.popup.as_ref(), |pp| {
-        let t = &pp.triggers;
-        obj(vec![
-            ("enabled", Json::Bool(pp.enabled)),
-            (
-                "triggers",
-                obj(vec![
-                    ("exit_intent", Json::Bool(t.exit_intent)),
-                    ("exit_sensitivity_px", int(t.exit_sensitivity_px)),
-                    ("delay_seconds", opt(t.delay_seconds, int)),
-                    ("scroll_percent", opt(t.scroll_percent, int)),
-                    ("mobile_scroll_up", Json::Bool(t.mobile_scroll_up)),
-                    ("mobile_back", Json::Bool(t.mobile_back)),
-                    ("tab_return", Json::Bool(t.tab_return)),
-                    ("idle_seconds", opt(t.idle_seconds, int)),
-                ]),
-            ),
-            ("cooldown_days", int(pp.cooldown_days)),
-            ("exclude_paths", strs(&pp.exclude_paths)),
-            ("name_field", field(pp.name_field)),
-            ("birthday_field", field(pp.birthday_field)),
-            (
-                "consents",
-                Json::Array(
-                    pp.consents
-                        .iter()
-                        .map(|c| {
-                            obj(vec![
-                                ("id", s(&*c.id)),
-                                ("version", int(c.version)),
-                                ("text", text(&c.text)),
-                                ("required", Json::Bool(c.required)),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-        ])
-    });
-    let overrides = Json::Object(
-        p.texts
-            .iter()
-            .map(|(l, kv)| (l.clone().into(), Json::Object(kv.iter().map(|(k, v)| (k.clone().into(), s(&**v))).collect())))
-            .collect(),
-    );
-    obj(vec![("version", int(p.version)), ("store", store(p)), ("popup", popup), ("texts", overrides)])
 }

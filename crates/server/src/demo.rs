@@ -106,6 +106,14 @@ pub async fn start(opts: &Options) -> Result<Vec<Instance>, String> {
         listeners.push(tokio::net::TcpListener::bind(bind).await.map_err(|e| format!("cannot listen on {bind}: {e}"))?);
     }
     let addrs = listeners.iter().map(|l| l.local_addr()).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    // The site's program files answer published (`rewards-server publish`),
+    // as a store without this server would host them: the browser never
+    // reads a merchant config.
+    let mut published = Vec::new();
+    for store in &STORES {
+        published.push((format!("/{}", store.program), LoadedProgram::load(&opts.site.join(store.program))?.published));
+    }
+    let published: Arc<[(String, String)]> = published.into();
     let mut instances = Vec::new();
     for ((store, listener), &addr) in STORES.iter().zip(listeners).zip(&addrs) {
         let file = opts.data.join(format!("rewards-demo-{}.sqlite", store.path));
@@ -124,7 +132,9 @@ pub async fn start(opts: &Options) -> Result<Vec<Instance>, String> {
         let seeded = if opts.seed { seed(&app).await? } else { "nothing (not asked to)".into() };
         let others: Arc<[(&'static str, SocketAddr)]> =
             STORES.iter().zip(&addrs).filter(|(s, _)| s.path != store.path).map(|(s, a)| (s.path, *a)).collect();
-        let router = routes::router(app.clone()).layer(axum::middleware::from_fn_with_state(others, to_own_instance));
+        let router = routes::router(app.clone())
+            .layer(axum::middleware::from_fn_with_state(others, to_own_instance))
+            .layer(axum::middleware::from_fn_with_state(published.clone(), published_program));
         let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
         tokio::spawn(crate::serve_router(router, header_timeout, listener));
         instances.push(Instance { store, app, addr, seeded });
@@ -144,6 +154,16 @@ async fn to_own_instance(State(others): State<Arc<[(&'static str, SocketAddr)]>>
         }
     }
     next.run(req).await
+}
+
+/// `GET /programs/<store>.json`: that store's published program.
+async fn published_program(State(files): State<Arc<[(String, String)]>>, req: axum::extract::Request, next: Next) -> Response {
+    match files.iter().find(|(path, _)| *path == req.uri().path()) {
+        Some((_, doc)) if req.method() == axum::http::Method::GET => {
+            ([(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], doc.clone()).into_response()
+        }
+        _ => next.run(req).await,
+    }
 }
 
 pub async fn run(args: &[String]) -> Result<(), String> {

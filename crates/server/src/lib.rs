@@ -43,32 +43,27 @@ pub use settings::Settings;
 
 /// A program config that passed the core's validation, with the version
 /// string every ledger entry records (`v<config version>:<sha256 prefix>`
-/// of the exact file bytes, so an award can be traced to its config).
+/// of the exact file bytes, so an award can be traced to its config), and
+/// the document the browser reads (`rewards_core::publish`).
 pub struct LoadedProgram {
     pub engine: Engine,
     pub text: String,
     pub version: String,
+    pub published: String,
+    /// Allowed but probably not meant (`validate::warnings`), as `path: message`.
+    pub warnings: Vec<String>,
 }
 
 impl LoadedProgram {
     /// Validates `text` with the core's native validator (schema, types,
     /// rules between fields); the error has every issue and its path.
-    ///
-    /// The widget still decodes the same text with the browser's hand
-    /// decoder, so that must read it identically; a difference is refused
-    /// here rather than shown to shoppers as different numbers.
     pub fn parse(text: String) -> Result<LoadedProgram, rewards_core::Error> {
         let program = rewards_core::validate::program(&text)?;
-        if rewards_core::Program::parse(&text)? != program {
-            return Err(rewards_core::Error::at(
-                "",
-                "the browser's decoder reads this program differently from the server (a bug: please report it)",
-            ));
-        }
-        let engine = Engine { program };
         let hash = hex::encode(Sha256::digest(text.as_bytes()));
-        let version = format!("v{}:{}", engine.program.version, &hash[..12]);
-        Ok(LoadedProgram { engine, text, version })
+        let version = format!("v{}:{}", program.version, &hash[..12]);
+        let published = rewards_core::publish::document(&program, &version);
+        let warnings = rewards_core::validate::warnings(&program).iter().map(|w| format!("{}: {}", w.path, w.message)).collect();
+        Ok(LoadedProgram { engine: Engine { program }, text, version, published, warnings })
     }
 
     pub fn load(path: &std::path::Path) -> Result<LoadedProgram, String> {

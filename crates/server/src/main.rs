@@ -1,4 +1,4 @@
-//! `rewards-server`: serve | check-config <file> | tick | demo | bench.
+//! `rewards-server`: serve | check-config <file> | publish <file> | tick | demo | bench.
 //! Run without arguments for help.
 
 use std::path::PathBuf;
@@ -11,6 +11,9 @@ const HELP: &str = "rewards-server — the rewards widget's reference server
 USAGE:
   rewards-server serve [--settings FILE]     serve the API, widget assets and admin
   rewards-server check-config FILE           validate a program config, print every error
+  rewards-server publish FILE [--out OUT]    validate it and write what the browser reads (stdout or OUT;
+                                             FILE - reads stdin): the file `data-config` names on a store
+                                             without this server (the server itself publishes at /api/program)
   rewards-server tick [--settings FILE] [--since-hours N]
                                              apply lifecycle: inactivity expiry; report pending → available
   rewards-server demo [--port N] [--data DIR] [--keep]
@@ -38,6 +41,9 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), String> {
     let settings = Settings::load(flag(args, "--settings").as_deref().map(std::path::Path::new), &|k| std::env::var(k).ok())?;
     let program = LoadedProgram::load(&settings.program_path)?;
+    for w in &program.warnings {
+        eprintln!("{}: warning: {w}", settings.program_path.display());
+    }
     let db = Db::open(&settings).await?;
     Ok((AppState::new(settings.clone(), program, db, Clock::system()), settings))
 }
@@ -65,10 +71,45 @@ async fn main() -> ExitCode {
             let Some(path) = args.get(1) else { return fail("usage: rewards-server check-config FILE") };
             match LoadedProgram::load(&PathBuf::from(path)) {
                 Ok(p) => {
+                    for w in &p.warnings {
+                        println!("{path}: warning: {w}");
+                    }
                     println!("{path}: ok ({})", p.version);
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
+            }
+        }
+        Some("publish") => {
+            let Some(path) = args.get(1) else { return fail("usage: rewards-server publish FILE [--out OUT]") };
+            let loaded = if path == "-" {
+                let mut text = String::new();
+                match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                    Ok(_) => LoadedProgram::parse(text).map_err(|e| format!("-: invalid program config\n{e}")),
+                    Err(e) => Err(format!("stdin: {e}")),
+                }
+            } else {
+                LoadedProgram::load(&PathBuf::from(path))
+            };
+            let p = match loaded {
+                Ok(p) => p,
+                Err(e) => return fail(e),
+            };
+            for w in &p.warnings {
+                eprintln!("{path}: warning: {w}");
+            }
+            match flag(&args, "--out") {
+                None => {
+                    println!("{}", p.published);
+                    ExitCode::SUCCESS
+                }
+                Some(out) => match std::fs::write(&out, &p.published) {
+                    Ok(()) => {
+                        eprintln!("{path}: published {} to {out}", p.version);
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(format!("{out}: {e}")),
+                },
             }
         }
         Some("tick") => match start(&args).await {

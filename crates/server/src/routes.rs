@@ -182,7 +182,7 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, cache).into_response();
     }
-    (cache, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], app.program.text.clone()).into_response()
+    (cache, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], app.program.published.clone()).into_response()
 }
 
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,

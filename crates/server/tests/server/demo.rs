@@ -64,7 +64,7 @@ async fn each_demo_store_runs_its_own_program_so_signups_and_previews_land_in_it
         assert_eq!(count(inst, "SELECT COUNT(*) FROM orders WHERE currency <> $1", currency).await, 0, "{store}");
 
         // Every page's widget tag names an API running this store's program
-        // and a config that is that program, byte for byte.
+        // and a config that is that program published, byte for byte.
         let mut pages = 0;
         for entry in std::fs::read_dir(site().join(store)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
@@ -75,7 +75,7 @@ async fn each_demo_store_runs_its_own_program_so_signups_and_previews_land_in_it
             let (api, config) = widget_urls(&page, &get_ok(&http, &page).await);
             let program = get_ok(&http, &api.join("api/program").unwrap()).await;
             assert_eq!(get_ok(&http, &config).await, program, "{page}: data-config is not the program its data-api runs");
-            assert_eq!(serde_json::from_str::<Value>(&program).unwrap()["store"]["currency"], currency, "{page}");
+            assert_eq!(serde_json::from_str::<Value>(&program).unwrap()["program"]["store"]["currency"], currency, "{page}");
             pages += 1;
         }
         assert!(pages >= 5, "{store}: {pages} pages");
@@ -84,8 +84,8 @@ async fn each_demo_store_runs_its_own_program_so_signups_and_previews_land_in_it
         // in this store's database only.
         let page = origin.join(&format!("{store}/")).unwrap();
         let (api, _) = widget_urls(&page, &get_ok(&http, &page).await);
-        let program: Value = serde_json::from_str(&get_ok(&http, &api.join("api/program").unwrap()).await).unwrap();
-        let consent = &program["popup"]["consents"][0];
+        let published: Value = serde_json::from_str(&get_ok(&http, &api.join("api/program").unwrap()).await).unwrap();
+        let consent = &published["program"]["popup"]["consents"][0];
         let text = consent["text"].get(store).unwrap_or(&consent["text"]).as_str().unwrap();
         let email = format!("visitor-{store}@example.com");
         let body = json!({
