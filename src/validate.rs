@@ -735,3 +735,54 @@ fn properties_of<'a>(tree: &'a Json<'a>, n: &'a Json<'a>) -> Vec<(&'a str, &'a J
         _ => Vec::new(),
     }
 }
+
+/// What is allowed but almost certainly not what the merchant meant: each
+/// with its path, for `check-config`, `publish` and the server's start-up
+/// log. Nothing here stops a program from publishing.
+pub fn warnings(p: &Program) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let Some(popup) = &p.popup else { return out };
+    for (i, pattern) in popup.exclude_paths.iter().enumerate() {
+        let path = format!("popup.exclude_paths[{i}]");
+        let trimmed = pattern.trim_end_matches('*');
+        let message = if !pattern.starts_with('/') {
+            // The widget matches the page's path, which always starts with "/".
+            let after_host = pattern.split_once("://").map_or(pattern.as_str(), |(_, rest)| rest.find('/').map_or("", |at| &rest[at..]));
+            let fix = if after_host.starts_with('/') { after_host.to_string() } else { format!("/{}", pattern.trim_start_matches('*')) };
+            format!("\"{pattern}\" never matches: it is compared with the page's path, which starts with \"/\" (write \"{fix}\")")
+        } else if !pattern.contains('*') && !trimmed.ends_with('/') && !trimmed.rsplit('/').next().unwrap_or("").contains('.') {
+            format!(
+                "\"{pattern}\" matches only that exact path: \"{pattern}/\", \"{pattern}.html\" and \"{pattern}/…\" still show the popup (write \"{pattern}*\" to exclude them all)"
+            )
+        } else {
+            continue;
+        };
+        out.push(Issue { path, message });
+    }
+    out
+}
+
+#[cfg(test)]
+mod warning_tests {
+    use super::*;
+
+    fn with_excludes(paths: &[&str]) -> Vec<Issue> {
+        let config = format!(
+            r#"{{"version":1,"store":{{"name":"S","currency":"USD","default_locale":"en"}},"earning":{{"points_per_step":1,"step":100}},
+               "popup":{{"triggers":{{}},"exclude_paths":{},"offers":{{"default":{{"title":"t","body":"b","cta":"c"}}}}}}}}"#,
+            serde_json::to_string(paths).unwrap()
+        );
+        warnings(&program(&config).unwrap())
+    }
+
+    #[test]
+    fn issue_14_an_exclude_path_that_can_match_nothing_the_store_serves_is_a_warning() {
+        let w = with_excludes(&["/cart", "/checkout*", "/account/", "/cart.html", "https://shop.example/orders", "pages/faq"]);
+        let paths: Vec<&str> = w.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["popup.exclude_paths[0]", "popup.exclude_paths[4]", "popup.exclude_paths[5]"]);
+        assert!(w[0].message.contains("\"/cart.html\"") && w[0].message.contains("write \"/cart*\""), "{}", w[0].message);
+        assert!(w[1].message.contains("never matches") && w[1].message.contains("write \"/orders\""), "{}", w[1].message);
+        assert!(w[2].message.contains("write \"/pages/faq\""), "{}", w[2].message);
+        assert!(with_excludes(&["/checkout*", "/account*"]).is_empty());
+    }
+}

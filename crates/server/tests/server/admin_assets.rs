@@ -76,8 +76,16 @@ async fn widget_assets_have_types_caching_and_compression_and_404_before_a_build
     assert_eq!(r.bytes().await.unwrap().as_ref(), b"BROTLI");
     let r = get("/assets/missing-0123456789.js", "gzip").await.unwrap();
     assert_eq!((r.status().as_u16(), r.headers()["cache-control"].to_str().unwrap()), (404, "no-store"));
+    // The program published (what the browser reads), as `rewards-server publish` writes it.
     let p = srv.get("/api/program", &[]).await;
-    assert_eq!(p.body, std::fs::read_to_string(program_path()).unwrap());
+    let published = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("publish").arg(program_path()).output().unwrap();
+    assert!(published.status.success(), "{}", String::from_utf8_lossy(&published.stderr));
+    assert_eq!(p.body, String::from_utf8(published.stdout).unwrap().trim_end());
+    let doc: serde_json::Value = serde_json::from_str(&p.body).unwrap();
+    assert_eq!(
+        (doc["published"].as_i64(), doc["version"].as_str()),
+        (Some(1), p.headers["etag"].to_str().unwrap().strip_prefix('"').and_then(|e| e.strip_suffix('"')))
+    );
     let etag = p.headers["etag"].to_str().unwrap().to_string();
     assert_eq!(srv.get("/api/program", &[("if-none-match", etag)]).await.status, 304);
 }
@@ -95,6 +103,64 @@ fn check_config_prints_every_error_with_its_path() {
     }
     let ok = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(program_path()).output().unwrap();
     assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(!String::from_utf8_lossy(&ok.stdout).contains("warning"), "the demo program has nothing to warn about");
+}
+
+#[test]
+fn issue_14_check_config_warns_about_an_exclude_path_that_matches_nothing_but_accepts_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(program_path()).unwrap()).unwrap();
+    config["popup"]["exclude_paths"] = serde_json::json!(["/cart", "/checkout*"]);
+    let file = dir.path().join("program.json");
+    std::fs::write(&file, config.to_string()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rewards-server")).arg("check-config").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("warning: popup.exclude_paths[0]: \"/cart\" matches only that exact path") && stdout.contains("\"/cart*\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("exclude_paths[1]"), "{stdout}");
+}
+
+#[test]
+fn issue_10_publish_writes_what_the_browser_reads_and_refuses_an_invalid_config() {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_rewards-server");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"version": 1, "store": {"name": "x", "currency": "XYZ", "default_locale": "vi"}, "earning": {"points_per_step": 1, "step": 0}}"#).unwrap();
+    let out_file = dir.path().join("program.json");
+    let out = std::process::Command::new(bin).args(["publish"]).arg(&bad).arg("--out").arg(&out_file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("store.currency: ") && err.contains("earning.step: "), "{err}");
+    assert!(!out_file.exists(), "an invalid config publishes nothing");
+
+    let config = std::fs::read_to_string(program_path()).unwrap();
+    let out = std::process::Command::new(bin).args(["publish"]).arg(program_path()).arg("--out").arg(&out_file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_file).unwrap()).unwrap();
+    assert_eq!(doc["published"], 1);
+    // Defaults filled in: the config leaves out whether a consent is required.
+    let raw: serde_json::Value = serde_json::from_str(&config).unwrap();
+    assert!(raw["popup"]["consents"][0].get("required").is_none());
+    assert_eq!(doc["program"]["popup"]["consents"][0]["required"], false);
+    assert_eq!(doc["program"]["store"]["exponent"], 0);
+    let engine = doc["engine"].as_str().unwrap();
+    assert!(engine.len() > 100 && engine.len().is_multiple_of(4), "base64 engine bytes");
+
+    // `-` reads the config from standard input and writes the same document.
+    let mut child = std::process::Command::new(bin)
+        .args(["publish", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(config.as_bytes()).unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(piped.status.success());
+    assert_eq!(String::from_utf8(piped.stdout).unwrap().trim_end(), std::fs::read_to_string(&out_file).unwrap());
 }
 
 #[tokio::test]
