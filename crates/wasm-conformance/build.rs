@@ -1,5 +1,6 @@
-//! Evaluates every core fixture natively and writes the outputs to
-//! `$OUT_DIR/native.rs` for the browser test to compare against.
+//! Evaluates every core fixture natively and writes the outputs, and each
+//! case's program as published (`Program::to_wire`), to `$OUT_DIR/native.rs`
+//! for the browser test to compare against.
 
 #[path = "differential_native.rs"]
 mod differential_native;
@@ -20,24 +21,23 @@ fn main() {
             .unwrap_or_else(|e| format!("native evaluation failed: {e}"));
         writeln!(out, "    ({name:?}, {output:?}),").unwrap();
     }
-    out.push_str(
-        "];\n/// (invalid config name, native error text) for every malformed config.\npub const NATIVE_INVALID: &[(&str, &str)] = &[\n",
-    );
-    for (name, text) in fixture::INVALID {
-        let config = rewards_core::Json::parse(text).ok().and_then(|c| {
-            c.get("config").cloned().map(|c| match c {
-                rewards_core::Json::String(raw) => raw.into_owned(),
-                other => other.to_text(),
-            })
-        });
-        let error = match config.map(|c| rewards_core::Engine::new(&c)) {
-            Some(Err(e)) => e.to_json().to_text(),
-            Some(Ok(_)) => "native engine accepted the config".to_string(),
-            None => "invalid fixture file".to_string(),
+    out.push_str("];\n/// (case name, case text, its program published: `Program::to_wire`) for every case whose program is valid.\npub const WIRE: &[(&str, &str, &[u8])] = &[\n");
+    for (name, text) in fixture::CASES {
+        let case = rewards_core::Json::parse(text).expect("case JSON");
+        let program = match case.get("program") {
+            Some(rewards_core::Json::String(named)) => fixture::program_text(named).expect("known program").to_string(),
+            Some(other) => other.to_text(),
+            None => continue,
         };
-        writeln!(out, "    ({name:?}, {error:?}),").unwrap();
+        if let Ok(engine) = rewards_core::Engine::new(&program) {
+            writeln!(out, "    ({name:?}, {text:?}, &{:?}),", engine.program.to_wire()).unwrap();
+        }
     }
     out.push_str("];\n");
+    let vn =
+        rewards_core::Engine::new(fixture::program_text("vn-coffee.json").expect("the vn-coffee program")).expect("vn-coffee is valid");
+    writeln!(out, "/// tests/fixtures/programs/vn-coffee.json, published.\npub const VN_COFFEE: &[u8] = &{:?};", vn.program.to_wire())
+        .unwrap();
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("native.rs"), out).unwrap();
     differential_native::write(&out_dir);

@@ -829,11 +829,11 @@ pub fn op_calls(c: &Case) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The names of [`native_outputs`]' entries: `public_config`, then each op
-/// call of [`op_calls`] (`tier_progress+cart`: with its optional input).
+/// The names of [`native_outputs`]' entries: each op call of [`op_calls`]
+/// (`tier_progress+cart`: with its optional input).
 pub fn op_names() -> Vec<String> {
     use rewards_core::{Input, Op};
-    let mut out = vec!["public_config".to_string()];
+    let mut out = Vec::new();
     for (_, name, input) in Op::ALL {
         out.push(name.to_string());
         if let Input::Optional(i) = input {
@@ -851,9 +851,14 @@ pub fn native_outputs(c: &Case) -> Vec<String> {
         Ok(e) => e,
         Err(err) => return vec![err.to_json().to_text()],
     };
-    let mut out = vec![e.public_config().to_text()];
-    out.extend(op_calls(c).iter().map(|(op, input)| respond(e.run_named(op, &c.shopper, input, c.now))));
-    out
+    op_calls(c).iter().map(|(op, input)| respond(e.run_named(op, &c.shopper, input, c.now))).collect()
+}
+
+/// The case's program as the browser gets it (`Program::to_wire` of the
+/// validated program); `None` when the program is invalid (it is never
+/// published).
+pub fn published(c: &Case) -> Option<Vec<u8>> {
+    rewards_core::Engine::new(&c.program).ok().map(|e| e.program.to_wire())
 }
 
 /// FNV-1a, 64 bit: the same on every target, enough to tell outputs apart.

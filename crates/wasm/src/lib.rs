@@ -1,6 +1,8 @@
-//! WebAssembly bindings: conversions and exports only. `run` is one call
-//! into `rewards_core::Engine::run_named`, so the operations are listed once,
-//! in `rewards_core::Op`; results cross the boundary as JSON
+//! WebAssembly bindings: conversions and exports only. The program arrives
+//! as the published bytes (`Program::from_wire`: the browser never reads
+//! the merchant's JSON). `run` is one call into
+//! `rewards_core::Engine::run_named`, so the operations are listed once, in
+//! `rewards_core::Op`; inputs and results cross the boundary as JSON
 //! text (one string each way keeps the boundary narrow and the glue tiny;
 //! see ARCHITECTURE.md "The wasm boundary").
 //!
@@ -28,8 +30,9 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-/// A parsed, validated program. Parse once; each cart update only decodes
-/// the shopper and the cart.
+/// The published program (`rewards_core::publish`: validated by the
+/// server or `rewards-server publish`), read once; each cart update only
+/// decodes the shopper and the cart.
 #[wasm_bindgen]
 pub struct Engine(rewards_core::Engine);
 
@@ -46,19 +49,16 @@ fn ms(now: f64) -> Millis {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Throws an `Error` whose message is the error JSON when the config is invalid.
+    /// `program`: the published document's `engine` bytes. Throws an
+    /// `Error` whose message is the error JSON when they are corrupt.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str) -> Result<Engine, JsError> {
-        rewards_core::Engine::new(config).map(Engine).map_err(|e| JsError::new(&e.to_json().to_text()))
+    pub fn new(program: &[u8]) -> Result<Engine, JsError> {
+        rewards_core::Engine::from_wire(program).map(Engine).map_err(|e| JsError::new(&e.to_json().to_text()))
     }
 
     /// Any operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
     /// `input` is its input's JSON text, `""` when it takes none.
     pub fn run(&self, op: &str, shopper: &str, input: &str, now: f64) -> String {
         respond(self.0.run_named(op, shopper, input, ms(now)))
-    }
-
-    pub fn public_config(&self) -> String {
-        self.0.public_config().to_text()
     }
 }

@@ -1,0 +1,49 @@
+//! The wasm exports in headless Chromium: the `Engine` on published bytes
+//! gives the native engine's bytes, and bad input — a corrupt program, a
+//! malformed cart, an unknown operation — comes back as an error value,
+//! never a trap.
+#![cfg(target_arch = "wasm32")]
+
+include!(concat!(env!("OUT_DIR"), "/native.rs"));
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const VN: &str = include_str!("../../../tests/fixtures/programs/vn-coffee.json");
+const NOW: f64 = 1_795_000_000_000.0; // 2026-11-18T…Z
+
+fn message(e: wasm_bindgen::JsError) -> String {
+    let err: wasm_bindgen::JsValue = e.into();
+    err.unchecked_into::<js_sys::Error>().message().into()
+}
+
+#[wasm_bindgen_test]
+fn preview_through_the_exports_equals_the_core() {
+    let cart = r#"{"currency":"VND","lines":[{"id":"a","quantity":2,"unit_price":45000,"product_type":"Cà phê"}]}"#;
+    let wasm = rewards_wasm::Engine::new(VN_COFFEE).unwrap_or_else(|e| panic!("published program reads: {}", message(e)));
+    let core = rewards_core::Engine::from_wire(VN_COFFEE).unwrap();
+    let expected = rewards_core::respond(core.preview("", cart, NOW as i64));
+    assert_eq!(wasm.run("preview", "", cart, NOW), expected);
+    assert!(expected.contains("\"total_points\":39"), "{expected}");
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_an_error_value_not_a_trap() {
+    let wasm = rewards_wasm::Engine::new(VN_COFFEE).unwrap_or_else(|e| panic!("published program reads: {}", message(e)));
+    let out = wasm.run("preview", "", r#"{"currency":"VND","lines":[{"quantity":"2"}]}"#, NOW);
+    assert!(out.starts_with(r#"{"error":"invalid""#), "{out}");
+    assert!(out.contains(r#""path":"lines[0].quantity""#), "{out}");
+    let unknown = wasm.run("preveiw", "", "", NOW);
+    assert!(unknown.contains(r#""path":"op""#) && unknown.contains("unknown operation"), "{unknown}");
+}
+
+#[wasm_bindgen_test]
+fn a_merchant_config_or_corrupt_bytes_are_refused_with_a_message() {
+    // The config itself, not its published form: what a theme developer might hand over by mistake.
+    let config = message(rewards_wasm::Engine::new(VN.as_bytes()).err().expect("a config is not a published program"));
+    assert!(config.contains("rewards-server publish"), "{config}");
+    let truncated = message(rewards_wasm::Engine::new(&VN_COFFEE[..VN_COFFEE.len() / 2]).err().expect("truncated"));
+    assert!(truncated.contains("corrupt"), "{truncated}");
+}
