@@ -25,7 +25,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
-import { TYPES } from '../../www/tests/serve.mjs';
+import { TYPES, publish } from '../../www/tests/serve.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const www = join(repo, 'www');
@@ -121,7 +121,9 @@ export async function startBenchServer({ port = 0 } = {}) {
       const accept = String(req.headers['accept-encoding'] || '');
       const encoding = !COMPRESSIBLE.has(ext) ? null : /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
       const flags = url.searchParams;
-      const transform = ext === '.html' && [...flags.keys()].some((k) => ['widget', 'peer', 'cart'].includes(k)) ? (t) => rewritePage(t, flags) : null;
+      // The demo's program files answer published, as on a store (/programs/ stays the merchant's config, for the JS baseline).
+      const program = /^\/demo\/programs\/[\w-]+\.json$/.test(url.pathname);
+      const transform = program ? publish : ext === '.html' && [...flags.keys()].some((k) => ['widget', 'peer', 'cart'].includes(k)) ? (t) => rewritePage(t, flags) : null;
       const bytes = await body(file, info, encoding, transform, url.search);
       const headers = { 'content-type': TYPES[ext] || 'application/octet-stream', 'cache-control': cacheControl(url.pathname), vary: 'accept-encoding' };
       if (encoding) headers['content-encoding'] = encoding;

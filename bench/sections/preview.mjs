@@ -25,8 +25,9 @@ async function inPage({ n, batch }) {
   const { default: init, Engine } = await import('/dist/pkg/rewards_wasm.js');
   await init('/dist/pkg/rewards_wasm_bg.wasm');
   const { baselinePreview, comparable } = await import('/bench/baseline-preview.js');
-  const configText = await (await fetch('/programs/vn-coffee.json')).text();
-  const engine = new Engine(configText);
+  const configText = await (await fetch('/programs/vn-coffee.json')).text(); // the merchant's config, for the JS baseline
+  const doc = await (await fetch('/demo/programs/vn-coffee.json')).json(); // published: the engine's bytes
+  const engine = new Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0)));
   const js = baselinePreview(JSON.parse(configText));
   // A 20-line cart, quantities 1–3, VND prices.
   const fresh = () =>

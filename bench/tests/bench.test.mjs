@@ -9,7 +9,7 @@ import { baselinePreview, comparable } from '../baseline-preview.js';
 import { rewritePage } from '../lib/serve.mjs';
 import { analyseTrace } from '../sections/mainthread.mjs';
 import { renderMarkdown } from '../report.mjs';
-import { nodeEngine, PROGRAMS } from '../../www/tests/serve.mjs';
+import { nodeEngine, CONFIGS } from '../../www/tests/serve.mjs';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 
@@ -50,7 +50,7 @@ function* cases(program) {
 test('the plain-JS baseline computes what the engine computes (both fixture programs, 300 carts each)', async () => {
   const engineFor = await nodeEngine();
   for (const program of ['vn-coffee', 'us-apparel']) {
-    const js = baselinePreview(JSON.parse(PROGRAMS[program]));
+    const js = baselinePreview(JSON.parse(CONFIGS[program]));
     let compared = 0;
     for (const { shopper, cart } of cases(program)) {
       const a = JSON.parse(engineFor(program).run('preview', shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), NOW));

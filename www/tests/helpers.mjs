@@ -91,8 +91,8 @@ export async function coreEval(page, programUrl, fn, args) {
     async ([programUrl, fnText, args]) => {
       const m = await import('/dist/pkg/rewards_wasm.js');
       await m.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
-      const config = await (await fetch(programUrl)).text();
-      const engine = new m.Engine(config);
+      const doc = await (await fetch(programUrl)).json(); // a published program
+      const engine = new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0)));
       // eslint-disable-next-line no-new-func
       return new Function('engine', 'args', 'return (' + fnText + ')(engine, args)')(engine, args);
     },

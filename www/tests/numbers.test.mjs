@@ -20,8 +20,9 @@ async function loadCore(page) {
     const m = await import('/dist/pkg/rewards_wasm.js');
     await m.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
     const store = window.DemoCatalogs[document.body.dataset.store];
-    const text = await (await fetch('/demo/programs/' + store.program + '.json')).text();
-    window.__core = new m.Engine(text);
+    const doc = await (await fetch('/demo/programs/' + store.program + '.json')).json(); // published
+    window.__core = new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0)));
+    window.__program = doc.program;
   });
 }
 
@@ -31,7 +32,7 @@ function promptState(page) {
     const shopper = window.DemoStore.shopper();
     const cart = window.DemoStore.cart();
     const q = JSON.parse(window.__core.run('quote', shopper ? JSON.stringify(shopper) : '', JSON.stringify(cart), Date.now()));
-    const cfg = JSON.parse(window.__core.public_config());
+    const cfg = window.__program;
     const root = document.querySelector('rewards-checkout-prompt').shadowRoot;
     const val = (k) => {
       const el = root.querySelector('[data-rw=' + k + ']');

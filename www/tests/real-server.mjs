@@ -4,18 +4,16 @@
 // The binary is cargo's (the test command builds it for the server tests;
 // built here when missing).
 
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repo } from './helpers.mjs';
-
-const targetDir = process.env.CARGO_TARGET_DIR || join(repo, 'target');
-const binary = join(targetDir, 'debug', 'rewards-server');
+import { serverBinary } from './publish.mjs';
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
 export async function startRealServer() {
-  if (!existsSync(binary)) execFileSync('cargo', ['build', '-p', 'rewards-server'], { cwd: repo, stdio: 'inherit' });
+  const binary = serverBinary();
   const data = mkdtempSync(join(tmpdir(), 'rewards-real-'));
   const child = spawn(binary, ['demo', '--port', '0', '--data', data], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

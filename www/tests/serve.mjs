@@ -13,6 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONFIGS, PROGRAMS, engineBytes, publish } from './publish.mjs';
 
 const www = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(www, '..');
@@ -28,12 +29,9 @@ export const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export const PROGRAMS = {
-  'vn-coffee': readFileSync(join(repo, 'tests/fixtures/programs/vn-coffee.json'), 'utf8'),
-  'us-apparel': readFileSync(join(repo, 'tests/fixtures/programs/us-apparel.json'), 'utf8'),
-};
+export { PROGRAMS, CONFIGS, publish } from './publish.mjs';
 
-/** The core in Node: the same wasm the browser runs. */
+/** The core in Node: the same wasm the browser runs, on the published program. */
 export async function nodeEngine() {
   // Imported as a data: URL so Node does not guess the module type of a .js file.
   const source = readFileSync(join(www, 'dist/pkg/rewards_wasm.js'));
@@ -41,7 +39,7 @@ export async function nodeEngine() {
   glue.initSync({ module: readFileSync(join(www, 'dist/pkg/rewards_wasm_bg.wasm')) });
   const engines = new Map();
   return (program) => {
-    if (!engines.has(program)) engines.set(program, new glue.Engine(PROGRAMS[program]));
+    if (!engines.has(program)) engines.set(program, new glue.Engine(engineBytes(PROGRAMS[program])));
     return engines.get(program);
   };
 }
@@ -110,6 +108,16 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const s = state.shoppers.get(tokenOf(req));
       return s ? send(res, 200, s) : send(res, 401, { error: 'unauthorized', message: 'bad token' }), true;
     }
+    // A demo program's merchant config as written (pages that change it, then publish it).
+    if (p === '/tests/config') return send(res, 200, CONFIGS[url.searchParams.get('program')]), true;
+    // Tests that change a program publish it as a merchant would (the page posts the config).
+    if (p === '/tests/publish' && req.method === 'POST') {
+      try {
+        return send(res, 200, publish(body)), true;
+      } catch (e) {
+        return send(res, 422, { error: 'invalid', message: e.message }), true;
+      }
+    }
     const op = /^\/api\/engine\/(\w+)$/.exec(p);
     if (op && req.method === 'POST') {
       const b = json(body) || {};
@@ -133,7 +141,7 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       // As the server does: the voucher is listed by GET /api/shopper until an order uses it.
       const code = 'RW-' + (1000 + state.redeems.length);
       const discount = option ? option.discount : 0;
-      const currency = JSON.parse(PROGRAMS[state.program]).store.currency;
+      const currency = JSON.parse(PROGRAMS[state.program]).program.store.currency;
       s.vouchers = (s.vouchers || []).concat([{ code, status: 'unused', kind: option ? option.kind : 'amount_off', source: 'redemption', redemption_id: b.redemption_id, points: b.points, discount, currency, issued_at: new Date().toISOString(), status_at: null, order_id: null, voided_reason: null }]);
       return send(res, 200, { voucher_code: code, redemption_id: b.redemption_id, points: b.points, discount, currency, balance: s.balance }), true;
     }
@@ -203,6 +211,13 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     else if (/^\/(shopify|woo)\/[\w-]*\.html$/.test(rel)) rel = '/tests/fixtures/pages' + rel;
     let file = normalize(join(www, rel));
     if (!file.startsWith(www)) return send(res, 403, { error: 'forbidden' });
+    // A program file (demo/programs/*.json, tests' *-program.json) answers
+    // published, as a store without the server hosts it.
+    if (/(\/programs\/[\w-]+|-program)\.json$/.test(rel)) {
+      const text = await readFile(file, 'utf8').catch(() => null);
+      if (text == null) return send(res, 404, { error: 'not_found', path: pathname });
+      return send(res, 200, publish(text), state.headers.get(pathname) || {});
+    }
     let info = await stat(file).catch(() => null);
     if (info && info.isDirectory()) {
       file = join(file, 'index.html');

@@ -7,14 +7,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, sleep } from './helpers.mjs';
-import { PROGRAMS, nodeEngine } from './serve.mjs';
+import { CONFIGS, nodeEngine, publish } from './serve.mjs';
 
 /** A payload naming the field it sits in: an <img onerror>, a tag break-out, an <svg onload> and a javascript: URL. */
 const P = (id) => `${id}: <img src=x onerror="window.__xss='${id}'"> "><script>window.__xss='${id}'</script> <svg onload=window.__xss=1> javascript:window.__xss=1`;
 const EVIL_URL = 'https://instagram.com/northwind?"><script>window.__xss=1</script>';
 
 function hostileProgram() {
-  const cfg = JSON.parse(PROGRAMS['us-apparel']);
+  const cfg = JSON.parse(CONFIGS['us-apparel']);
   cfg.store.name = P('store');
   cfg.texts = {
     en: {
@@ -72,10 +72,12 @@ before(async () => {
 after(() => env.close());
 
 /** The page with the hostile program; the server's voucher code is a payload too. */
-async function openPage(cfg) {
+/** The hostile store, its program published (or, `raw`, the merchant's config as written). */
+async function openPage(cfg, { raw = false } = {}) {
   env.server.reset();
   const page = await env.page();
-  await page.route('**/tests/hostile/xss-program.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(cfg) }));
+  const body = raw ? JSON.stringify(cfg) : publish(JSON.stringify(cfg));
+  await page.route('**/tests/hostile/xss-program.json', (route) => route.fulfill({ contentType: 'application/json', body }));
   await page.route('**/api/redeem', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ voucher_code: P('voucher'), discount: 500, balance: 2500 }) }));
   await page.goto(env.url('/tests/hostile/xss.html'));
   return page;
@@ -165,15 +167,16 @@ test('XSS: markup in every merchant string, the shopper name and a voucher code 
   assert.equal(page.consoleMessages.filter((m) => m.text.startsWith('[Rewards]')).length, 0);
 });
 
-test('XSS: a javascript: URL in an action is refused by the core; the widget steps aside with one message, no link', async () => {
+test('XSS: a javascript: URL in an action is refused by the publisher; handed the raw config, the widget steps aside with one message, no link', async () => {
   const cfg = hostileProgram();
   cfg.actions.find((a) => a.url).url = 'javascript:window.__xss=1';
-  const page = await openPage(cfg);
+  assert.throws(() => publish(JSON.stringify(cfg)), /actions\[3\]\.url: must be an http\(s\) URL/);
+  const page = await openPage(cfg, { raw: true });
   await page.waitForFunction(() => document.querySelector('rewards-checkout-prompt').hidden, null, { timeout: 10000 });
   await sleep(300);
   const messages = page.consoleMessages.filter((m) => m.text.startsWith('[Rewards]')).map((m) => m.text);
   assert.equal(messages.length, 1, JSON.stringify(messages));
-  assert.match(messages[0], /actions\[3\]\.url: must be an http\(s\) URL/);
+  assert.match(messages[0], /not a published program/);
   const snap = await snapshot(page);
   assert.equal(snap.xss, undefined);
   assert.equal(snap.jsLinks, 0);

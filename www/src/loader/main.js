@@ -130,7 +130,7 @@ function start(script, t0) {
     /** ms since the boot's first statement. */
     since: () => Math.round((performance.now() - t0) * 100) / 100,
     timings,
-    // Set later: cfg and cfgText (the config), locale; methods (the API, once
+    // Set later: cfg and engineBytes (the published program's two halves), locale; methods (the API, once
     // the loader chunk has started and replayed `log`); launcher; failed;
     // aside() (what stepping aside means for the loader chunk's parts).
     api: apiUrl,
@@ -253,15 +253,16 @@ function start(script, t0) {
       text = await r.text();
     }
     const t = ctx.since();
-    const cfg = JSON.parse(text); // its SyntaxError says where
-    const s = cfg && cfg.store;
-    if (!s || typeof s.currency != 'string') throw new Error('not a program config (no store.currency)');
+    const doc = JSON.parse(text); // its SyntaxError says where
+    const cfg = doc && doc.published == 1 && doc.program;
+    if (!cfg) throw new Error('not a published program (rewards-server publish)');
+    const s = cfg.store;
     ctx.cfg = cfg;
-    ctx.cfgText = text;
-    // setLocale(); else the attribute; else <html lang> when the program offers it; else the program's default.
+    ctx.engineBytes = doc.engine;
+    // setLocale(); else the attribute; else <html lang> when the program offers it; else the program's default
+    // (the published store always lists its locales).
     const lang = primary(document.documentElement.lang || '');
-    const offered = Array.isArray(s.locales) ? s.locales : [s.default_locale];
-    ctx.locale = chosenLocale || data.locale || (lang && offered.find((l) => primary(l) == lang)) || s.default_locale || 'en';
+    ctx.locale = chosenLocale || data.locale || (lang && s.locales.find((l) => primary(l) == lang)) || s.default_locale;
     timings.config = ctx.since();
     if (ctx.failed) return;
     if (!/^(off|false)$/.test(data.launcher)) guard(mountLauncher, 'launcher')();

@@ -222,12 +222,12 @@ export function start(ctx) {
   async function armPopup() {
     stop();
     const popup = ctx.cfg && ctx.cfg.popup;
-    if (!popup || popup.enabled === false || !ctx.signupUrl || ctx.failed || !popupAllowed(popup)) return;
+    if (!popup || !popup.enabled || !ctx.signupUrl || ctx.failed || !popupAllowed(popup)) return;
     const n = arming;
     try {
       const t = await triggers();
       if (n === arming && !ctx.failed) {
-        disarm = t.armTriggers(t.triggerSettings(popup), (trigger) => popupAllowed(popup) && ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'), arrived);
+        disarm = t.armTriggers(popup.triggers, (trigger) => popupAllowed(popup) && ctx.openPopup(trigger), (fn) => guard(fn, 'popup trigger'), arrived);
       }
     } catch (e) {
       ctx.report(e, 'popup triggers');
@@ -239,7 +239,7 @@ export function start(ctx) {
   function popupAllowed(popup) {
     const s = store.get();
     if (s.signed_up) return false;
-    const cooldown = (typeof popup.cooldown_days === 'number' ? popup.cooldown_days : 7) * DAY_MS;
+    const cooldown = popup.cooldown_days * DAY_MS;
     return !(typeof s.last_shown === 'number' && Date.now() < s.last_shown + cooldown);
   }
 

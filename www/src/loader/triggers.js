@@ -1,7 +1,7 @@
 // Popup triggers: when to ASK the core whether to show the popup. The core's
 // popup_decision (segment, cooldown, excluded pages, signed-up) decides;
-// these only notice moments. Defaults mirror the core's config defaults
-// (src/config/decode.rs `triggers`).
+// these only notice moments. Their settings are the published program's
+// `popup.triggers`, every default already filled in by the server.
 
 // "After reading": a fast upward scroll only counts once the visitor has
 // scrolled at least this far down and stayed this long.
@@ -18,21 +18,6 @@ const AWAY_MS = 2000;
 const CONTROL_QUIET_MS = 4000;
 const CONTROLS = 'form, button, input, select, textarea, [role=button]';
 const FORM_CONTROLS = /^(SELECT|OPTION|OPTGROUP|DATALIST|INPUT|TEXTAREA)$/;
-
-export function triggerSettings(popup) {
-  const t = (popup && popup.triggers) || {};
-  const num = (v) => (typeof v === 'number' && v >= 0 ? v : null);
-  return {
-    exit_intent: t.exit_intent !== false,
-    exit_sensitivity_px: num(t.exit_sensitivity_px) ?? 20,
-    delay_seconds: num(t.delay_seconds),
-    scroll_percent: num(t.scroll_percent),
-    mobile_scroll_up: t.mobile_scroll_up !== false,
-    mobile_back: t.mobile_back === true,
-    tab_return: t.tab_return === true,
-    idle_seconds: num(t.idle_seconds),
-  };
-}
 
 /** Touch-first device: phones and tablets (the mobile heuristics apply). */
 export function isTouch() {

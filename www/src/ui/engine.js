@@ -27,7 +27,7 @@ function parse(text) {
 
 /**
  * A new task: the steps from the wasm's arrival to the first numbers
- * (instantiate, decode the config, quote, render) each run in their own
+ * (instantiate, read the program, quote, render) each run in their own
  * task, so none of them holds the main thread long (issue 5: no task > 50 ms
  * under 4× throttling). scheduler.yield keeps the continuation's priority.
  */
@@ -51,7 +51,7 @@ export async function loadEngine(ctx) {
     await nextTask();
     let e;
     try {
-      e = new Engine(ctx.cfgText);
+      e = new Engine(Uint8Array.from(atob(ctx.engineBytes), (c) => c.charCodeAt(0)));
     } catch (err) {
       let out = null;
       try {
@@ -59,13 +59,12 @@ export async function loadEngine(ctx) {
       } catch {
         /* not the core's error JSON */
       }
-      throw new Error('the program config is invalid: ' + (out ? new EngineError(out).message : err.message));
+      throw new Error('the published program cannot be read: ' + (out ? new EngineError(out).message : err.message));
     }
     ctx.mark('engine');
-    const publicConfig = JSON.parse(e.public_config());
     const now = () => Date.now();
     await nextTask();
-    return { kind: 'wasm', exponent: publicConfig.store.exponent, run: async (op, s, input) => parse(e.run(op, json(s), json(input), now())) };
+    return { kind: 'wasm', exponent: ctx.cfg.store.exponent, run: async (op, s, input) => parse(e.run(op, json(s), json(input), now())) };
   }
   const blocked = /wasm-unsafe-eval|Content Security Policy|CompileError/i.test(String(wasmError && (wasmError.message || wasmError.name)));
   const why = blocked

@@ -71,8 +71,8 @@ export function makePopup(u) {
     };
     const today = new Date().toISOString().slice(0, 10);
     const rows = [field('email', 'email', t('email'), 'required', { autocomplete: 'email', inputmode: 'email', spellcheck: 'false', 'data-autofocus': true })];
-    if (popup.name_field !== 'hidden') rows.push(field('name', 'text', t('name'), popup.name_field || 'optional', { autocomplete: 'name', maxlength: 100 }));
-    if (popup.birthday_field === 'optional' || popup.birthday_field === 'required') {
+    if (popup.name_field !== 'hidden') rows.push(field('name', 'text', t('name'), popup.name_field, { autocomplete: 'name', maxlength: 100 }));
+    if (popup.birthday_field !== 'hidden') {
       rows.push(field('birthday', 'date', t('birthday'), popup.birthday_field, { autocomplete: 'bday', min: '1900-01-01', max: today }));
     }
     const consents = (popup.consents || []).map((c, i) => {
@@ -159,7 +159,7 @@ export function makePopup(u) {
         email: value('email'),
         locale: u.i.locale,
         page_url: location.href,
-        consents: consents.filter((x) => x.box.checked).map((x) => ({ id: x.c.id, version: x.c.version || 1, text: x.wording, granted: true })),
+        consents: consents.filter((x) => x.box.checked).map((x) => ({ id: x.c.id, version: x.c.version, text: x.wording, granted: true })),
         hp: trap.value,
         started_at: startedAt,
       };

@@ -13,7 +13,7 @@ export function redeemList(u, el, r, q) {
   styled = true;
   const { h } = ctx;
   const { t, text, money, points } = u.i;
-  const byId = new Map((ctx.cfg.redemptions || []).map((x) => [x.id, x]));
+  const byId = new Map(ctx.cfg.redemptions.map((x) => [x.id, x]));
   const items = r.options.map((o) => {
     const def = byId.get(o.id) || {};
     const nameText = text(def.name) || o.id;

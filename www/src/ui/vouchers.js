@@ -58,8 +58,8 @@ export function makeVouchers(u) {
   /** What the voucher is for, in words: the redemption's or the punch card's name. */
   function title(v) {
     const { text, t, money } = u.i;
-    if (v.kind === 'punch_card' && ctx.cfg.punch_card) return text(ctx.cfg.punch_card.reward && ctx.cfg.punch_card.reward.description) || t('vc_amount', { amount: money(v.discount) });
-    const def = (ctx.cfg.redemptions || []).find((r) => r.id === v.redemption_id);
+    if (v.kind === 'punch_card' && ctx.cfg.punch_card) return text(ctx.cfg.punch_card.reward.description) || t('vc_amount', { amount: money(v.discount) });
+    const def = ctx.cfg.redemptions.find((r) => r.id === v.redemption_id);
     return (def && text(def.name)) || t('vc_amount', { amount: money(v.discount) });
   }
 
