@@ -51,6 +51,7 @@ pub mod tiers;
 pub mod time;
 #[cfg(feature = "schema")]
 pub mod validate;
+mod wire;
 
 pub use cart::{Cart, Line};
 pub use config::Program;
@@ -72,6 +73,12 @@ pub struct Engine {
 impl Engine {
     pub fn new(config_json: &str) -> Result<Engine> {
         Ok(Engine { program: Program::parse(config_json)? })
+    }
+
+    /// The engine for a published program ([`Program::to_wire`]'s bytes):
+    /// no JSON decoding, no validation again.
+    pub fn from_wire(program: &[u8]) -> Result<Engine> {
+        Ok(Engine { program: Program::from_wire(program)? })
     }
 
     fn shopper(&self, text: &str) -> Result<Shopper> {

@@ -9,6 +9,7 @@ mod decode;
 mod popup;
 #[cfg(feature = "serde")]
 mod serde_impls;
+mod wire;
 
 pub use popup::{Consent, FieldMode, Offer, Offers, Popup, Segment, Triggers};
 
