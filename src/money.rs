@@ -144,6 +144,18 @@ pub fn mul(a: i64, b: i64, step: &'static str) -> Result<i64> {
     a.checked_mul(b).ok_or(Error::Overflow(step))
 }
 
+/// `a / b`, checked: a zero `b` is an error, not a trap. (Validation
+/// keeps the config's divisors positive; a published program is not
+/// validated again when it is read.)
+pub fn div(a: i64, b: i64, step: &'static str) -> Result<i64> {
+    a.checked_div(b).ok_or(Error::Overflow(step))
+}
+
+/// `a % b`, checked like [`div`].
+pub fn rem(a: i64, b: i64, step: &'static str) -> Result<i64> {
+    a.checked_rem(b).ok_or(Error::Overflow(step))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
