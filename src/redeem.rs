@@ -51,7 +51,9 @@ pub struct Options {
 /// The discount `points` buy with option `r` on a cart (minor units).
 pub fn discount_for(r: &Redemption, points: i64, subtotal: i64, shipping: i64) -> Result<i64> {
     let raw = match &r.kind {
-        RedemptionKind::AmountOff { value } => money::mul(money::div(points, r.points, "amount-off discount")?, *value, "amount-off discount")?,
+        RedemptionKind::AmountOff { value } => {
+            money::mul(money::div(points, r.points, "amount-off discount")?, *value, "amount-off discount")?
+        }
         RedemptionKind::PercentOff { percent } => Ratio::int(subtotal as i128)
             .mul(percent.ratio(), "percent discount")?
             .mul(Ratio::new(1, 100, "percent discount")?, "percent discount")?
