@@ -93,6 +93,10 @@ pub struct Currency {
 }
 
 impl Currency {
+    /// "XXX", ISO 4217's "no currency": what a reader returns for a code it
+    /// refused (the document is then refused as a whole).
+    pub(crate) const NONE: Currency = Currency { code: *b"XXX", exponent: 0 };
+
     pub fn from_code(code: &str) -> Option<Currency> {
         CURRENCIES.iter().find(|(c, _)| *c == code).map(|(c, e)| {
             let b = c.as_bytes();
