@@ -93,6 +93,10 @@ pub struct Currency {
 }
 
 impl Currency {
+    /// "XXX", ISO 4217's "no currency": what a reader returns for a code it
+    /// refused (the document is then refused as a whole).
+    pub(crate) const NONE: Currency = Currency { code: *b"XXX", exponent: 0 };
+
     pub fn from_code(code: &str) -> Option<Currency> {
         CURRENCIES.iter().find(|(c, _)| *c == code).map(|(c, e)| {
             let b = c.as_bytes();
@@ -142,6 +146,18 @@ pub fn sub(a: i64, b: i64, step: &'static str) -> Result<i64> {
 /// `a * b`, checked.
 pub fn mul(a: i64, b: i64, step: &'static str) -> Result<i64> {
     a.checked_mul(b).ok_or(Error::Overflow(step))
+}
+
+/// `a / b`, checked: a zero `b` is an error, not a trap. (Validation
+/// keeps the config's divisors positive; a published program is not
+/// validated again when it is read.)
+pub fn div(a: i64, b: i64, step: &'static str) -> Result<i64> {
+    a.checked_div(b).ok_or(Error::Overflow(step))
+}
+
+/// `a % b`, checked like [`div`].
+pub fn rem(a: i64, b: i64, step: &'static str) -> Result<i64> {
+    a.checked_rem(b).ok_or(Error::Overflow(step))
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Cart>, now: 
     let total = money::add(stamps, added, "stamps after")?;
     let n = card.stamps_required;
     let (completes, after) = if card.carry_over {
-        (total / n, total % n)
+        (money::div(total, n, "stamps after")?, money::rem(total, n, "stamps after")?)
     } else if total >= n {
         (1, 0)
     } else {

@@ -51,7 +51,9 @@ pub struct Options {
 /// The discount `points` buy with option `r` on a cart (minor units).
 pub fn discount_for(r: &Redemption, points: i64, subtotal: i64, shipping: i64) -> Result<i64> {
     let raw = match &r.kind {
-        RedemptionKind::AmountOff { value } => money::mul(points / r.points, *value, "amount-off discount")?,
+        RedemptionKind::AmountOff { value } => {
+            money::mul(money::div(points, r.points, "amount-off discount")?, *value, "amount-off discount")?
+        }
         RedemptionKind::PercentOff { percent } => Ratio::int(subtotal as i128)
             .mul(percent.ratio(), "percent discount")?
             .mul(Ratio::new(1, 100, "percent discount")?, "percent discount")?
@@ -95,10 +97,10 @@ fn state(r: &Redemption, shopper: &Shopper, cart: &Cart, subtotal: i64, member: 
     if let RedemptionKind::AmountOff { value } = r.kind {
         // Never buy more value than the cart (or max_discount) can take.
         let cap = subtotal.min(r.max_discount.unwrap_or(i64::MAX));
-        let units = cap / value;
+        let units = money::div(cap, value, "amount-off cap")?;
         usable = usable.min(money::mul(units, r.points, "amount-off cap")?);
     }
-    usable -= usable % r.increment;
+    usable -= money::rem(usable, r.increment, "redemption increment")?;
     if usable < r.min_points {
         st.blocked = Some(Blocked::CartTooSmall);
         return Ok(st);

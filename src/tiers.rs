@@ -108,8 +108,12 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Preview>, no
             let target = t.levels[n].threshold;
             let base = current.map_or(0, |i| t.levels[i].threshold);
             let needed = money::sub(target, value, "tier needed")?.max(0);
-            let done = money::sub(value, base, "tier progress")?.clamp(0, target - base);
-            (needed, Ratio::new(done as i128, (target - base).max(1) as i128, "tier progress")?)
+            // Validated thresholds increase, so `span` is at least 1; the
+            // bounds also keep a published program that is corrupt from
+            // trapping.
+            let span = money::sub(target, base, "tier progress")?.max(1);
+            let done = money::sub(value, base, "tier progress")?.clamp(0, span);
+            (needed, Ratio::new(done as i128, span as i128, "tier progress")?)
         }
     };
     let add = match (cart, t.metric) {

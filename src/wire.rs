@@ -7,26 +7,31 @@
 //! - `Option`: a tag byte 0 (none) or 1 (some), then the value;
 //! - sequences and strings: a varint length, then the items or the UTF-8 bytes.
 //!
-//! [`R`] returns `None` for anything malformed and never panics. A read that
-//! fails leaves [`R::pos`] at the value it could not read (the end, when the
-//! bytes stop), so the caller can say where. Nothing is allocated from a
-//! length alone: a length is refused when it is larger than the bytes left
-//! (every item takes at least one byte), and items are pushed as they are read.
+//! [`R`] never panics. It refuses anything malformed and remembers where
+//! (see [`R::error`]). Nothing is allocated from a length alone: a length is
+//! refused when it is larger than the bytes left (every item takes at least
+//! one byte), and items are pushed as they are read.
 
 use crate::prelude::*;
 
-/// Reads a document.
+/// Reads a document. A read that fails records where (the first failure
+/// only), moves to the end and returns a default (0, `false`, `""`, none,
+/// empty), so every read after it fails at once and nothing more is
+/// allocated; [`R::error`] then says where the document is corrupt. (No
+/// `Option` per read: unwinding half-built values on every early return
+/// costs more wasm than the reads themselves.)
 pub struct R<'a> {
     b: &'a [u8],
     i: usize,
+    bad: Option<usize>,
 }
 
 impl<'a> R<'a> {
     pub fn new(b: &'a [u8]) -> R<'a> {
-        R { b, i: 0 }
+        R { b, i: 0, bad: None }
     }
 
-    /// The offset of the next byte (after a failed read: where it failed).
+    /// The offset of the next byte.
     pub fn pos(&self) -> usize {
         self.i
     }
@@ -35,106 +40,119 @@ impl<'a> R<'a> {
         self.i == self.b.len()
     }
 
+    /// Where the first read failed, if one did.
+    pub fn error(&self) -> Option<usize> {
+        self.bad
+    }
+
+    /// Records a failure at `at` (the first one counts) and moves to the end.
+    pub fn fail(&mut self, at: usize) {
+        self.bad = self.bad.or(Some(at));
+        self.i = self.b.len();
+    }
+
     fn left(&self) -> usize {
         self.b.len() - self.i
     }
 
-    /// Exactly the byte `v` (a magic or format byte); not consumed otherwise.
-    pub fn tag(&mut self, v: u8) -> Option<()> {
-        (*self.b.get(self.i)? == v).then(|| self.i += 1)
+    /// A one-byte code below `n` (an enum's index in its table); 0 when
+    /// there is none.
+    pub fn code(&mut self, n: usize) -> usize {
+        match self.b.get(self.i) {
+            Some(&c) if (c as usize) < n => {
+                self.i += 1;
+                c as usize
+            }
+            _ => {
+                self.fail(self.i);
+                0
+            }
+        }
     }
 
-    /// A one-byte code below `n` (an enum's index in its table); not
-    /// consumed otherwise.
-    pub fn code(&mut self, n: usize) -> Option<usize> {
-        let c = *self.b.get(self.i)? as usize;
-        (c < n).then(|| {
+    /// Exactly the byte `v` (a magic or format byte).
+    pub fn tag(&mut self, v: u8) {
+        if self.b.get(self.i) == Some(&v) {
             self.i += 1;
-            c
-        })
+        } else {
+            self.fail(self.i);
+        }
     }
 
-    pub fn bool(&mut self) -> Option<bool> {
-        self.code(2).map(|c| c == 1)
+    pub fn bool(&mut self) -> bool {
+        self.code(2) == 1
     }
 
     /// An unsigned LEB128 varint of at most 10 bytes holding a `u64`.
-    pub fn uvar(&mut self) -> Option<u64> {
+    pub fn uvar(&mut self) -> u64 {
         let mut v = 0u64;
         for k in 0..10 {
-            let byte = *self.b.get(self.i + k)?;
-            // The 10th byte holds bit 63 only.
-            if k == 9 && byte > 1 {
-                return None;
-            }
-            v |= ((byte & 0x7f) as u64) << (7 * k);
-            if byte & 0x80 == 0 {
-                self.i += k + 1;
-                return Some(v);
+            match self.b.get(self.i + k) {
+                // The 10th byte holds bit 63 only.
+                Some(&byte) if k < 9 || byte <= 1 => {
+                    v |= ((byte & 0x7f) as u64) << (7 * k);
+                    if byte & 0x80 == 0 {
+                        self.i += k + 1;
+                        return v;
+                    }
+                }
+                _ => break,
             }
         }
-        None
+        self.fail(self.i);
+        0
     }
 
     /// A zigzag-encoded `i64`.
-    pub fn i64(&mut self) -> Option<i64> {
-        let u = self.uvar()?;
-        Some(((u >> 1) as i64) ^ -((u & 1) as i64))
+    pub fn i64(&mut self) -> i64 {
+        let u = self.uvar();
+        ((u >> 1) as i64) ^ -((u & 1) as i64)
     }
 
     /// A sequence's or a string's length: at most the bytes left.
-    pub fn len(&mut self) -> Option<usize> {
+    pub fn len(&mut self) -> usize {
         let at = self.i;
-        let n = self.uvar().and_then(|n| usize::try_from(n).ok()).filter(|n| *n <= self.left());
-        if n.is_none() {
-            self.i = at;
+        match usize::try_from(self.uvar()) {
+            Ok(n) if n <= self.left() => n,
+            _ => {
+                self.fail(at);
+                0
+            }
         }
-        n
     }
 
     /// A UTF-8 string, borrowed from the document.
-    pub fn str_ref(&mut self) -> Option<&'a str> {
+    pub fn str_ref(&mut self) -> &'a str {
         let at = self.i;
-        let s = self.len().and_then(|n| {
-            let s = core::str::from_utf8(self.b.get(self.i..self.i + n)?).ok()?;
-            self.i += n;
-            Some(s)
-        });
-        if s.is_none() {
-            self.i = at;
+        let n = self.len();
+        match self.b.get(self.i..self.i + n).map(core::str::from_utf8) {
+            Some(Ok(s)) => {
+                self.i += n;
+                s
+            }
+            _ => {
+                self.fail(at);
+                ""
+            }
         }
-        s
     }
 
-    pub fn str(&mut self) -> Option<String> {
-        self.str_ref().map(String::from)
+    pub fn str(&mut self) -> String {
+        String::from(self.str_ref())
     }
 
-    /// A string that `f` accepts (a code looked up in a table); not
-    /// consumed otherwise.
-    pub fn str_as<T>(&mut self, f: impl FnOnce(&'a str) -> Option<T>) -> Option<T> {
-        let at = self.i;
-        let v = self.str_ref().and_then(f);
-        if v.is_none() {
-            self.i = at;
+    pub fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.bool().then(|| f(self))
+    }
+
+    pub fn vec<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let n = self.len();
+        let mut v = Vec::new();
+        // After a failure every item would be a default: stop.
+        while v.len() < n && self.bad.is_none() {
+            v.push(f(self));
         }
         v
-    }
-
-    pub fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<Option<T>> {
-        match self.bool()? {
-            false => Some(None),
-            true => f(self).map(Some),
-        }
-    }
-
-    pub fn vec<T>(&mut self, mut f: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        let n = self.len()?;
-        let mut v = Vec::new();
-        for _ in 0..n {
-            v.push(f(self)?);
-        }
-        Some(v)
     }
 }
 
@@ -200,6 +218,13 @@ mod tests {
         w.b
     }
 
+    /// A read's value and where the first failure was.
+    fn read<'b, T>(b: &'b [u8], f: impl FnOnce(&mut R<'b>) -> T) -> (T, Option<usize>) {
+        let mut r = R::new(b);
+        let v = f(&mut r);
+        (v, r.error())
+    }
+
     #[test]
     fn varints_and_zigzag_match_postcard() {
         assert_eq!(written(|w| w.uvar(0)), [0]);
@@ -211,27 +236,28 @@ mod tests {
         assert_eq!(written(|w| w.i64(1)), [2]);
         assert_eq!(written(|w| w.i64(-64)), [0x7f]);
         for v in [0, 1, -1, 63, -64, 64, i64::MAX, i64::MIN, 1_000_000_000_000_000] {
-            assert_eq!(R::new(&written(|w| w.i64(v))).i64(), Some(v));
+            assert_eq!(read(&written(|w| w.i64(v)), R::i64), (v, None));
         }
-        assert_eq!(R::new(&written(|w| w.uvar(u64::MAX))).uvar(), Some(u64::MAX));
+        assert_eq!(read(&written(|w| w.uvar(u64::MAX)), R::uvar), (u64::MAX, None));
     }
 
     #[test]
     fn malformed_values_are_refused_where_they_start() {
         // More than 64 bits; more than 10 bytes; cut short.
-        assert_eq!(R::new(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]).uvar(), None);
-        assert_eq!(R::new(&[0x80; 11]).uvar(), None);
-        let mut r = R::new(&[0x80]);
-        assert_eq!((r.uvar(), r.pos()), (None, 0));
-        // A bool is 0 or 1; a length fits in what is left; UTF-8 is checked.
-        assert_eq!(R::new(&[2]).bool(), None);
-        let mut r = R::new(&[3, b'a', b'b']);
-        assert_eq!((r.str(), r.pos()), (None, 0));
-        let mut r = R::new(&[1, 2, 0xff]);
-        assert_eq!((r.bool(), r.str(), r.pos()), (Some(true), None, 1));
-        let mut r = R::new(&[4]);
-        assert_eq!((r.code(4), r.pos()), (None, 0));
-        assert_eq!(R::new(&[0xff, 0xff, 0xff, 0xff, 0x0f]).vec(R::bool), None);
+        assert_eq!(read(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02], R::uvar), (0, Some(0)));
+        assert_eq!(read(&[0x80; 11], R::uvar), (0, Some(0)));
+        assert_eq!(read(&[1, 0x80], |r| (r.bool(), r.uvar())), ((true, 0), Some(1)));
+        // A bool is 0 or 1; a code is below its table's length; a length
+        // fits in what is left; UTF-8 is checked.
+        assert_eq!(read(&[2], R::bool), (false, Some(0)));
+        assert_eq!(read(&[4], |r| r.code(4)), (0, Some(0)));
+        assert_eq!(read(&[3, b'a', b'b'], R::str), (String::new(), Some(0)));
+        assert_eq!(read(&[1, 2, 0xff, 0xff], |r| (r.bool(), r.str())), ((true, String::new()), Some(1)));
+        assert_eq!(read(&[0xff, 0xff, 0xff, 0xff, 0x0f], |r| r.vec(R::bool)), (vec![], Some(0)));
+        // Only the first failure counts; the reads after it fail at the end.
+        assert_eq!(read(&[9, 9], |r| (r.bool(), r.bool(), r.done())), ((false, false, true), Some(0)));
+        // A list stops at its first bad item.
+        assert_eq!(read(&[3, 1, 7, 1], |r| r.vec(R::bool)), (vec![true, false], Some(2)));
     }
 
     #[test]
@@ -243,10 +269,10 @@ mod tests {
             w.bool(true);
         });
         let mut r = R::new(&b);
-        assert_eq!(r.opt(R::i64), Some(Some(5)));
-        assert_eq!(r.opt(R::i64), Some(None));
-        assert_eq!(r.vec(R::str), Some(vec!["a".to_string(), "ễ".to_string()]));
-        assert_eq!(r.bool(), Some(true));
-        assert!(r.done());
+        assert_eq!(r.opt(R::i64), Some(5));
+        assert_eq!(r.opt(R::i64), None);
+        assert_eq!(r.vec(R::str), vec!["a".to_string(), "ễ".to_string()]);
+        assert!(r.bool());
+        assert!(r.done() && r.error().is_none());
     }
 }

@@ -11,17 +11,20 @@
 //! `{"error":"overflow","message","step"}`; a preview's `total_points`,
 //! `earned_points` and `cashback` are ≥ 0; tier progress is 0..=1000 ‰;
 //! and `quote` is exactly its four parts (or the first part's error).
+//! The `wire` target reads arbitrary bytes as a published program: the
+//! reader does not validate again, so its programs only have to run
+//! without a panic and write back what was read.
 
 #![allow(dead_code)]
 
 #[path = "gen.rs"]
 pub mod gen;
 
-use rewards_core::{respond, Engine, Input, Json, Op};
+use rewards_core::{respond, Engine, Input, Json, Op, Program};
 use std::sync::OnceLock;
 
 /// Every target, by name (the file names in `fuzz/fuzz_targets/`).
-pub const TARGETS: &[&str] = &["config", "cart", "shopper", "signals", "engine", "generated"];
+pub const TARGETS: &[&str] = &["config", "cart", "shopper", "signals", "engine", "generated", "wire"];
 
 /// Runs one input through a target; panics on a finding.
 pub fn run(target: &str, data: &[u8]) {
@@ -32,6 +35,7 @@ pub fn run(target: &str, data: &[u8]) {
         "signals" => signals(data),
         "engine" => engine(data),
         "generated" => generated(data),
+        "wire" => wire(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -131,6 +135,34 @@ fn engine(data: &[u8]) {
     match Engine::new(&program) {
         Ok(e) => every_op(&e, &shopper, cart, &line, &signals, now),
         Err(e) => check("Engine::new", &e.to_json().to_text()),
+    }
+}
+
+/// Arbitrary bytes as a published program (`Program::from_wire`). One it
+/// reads must write back to bytes that read back the same program, and
+/// every op must run on it without a panic. Its outputs are not checked:
+/// the reader trusts the server's validation, so a corrupt document can
+/// hold what validation refuses (negative points, say).
+pub fn wire(data: &[u8]) {
+    let program = match Program::from_wire(data) {
+        Ok(p) => p,
+        Err(e) => return check("Program::from_wire", &e.to_json().to_text()),
+    };
+    let again = Program::from_wire(&program.to_wire());
+    assert!(again.as_ref() == Ok(&program), "the program read does not write back the same: {again:?}\nread: {program:?}");
+    let e = Engine { program };
+    let cart = cart_for(&e);
+    let _ = e.public_config().to_text();
+    for shopper in ["", SHOPPER] {
+        for (op, _, input) in Op::ALL {
+            let input = match input {
+                Input::Nothing => "",
+                Input::Required("line") => LINE,
+                Input::Required("signals") => SIGNALS,
+                Input::Required(_) | Input::Optional(_) => &cart,
+            };
+            let _ = respond(e.run(*op, shopper, input, NOW));
+        }
     }
 }
 

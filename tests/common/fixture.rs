@@ -367,6 +367,12 @@ pub fn case_output(text: &str) -> Result<String, String> {
 /// The op's output text for a parsed case file: its value or its error
 /// JSON, exactly as `rewards_core::respond` writes it.
 pub fn evaluate(case: &Json<'_>) -> Result<String, String> {
+    evaluate_with(case, Engine::new)
+}
+
+/// [`evaluate`] with the engine built by `engine` from the program's JSON
+/// text (e.g. through the published binary form).
+pub fn evaluate_with(case: &Json<'_>, engine: impl Fn(&str) -> Result<Engine, Error>) -> Result<String, String> {
     const KEYS: &[&str] = &["description", "program", "op", "shopper", "cart", "line", "signals", "now", "expected"];
     let Json::Object(fields) = case else { return Err("a case must be a JSON object".into()) };
     for (k, _) in fields {
@@ -401,7 +407,7 @@ pub fn evaluate(case: &Json<'_>) -> Result<String, String> {
         }
     }
     let shopper = case.get("shopper").map_or(String::new(), input_text);
-    let engine = match Engine::new(&program) {
+    let engine = match engine(&program) {
         Ok(e) => e,
         Err(e) => return Ok(e.to_json().to_text()),
     };
