@@ -72,6 +72,9 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The engine for a merchant's config, validated natively
+    /// ([`Program::parse`]); the browser uses [`Engine::from_wire`].
+    #[cfg(feature = "schema")]
     pub fn new(config_json: &str) -> Result<Engine> {
         Ok(Engine { program: Program::parse(config_json)? })
     }

@@ -21,7 +21,7 @@ pub fn is_expired(program: &Program, last_activity: Millis, now: Millis) -> bool
     expires_at(program, last_activity).is_some_and(|t| now >= t)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "schema"))]
 mod tests {
     use super::*;
     use crate::time::parse_instant;

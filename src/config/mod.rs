@@ -1,11 +1,12 @@
 //! The program config: one versioned JSON document per store.
 //!
 //! `docs/config.md` explains every field; `docs/program.schema.json` is
-//! generated from these types. Decoding checks types, ranges and the rules
-//! that tie fields together, collecting every issue with its path.
+//! generated from these types, and they are what `crate::validate` reads a
+//! document into (natively: schema, serde, rules between fields, every
+//! issue with its path). The browser gets the validated program published
+//! (`crate::publish`) and reads it with [`Program::from_wire`].
 
 use crate::prelude::*;
-mod decode;
 mod popup;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -15,6 +16,7 @@ pub use popup::{Consent, FieldMode, Offer, Offers, Popup, Segment, Triggers};
 
 use crate::decimal::{Decimal, Rounding};
 use crate::error::Result;
+#[cfg(feature = "serde")]
 use crate::json::Json;
 use crate::money::Currency;
 
@@ -609,14 +611,11 @@ pub struct Lifecycle {
 }
 
 impl Program {
-    /// Parses and validates a program config from JSON text.
+    /// Parses and validates a program config from JSON text
+    /// ([`crate::validate::program`]: every issue, with its path).
+    #[cfg(feature = "schema")]
     pub fn parse(text: &str) -> Result<Program> {
-        let json = Json::parse(text).map_err(|m| crate::error::Error::at("", m))?;
-        Program::from_json(&json)
-    }
-
-    pub fn from_json(json: &Json) -> Result<Program> {
-        decode::program(json)
+        crate::validate::program(text)
     }
 
     pub fn currency(&self) -> Currency {
@@ -652,7 +651,7 @@ impl Selector {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "schema"))]
 mod tests {
     use super::*;
 
