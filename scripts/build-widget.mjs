@@ -5,7 +5,8 @@
 //   assets/triggers-<hash>.js       the popup triggers (ES module), when the popup can show
 //   assets/ui-<hash>.js             the UI chunk (ES module, wasm glue inside)
 //   assets/widget-<hash>.css        the stylesheet
-//   assets/rewards_wasm-<hash>.wasm the engine (from www/dist/pkg, see build-wasm.sh)
+//   assets/engine-cart-<hash>.wasm  the cart-page engine (from www/dist/pkg-cart, see build-wasm.sh)
+//   assets/engine-<hash>.wasm       the full engine (www/dist/pkg): explainer, popup, actions too
 //   manifest.json                   logical name → file
 // Hashed files are immutable: rewards.js knows the loader chunk's name, the
 // loader chunk the others', at build time.
@@ -28,6 +29,7 @@ const www = join(root, 'www');
 const dist = join(www, 'dist');
 const assetsDir = join(dist, 'assets');
 const pkg = join(dist, 'pkg');
+const pkgCart = join(dist, 'pkg-cart');
 const args = new Set(process.argv.slice(2));
 
 // Budgets, gzip bytes: the loader alone, rewards.js (issue 10: ≤ 3 KB; it was
@@ -45,9 +47,9 @@ const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
 if (args.has('--with-wasm')) execFileSync('bash', [join(root, 'scripts/build-wasm.sh')], { stdio: 'inherit', cwd: root });
-for (const f of ['rewards_wasm.js', 'rewards_wasm_bg.wasm']) {
-  if (!existsSync(join(pkg, f))) {
-    console.error(`missing www/dist/pkg/${f}: run "bash scripts/build-wasm.sh" first (or pass --with-wasm)`);
+for (const f of ['pkg/rewards_wasm.js', 'pkg/rewards_wasm_bg.wasm', 'pkg-cart/rewards_wasm.js', 'pkg-cart/rewards_wasm_bg.wasm']) {
+  if (!existsSync(join(dist, f))) {
+    console.error(`missing www/dist/${f}: run "bash scripts/build-wasm.sh" first (or pass --with-wasm)`);
     process.exit(1);
   }
 }
@@ -62,9 +64,9 @@ const emit = (logical, base, ext, buf) => {
   return file;
 };
 
-// 1. the engine
-const wasm = readFileSync(join(pkg, 'rewards_wasm_bg.wasm'));
-emit('rewards_wasm_bg.wasm', 'rewards_wasm', 'wasm', wasm);
+// 1. the engines: the cart-page module first, the full one on first use
+emit('engine-cart.wasm', 'engine-cart', 'wasm', readFileSync(join(pkgCart, 'rewards_wasm_bg.wasm')));
+emit('engine.wasm', 'engine', 'wasm', readFileSync(join(pkg, 'rewards_wasm_bg.wasm')));
 
 // 2. the stylesheet
 const css = await transform(readFileSync(join(www, 'src/widget.css'), 'utf8'), { loader: 'css', minify: true, target: CSS_TARGET });
@@ -82,8 +84,13 @@ const cssAsText = {
     });
   },
 };
+// The cart-page module's operations, from the module itself (rewards_core::Op::on_cart_page).
+const cartGlue = await import('data:text/javascript;base64,' + readFileSync(join(pkgCart, 'rewards_wasm.js')).toString('base64'));
+cartGlue.initSync({ module: readFileSync(join(pkgCart, 'rewards_wasm_bg.wasm')) });
+const cartOps = cartGlue.ops().split(',');
 const ui = await build({
   plugins: [cssAsText],
+  define: { __REWARDS_CART_OPS__: JSON.stringify(cartOps) },
   entryPoints: { ui: join(www, 'src/ui/index.js') },
   bundle: true,
   splitting: true,
@@ -127,7 +134,7 @@ const rest = await build({
   write: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['rewards_wasm_bg.wasm'], triggers: manifest['triggers.js'], clearance: manifest['clearance.js'] }) },
+  define: { __REWARDS_ASSETS__: JSON.stringify({ ui: manifest['ui.js'], css: manifest['widget.css'], wasm: manifest['engine-cart.wasm'], wasmFull: manifest['engine.wasm'], triggers: manifest['triggers.js'], clearance: manifest['clearance.js'] }) },
 });
 emit('loader.js', 'loader', 'js', Buffer.from(rest.outputFiles[0].contents));
 
@@ -174,7 +181,8 @@ const rows = {
   clearance: size(manifest['clearance.js']),
   ui: size(manifest['ui.js']),
   css: size(manifest['widget.css']),
-  wasm: size(manifest['rewards_wasm_bg.wasm']),
+  wasm: size(manifest['engine-cart.wasm']),
+  'wasm-full': size(manifest['engine.wasm']),
 };
 for (const k of Object.keys(manifest).filter((k) => k.startsWith('ui-'))) rows[k.replace(/\.js$/, '')] = size(manifest[k]);
 const pad = (v, n) => String(v).padStart(n);

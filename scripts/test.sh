@@ -31,6 +31,10 @@ step "core fixtures on the wasm build, in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p rewards-wasm -p rewards-wasm-conformance --target wasm32-unknown-unknown
+step "core fixtures on the cart-page wasm module, in headless Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test -p rewards-wasm-conformance --target wasm32-unknown-unknown --features cart-page --test conformance --test exports
 
 step "wasm release build and size report"
 bash scripts/build-wasm.sh

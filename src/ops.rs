@@ -58,6 +58,26 @@ impl Op {
         Op::ALL.iter().find(|(op, _, _)| *op == self).map_or(Input::Nothing, |(_, _, i)| *i)
     }
 
+    /// Whether the cart-page engine has it: what a product or cart page
+    /// computes (the wasm module those pages download; the others — the
+    /// explainer, the popup decision, bonus actions — are in the full
+    /// module, loaded when one of them is first needed).
+    pub fn on_cart_page(self) -> bool {
+        match self {
+            Op::Preview | Op::ProductPoints | Op::TierProgress | Op::PunchCard | Op::Redemptions | Op::Quote => true,
+            Op::Explainer | Op::PopupDecision | Op::Actions => false,
+        }
+    }
+
+    /// The operation of that name; an unknown name is an `invalid` error at
+    /// path `op` naming the operations there are.
+    pub fn named(name: &str) -> Result<Op> {
+        Op::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
+            Error::at("op", format!("unknown operation \"{name}\"; expected one of: {}", names.join(", ")))
+        })
+    }
+
     /// The input's name, if the operation takes one.
     pub fn input_name(self) -> Option<&'static str> {
         match self.input() {
@@ -78,6 +98,18 @@ impl Engine {
     /// text (`""` when absent; an optional cart may be absent, a required
     /// input then fails to parse with its own message).
     pub fn run(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+        match op {
+            Op::Explainer => self.explainer(shopper, now),
+            Op::PopupDecision => self.popup_decision(shopper, input, now),
+            Op::Actions => self.actions(shopper, now),
+            _ => self.run_cart_page(op, shopper, input, now),
+        }
+    }
+
+    /// [`Engine::run`] for the operations [`Op::on_cart_page`]; any other
+    /// is an error at path `op`. The cart-page wasm module calls only this,
+    /// so it links none of the others.
+    pub fn run_cart_page(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
         let optional = (!absent(input)).then_some(input);
         match op {
             Op::Preview => self.preview(shopper, input, now),
@@ -86,21 +118,28 @@ impl Engine {
             Op::PunchCard => self.punch_card(shopper, optional, now),
             Op::Redemptions => self.redemptions(shopper, input, now),
             Op::Quote => self.quote(shopper, input, now),
-            Op::Explainer => self.explainer(shopper, now),
-            Op::PopupDecision => self.popup_decision(shopper, input, now),
-            Op::Actions => self.actions(shopper, now),
+            Op::Explainer | Op::PopupDecision | Op::Actions => {
+                Err(Error::at("op", format!("\"{}\" is not in the cart-page engine", op.name())))
+            }
         }
     }
 
-    /// [`Engine::run`] by the operation's name; an unknown name is an
-    /// `invalid` error at path `op` naming the operations there are.
+    /// [`Engine::run`] by the operation's name ([`Op::named`]).
     pub fn run_named(&self, op: &str, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
-        match Op::from_name(op) {
-            Some(op) => self.run(op, shopper, input, now),
-            None => {
-                let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
-                Err(Error::at("op", format!("unknown operation \"{op}\"; expected one of: {}", names.join(", "))))
-            }
-        }
+        self.run(Op::named(op)?, shopper, input, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation is in one module or the other, and the cart-page
+    /// engine refuses the others with their name rather than computing them.
+    #[test]
+    fn the_cart_page_engine_has_exactly_the_cart_operations() {
+        let cart: Vec<&str> = Op::ALL.iter().filter(|(op, _, _)| op.on_cart_page()).map(|(_, n, _)| *n).collect();
+        assert_eq!(cart, ["preview", "product_points", "tier_progress", "punch_card", "redemptions", "quote"]);
+        assert!(Op::named("preveiw").unwrap_err().to_string().starts_with("op: unknown operation \"preveiw\"; expected one of: preview,"));
     }
 }

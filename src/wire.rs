@@ -121,6 +121,11 @@ impl<'a> R<'a> {
         }
     }
 
+    /// Passes over `n` bytes, a length [`R::len`] gave (so never past the end).
+    pub fn skip(&mut self, n: usize) {
+        self.i += n.min(self.left());
+    }
+
     /// A UTF-8 string, borrowed from the document.
     pub fn str_ref(&mut self) -> &'a str {
         let at = self.i;

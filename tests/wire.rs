@@ -171,3 +171,37 @@ fn seed_the_wire_fuzz_corpus() {
         std::fs::write(dir.join(format!("{:016x}", gen::fnv1a(gen::FNV_OFFSET, &wire))), wire).unwrap();
     }
 }
+
+/// The cart-page module reads the program without its display section and
+/// runs only `Op::on_cart_page`: those give exactly the full engine's
+/// outputs on every fixture case; the others are refused by name.
+#[test]
+fn the_cart_page_engine_gives_the_full_engines_outputs_for_its_operations() {
+    use rewards_core::Op;
+    let mut compared = 0;
+    for (name, text) in CASES {
+        let case = Json::parse(text).expect(name);
+        let op = case.get("op").and_then(Json::as_str).and_then(Op::from_name).expect(name);
+        if !op.on_cart_page() {
+            continue;
+        }
+        let cart_page = |json: &str| -> Result<Engine, rewards_core::Error> {
+            Ok(Engine { program: Program::from_wire_cart_page(&Program::parse(json)?.to_wire())? })
+        };
+        assert_eq!(evaluate_with(&case, cart_page), evaluate(&case), "{name}");
+        compared += 1;
+    }
+    assert!(compared > 100, "only {compared} cart-page cases");
+    for (name, p) in fixture_programs() {
+        let read = Program::from_wire_cart_page(&p.to_wire()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(read, Program { popup: None, texts: Vec::new(), ..p.clone() }, "{name}");
+        let engine = Engine { program: read };
+        for op in [Op::Explainer, Op::PopupDecision, Op::Actions] {
+            let out = respond(engine.run_cart_page(op, "", "", 0));
+            assert!(out.contains("is not in the cart-page engine") && out.contains(op.name()), "{name}: {out}");
+        }
+    }
+    // Corrupt bytes are refused the same way by both readers.
+    let bytes = Program::parse(PROGRAMS[0].1).unwrap().to_wire();
+    assert!(Program::from_wire_cart_page(&bytes[..bytes.len() - 1]).is_err());
+}

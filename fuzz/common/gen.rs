@@ -844,7 +844,9 @@ pub fn op_names() -> Vec<String> {
 }
 
 /// Every op's output text from the native engine, in [`op_names`] order; an
-/// invalid program gives one output, the error of `Engine::new`.
+/// invalid program gives one output, the error of `Engine::new`. (Native
+/// only: validating a config needs the `schema` feature.)
+#[cfg(not(target_arch = "wasm32"))]
 pub fn native_outputs(c: &Case) -> Vec<String> {
     use rewards_core::{respond, Engine};
     let e = match Engine::new(&c.program) {
@@ -856,7 +858,8 @@ pub fn native_outputs(c: &Case) -> Vec<String> {
 
 /// The case's program as the browser gets it (`Program::to_wire` of the
 /// validated program); `None` when the program is invalid (it is never
-/// published).
+/// published). Native only, as [`native_outputs`].
+#[cfg(not(target_arch = "wasm32"))]
 pub fn published(c: &Case) -> Option<Vec<u8>> {
     rewards_core::Engine::new(&c.program).ok().map(|e| e.program.to_wire())
 }

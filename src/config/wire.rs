@@ -69,6 +69,17 @@ impl Program {
     /// Reads a program [`Program::to_wire`] wrote. Any other bytes are an
     /// error naming the offset of the first value that could not be read.
     pub fn from_wire(bytes: &[u8]) -> Result<Program> {
+        Program::read_wire(bytes, true)
+    }
+
+    /// What the cart-page engine needs: [`Program::from_wire`] without the
+    /// display-only section (`popup` absent, no `texts`), passed over by its
+    /// length, so that module carries no reader for it.
+    pub fn from_wire_cart_page(bytes: &[u8]) -> Result<Program> {
+        Program::read_wire(bytes, false)
+    }
+
+    fn read_wire(bytes: &[u8], display: bool) -> Result<Program> {
         let r = &mut R::new(bytes);
         r.tag(b'R');
         r.tag(b'W');
@@ -88,9 +99,14 @@ impl Program {
             popup: None,
             texts: Vec::new(),
         };
-        let end = r.len() + r.pos();
-        p.popup = get(r);
-        p.texts = get(r);
+        let n = r.len();
+        let end = r.pos() + n;
+        if display {
+            p.popup = get(r);
+            p.texts = get(r);
+        } else {
+            r.skip(n);
+        }
         if r.pos() != end || !r.done() {
             r.fail(r.pos());
         }

@@ -57,7 +57,7 @@ test('a page without numbers loads only the loader and the CSS; the UI and wasm 
   );
   await ready(page);
   await page.waitForTimeout(500);
-  const heavy = () => env.server.requests.filter((r) => /\/assets\/(ui-|rewards_wasm)/.test(r.path)).map((r) => r.path.replace(/-[\w]+\.(js|wasm)$/, '.$1'));
+  const heavy = () => env.server.requests.filter((r) => /\/assets\/(ui-|engine)/.test(r.path)).map((r) => r.path.replace(/-[\w]+\.(js|wasm)$/, '.$1'));
   assert.deepEqual(heavy(), [], 'no UI chunk, no wasm yet');
   await page.hover('.rw-launcher');
   await page.waitForFunction(() => Rewards.timings.engine != null);

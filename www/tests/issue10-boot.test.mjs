@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, sleep } from './helpers.mjs';
+import { DEMO_CART } from '../../bench/lib/serve.mjs';
 
 let env;
 before(async () => {
@@ -104,7 +105,7 @@ test('issue 10: a page without elements loads only rewards.js and the config bef
     (await page.evaluate(() => window.__order)).filter((n) => n.startsWith('rewards:')),
     ['rewards:launcher', 'rewards:loader'],
   );
-  assert.ok(!paths.some((p) => /\/assets\/(ui|widget|rewards_wasm)/.test(p)), 'no UI, CSS or wasm: ' + paths.join(' '));
+  assert.ok(!paths.some((p) => /\/assets\/(ui|widget|engine)/.test(p)), 'no UI, CSS or wasm: ' + paths.join(' '));
   assert.ok(paths.includes('/assets/triggers.js'), 'the popup can show (first visit): its triggers are armed');
   assert.deepEqual(await pageErrors(page), []);
 });
@@ -139,5 +140,29 @@ test('issue 10: inline elements in the HTML are defined when the loader chunk ar
   });
   const t = await page.evaluate(() => Rewards.timings);
   assert.ok(t.firstRender != null && t.loader != null, JSON.stringify(t));
+  assert.deepEqual(await pageErrors(page), []);
+});
+
+test('issue 10: a cart page downloads only the cart-page engine; the explainer brings the full one, which then answers everything', async () => {
+  env.server.reset();
+  const page = await env.page();
+  await page.addInitScript((cart) => localStorage.setItem('demo:cart:vn', JSON.stringify(cart)), DEMO_CART);
+  await page.goto(env.url('/demo/vi/cart.html'));
+  await ready(page);
+  const root = page.locator('rewards-checkout-prompt');
+  await page.waitForFunction(() => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=earn]'));
+  const wasm = () => env.server.requests.map((r) => r.path).filter((p) => p.endsWith('.wasm')).map((p) => p.replace(/-[\w]+\.wasm$/, '.wasm'));
+  assert.deepEqual(wasm(), ['/assets/engine-cart.wasm'], 'the cart page: the cart-page module only');
+  const earned = await root.evaluate((el) => el.shadowRoot.querySelector('[data-rw=earn]').getAttribute('data-value'));
+  await page.click('rewards-widget >> .rw-launcher');
+  await page.waitForSelector('dialog.rw-panel[open] .rw-section');
+  assert.deepEqual(wasm(), ['/assets/engine-cart.wasm', '/assets/engine.wasm'], 'the explainer: the full module, once');
+  // The cart computed again now goes to the full module: the same number for the same cart.
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => Rewards.refreshCart());
+  await sleep(300);
+  assert.equal(await root.evaluate((el) => el.shadowRoot.querySelector('[data-rw=earn]').getAttribute('data-value')), earned);
+  assert.ok(Number(earned) > 0, 'the cart earns points: ' + earned);
+  assert.equal(env.server.engineCalls.length, 0, 'computed in the browser');
   assert.deepEqual(await pageErrors(page), []);
 });

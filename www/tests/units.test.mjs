@@ -66,7 +66,7 @@ test('build output: the boot script names the loader chunk, which names the othe
   const chunkFile = hashed('loader.js');
   assert.ok(boot.includes(JSON.stringify(chunkFile)), 'rewards.js knows ' + chunkFile);
   const chunk = readFileSync(join(dist, chunkFile), 'utf8');
-  for (const key of ['ui.js', 'widget.css', 'rewards_wasm_bg.wasm']) {
+  for (const key of ['ui.js', 'widget.css', 'engine-cart.wasm', 'engine.wasm']) {
     const file = hashed(key);
     assert.ok(chunk.includes(JSON.stringify(file)), 'the loader chunk knows ' + file);
   }

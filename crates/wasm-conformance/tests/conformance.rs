@@ -1,7 +1,8 @@
 //! The core's fixtures on the wasm build, in headless Chromium: every case
 //! called through the wasm *exports* (`rewards_wasm::Engine` on the
 //! published program bytes, as the widget calls it) returns exactly the
-//! native engine's bytes. (A malformed config never reaches the browser:
+//! native engine's bytes; with the `cart-page` feature, the cart-page
+//! module gives them for its operations and refuses the others. (A malformed config never reaches the browser:
 //! the publisher refuses it natively, `tests/invalid.rs`; a case whose
 //! program is invalid is checked natively only.)
 #![cfg(target_arch = "wasm32")]
@@ -55,11 +56,20 @@ fn exports_on_the_published_program_return_the_native_bytes() {
         let Some((_, text, program)) = WIRE.iter().find(|(n, _, _)| n == name) else { continue };
         let case = Json::parse(text).expect("case JSON");
         let wasm = through_exports(&case, program);
+        let op = case.get("op").and_then(Json::as_str).and_then(rewards_core::Op::from_name).expect("op");
+        if cfg!(feature = "cart-page") && !op.on_cart_page() {
+            // Not in the cart-page module: refused by name, never computed.
+            if !(wasm.starts_with("{\"error\"") && wasm.contains("is not in the cart-page engine")) {
+                diffs.push(format!("{name}: the cart-page module answered {}: {wasm}", op.name()));
+            }
+            continue;
+        }
         compared += 1;
         if wasm != *native {
             diffs.push(format!("{name}:\n  native: {native}\n  wasm:   {wasm}"));
         }
     }
     assert!(diffs.is_empty(), "{} of {compared} differ:\n{}", diffs.len(), diffs.join("\n"));
-    assert!(compared * 10 >= NATIVE.len() * 9, "only {compared} of {} cases have a valid program", NATIVE.len());
+    let least = if cfg!(feature = "cart-page") { NATIVE.len() / 2 } else { NATIVE.len() * 9 / 10 };
+    assert!(compared >= least, "only {compared} of {} cases compared", NATIVE.len());
 }

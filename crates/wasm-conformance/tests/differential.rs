@@ -9,7 +9,7 @@
 //!
 //! Default: 2,000 cases. The full run (100,000, see fuzz/README.md):
 //! `REWARDS_DIFFERENTIAL_CASES=100000 scripts/differential.sh`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", not(feature = "cart-page")))]
 
 #[path = "../../../fuzz/common/gen.rs"]
 mod gen;

@@ -6,6 +6,10 @@
 //! text (one string each way keeps the boundary narrow and the glue tiny;
 //! see ARCHITECTURE.md "The wasm boundary").
 //!
+//! Built twice (scripts/build-wasm.sh): with `cart-page`, the module a
+//! product or cart page downloads (the operations `Op::on_cart_page`, the
+//! program without its display-only section); without, the full one.
+//!
 //! Nothing here can panic: the core returns errors as values, and they come
 //! back as `{"error": …, "message": …, "issues": [{"path", "message"}]}`.
 
@@ -13,7 +17,7 @@
 extern crate alloc;
 
 use alloc::string::String;
-use rewards_core::{respond, Millis};
+use rewards_core::{respond, Millis, Op};
 use wasm_bindgen::prelude::*;
 
 /// The engine never panics on any input (fuzzed; see fuzz/), so a panic is
@@ -53,12 +57,38 @@ impl Engine {
     /// `Error` whose message is the error JSON when they are corrupt.
     #[wasm_bindgen(constructor)]
     pub fn new(program: &[u8]) -> Result<Engine, JsError> {
-        rewards_core::Engine::from_wire(program).map(Engine).map_err(|e| JsError::new(&e.to_json().to_text()))
+        #[cfg(feature = "cart-page")]
+        let program = rewards_core::Program::from_wire_cart_page(program);
+        #[cfg(not(feature = "cart-page"))]
+        let program = rewards_core::Program::from_wire(program);
+        program.map(|program| Engine(rewards_core::Engine { program })).map_err(|e| JsError::new(&e.to_json().to_text()))
     }
 
-    /// Any operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
-    /// `input` is its input's JSON text, `""` when it takes none.
+    /// An operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
+    /// `input` is its input's JSON text, `""` when it takes none. The
+    /// cart-page module has only the operations `Op::on_cart_page`.
     pub fn run(&self, op: &str, shopper: &str, input: &str, now: f64) -> String {
-        respond(self.0.run_named(op, shopper, input, ms(now)))
+        #[cfg(feature = "cart-page")]
+        let run = rewards_core::Engine::run_cart_page;
+        #[cfg(not(feature = "cart-page"))]
+        let run = rewards_core::Engine::run;
+        respond(Op::named(op).and_then(|op| run(&self.0, op, shopper, input, ms(now))))
     }
+}
+
+/// This module's operations, comma-separated (`Op::on_cart_page` in the
+/// cart-page module; every operation in the full one). The widget build
+/// reads it once, so the JS never lists operations itself.
+#[wasm_bindgen]
+pub fn ops() -> String {
+    let mut out = String::new();
+    for (op, name, _) in Op::ALL {
+        if !cfg!(feature = "cart-page") || op.on_cart_page() {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            out.push_str(name);
+        }
+    }
+    out
 }

@@ -159,6 +159,7 @@ export function start(ctx) {
     elements: new Set(),
     reserveSheet: once(() => makeSheet(RESERVE_CSS)),
     wasm: once(() => ctx.fetch(assets.wasm)),
+    wasmFull: once(() => ctx.fetch(assets.wasmFull)),
     mountElement(el) {
       if (ctx.failed) return void (el.hidden = true);
       ui().then((u) => u && u.element(el));

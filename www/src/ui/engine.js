@@ -3,8 +3,16 @@
 // server's POST /api/engine/{op}, which returns the same bytes. Both give
 // one call, `run(op, shopper, input)`, with the core's operation names
 // (rewards_core::Op, the one list of them); results are the core's JSON, parsed.
+//
+// Two wasm modules read the same published program: the cart-page engine
+// (previews, product points, tier and punch progress, redemptions: what a
+// product or cart page needs) loads first; the full one (explainer, popup
+// decision, bonus actions) on the first operation the cart-page one lacks.
 
-import init, { Engine } from '../../dist/pkg/rewards_wasm.js';
+import init, { Engine } from '../../dist/pkg-cart/rewards_wasm.js';
+
+/** The cart-page module's operations (rewards_core::Op::on_cart_page, read from it at build time). */
+const CART_OPS = new Set(__REWARDS_CART_OPS__);
 
 export class EngineError extends Error {
   constructor(out) {
@@ -38,33 +46,41 @@ export function nextTask() {
   });
 }
 
-/** Resolves to an engine; rejects (with a clear message) when neither path works. */
+/**
+ * Resolves to an engine; rejects (with a clear message) when neither path works.
+ * The first module loads now — the cart-page one where the page shows numbers
+ * (it has elements), else the full one — and the other on the first call it
+ * is needed for, so a page loads the full module only when a surface asks.
+ */
 export async function loadEngine(ctx) {
   const json = (v) => (v == null ? '' : ctx.json(v));
+  const program = Uint8Array.from(atob(ctx.engineBytes), (c) => c.charCodeAt(0));
+  const modules = {
+    cart: () => init({ module_or_path: ctx.wasm() }).then(() => Engine),
+    full: () => import('../../dist/pkg/rewards_wasm.js').then((m) => m.default({ module_or_path: ctx.wasmFull() }).then(() => m.Engine)),
+  };
+  const loading = {};
+  const engineOf = (name) =>
+    (loading[name] ||= modules[name]().then(async (E) => {
+      await nextTask();
+      return open(E, program);
+    }));
   let wasmError;
   try {
-    await init({ module_or_path: ctx.wasm() });
+    await engineOf(ctx.elements.size ? 'cart' : 'full');
   } catch (e) {
     wasmError = e;
   }
   if (!wasmError) {
-    await nextTask();
-    let e;
-    try {
-      e = new Engine(Uint8Array.from(atob(ctx.engineBytes), (c) => c.charCodeAt(0)));
-    } catch (err) {
-      let out = null;
-      try {
-        out = JSON.parse(err.message);
-      } catch {
-        /* not the core's error JSON */
-      }
-      throw new Error('the published program cannot be read: ' + (out ? new EngineError(out).message : err.message));
-    }
     ctx.mark('engine');
     const now = () => Date.now();
     await nextTask();
-    return { kind: 'wasm', exponent: ctx.cfg.store.exponent, run: async (op, s, input) => parse(e.run(op, json(s), json(input), now())) };
+    return {
+      kind: 'wasm',
+      exponent: ctx.cfg.store.exponent,
+      // Once the full module is here it answers everything.
+      run: async (op, s, input) => parse((await engineOf(loading.full || !CART_OPS.has(op) ? 'full' : 'cart')).run(op, json(s), json(input), now())),
+    };
   }
   const blocked = /wasm-unsafe-eval|Content Security Policy|CompileError/i.test(String(wasmError && (wasmError.message || wasmError.name)));
   const why = blocked
@@ -73,6 +89,21 @@ export async function loadEngine(ctx) {
   if (!ctx.api) throw new Error(why + ' and no data-api is set for server previews; points previews are off');
   ctx.warn(why + '; using the server for points previews instead.');
   return httpEngine(ctx);
+}
+
+/** The engine of a wasm module on the published program's bytes; a clear error when they cannot be read. */
+function open(Engine, program) {
+  try {
+    return new Engine(program);
+  } catch (err) {
+    let out = null;
+    try {
+      out = JSON.parse(err.message);
+    } catch {
+      /* not the core's error JSON */
+    }
+    throw new Error('the published program cannot be read: ' + (out ? new EngineError(out).message : err.message));
+  }
 }
 
 function httpEngine(ctx) {
