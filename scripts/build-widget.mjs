@@ -42,7 +42,7 @@ const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
-const CEILING = { cartPage: 79000 };
+const CEILING = { cartPage: 66400 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
