@@ -2,8 +2,8 @@
 # The boundary experiment (issue 10, part 3; docs/wasm-size.md "The
 # boundary, chosen by measurement"). Builds every variant crate in
 # bench/boundary/ (its own workspace) for wasm32 with the shipped engine's
-# profile, runs wasm-bindgen (pinned CLI) and npm binaryen's wasm-opt -Oz
-# with build-wasm.sh's flags, bundles each variant's JS (glue + adapter) with
+# profile, runs wasm-bindgen (pinned CLI) and scripts/wasm-opt.sh (the shipped
+# engine's wasm-opt), bundles each variant's JS (glue + adapter) with
 # esbuild --minify, then measures sizes and Chromium timings
 # (bench/boundary/run.mjs): markdown table on stdout, bench/out/boundary.json.
 #
@@ -37,10 +37,7 @@ if [ $build = 1 ]; then
     (cd bench/boundary && cargo build -q --profile wasm-release --target wasm32-unknown-unknown -p "$crate")
     rm -rf "$out/pkg/$name"
     wasm-bindgen --target web --no-typescript --out-dir "$out/pkg/$name" "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/$crate.wasm"
-    npx --no-install wasm-opt -Oz --converge --strip-debug --strip-producers \
-      --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$out/pkg/$name/${crate}_bg.wasm" -o "$out/pkg/$name/${crate}_bg.wasm"
+    bash scripts/wasm-opt.sh "$out/pkg/$name/${crate}_bg.wasm" "$out/pkg/$name/${crate}_bg.wasm"
     if [ "$adapter" != - ]; then
       # What the page would download: the glue and the adapter, one minified bundle.
       printf 'export { default, Engine } from "./%s.js";\nexport { adapter } from "%s/bench/boundary/js/%s.mjs";\n' \

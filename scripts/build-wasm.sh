@@ -19,10 +19,7 @@ build() { # features, out dir
   cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --features "$1"
   mkdir -p "$2"
   wasm-bindgen --target web --no-typescript --out-dir "$2" "$target_dir/wasm32-unknown-unknown/wasm-release/rewards_wasm.wasm"
-  npx --no-install wasm-opt -Oz --converge --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$2/rewards_wasm_bg.wasm" -o "$2/rewards_wasm_bg.wasm"
+  bash scripts/wasm-opt.sh "$2/rewards_wasm_bg.wasm" "$2/rewards_wasm_bg.wasm"
   npx --no-install esbuild --minify --format=esm --log-level=warning "$2/rewards_wasm.js" --outfile="$2/rewards_wasm.min.js"
   mv "$2/rewards_wasm.min.js" "$2/rewards_wasm.js"
 }
