@@ -109,7 +109,7 @@ pub async fn order_shopper(conn: &mut AnyConnection, id: Option<&str>, email: Op
 }
 
 /// An order webhook, checked and parsed before it waits for the writer.
-struct Order {
+pub(crate) struct Order {
     id: String,
     customer_id: Option<String>,
     email: Option<String>,
@@ -121,6 +121,27 @@ struct Order {
     now: i64,
 }
 
+impl Order {
+    /// An order whose cart text the core has checked; the award's preview
+    /// reads this exact text. Every sender of orders (this webhook, the
+    /// demo's checkout, a platform's mapping) comes through here.
+    pub(crate) fn new(
+        app: &App,
+        id: String,
+        (customer_id, email): (Option<String>, Option<String>),
+        cart_text: String,
+        codes: Vec<String>,
+    ) -> ApiResult<Order> {
+        let cart = Cart::parse(&cart_text, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
+        let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
+        Ok(Order { id, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() })
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
     receive_order(&app, decode(&body)?).await
@@ -129,12 +150,8 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
 /// An order body whose sender is already trusted (a verified signature, or
 /// the demo's own checkout): its cart checked by the core, then recorded once.
 pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
-    let (customer_id, email) = customer(body.customer);
-    let cart_text = body.cart.get().to_string();
-    let cart = Cart::parse(&cart_text, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
-    let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
     let codes = body.discount_codes.unwrap_or_default().0;
-    let order = Order { id: body.order_id.0, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() };
+    let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?;
 
     let mut w = app.db.write().await?;
     let result = record_order(app, &mut w, &order).await;
@@ -153,7 +170,7 @@ pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
 
 /// The order's writes; returns the response text (stored with the order),
 /// or `None` when a concurrent delivery recorded the order first.
-async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Option<String>> {
+pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Option<String>> {
     let (program, version, now) = (app.program(), &app.program.version, order.now);
     let order_id = order.id.as_str();
     if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await? {
@@ -368,7 +385,8 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
 
 /// The refund's writes; returns the response text (stored with the
 /// refund), or `None` when a concurrent delivery recorded it first.
-async fn record_refund(
+/// `amount`: minor units refunded by this refund; `None` reverses the rest.
+pub(crate) async fn record_refund(
     app: &App,
     w: &mut WriteTx,
     refund_id: &str,
