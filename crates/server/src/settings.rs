@@ -15,6 +15,11 @@ pub struct Settings {
     pub merchant_secret: String,
     /// Signs order and refund webhooks.
     pub webhook_secret: String,
+    /// Shopify's webhook signing secret (`POST /api/webhooks/shopify`);
+    /// empty: that endpoint answers 503 `not_configured`.
+    pub shopify_webhook_secret: String,
+    /// The Shopify topic that awards an order: `orders/paid` or `orders/create`.
+    pub shopify_award_on: ShopifyAwardOn,
     pub admin_token: String,
     /// Origins (`https://shop.example`) allowed to call the browser API.
     pub allowed_origins: Vec<String>,
@@ -47,6 +52,8 @@ struct File {
     database_url: Option<String>,
     merchant_secret: Option<String>,
     webhook_secret: Option<String>,
+    shopify_webhook_secret: Option<String>,
+    shopify_award_on: Option<String>,
     admin_token: Option<String>,
     allowed_origins: Option<Vec<String>>,
     www_dist: Option<PathBuf>,
@@ -60,6 +67,32 @@ struct File {
     request_timeout_seconds: Option<u64>,
 }
 
+/// Which Shopify order topic awards points (`shopify_award_on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShopifyAwardOn {
+    /// `orders/paid` (the default): points for money received.
+    OrdersPaid,
+    /// `orders/create`: points as soon as the order is placed.
+    OrdersCreate,
+}
+
+impl ShopifyAwardOn {
+    pub fn topic(self) -> &'static str {
+        match self {
+            ShopifyAwardOn::OrdersPaid => "orders/paid",
+            ShopifyAwardOn::OrdersCreate => "orders/create",
+        }
+    }
+
+    fn parse(name: &str, v: &str) -> Result<ShopifyAwardOn, String> {
+        match v {
+            "orders/paid" => Ok(ShopifyAwardOn::OrdersPaid),
+            "orders/create" => Ok(ShopifyAwardOn::OrdersCreate),
+            _ => Err(format!("{name}: \"{v}\" must be \"orders/paid\" or \"orders/create\"")),
+        }
+    }
+}
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://rewards.sqlite?mode=rwc";
 
 impl Settings {
@@ -71,6 +104,8 @@ impl Settings {
             database_url: DEFAULT_DATABASE_URL.into(),
             merchant_secret: String::new(),
             webhook_secret: String::new(),
+            shopify_webhook_secret: String::new(),
+            shopify_award_on: ShopifyAwardOn::OrdersPaid,
             admin_token: String::new(),
             allowed_origins: Vec::new(),
             www_dist: PathBuf::from("www/dist"),
@@ -108,6 +143,10 @@ impl Settings {
         set(&mut self.database_url, f.database_url);
         set(&mut self.merchant_secret, f.merchant_secret);
         set(&mut self.webhook_secret, f.webhook_secret);
+        set(&mut self.shopify_webhook_secret, f.shopify_webhook_secret);
+        if let Some(v) = f.shopify_award_on {
+            self.shopify_award_on = ShopifyAwardOn::parse("shopify_award_on", &v)?;
+        }
         set(&mut self.admin_token, f.admin_token);
         set(&mut self.allowed_origins, f.allowed_origins);
         set(&mut self.www_dist, f.www_dist);
@@ -130,6 +169,10 @@ impl Settings {
         set(&mut self.database_url, env("DATABASE_URL"));
         set(&mut self.merchant_secret, env("REWARDS_MERCHANT_SECRET"));
         set(&mut self.webhook_secret, env("REWARDS_WEBHOOK_SECRET"));
+        set(&mut self.shopify_webhook_secret, env("REWARDS_SHOPIFY_WEBHOOK_SECRET"));
+        if let Some(v) = env("REWARDS_SHOPIFY_AWARD_ON") {
+            self.shopify_award_on = ShopifyAwardOn::parse("REWARDS_SHOPIFY_AWARD_ON", &v)?;
+        }
         set(&mut self.admin_token, env("REWARDS_ADMIN_TOKEN"));
         if let Some(o) = env("REWARDS_ALLOWED_ORIGINS") {
             self.allowed_origins = o.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
@@ -152,6 +195,14 @@ impl Settings {
             if v.len() < 16 {
                 errors.push(format!("{name} (or {env}): must be set, at least 16 characters"));
             }
+        }
+        // Optional (only Shopify stores need it), but never a short one.
+        let shopify = &self.shopify_webhook_secret;
+        if !shopify.is_empty() && shopify.len() < 16 {
+            errors.push(
+                "shopify_webhook_secret (or REWARDS_SHOPIFY_WEBHOOK_SECRET): at least 16 characters when set (Shopify's signing secret)"
+                    .into(),
+            );
         }
         for o in &self.allowed_origins {
             if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
@@ -199,6 +250,8 @@ mod tests {
             ("max_body_bytes = 1.5\n", "max_body_bytes"),
             ("max_body_bytes = -1\n", "max_body_bytes"),
             ("signup_min_fill_ms = \"2000\"\n", "signup_min_fill_ms"),
+            ("shopify_award_on = \"orders/updated\"\n", "shopify_award_on"),
+            ("shopify_webhook_secret = \"short\"\n", "shopify_webhook_secret"),
         ] {
             let e = load(toml).unwrap_err();
             assert!(e.contains(names), "{toml}: {e}");
