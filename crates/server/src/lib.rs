@@ -27,6 +27,7 @@ pub mod redeem;
 pub mod routes;
 pub mod schema;
 pub mod settings;
+pub mod shopify;
 pub mod signup;
 pub mod svg;
 pub mod token;

@@ -3,7 +3,7 @@
 //! in order inside one transaction each; `schema_migrations` records them.
 //!
 //! Append-only tables (`ledger`, `stamps`, `consents`, `orders`, `refunds`,
-//! `actions_rewarded`, `vouchers`, `voucher_events`) get triggers that
+//! `actions_rewarded`, `vouchers`, `voucher_events`, `shopify_deliveries`) get triggers that
 //! refuse UPDATE and DELETE, so "entries are never changed" holds even
 //! against a buggy handler or a hand-typed SQL statement.
 
@@ -152,7 +152,7 @@ fn migration_2(backend: Backend) -> Vec<String> {
 }
 
 /// Triggers that refuse UPDATE and DELETE on table `t`.
-fn append_only(backend: Backend, t: &str) -> Vec<String> {
+pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
     match backend {
         Backend::Sqlite => vec![
             format!("CREATE TRIGGER {t}_append_only_u BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{t} is append-only'); END"),
@@ -165,7 +165,7 @@ fn append_only(backend: Backend, t: &str) -> Vec<String> {
 }
 
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1), (2, migration_2)];
+const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration)];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

@@ -1,0 +1,314 @@
+//! `POST /api/webhooks/shopify`: Shopify's own webhook deliveries, in front
+//! of the same order and refund services as `/api/webhooks/orders` and
+//! `/api/webhooks/refunds` ([`crate::orders`]), so the award is still the
+//! core's preview of the (mapped) cart.
+//!
+//! A delivery is checked in this order, and a refused one writes nothing:
+//! 1. the server has a Shopify signing secret (`shopify_webhook_secret`),
+//!    else `503 not_configured` (Shopify retries, so nothing is lost while
+//!    the operator sets it);
+//! 2. `X-Shopify-Hmac-Sha256` = base64(HMAC-SHA256(raw body, secret)),
+//!    compared in constant time, else `401`;
+//! 3. `X-Shopify-Topic` is one this endpoint takes, else `400 unknown_topic`;
+//! 4. `X-Shopify-Test: true` (a test notification): `200`, nothing written;
+//! 5. `X-Shopify-Webhook-Id` is present; a delivery id seen before answers
+//!    the first answer byte for byte (Shopify's retries and redeliveries);
+//! 6. the body maps ([`map`]): `400 malformed` or `422 invalid`, with the path;
+//! 7. the service: the order, refund or customer, idempotent by its own id
+//!    as well (the same order under a new delivery id awards once).
+//!
+//! The delivery id is recorded (`shopify_deliveries`, with the answer) in
+//! the same transaction as what the delivery wrote, so a crash leaves
+//! either both or neither.
+
+pub mod map;
+pub mod money;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use rewards_core::json::{obj, s, Json};
+use sha2::Sha256;
+use sqlx::{AnyConnection, Row};
+
+use crate::body::Id;
+use crate::db::Backend;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::{json_body, RawBody};
+use crate::settings::ShopifyAwardOn;
+use crate::{orders, App};
+
+/// The header value Shopify sends with `body`: base64 (standard alphabet,
+/// padded) of HMAC-SHA256 of the raw body with the signing secret.
+pub fn signature(secret: &str, body: &[u8]) -> String {
+    STANDARD.encode(mac(secret, body).finalize().into_bytes())
+}
+
+fn mac(secret: &str, body: &[u8]) -> Hmac<Sha256> {
+    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    m.update(body);
+    m
+}
+
+/// Checks `X-Shopify-Hmac-Sha256` in constant time (`verify_slice`). Only
+/// the exact encoding Shopify writes decodes: padding is required and
+/// non-canonical trailing bits are refused.
+pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool {
+    let Some(given) = header.map(str::trim).and_then(|h| STANDARD.decode(h).ok()) else { return false };
+    given.len() == 32 && mac(secret, body).verify_slice(&given).is_ok()
+}
+
+/// The topics this endpoint takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    /// The order topic of `shopify_award_on`.
+    Award(&'static str),
+    /// The other order topic: accepted, nothing to do.
+    Ignored(&'static str),
+    Refund,
+    Cancelled,
+    CustomerCreated,
+}
+
+impl Topic {
+    fn parse(name: &str, award_on: ShopifyAwardOn) -> ApiResult<Topic> {
+        Ok(match name {
+            "orders/paid" | "orders/create" => {
+                let name = if name == "orders/paid" { "orders/paid" } else { "orders/create" };
+                if name == award_on.topic() {
+                    Topic::Award(name)
+                } else {
+                    Topic::Ignored(name)
+                }
+            }
+            "refunds/create" => Topic::Refund,
+            "orders/cancelled" => Topic::Cancelled,
+            "customers/create" => Topic::CustomerCreated,
+            other => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "unknown_topic",
+                    format!(
+                        "X-Shopify-Topic \"{}\" is not a topic this endpoint takes (orders/paid, orders/create, refunds/create, orders/cancelled, customers/create); remove that webhook in Shopify admin → Settings → Notifications → Webhooks",
+                        other.escape_debug()
+                    ),
+                ))
+            }
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Topic::Award(t) | Topic::Ignored(t) => t,
+            Topic::Refund => "refunds/create",
+            Topic::Cancelled => "orders/cancelled",
+            Topic::CustomerCreated => "customers/create",
+        }
+    }
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn bad_request(kind: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, kind, message)
+}
+
+pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
+    let secret = &app.settings.shopify_webhook_secret;
+    if secret.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not_configured",
+            "Shopify webhooks are not set up on this server: set shopify_webhook_secret (or REWARDS_SHOPIFY_WEBHOOK_SECRET) to the signing secret shown in Shopify admin → Settings → Notifications → Webhooks and restart; Shopify retries this delivery",
+        ));
+    }
+    if !verify_signature(secret, &body, header(&headers, "x-shopify-hmac-sha256")) {
+        return Err(ApiError::unauthorized(
+            "X-Shopify-Hmac-Sha256 is missing or does not match the body (base64 of HMAC-SHA256 of the raw body with the webhook signing secret)",
+        ));
+    }
+    let topic = header(&headers, "x-shopify-topic").ok_or_else(|| bad_request("unknown_topic", "X-Shopify-Topic is required"))?;
+    let topic = Topic::parse(topic.trim(), app.settings.shopify_award_on)?;
+    if header(&headers, "x-shopify-test").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        let answer = obj(vec![("ok", Json::Bool(true)), ("test", Json::Bool(true)), ("topic", s(topic.name()))]);
+        return Ok(json_body(answer.to_text()));
+    }
+    let webhook_id = header(&headers, "x-shopify-webhook-id")
+        .and_then(|v| Id::<255>::parse(v).ok())
+        .ok_or_else(|| bad_request("missing_webhook_id", "X-Shopify-Webhook-Id is required (1 to 255 printable characters)"))?
+        .0;
+    if let Some(answer) = delivered(&app, &webhook_id).await? {
+        return Ok(json_body(answer));
+    }
+    let delivery = Delivery { id: &webhook_id, topic: topic.name() };
+    match topic {
+        Topic::Award(_) => award(&app, delivery, &body).await,
+        Topic::Ignored(name) => {
+            let answer = obj(vec![
+                ("ok", Json::Bool(true)),
+                ("topic", s(name)),
+                ("ignored", s(format!("points are awarded on {} (shopify_award_on)", app.settings.shopify_award_on.topic()))),
+            ]);
+            Ok(json_body(answer.to_text()))
+        }
+        Topic::Refund => refund(&app, delivery, &body).await,
+        Topic::Cancelled => cancel(&app, delivery, &body).await,
+        Topic::CustomerCreated => customer(&app, delivery, &body).await,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Delivery<'a> {
+    id: &'a str,
+    topic: &'static str,
+}
+
+/// The answer stored for a delivery id, if it was processed before.
+async fn delivered(app: &App, id: &str) -> ApiResult<Option<String>> {
+    let mut conn = app.db.read().await?;
+    let row = sqlx::query("SELECT response FROM shopify_deliveries WHERE webhook_id = $1").bind(id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+async fn record_delivery(conn: &mut AnyConnection, d: Delivery<'_>, reference: &str, at: i64, answer: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO shopify_deliveries (webhook_id, topic, ref, at, response) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+        .bind(d.id)
+        .bind(d.topic)
+        .bind(reference)
+        .bind(at)
+        .bind(answer)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A stored answer of the order or refund service (after a concurrent
+/// delivery of the same order or refund won, on PostgreSQL).
+async fn stored(app: &App, sql: &str, id: &str) -> ApiResult<Response> {
+    let mut conn = app.db.read().await?;
+    let r = sqlx::query(sql).bind(id).fetch_one(&mut *conn).await?;
+    Ok(json_body(r.try_get(0)?))
+}
+
+async fn award(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
+    let m = map::order(body, app.program().currency())?;
+    let order = orders::Order::new(app, m.order_id, (m.customer_id, m.email), m.cart, m.codes)?;
+    let now = app.clock.now();
+    let mut w = app.db.write().await?;
+    let result = async {
+        let answer = orders::record_order(app, &mut w, &order).await?;
+        if let Some(text) = &answer {
+            record_delivery(w.conn(), d, order.id(), now, text).await?;
+        }
+        Ok(answer)
+    }
+    .await;
+    let keep = matches!(result, Ok(Some(_)));
+    match w.finish_keeping(result, keep).await? {
+        Some(text) => Ok(json_body(text)),
+        None => stored(app, "SELECT response FROM orders WHERE order_id = $1", order.id()).await,
+    }
+}
+
+/// A refund through the refund service; `amount: None` reverses the rest.
+async fn reverse(app: &App, d: Delivery<'_>, refund_id: &str, order_id: &str, amount: Option<i64>) -> ApiResult<Response> {
+    let now = app.clock.now();
+    let mut w = app.db.write().await?;
+    let result = async {
+        let answer = orders::record_refund(app, &mut w, refund_id, order_id, amount, now).await?;
+        if let Some(text) = &answer {
+            record_delivery(w.conn(), d, refund_id, now, text).await?;
+        }
+        Ok(answer)
+    }
+    .await;
+    let keep = matches!(result, Ok(Some(_)));
+    match w.finish_keeping(result, keep).await? {
+        Some(text) => Ok(json_body(text)),
+        None => stored(app, "SELECT response FROM refunds WHERE refund_id = $1", refund_id).await,
+    }
+}
+
+/// `refunds/create`: the recorded award reversed pro rata. A refund for an
+/// order not received yet is `409` (Shopify retries it later).
+async fn refund(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
+    let m = map::refund(body, app.program().currency())?;
+    reverse(app, d, &m.refund_id, &m.order_id, Some(m.amount)).await
+}
+
+/// The refund id a cancellation is recorded under.
+pub fn cancel_refund_id(order_id: &str) -> String {
+    format!("shopify-cancel:{order_id}")
+}
+
+/// Financial states of an order that never took money: cancelling one
+/// that was never awarded (points come on `orders/paid`) reverses nothing.
+const NEVER_PAID: &[&str] = &["pending", "authorized", "voided", "expired"];
+
+/// `orders/cancelled`: whatever is left of the award is reversed (a
+/// refund of the rest, so with the cancellation's own `refunds/create`
+/// the reversals still never exceed the award).
+async fn cancel(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
+    let c: map::CancelPayload = map::decode(body)?;
+    let order_id = c.id.0;
+    match reverse(app, d, &cancel_refund_id(&order_id), &order_id, None).await {
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            let status = c.financial_status.and_then(|s| s.0);
+            let never_paid = status.as_deref().is_some_and(|s| NEVER_PAID.contains(&s));
+            if never_paid && app.settings.shopify_award_on == ShopifyAwardOn::OrdersPaid {
+                let answer = obj(vec![
+                    ("ok", Json::Bool(true)),
+                    ("topic", s(d.topic)),
+                    ("order_id", s(&*order_id)),
+                    ("ignored", s(format!("the order was never paid ({}): no award to reverse", status.unwrap_or_default()))),
+                ]);
+                Ok(json_body(answer.to_text()))
+            } else {
+                Err(e)
+            }
+        }
+        other => other,
+    }
+}
+
+/// `customers/create`: the customer's shopper, found or created, and
+/// linked by email to a shopper who signed up in the widget before having
+/// an account (the same rule as an order's customer).
+async fn customer(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
+    let c: map::CustomerPayload = map::decode(body)?;
+    let customer_id = c.id.0;
+    let email = c.email.and_then(|e| e.0).and_then(|e| crate::body::Email::parse(&e).ok()).map(|e| e.0);
+    let now = app.clock.now();
+    let mut w = app.db.write().await?;
+    let result: ApiResult<String> = async {
+        let row = orders::order_shopper(w.conn(), Some(&customer_id), email.as_deref(), now).await?;
+        let answer =
+            obj(vec![("ok", Json::Bool(true)), ("topic", s(d.topic)), ("customer_id", s(&*customer_id)), ("shopper_id", s(&*row.id))])
+                .to_text();
+        record_delivery(w.conn(), d, &customer_id, now, &answer).await?;
+        Ok(answer)
+    }
+    .await;
+    let answer = w.finish(result).await?;
+    eprintln!("shopify: customers/create {customer_id} (delivery {}): {answer}", d.id);
+    Ok(json_body(answer))
+}
+
+/// Migration 3: the Shopify delivery ids seen, with the answer each got
+/// (append-only, like the ledger).
+pub fn migration(backend: Backend) -> Vec<String> {
+    let mut out = vec!["CREATE TABLE shopify_deliveries (
+            webhook_id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            response TEXT NOT NULL)"
+        .into()];
+    out.extend(crate::schema::append_only(backend, "shopify_deliveries"));
+    out
+}
