@@ -300,16 +300,18 @@ impl Reader {
         fn of(m: &Option<Money>) -> Option<&str> {
             m.as_ref().and_then(|m| label(&m.currency_code))
         }
-        let chosen = match (self.side, set) {
-            (_, None) => None,
-            (Side::Shop, Some(s)) => side(&s.shop_money, set_path, "shop_money"),
-            (Side::Presentment, Some(s)) => side(&s.presentment_money, set_path, "presentment_money"),
+        // The side read, and that side's money.
+        let (read, chosen) = match (self.side, set) {
+            (Side::Presentment, None) => (Side::Presentment, None),
+            (_, None) => (Side::Shop, None),
+            (Side::Shop, Some(s)) => (Side::Shop, side(&s.shop_money, set_path, "shop_money")),
+            (Side::Presentment, Some(s)) => (Side::Presentment, side(&s.presentment_money, set_path, "presentment_money")),
             (Side::Either, Some(s)) => {
                 let (shop, presentment) = (of(&s.shop_money), of(&s.presentment_money));
                 if shop == Some(code) || (shop.is_none() && presentment.is_none()) {
-                    side(&s.shop_money, set_path, "shop_money")
+                    (Side::Shop, side(&s.shop_money, set_path, "shop_money"))
                 } else if presentment == Some(code) {
-                    side(&s.presentment_money, set_path, "presentment_money")
+                    (Side::Presentment, side(&s.presentment_money, set_path, "presentment_money"))
                 } else {
                     return Err(ApiError::invalid(
                         set_path,
@@ -330,10 +332,10 @@ impl Reader {
                 return self.minor(a, &format!("{path}.amount")).map(Some);
             }
         }
-        match self.side {
+        match read {
             Side::Presentment if plain.is_some() || set.is_some() => Err(ApiError::invalid(
                 &format!("{set_path}.presentment_money.amount"),
-                format!("is required: the program's currency ({code}) is the order's presentment currency, not the shop's"),
+                format!("is required: the program's currency ({code}) is the presentment currency, not the shop's"),
             )),
             Side::Presentment => Ok(None),
             // Plain fields are the shop's money.

@@ -596,6 +596,21 @@ async fn issue_11_shop_or_presentment_money_and_an_unknown_currency_is_422() {
             r.body
         );
 
+        // A refund names no currency of its own: each amount's set is read on
+        // the side in the program's currency, never the other side's money.
+        let mut refund: Value = serde_json::from_str(&fixture("refunds-create-usd.json")).unwrap();
+        shop_money_in(&mut refund, "EUR", "1.00");
+        assert_eq!(map::refund(refund.to_string().as_bytes(), currency("USD")).unwrap().amount, 19_567);
+        refund["refund_line_items"][0]["subtotal_set"]["presentment_money"].as_object_mut().unwrap().remove("amount");
+        let e = map::refund(refund.to_string().as_bytes(), currency("USD")).unwrap_err();
+        assert_eq!(e.issues[0].0, "refund_line_items[0].subtotal_set.presentment_money.amount", "{e:?}");
+        refund["refund_line_items"][0]["subtotal_set"]["presentment_money"]["currency_code"] = json!("GBP");
+        let e = map::refund(refund.to_string().as_bytes(), currency("USD")).unwrap_err();
+        assert_eq!(
+            e.issues[0],
+            ("refund_line_items[0].subtotal_set".into(), "is in EUR (shop) and GBP (presentment); the program's currency is USD".into())
+        );
+
         // Neither the shop's nor the shopper's currency is the program's.
         let mut other = usd.clone();
         other["currency"] = json!("EUR");
