@@ -121,9 +121,14 @@ pub fn widget_program(p: &Program) -> Json<'static> {
         };
         obj(vec![("id", s(&*r.id)), ("name", text(&r.name)), ("kind", s(r.kind.name())), ("points", int(r.points)), ("value", value)])
     });
+    // The explainer's store, and where the store signs shoppers in.
+    let mut store = store(p);
+    if let Json::Object(fields) = &mut store {
+        fields.push(("sign_in_url".into(), opt(p.store.sign_in_url.as_deref(), s)));
+    }
     obj(vec![
         ("version", int(p.version)),
-        ("store", store(p)),
+        ("store", store),
         ("earning", obj(vec![("exclude", selector(&p.earning.exclude))])),
         ("tiers", tiers),
         ("membership", membership),
