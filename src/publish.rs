@@ -129,7 +129,10 @@ pub fn widget_program(p: &Program) -> Json<'static> {
     obj(vec![
         ("version", int(p.version)),
         ("store", store),
-        ("earning", obj(vec![("exclude", selector(&p.earning.exclude))])),
+        ("earning", obj(vec![("minimum_order", int(p.earning.minimum_order)), ("exclude", selector(&p.earning.exclude))])),
+        // Kinds only: the loader reserves room for the first-order bonus line.
+        ("actions", Json::Array(p.actions.iter().map(|a| obj(vec![("id", s(&*a.id)), ("kind", s(a.kind.name()))])).collect())),
+        ("cashback", opt(p.cashback.as_ref(), |c| obj(vec![("percent", s(c.percent.to_text()))]))),
         ("tiers", tiers),
         ("membership", membership),
         ("punch_card", punch_card),

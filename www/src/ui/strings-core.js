@@ -4,7 +4,6 @@
 
 export const en = {
   launcher: 'Rewards',
-  close: 'Close',
   points: { one: '{n} point', other: '{n} points' },
   punch_progress: '{n} of {required} stamps',
   prompt_label: 'Rewards for this order',
@@ -34,7 +33,6 @@ export const en = {
 
 export const vi = {
   launcher: 'Điểm thưởng',
-  close: 'Đóng',
   points: '{n} điểm',
   punch_progress: '{n}/{required} dấu',
   prompt_label: 'Điểm thưởng cho đơn hàng',

@@ -1,6 +1,7 @@
 // Strings for the rewards explainer panel (loaded with the panel chunk).
 
 export const en = {
+  close: 'Close',
   loading: 'Loading your rewards…',
   load_error: 'Rewards are unavailable right now. Please try again later.',
   panel_title: 'Rewards',
@@ -73,6 +74,7 @@ export const en = {
 };
 
 export const vi = {
+  close: 'Đóng',
   loading: 'Đang tải ưu đãi của bạn…',
   load_error: 'Chương trình thành viên tạm thời chưa hiển thị được. Vui lòng thử lại sau.',
   panel_title: 'Chương trình thành viên',

@@ -1,6 +1,7 @@
 // Strings for the signup popup (loaded with the popup chunk).
 
 export const en = {
+  close: 'Close',
   email: 'Email',
   name: 'Name',
   birthday: 'Birthday',
@@ -24,6 +25,7 @@ export const en = {
 };
 
 export const vi = {
+  close: 'Đóng',
   email: 'Email',
   name: 'Họ và tên',
   birthday: 'Ngày sinh',
