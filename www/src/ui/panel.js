@@ -86,6 +86,7 @@ export function makePanel(u) {
           h('p', { class: 'rw-muted', text: t('balance') }),
           h('p', { class: 'rw-balance', text: points(s.balance) }),
           s.pending > 0 ? h('p', { class: 'rw-muted', text: t('pending', { points: points(s.pending) }) }) : null,
+          credit(m),
           s.tier ? h('p', { class: 'rw-pill', text: tierName(s.tier) }) : null,
           s.multiplier !== '1' ? h('p', { class: 'rw-muted', text: t('multiplier', { m: decimal(s.multiplier) }) }) : null,
         ),
@@ -200,6 +201,17 @@ export function makePanel(u) {
     if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
     if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
     return out;
+  }
+
+  /** The store credit cashback earned (GET /api/shopper), when the program has cashback or there is some. */
+  function credit(m) {
+    const { t, money } = u.i;
+    const { store_credit: have, store_credit_pending: pending } = u.info;
+    if (typeof have !== 'number' || !(m.cashback || have > 0 || pending > 0)) return null;
+    return [
+      h('p', { class: 'rw-credit', 'data-rw': 'credit', 'data-value': have, text: t('credit', { amount: money(have) }) }),
+      pending > 0 ? h('p', { class: 'rw-muted', 'data-rw': 'credit-pending', text: t('credit_pending', { amount: money(pending) }) }) : null,
+    ];
   }
 
   function tierProgress(p, tierName, metric) {
