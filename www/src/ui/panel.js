@@ -3,7 +3,7 @@
 // earn and redeem, tiers with progress, the punch card as stamps, the paid
 // membership, and a join call-to-action for guests.
 
-import { openDialog } from './dialog.js';
+import { openDialog, signInLink } from './dialog.js';
 import { en, vi } from './strings-panel.js';
 
 export function makePanel(u) {
@@ -92,7 +92,8 @@ export function makePanel(u) {
         ),
       );
     } else if (u.info.signed_up || ctx.store.get().signed_up) {
-      out.push(h('div', { class: 'rw-summary' }, h('p', { text: t('signed_up') })));
+      // Signed up in this browser without a token: the store shows the points once it signs the shopper in.
+      out.push(h('div', { class: 'rw-summary' }, h('p', { text: t('signed_up', { store: m.store.name }) }), signInLink(u)));
     } else if (ctx.signupUrl) {
       const bonus = (m.actions.find((a) => a.kind === 'signup') || {}).points || 0;
       out.push(
