@@ -83,7 +83,7 @@ function reserve(ctx, el) {
   const a = (name) => el.getAttribute(name) || '';
   const card = cfg.punch_card;
   if (el.localName == ELEMENTS[1]) {
-    const values = (a('tags') + ',' + a('collections') + ',' + a('product-id') + ',' + a('variant-id') + ',' + a('sku') + ',' + a('product-type')).split(/\s*,\s*/);
+    const values = PRODUCT_ATTRS.map(a).join().split(/\s*,\s*/);
     const match = (sel) => Object.values(sel).some((list) => list.some((v) => values.includes(v)));
     const price = (+a('price') || (a('shopify-price') * 10 ** cfg.store.exponent) / 100) * (+a('quantity') || 1);
     // "This product doesn't earn points"; or "Earn 12 points", "· on orders from 50.000 ₫" (when the
