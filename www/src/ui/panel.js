@@ -128,13 +128,16 @@ export function makePanel(u) {
     // Ways to redeem.
     if (m.redeem.length) {
       const list = m.redeem.map((r) => {
-        const details = [redeemText(r)];
+        // What the kind gives, unless the name already says it ("Free shipping", "10% off your order").
+        const name = text(r.name);
+        const kind = redeemText(r);
+        const details = same(kind, name) || (r.kind === 'percent_off' && name.includes(decimal(r.percent) + '%')) ? [] : [kind];
         if (r.kind === 'amount_off' && r.max_points > r.min_points) details.push(t('redeem_range', { min: points(r.min_points), max: points(r.max_points) }));
         if (r.max_discount != null && r.kind !== 'free_product') details.push(t('redeem_cap', { amount: money(r.max_discount) }));
         if (r.min_cart > 0) details.push(t('redeem_min_cart', { amount: money(r.min_cart) }));
         // The paid plan by its name: "member" is what every signed-up shopper is.
         const badge = r.members_only ? h('span', { class: 'rw-tag', text: t('members_only', { plan: m.membership ? text(m.membership.name) : '' }) }) : null;
-        return item([text(r.name), badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
+        return item([name, badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
       });
       out.push(section('redeem', t('redeem_title'), h('ul', { class: 'rw-list' }, list)));
     }
@@ -264,6 +267,12 @@ export function makePanel(u) {
     refresh: () => (current ? render() : null),
     isOpen: () => !!(current && current.isOpen()),
   };
+}
+
+/** The same words, whatever their case and spacing. */
+function same(a, b) {
+  const norm = (s) => String(s).toLocaleLowerCase().replace(/\s+/g, ' ').trim();
+  return norm(a) === norm(b);
 }
 
 function hasSelector(sel) {
