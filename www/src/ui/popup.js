@@ -218,11 +218,7 @@ export function makePopup(u) {
       const closeBtn = h('button', { type: 'button', class: 'rw-link', text: t('close'), on: { click: () => dialog.close('success') } });
       const words = !token ? t('signin_body', { store: ctx.cfg.store.name }) : bonus > 0 ? t('success_bonus', { points: u.i.points(bonus) }) : t('success_plain');
       view.replaceChildren(
-        h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)),
-        done,
-        h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: words }),
-        see,
-        closeBtn,
+        ...[h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)), done, h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: words }), see, closeBtn].filter(Boolean),
       );
       dialog.dialog.setAttribute('aria-labelledby', 'rw-popup-done');
       dialog.dialog.setAttribute('aria-describedby', 'rw-popup-done-body');
