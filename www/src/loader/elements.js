@@ -1,6 +1,7 @@
-// <rewards-checkout-prompt> and <rewards-product-points>: light shells
-// defined by the loader so they reserve their space at once; the UI chunk
-// renders into them when the numbers are ready.
+// <rewards-checkout-prompt> and <rewards-product-points>: light shells the
+// loader defines once it has read the program, each reserving the space
+// the program shows there; the UI chunk renders into them when the numbers
+// are ready.
 
 // Reserved space, before the element is defined (the snippet in
 // docs/embed.md) and after. --rw-h is what this program shows there at
