@@ -121,10 +121,18 @@ pub fn widget_program(p: &Program) -> Json<'static> {
         };
         obj(vec![("id", s(&*r.id)), ("name", text(&r.name)), ("kind", s(r.kind.name())), ("points", int(r.points)), ("value", value)])
     });
+    // The explainer's store, and where the store signs shoppers in.
+    let mut store = store(p);
+    if let Json::Object(fields) = &mut store {
+        fields.push(("sign_in_url".into(), opt(p.store.sign_in_url.as_deref(), s)));
+    }
     obj(vec![
         ("version", int(p.version)),
-        ("store", store(p)),
-        ("earning", obj(vec![("exclude", selector(&p.earning.exclude))])),
+        ("store", store),
+        ("earning", obj(vec![("minimum_order", int(p.earning.minimum_order)), ("exclude", selector(&p.earning.exclude))])),
+        // Kinds only: the loader reserves room for the first-order bonus line.
+        ("actions", Json::Array(p.actions.iter().map(|a| obj(vec![("id", s(&*a.id)), ("kind", s(a.kind.name()))])).collect())),
+        ("cashback", opt(p.cashback.as_ref(), |c| obj(vec![("percent", s(c.percent.to_text()))]))),
         ("tiers", tiers),
         ("membership", membership),
         ("punch_card", punch_card),

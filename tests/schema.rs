@@ -220,3 +220,27 @@ fn every_field_is_in_the_config_reference() {
     let missing: Vec<&String> = fields.iter().filter(|f| !named(f)).collect();
     assert!(missing.is_empty(), "fields without a row in docs/config.md: {missing:?}");
 }
+
+#[test]
+fn the_sign_in_url_is_an_http_url_published_for_the_widget() {
+    let ok = with_store(r#"{"name": "S", "currency": "VND", "default_locale": "vi", "sign_in_url": "https://shop.example/account/login"}"#);
+    let program = validate::program(&ok).unwrap();
+    assert_eq!(program.store.sign_in_url.as_deref(), Some("https://shop.example/account/login"));
+    assert_eq!(Program::from_wire(&program.to_wire()).unwrap(), program);
+    let doc = rewards_core::publish::document(&program, "v1:test");
+    assert!(doc.contains(r#""sign_in_url":"https://shop.example/account/login""#), "{doc}");
+    // Absent: none, published as null.
+    let none = validate::program(&with_store(r#"{"name": "S", "currency": "VND", "default_locale": "vi"}"#)).unwrap();
+    assert_eq!(none.store.sign_in_url, None);
+    assert!(rewards_core::publish::document(&none, "v1:test").contains(r#""sign_in_url":null"#));
+    for bad in [r#""javascript:alert(1)""#, r#""/account/login""#, r#""""#] {
+        let text = with_store(&format!(r#"{{"name": "S", "currency": "VND", "default_locale": "vi", "sign_in_url": {bad}}}"#));
+        let got = issues(&text);
+        assert_eq!(got.len(), 1, "{bad}: {got:?}");
+        assert_eq!(got[0].0, "store.sign_in_url", "{bad}");
+    }
+    assert_eq!(
+        issues(&with_store(r#"{"name": "S", "currency": "VND", "default_locale": "vi", "sign_in_url": "ftp://x"}"#)),
+        [("store.sign_in_url".to_string(), "must be an http(s) URL".to_string())]
+    );
+}

@@ -111,6 +111,13 @@ pub struct Store {
     #[cfg_attr(feature = "serde", serde(default = "serde_impls::utc"))]
     #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 64)))]
     pub time_zone: String,
+    /// The store's own sign-in page (http or https). The popup offers it
+    /// to someone who signs up with an address the program already knows,
+    /// and the explainer to a browser that signed up without a token: the
+    /// points show once the store signs them in. Absent: the widget only
+    /// says to sign in to the store.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 2000), regex(pattern = r"^https?://")))]
+    pub sign_in_url: Option<String>,
 }
 
 /// Which cart lines a rule applies to. A line matches when any listed value

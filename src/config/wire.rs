@@ -341,7 +341,7 @@ macro_rules! fields {
 }
 
 fields! {
-    Store { name, currency, default_locale, locales, time_zone }
+    Store { name, currency, default_locale, locales, time_zone, sign_in_url }
     Selector { product_ids, variant_ids, skus, tags, product_types, collections }
     Earning { points_per_step, step, rounding, minimum_order, max_points_per_order, exclude }
     MultiplierRule { combine }

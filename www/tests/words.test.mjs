@@ -171,3 +171,98 @@ test('issue 14: the Vietnamese store\'s "English" link shows the same store, its
   assert.equal(await page.textContent('main h1'), 'Giỏ hàng');
   assert.deepEqual(await pageErrors(page), []);
 });
+
+// ---- the built-in sentences ------------------------------------------------------------
+// Every string of every surface (prompt and product points, redemptions list,
+// "Your codes", popup, explainer), in both languages, plural forms included.
+const STRINGS = [];
+for (const surface of ['core', 'redeem', 'vouchers', 'popup', 'panel']) {
+  const mod = await import(`../src/ui/strings-${surface}.js`);
+  for (const lang of ['en', 'vi']) {
+    for (const [key, v] of Object.entries(mod[lang])) for (const s of typeof v === 'object' ? Object.values(v) : [v]) STRINGS.push({ where: `${surface}.${lang}.${key}`, lang, s });
+  }
+}
+// English words that may come twice in a sentence.
+const GLUE = new Set(['a', 'an', 'the', 'to', 'of', 'for', 'on', 'in', 'and', 'or', 'at', 'by', 'it', 'its', 'this', 'that', 'is', 'are', 'be', 'with', 'from', 'per', 'every', 'you', 'can', 'we', 'our', 'one', 'more', 'off', 'up', 'so', 'no', 'not', 'after', 'here']);
+const words = (s) => s.replace(/\{\w+\}/g, ' ').toLocaleLowerCase().split(/[^\p{L}’']+/u).filter(Boolean);
+/** What a sentence says twice: an English word (plural or possessive alike: "tier … yours" is "your" twice), a Vietnamese two-syllable word. */
+function twice(s, lang) {
+  const w = words(s);
+  const units = lang === 'vi' ? w.slice(1).map((x, i) => w[i] + ' ' + x) : w.filter((x) => !GLUE.has(x)).map((x) => x.replace(/(’s|'s|s)$/, ''));
+  return [...new Set(units.filter((u, i) => units.indexOf(u) !== i))];
+}
+/** A merchant's reward or redemption name inside a sentence ("… nhận Một ly cà phê miễn phí!"): its capital and grammar break. */
+const midSentence = (s) => /\{(reward|name)\}/.test(s) && !/(^|: )\{(reward|name)\}/.test(s);
+
+test('issue 14: no built-in sentence says a word twice ("Your tier is yours until …") or puts a merchant\'s reward name mid-sentence, in either language', () => {
+  // The checks catch what the widget used to say.
+  assert.deepEqual(twice('Your tier is yours until {date}', 'en'), ['your']);
+  assert.deepEqual(twice('Một số sản phẩm không được tích điểm — trang sản phẩm sẽ ghi rõ.', 'vi'), ['sản phẩm']);
+  assert.ok(midSentence('Đủ dấu: nhận {reward}!') && midSentence('{n} more stamps for {reward}') && midSentence('Points to use for {name}'));
+  assert.ok(!midSentence('Card complete! Your reward: {reward}') && !midSentence('{name}: points to use'));
+  assert.ok(STRINGS.length > 250, STRINGS.length + ' strings');
+  const found = [];
+  for (const { where, lang, s } of STRINGS) {
+    const again = twice(s, lang);
+    if (again.length) found.push(`${where}: "${s}" says ${again.map((x) => `"${x}"`).join(', ')} twice`);
+    if (midSentence(s)) found.push(`${where}: "${s}" puts a merchant's name mid-sentence`);
+  }
+  assert.deepEqual(found, []);
+});
+
+/** In the page: every list item of a surface whose lines say the same thing twice (the name, each " · " part of its details, its value). */
+function repeatedLines([host, selector]) {
+  const out = [];
+  const root = document.querySelector(host).shadowRoot;
+  for (const li of root.querySelectorAll(selector)) {
+    const lines = [...li.querySelectorAll('strong, span, p, code')]
+      .filter((e) => ![...e.children].some((c) => c.textContent.trim()))
+      .flatMap((e) => e.textContent.split(' · '))
+      .map((s) => s.replace(/\s+/g, ' ').trim().toLocaleLowerCase())
+      .filter(Boolean);
+    const dup = lines.filter((l, i) => lines.indexOf(l) !== i);
+    if (dup.length) out.push(li.textContent.replace(/\s+/g, ' ').trim() + ' — repeats "' + dup[0] + '"');
+  }
+  return out;
+}
+
+test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your codes" repeats another of the same item ("Free shipping / Free shipping"), in both languages', async () => {
+  for (const [store, product, variant, shopper] of [
+    ['vi', 'ca-phe-hat-robusta', '500', 'silver'],
+    ['en', 'merino-hiker-sock', 'l', 'member'],
+  ]) {
+    env.server.reset();
+    const page = await env.page();
+    await cartWith(page, store, product, variant);
+    await page.selectOption('#demo-shopper', shopper);
+    await page.click('rewards-checkout-prompt .rw-pr-actions button');
+    await page.waitForSelector('rewards-checkout-prompt .rw-redeem:not([hidden]) .rw-opt');
+    assert.deepEqual(await page.evaluate(repeatedLines, ['rewards-checkout-prompt', 'li']), [], store + ': the prompt');
+    await page.evaluate(() => Rewards.open('explainer'));
+    await page.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-section[aria-labelledby=rw-s-redeem]');
+    assert.deepEqual(await page.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], store + ': the explainer');
+    // Its free shipping reward says what it costs and its cap, not its name twice.
+    const shipping = await page.evaluate(() => [...document.querySelector('rewards-widget').shadowRoot.querySelectorAll('.rw-section[aria-labelledby=rw-s-redeem] li')].map((li) => li.textContent).find((t) => /giao hàng|shipping/i.test(t)));
+    assert.ok(shipping, store + ': a free shipping reward is listed');
+    assert.deepEqual(await pageErrors(page), []);
+    await page.context().close();
+  }
+  // "Your codes": a free shipping code from the server is named once.
+  env.server.reset();
+  env.server.shoppers.set('tok-codes', {
+    member: true, balance: 600, signed_up: true, email: 'c@example.vn',
+    vouchers: [
+      { code: 'RW-SHIP-0001', status: 'unused', kind: 'free_shipping', source: 'redemption', redemption_id: 'mien-phi-giao-hang', points: 150, discount: 0, currency: 'VND', issued_at: '2026-11-20T09:30:00Z', status_at: null, order_id: null, voided_reason: null },
+      { code: 'RW-SHIP-0002', status: 'used', kind: 'free_shipping', source: 'redemption', redemption_id: 'mien-phi-giao-hang', points: 150, discount: 0, currency: 'VND', issued_at: '2026-11-01T09:30:00Z', status_at: '2026-11-02T09:30:00Z', order_id: 'o-1', voided_reason: null },
+    ],
+  });
+  const page = await env.page();
+  await page.goto(env.url('/demo/vi/'));
+  await ready(page);
+  await page.evaluate(() => Rewards.setShopperToken('tok-codes'));
+  await page.evaluate(() => Rewards.open('explainer'));
+  await page.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-vc-past');
+  assert.deepEqual(await page.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes');
+  assert.equal((await page.locator('rewards-widget .rw-vc[data-code="RW-SHIP-0001"] .rw-vc-head').textContent()).trim(), 'Miễn phí giao hàng');
+  assert.deepEqual(await pageErrors(page), []);
+});

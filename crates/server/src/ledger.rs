@@ -145,6 +145,24 @@ pub async fn balance_at(conn: &mut AnyConnection, shopper: &str, t: i64) -> Resu
         .await
 }
 
+/// The shopper's store credit in the program currency's minor units:
+/// (available, pending). It is the cashback of their orders net of what
+/// refunds reversed, split by the orders' `available_at` like points. The
+/// server records no spending of it: the merchant's platform applies it.
+pub async fn store_credit(conn: &mut AnyConnection, shopper: &str, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT COALESCE(CAST(SUM(CASE WHEN available_at <= $2 THEN net ELSE 0 END) AS BIGINT), 0),
+                COALESCE(CAST(SUM(CASE WHEN available_at > $2 THEN net ELSE 0 END) AS BIGINT), 0)
+         FROM (SELECT o.available_at, o.cashback - COALESCE((SELECT SUM(f.cashback_reversed) FROM refunds f WHERE f.order_id = o.order_id), 0) AS net
+               FROM orders o WHERE o.shopper_id = $1) c",
+    )
+    .bind(shopper)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok((r.try_get(0)?, r.try_get(1)?))
+}
+
 /// Σ of every entry, available or not.
 pub async fn total(conn: &mut AnyConnection, shopper: &str) -> Result<i64, sqlx::Error> {
     one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1", shopper, &[]).await

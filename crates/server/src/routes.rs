@@ -187,7 +187,8 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
-/// `signed_up` and `vouchers` (strip those four before handing it to the engine).
+/// `signed_up`, `vouchers`, `store_credit` and `store_credit_pending`
+/// (strip those six before handing it to the engine).
 async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
     let subject = require_subject(&app, &headers)?;
     let now = app.clock.now();
@@ -201,17 +202,22 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
             ("email", Json::Null),
             ("signed_up", Json::Bool(false)),
             ("vouchers", Json::Array(vec![])),
+            ("store_credit", int(0)),
+            ("store_credit_pending", int(0)),
         ]);
         return Ok(json_status(StatusCode::OK, &empty));
     };
     let mut conn = app.db.read().await?;
     let list = vouchers::of_shopper(&mut conn, &state.row.id).await?;
+    let (credit, credit_pending) = ledger::store_credit(&mut conn, &state.row.id, now).await?;
     let v = Json::Array(list.iter().map(|v| v.to_json(app.program())).collect());
     let Json::Object(mut fields) = state.core_json() else { unreachable!("core_json builds an object") };
     fields.push(("shopper_id".into(), s(&*state.row.id)));
     fields.push(("email".into(), state.row.email.as_deref().map_or(Json::Null, s)));
     fields.push(("signed_up".into(), Json::Bool(state.row.signed_up_at.is_some())));
     fields.push(("vouchers".into(), v));
+    fields.push(("store_credit".into(), int(credit)));
+    fields.push(("store_credit_pending".into(), int(credit_pending)));
     Ok(json_status(StatusCode::OK, &Json::Object(fields)))
 }
 

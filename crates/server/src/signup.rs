@@ -181,24 +181,32 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
     let form = validate(&app, decode(&body)?, now)?;
     let mut w = app.db.write().await?;
     let result = record(&app, &mut w, &form, now).await;
-    let (shopper_id, created, was_member, bonus) = w.finish(result).await?;
-    // A token only for a shopper this request created: anyone can type an
-    // existing address, and must not get to read (or spend) its points.
-    let tok =
-        created.then(|| token::sign(&app.settings.merchant_secret, &shopper_id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000)));
-    let out = obj(vec![
-        ("ok", Json::Bool(true)),
-        ("shopper_id", s(shopper_id)),
-        ("token", tok.map_or(Json::Null, s)),
-        ("bonus", int(bonus)),
-        ("already_member", Json::Bool(was_member)),
-    ]);
-    Ok(json_status(if created { StatusCode::CREATED } else { StatusCode::OK }, &out))
+    let (shopper_id, created, bonus) = w.finish(result).await?;
+    Ok(json_status(StatusCode::CREATED, &answer(&app, created.then_some((shopper_id, bonus)), now)))
 }
 
-/// The signup's writes: (shopper id, created by this request, was already
-/// a member, bonus credited).
-async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, bool, i64)> {
+/// Every accepted signup gets `201 {ok, shopper_id, token, bonus}`. Only the
+/// request that created the shopper gets its id, a token and the bonus it
+/// credited: anyone can type an address the program knows, so its answer
+/// says nothing about it (not that it is a member, not its id, not what
+/// the signup credited it) and lends nothing to read or spend its points.
+/// The widget then says to sign in to the store (`store.sign_in_url`).
+fn answer(app: &App, created: Option<(String, i64)>, now: i64) -> Json<'static> {
+    let (id, tok, bonus) = match created {
+        Some((id, bonus)) => {
+            let t = token::sign(&app.settings.merchant_secret, &id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000));
+            (s(id), s(t), bonus)
+        }
+        None => (Json::Null, Json::Null, 0),
+    };
+    obj(vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus))])
+}
+
+/// The signup's writes: (shopper id, created by this request, bonus
+/// credited). A known address is idempotent: the same shopper, its consents
+/// recorded again, the signup bonus only if the core's eligibility allows
+/// (a shopper the store knew from an order, joining now, gets it once).
+async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, i64)> {
     let (program, version) = (app.program(), &app.program.version);
     let (row, created) = match ledger::find(w.conn(), "email", &form.email).await? {
         Some(r) => (r, false),
@@ -206,8 +214,7 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     };
     // Read under the lock: a concurrent signup may have just committed.
     let row = ledger::lock(&app.db, w.conn(), row).await?;
-    let was_member = row.signed_up_at.is_some();
-    if !was_member {
+    if row.signed_up_at.is_none() {
         sqlx::query(
             "UPDATE shoppers SET signed_up_at = $1, name = COALESCE($2, name), birthday = COALESCE($3, birthday), locale = $4 WHERE id = $5",
         )
@@ -267,5 +274,5 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
             bonus += a.points;
         }
     }
-    Ok((state.row.id, created, was_member, bonus))
+    Ok((state.row.id, created, bonus))
 }

@@ -1,14 +1,16 @@
-// <rewards-checkout-prompt> and <rewards-product-points>: light shells
-// defined by the loader so they reserve their space at once (zero layout
-// shift); the UI chunk renders into them when the numbers are ready.
+// <rewards-checkout-prompt> and <rewards-product-points>: light shells the
+// loader defines once it has read the program, each reserving the space
+// the program shows there; the UI chunk renders into them when the numbers
+// are ready.
 
-// Reserved space: identical before the element is defined (the snippet in
-// docs/embed.md) and after, so rendering never moves the page.
+// Reserved space, before the element is defined (the snippet in
+// docs/embed.md) and after. --rw-h is what this program shows there at
+// this width (reserve() below), so rendering moves the page little.
 export const RESERVE_CSS =
   ':host{display:block!important;box-sizing:border-box!important;min-width:0!important;max-width:100%;contain:layout style}' +
   ':host([hidden]){display:none!important}' +
-  ':host(rewards-product-points){min-height:var(--rewards-points-height,24px)!important}' +
-  ':host(rewards-checkout-prompt){min-height:var(--rewards-prompt-height,220px)!important}';
+  ':host(rewards-product-points){min-height:var(--rewards-points-height,var(--rw-h,24px))!important}' +
+  ':host(rewards-checkout-prompt){min-height:var(--rewards-prompt-height,var(--rw-h,220px))!important}';
 
 export const ELEMENTS = ['rewards-checkout-prompt', 'rewards-product-points'];
 
@@ -39,6 +41,8 @@ export function defineElements(ctx) {
             ctx.adopt(root, [ctx.reserveSheet()]);
             ctx.theme(this);
           }
+          // Read and set while the page is defining its elements, before they are painted.
+          if (ctx.cfg) this.style.setProperty('--rw-h', reserve(ctx, this) + 'px');
           ctx.elements.add(this);
           ctx.mountElement(this);
         })();
@@ -62,4 +66,44 @@ export function defineElements(ctx) {
       ctx.warn(`could not define <${name}> (${(e && e.message) || e}); it stays empty.`);
     }
   }
+}
+
+/**
+ * The height (px) the element's content will take: the rows the published
+ * program shows there (widget.css: the prompt's rows; 20 px lines of
+ * product points) and how often their words wrap at its width, counted in
+ * characters of the built-in strings (the Vietnamese ones are about a
+ * fifth shorter than the English).
+ */
+function reserve(ctx, el) {
+  const cfg = ctx.cfg;
+  const w = el.offsetWidth;
+  const f = /^vi/.test(ctx.locale) ? 0.8 : 1;
+  /** Lines that `n` characters `px` wide each take in the width less `pad`. */
+  const lines = (n, px, pad) => Math.max(1, Math.ceil((n * f * px) / Math.max(w - pad, 40)));
+  const a = (name) => el.getAttribute(name) || '';
+  const card = cfg.punch_card;
+  if (el.localName == ELEMENTS[1]) {
+    const values = PRODUCT_ATTRS.map(a).join().split(/\s*,\s*/);
+    const match = (sel) => Object.values(sel).some((list) => list.some((v) => values.includes(v)));
+    const price = (+a('price') || (a('shopify-price') * 10 ** cfg.store.exponent) / 100) * (+a('quantity') || 1);
+    // "This product doesn't earn points"; or "Earn 12 points", "· on orders from 50.000 ₫" (when the
+    // product alone is below the minimum order), "· +1 stamp". Narrow lines lose about 20 px where a
+    // word does not fit.
+    return 4 + 20 * lines(el.hasAttribute('gift-card') || match(cfg.earning.exclude) ? 33 : 15 + (price < cfg.earning.minimum_order) * 21 + (card && match(card.eligible)) * 10, 8.5, 44);
+  }
+  const known = ctx.state.shopper || ctx.state.token || ctx.store.get().token;
+  const n = card ? card.stamps_required : 0;
+  return (
+    // Border and padding; what the order earns (22 px lines beside the icon) and its details (18 px:
+    // a guest's first-order bonus, cashback); then, after an 8 px gap each, tier progress (two lines
+    // and its bar), stamps (the circles beside the words, or below them when narrow), and a member's
+    // "Redeem points" or a guest's "Join".
+    32 +
+    22 * lines(32, 8.5, 64) +
+    18 * lines((!known && cfg.actions.some((x) => x.kind == 'first_order')) * 34 + !!cfg.cashback * 40, 6.5, 64) +
+    (cfg.tiers ? 59 : 0) +
+    (n ? (n <= 12 && w < 124 + 15 * n ? 44 : 28) : 0) +
+    ((known ? cfg.redemptions.length : ctx.signupUrl && !ctx.store.get().signed_up) ? 44 : 0)
+  );
 }

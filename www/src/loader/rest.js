@@ -343,13 +343,10 @@ export function start(ctx) {
 
   let defined = false;
   const define = () => defined || ((defined = true), defineElements(ctx));
-  // Numbers on this page: the elements now (their shadow roots and
-  // reserve; they render once the config is read) and the UI chunk, in
-  // parallel with the config.
-  if (document.querySelector(ELEMENTS.join())) {
-    define();
-    ui();
-  }
+  // Numbers on this page: the UI chunk now, in parallel with the config;
+  // the elements (their shadow roots and reserved heights) once it is read,
+  // since what the program shows sets those heights.
+  if (document.querySelector(ELEMENTS.join())) ui();
   ctx.ready.then(
     guard(async () => {
       begun = true;

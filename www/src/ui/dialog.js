@@ -94,3 +94,9 @@ function outside(e, el) {
   const r = el.getBoundingClientRect();
   return e.clientX < r.left || e.clientX > r.right || e.clientY < r.top || e.clientY > r.bottom;
 }
+
+/** The store's sign-in page as the primary action (`store.sign_in_url`), or nothing. */
+export function signInLink(u) {
+  const url = u.ctx.cfg.store.sign_in_url;
+  return url ? u.ctx.h('a', { class: 'rw-primary', href: url, 'data-rw': 'sign-in', text: u.i.t('sign_in') }) : null;
+}

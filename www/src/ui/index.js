@@ -65,7 +65,8 @@ export function mount(ctx) {
     }
     if (!r.ok) throw new Error('api/shopper answered ' + r.status);
     const full = await r.json();
-    u.info = { signed_up: full.signed_up === true, vouchers: full.vouchers || [] };
+    // The server's own fields too (store_credit, …): the panel shows them.
+    u.info = Object.assign(full, { signed_up: full.signed_up === true, vouchers: full.vouchers || [] });
     return pick(full);
   }
   u.refreshShopper = () => {

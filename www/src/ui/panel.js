@@ -3,7 +3,7 @@
 // earn and redeem, tiers with progress, the punch card as stamps, the paid
 // membership, and a join call-to-action for guests.
 
-import { openDialog } from './dialog.js';
+import { openDialog, signInLink } from './dialog.js';
 import { en, vi } from './strings-panel.js';
 
 export function makePanel(u) {
@@ -86,12 +86,14 @@ export function makePanel(u) {
           h('p', { class: 'rw-muted', text: t('balance') }),
           h('p', { class: 'rw-balance', text: points(s.balance) }),
           s.pending > 0 ? h('p', { class: 'rw-muted', text: t('pending', { points: points(s.pending) }) }) : null,
+          credit(m),
           s.tier ? h('p', { class: 'rw-pill', text: tierName(s.tier) }) : null,
           s.multiplier !== '1' ? h('p', { class: 'rw-muted', text: t('multiplier', { m: decimal(s.multiplier) }) }) : null,
         ),
       );
     } else if (u.info.signed_up || ctx.store.get().signed_up) {
-      out.push(h('div', { class: 'rw-summary' }, h('p', { text: t('signed_up') })));
+      // Signed up in this browser without a token: the store shows the points once it signs the shopper in.
+      out.push(h('div', { class: 'rw-summary' }, h('p', { text: t('signed_up', { store: m.store.name }) }), signInLink(u)));
     } else if (ctx.signupUrl) {
       const bonus = (m.actions.find((a) => a.kind === 'signup') || {}).points || 0;
       out.push(
@@ -126,13 +128,16 @@ export function makePanel(u) {
     // Ways to redeem.
     if (m.redeem.length) {
       const list = m.redeem.map((r) => {
-        const details = [redeemText(r)];
+        // What the kind gives, unless the name already says it ("Free shipping", "10% off your order").
+        const name = text(r.name);
+        const kind = redeemText(r);
+        const details = same(kind, name) || (r.kind === 'percent_off' && name.includes(decimal(r.percent) + '%')) ? [] : [kind];
         if (r.kind === 'amount_off' && r.max_points > r.min_points) details.push(t('redeem_range', { min: points(r.min_points), max: points(r.max_points) }));
         if (r.max_discount != null && r.kind !== 'free_product') details.push(t('redeem_cap', { amount: money(r.max_discount) }));
         if (r.min_cart > 0) details.push(t('redeem_min_cart', { amount: money(r.min_cart) }));
         // The paid plan by its name: "member" is what every signed-up shopper is.
         const badge = r.members_only ? h('span', { class: 'rw-tag', text: t('members_only', { plan: m.membership ? text(m.membership.name) : '' }) }) : null;
-        return item([text(r.name), badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
+        return item([name, badge], details.join(' · '), r.kind === 'amount_off' ? null : points(r.points));
       });
       out.push(section('redeem', t('redeem_title'), h('ul', { class: 'rw-list' }, list)));
     }
@@ -202,6 +207,17 @@ export function makePanel(u) {
     return out;
   }
 
+  /** The store credit cashback earned (GET /api/shopper), when the program has cashback or there is some. */
+  function credit(m) {
+    const { t, money } = u.i;
+    const { store_credit: have, store_credit_pending: pending } = u.info;
+    if (typeof have !== 'number' || !(m.cashback || have > 0 || pending > 0)) return null;
+    return [
+      h('p', { class: 'rw-credit', 'data-rw': 'credit', 'data-value': have, text: t('credit', { amount: money(have) }) }),
+      pending > 0 ? h('p', { class: 'rw-muted', 'data-rw': 'credit-pending', text: t('credit_pending', { amount: money(pending) }) }) : null,
+    ];
+  }
+
   function tierProgress(p, tierName, metric) {
     const { t, money, points, date } = u.i;
     const lines = [];
@@ -251,6 +267,12 @@ export function makePanel(u) {
     refresh: () => (current ? render() : null),
     isOpen: () => !!(current && current.isOpen()),
   };
+}
+
+/** The same words, whatever their case and spacing. */
+function same(a, b) {
+  const norm = (s) => String(s).toLocaleLowerCase().replace(/\s+/g, ' ').trim();
+  return norm(a) === norm(b);
 }
 
 function hasSelector(sel) {

@@ -4,7 +4,7 @@
 // configured, with one UNTICKED box per consent purpose in the merchant's
 // wording, and posts to the server (or the configured endpoint).
 
-import { openDialog, focusFirst } from './dialog.js';
+import { openDialog, focusFirst, signInLink } from './dialog.js';
 import { en, vi } from './strings-popup.js';
 
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -202,25 +202,23 @@ export function makePopup(u) {
 
     function success(out, payload) {
       succeeded = true;
-      ctx.store.patch({ signed_up: true, token: typeof out.token === 'string' ? out.token : undefined });
+      const token = typeof out.token === 'string' ? out.token : undefined;
+      ctx.store.patch({ signed_up: true, token });
       u.info.signed_up = true;
-      if (typeof out.token === 'string' && !ctx.attrs.shopperToken) ctx.set('token', out.token);
+      if (token && !ctx.attrs.shopperToken) ctx.set('token', token);
       ctx.armPopup();
       const bonus = Number.isSafeInteger(out.bonus) ? out.bonus : 0;
-      const done = h('h2', { id: 'rw-popup-done', class: 'rw-title', tabindex: '-1', text: t('success_title') });
-      const see = h('button', {
-        type: 'button',
-        class: 'rw-primary',
-        text: t('success_view'),
-        on: { click: () => (dialog.close('success'), u.openPanel()) },
-      });
+      // No token: an address the program may already know (the server's
+      // answer says nothing about it). The points are the store's to show
+      // once it signs the shopper in: say so, and link its sign-in page.
+      const done = h('h2', { id: 'rw-popup-done', class: 'rw-title', tabindex: '-1', text: t(token ? 'success_title' : 'signin_title') });
+      const see = token
+        ? h('button', { type: 'button', class: 'rw-primary', text: t('success_view'), on: { click: () => (dialog.close('success'), u.openPanel()) } })
+        : signInLink(u);
       const closeBtn = h('button', { type: 'button', class: 'rw-link', text: t('close'), on: { click: () => dialog.close('success') } });
+      const words = !token ? t('signin_body', { store: ctx.cfg.store.name }) : bonus > 0 ? t('success_bonus', { points: u.i.points(bonus) }) : t('success_plain');
       view.replaceChildren(
-        h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)),
-        done,
-        h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: bonus > 0 ? t('success_bonus', { points: u.i.points(bonus) }) : t('success_plain') }),
-        see,
-        closeBtn,
+        ...[h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)), done, h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: words }), see, closeBtn].filter(Boolean),
       );
       dialog.dialog.setAttribute('aria-labelledby', 'rw-popup-done');
       dialog.dialog.setAttribute('aria-describedby', 'rw-popup-done-body');

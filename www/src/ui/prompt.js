@@ -1,7 +1,8 @@
 // <rewards-checkout-prompt>: what this cart earns (live), tier progress
 // after it, the stamps it adds, and the redemptions the balance allows.
-// Its height is fixed (the reserved space) until the shopper opens the
-// redemptions list, so the cart page never shifts.
+// It fills the height the loader reserved for what this program shows
+// (loader/elements.js), growing only when its words need more room or the
+// shopper opens the redemptions list.
 
 import { stamps, progressBar } from './widgets.js';
 
@@ -104,7 +105,7 @@ export async function renderPrompt(u, el, q, shopperKnown) {
     list.rwFilled = true;
     list.append((await u.redeem()).redeemList(u, el, r, q));
   };
-  if (r && r.balance > 0 && el.getAttribute('redeem') !== 'off') {
+  if (r && r.balance > 0 && r.options.length && el.getAttribute('redeem') !== 'off') {
     const toggle = h(
       'button',
       {

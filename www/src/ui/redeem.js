@@ -4,12 +4,16 @@
 // "Your codes" (ui/vouchers.js), applied to the order where possible.
 
 import css from '../redeem.css';
+import { en, vi } from './strings-redeem.js';
 
 let styled = false;
 
 export function redeemList(u, el, r, q) {
   const { ctx } = u;
-  if (!styled) ctx.addSheet(css);
+  if (!styled) {
+    ctx.addSheet(css);
+    u.addStrings({ en, vi });
+  }
   styled = true;
   const { h } = ctx;
   const { t, text, money, points } = u.i;

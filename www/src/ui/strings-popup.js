@@ -1,6 +1,7 @@
 // Strings for the signup popup (loaded with the popup chunk).
 
 export const en = {
+  close: 'Close',
   email: 'Email',
   name: 'Name',
   birthday: 'Birthday',
@@ -19,11 +20,15 @@ export const en = {
   retry: 'Try again',
   success_title: 'Welcome aboard!',
   success_bonus: '{points} are waiting in your account.',
-  success_plain: 'You’re in. Member offers are on their way to your inbox.',
+  success_plain: 'You’re in. Every order earns you points from now on.',
   success_view: 'See my rewards',
+  signin_title: 'Thanks for signing up',
+  signin_body: 'Sign in to {store} to see your points.',
+  sign_in: 'Sign in',
 };
 
 export const vi = {
+  close: 'Đóng',
   email: 'Email',
   name: 'Họ và tên',
   birthday: 'Ngày sinh',
@@ -42,6 +47,9 @@ export const vi = {
   retry: 'Thử lại',
   success_title: 'Chào mừng bạn!',
   success_bonus: '{points} đã được cộng vào tài khoản của bạn.',
-  success_plain: 'Bạn đã là thành viên. Ưu đãi dành riêng sẽ sớm được gửi đến hộp thư của bạn.',
+  success_plain: 'Đăng ký thành công. Từ nay mỗi đơn hàng đều được tích điểm.',
   success_view: 'Xem ưu đãi của tôi',
+  signin_title: 'Cảm ơn bạn đã đăng ký',
+  signin_body: 'Đăng nhập vào {store} để xem điểm của bạn.',
+  sign_in: 'Đăng nhập',
 };

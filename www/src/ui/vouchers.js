@@ -68,6 +68,12 @@ export function makeVouchers(u) {
     return v.kind === 'free_shipping' ? t('vc_free_shipping') : t('vc_amount', { amount: money(v.discount, v.currency) });
   }
 
+  /** The value beside the title, unless the title says just that ("Free shipping" twice). */
+  function worth(v) {
+    const words = value(v);
+    return words.toLocaleLowerCase() === title(v).toLocaleLowerCase() ? null : words;
+  }
+
   /** A button's words, and its name naming the code (several codes may be listed). */
   function label(button, words) {
     button.textContent = words;
@@ -124,7 +130,7 @@ export function makeVouchers(u) {
     const code = h('code', { class: 'rw-code', text: v.code });
     const head = compact
       ? h('div', { class: 'rw-vc-line' }, code, h('span', { class: 'rw-muted', text: value(v) }))
-      : [h('div', { class: 'rw-vc-head' }, h('strong', { text: title(v) }), h('span', { class: 'rw-muted', text: value(v) })), code];
+      : [h('div', { class: 'rw-vc-head' }, h('strong', { text: title(v) }), worth(v) && h('span', { class: 'rw-muted', text: worth(v) })), code];
     return h('li', { class: 'rw-vc' + (compact ? ' rw-vc-compact' : ''), 'data-code': v.code }, head, h('div', { class: 'rw-code-row' }, copy, apply), hint);
   }
 
@@ -134,7 +140,7 @@ export function makeVouchers(u) {
     return h(
       'li',
       { class: 'rw-vc rw-vc-past', 'data-code': v.code, 'data-status': v.status },
-      h('div', { class: 'rw-vc-head' }, h('span', { text: title(v) + ' · ' + value(v) }), h('span', { class: 'rw-muted', text: state })),
+      h('div', { class: 'rw-vc-head' }, h('span', { text: [title(v), worth(v)].filter(Boolean).join(' · ') }), h('span', { class: 'rw-muted', text: state })),
       h('code', { class: 'rw-code rw-code-past', text: v.code }),
     );
   }

@@ -313,3 +313,32 @@ async fn an_order_that_reaches_a_tier_records_it_with_its_date() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn store_credit_is_the_cashback_of_orders_net_of_refunds_and_pending_like_points() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        // vn-coffee: 1 % cashback of qualifying spend, floor; points and credit pending for 7 days.
+        let c = cart(&[("Cà phê", 45_000, 2), ("Bánh", 35_000, 1)]);
+        let cashback = srv.order("o-1", "alice", &c).await.json()["cashback"].as_i64().unwrap();
+        assert_eq!(cashback, 1_250);
+        let credit = |v: &serde_json::Value| (v["store_credit"].as_i64(), v["store_credit_pending"].as_i64());
+        assert_eq!(credit(&srv.shopper("alice").await), (Some(0), Some(1_250)));
+        srv.app.clock.advance(7 * DAY);
+        assert_eq!(credit(&srv.shopper("alice").await), (Some(1_250), Some(0)));
+
+        // A refund of a fifth of the order reverses a fifth of its cashback (pro rata, like points).
+        assert_eq!(srv.refund("r-1", "o-1", Some(25_000)).await.status, 200);
+        assert_eq!(credit(&srv.shopper("alice").await), (Some(1_000), Some(0)));
+        // A second order is pending on its own; a redelivered refund reverses nothing more.
+        assert_eq!(srv.order("o-2", "alice", &cart(&[("Cà phê", 45_000, 1)])).await.status, 200);
+        assert_eq!(srv.refund("r-1", "o-1", Some(25_000)).await.status, 200);
+        assert_eq!(credit(&srv.shopper("alice").await), (Some(1_000), Some(450)));
+        // Cancelling the first order takes its credit back entirely.
+        assert_eq!(srv.refund("r-2", "o-1", None).await.status, 200);
+        assert_eq!(credit(&srv.shopper("alice").await), (Some(0), Some(450)));
+        // Another shopper has none, and a customer the server has not seen gets zeros too.
+        assert_eq!(credit(&srv.shopper("bob").await), (Some(0), Some(0)));
+    })
+    .await;
+}

@@ -10,7 +10,6 @@ async fn signup_is_validated_idempotent_and_credits_the_bonus_once() {
         let v = r.json();
         assert_eq!(v["ok"], true);
         assert_eq!(v["bonus"], 50);
-        assert_eq!(v["already_member"], false);
         let tok = v["token"].as_str().unwrap().to_string();
         let id = v["shopper_id"].as_str().unwrap().to_string();
 
@@ -22,13 +21,9 @@ async fn signup_is_validated_idempotent_and_credits_the_bonus_once() {
 
         // Same address, other spelling: same shopper, no second bonus, no token.
         let again = srv.signup("LAN.NGUYEN@example.com").await;
-        assert_eq!(again.status, 200, "{}", again.body);
-        let a = again.json();
-        assert_eq!(
-            (a["shopper_id"].as_str(), a["bonus"].as_i64(), a["already_member"].as_bool()),
-            (Some(id.as_str()), Some(0), Some(true))
-        );
-        assert!(a["token"].is_null());
+        assert_eq!(again.status, 201, "{}", again.body);
+        assert_eq!(again.body, r#"{"ok":true,"shopper_id":null,"token":null,"bonus":0}"#);
+        assert!(!again.body.contains(&id));
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM shoppers").await, 1);
         assert_eq!(srv.scalar("SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger").await, 50);
 
@@ -41,6 +36,44 @@ async fn signup_is_validated_idempotent_and_credits_the_bonus_once() {
         assert!(csv.body.contains(",email-marketing,1,true,2026-11-22T10:00:00Z,"), "{}", csv.body);
         assert!(csv.body.contains("https://shop.example/products/ca-phe"));
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM consents").await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_known_address_gets_the_answer_of_a_new_signup_without_token_id_or_a_second_bonus() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        let keys = |body: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(body).unwrap();
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        let new = srv.signup("new@example.com").await;
+        assert_eq!(new.status, 201, "{}", new.body);
+        assert_eq!(keys(&new.body), ["bonus", "ok", "shopper_id", "token"]);
+
+        // A member's address typed on another device: the same status and members, nothing about them.
+        let member = srv.signup("lan@example.com").await;
+        let member_id = member.json()["shopper_id"].as_str().unwrap().to_string();
+        let again = srv.signup("lan@example.com").await;
+        assert_eq!((again.status, keys(&again.body)), (new.status, keys(&new.body)));
+        assert_eq!(again.body, r#"{"ok":true,"shopper_id":null,"token":null,"bonus":0}"#);
+        assert!(!again.body.contains(&member_id) && !again.body.contains("member"), "{}", again.body);
+
+        // A customer the store knew from an order joins: the bonus is theirs (once), the answer the same.
+        let order = serde_json::json!({"order_id": "o-1", "customer": {"id": "c-9", "email": "hoa@example.com"}, "cart": cart(&[("Cà phê", 45_000, 2)])});
+        assert_eq!(srv.hook("/api/webhooks/orders", &order.to_string()).await.status, 200);
+        for _ in 0..2 {
+            let r = srv.signup("Hoa@Example.com").await;
+            assert_eq!((r.status, r.body.as_str()), (201, r#"{"ok":true,"shopper_id":null,"token":null,"bonus":0}"#));
+        }
+        let hoa = srv.shopper("c-9").await;
+        assert_eq!(hoa["signed_up"], true);
+        let signups = hoa["rewarded_actions"].as_array().unwrap().iter().filter(|a| a["id"] == "signup").count();
+        assert_eq!(signups, 1, "{hoa}");
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM actions_rewarded WHERE action_id = 'signup'").await, 3, "one signup bonus each for new, lan and hoa");
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM shoppers").await, 3, "no duplicate shopper");
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM shoppers WHERE signed_up_at IS NOT NULL").await, 3);
     })
     .await;
 }

@@ -1,0 +1,129 @@
+// Issue 14, parts 4 and 5, against the real server (`rewards-server demo`,
+// SQLite): an address the program already knows, typed on a new device,
+// gets the answer of a new signup (no token, no id, no second bonus) and a
+// neutral message that says to sign in to the store; the store's sign-in
+// link (`store.sign_in_url`) when the program has one. Cashback says where
+// the credit goes, and the explainer shows the signed-in shopper's store
+// credit from GET /api/shopper.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { FLAGS, axe, screenshot } from './helpers.mjs';
+import { startRealServer } from './real-server.mjs';
+import { CONFIGS, publish } from './publish.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startRealServer();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+});
+after(async () => {
+  await browser.close();
+  await server.close();
+});
+
+/** A new device: a fresh context (no storage) at `base`. */
+async function device(base, options = {}) {
+  const context = await browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' }, options));
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  p.base = base;
+  return p;
+}
+
+const inOverlay = (p, selector) => p.evaluate((s) => document.querySelector('rewards-widget').shadowRoot.querySelector(s)?.textContent ?? null, selector);
+
+/** Opens the popup on the home page, signs up with `email`; resolves to the server's answer and the message shown. */
+async function signUp(p, email, path = '/vi/') {
+  await p.goto(p.base + path);
+  await p.waitForFunction(() => window.Rewards && window.Rewards.timings && window.Rewards.timings.loader != null);
+  await p.evaluate(() => Rewards.open('popup'));
+  await p.waitForSelector('rewards-widget dialog.rw-popup[open] #rw-f-email');
+  await p.fill('rewards-widget #rw-f-email', email);
+  await p.waitForTimeout(1100); // the demo server's minimum fill time (signup_min_fill_ms)
+  const answer = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
+  await p.click('rewards-widget dialog.rw-popup button[type=submit]');
+  const r = await answer;
+  await p.waitForSelector('rewards-widget #rw-popup-done');
+  return {
+    status: r.status(),
+    body: await r.json(),
+    title: await inOverlay(p, '#rw-popup-done'),
+    text: await inOverlay(p, 'dialog.rw-popup .rw-popup-body'),
+  };
+}
+
+const shopperOf = (p, token) => p.evaluate(async (t) => (await fetch('/api/shopper', { headers: { authorization: 'Bearer ' + t } })).json(), token);
+
+test('issue 14: a known email on a new device gets the answer of a new signup, no token or second bonus, and a message that only says to sign in', async () => {
+  const email = 'lan.' + Date.now() + '@example.vn';
+  const first = await device(server.vi);
+  const joined = await signUp(first, email);
+  assert.equal(joined.status, 201);
+  assert.equal(typeof joined.body.token, 'string');
+  assert.equal(joined.title, 'Chào mừng bạn!');
+  const bonus = joined.body.bonus;
+  assert.ok(bonus > 0, 'the new member got the signup bonus');
+
+  // The same address on another device (another spelling), and an address the store's history knows.
+  for (const typed of [email.toUpperCase(), 'demo1@example.com']) {
+    const other = await device(server.vi, { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    const again = await signUp(other, typed);
+    assert.equal(again.status, joined.status, typed + ': the same status');
+    assert.deepEqual(Object.keys(again.body).sort(), Object.keys(joined.body).sort(), typed + ': the same members');
+    assert.deepEqual(again.body, { ok: true, shopper_id: null, token: null, bonus: 0 });
+    assert.equal(again.title, 'Cảm ơn bạn đã đăng ký');
+    assert.match(again.text, /Đăng nhập vào Cà Phê Phố Cổ để xem điểm của bạn\./);
+    // Nothing confirms a membership or promises an email; the card holds only the title, the words and Close.
+    assert.doesNotMatch(again.text, /thành viên|hộp thư|email/i, typed + ': ' + again.text);
+    assert.equal(again.text, 'Cảm ơn bạn đã đăng kýĐăng nhập vào Cà Phê Phố Cổ để xem điểm của bạn.Đóng');
+    assert.equal(await other.locator('rewards-widget [data-rw=sign-in]').count(), 0, 'no sign-in link without store.sign_in_url');
+    await screenshot(other, 'known-email-popup-vi-375');
+    assert.deepEqual(await axe(other), []);
+    // The explainer says the same, and shows no points it could not read.
+    await other.keyboard.press('Escape');
+    await other.evaluate(() => Rewards.open('explainer'));
+    await other.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-section');
+    assert.equal(await inOverlay(other, '.rw-summary'), 'Đăng nhập vào Cà Phê Phố Cổ để xem điểm của bạn tại đây.');
+    assert.equal(await other.evaluate(() => JSON.parse(localStorage.getItem('rewards:v1')).token), undefined);
+    assert.deepEqual(other.errors, []);
+    await other.context().close();
+  }
+  // The first device's token still reads one shopper, credited once.
+  const me = await shopperOf(first, joined.body.token);
+  assert.equal(me.balance, bonus, 'no second signup bonus');
+  assert.equal(me.rewarded_actions.filter((a) => a.id === 'signup').length, 1);
+  assert.deepEqual(first.errors, []);
+  await first.context().close();
+});
+
+test('issue 14: with store.sign_in_url the neutral answer offers the store\'s sign-in page, in both languages', async () => {
+  // The demo's program with a sign-in page, published as a store would; the real server answers the signup.
+  const cfg = JSON.parse(CONFIGS['vn-coffee']);
+  cfg.store.sign_in_url = 'https://phoco.example/account/login';
+  const doc = publish(JSON.stringify(cfg));
+  const WORDS = {
+    vi: { path: '/vi/', title: 'Cảm ơn bạn đã đăng ký', body: 'Đăng nhập vào Cà Phê Phố Cổ để xem điểm của bạn.', link: 'Đăng nhập', close: 'Đóng' },
+    en: { path: '/vi/?lang=en', title: 'Thanks for signing up', body: 'Sign in to Cà Phê Phố Cổ to see your points.', link: 'Sign in', close: 'Close' },
+  };
+  for (const [lang, words] of Object.entries(WORDS)) {
+    for (const width of [320, 1280]) {
+      const p = await device(server.vi, width < 600 ? { viewport: { width, height: 700 }, isMobile: true, hasTouch: true } : {});
+      await p.route('**/programs/vn-coffee.json', (route) => route.fulfill({ contentType: 'application/json', body: doc }));
+      // demo2 is known from the demo's seeded orders.
+      const r = await signUp(p, 'demo2@example.com', words.path);
+      assert.deepEqual(r.body, { ok: true, shopper_id: null, token: null, bonus: 0 });
+      assert.equal(r.title, words.title);
+      assert.equal(r.text, words.title + words.body + words.link + words.close);
+      const link = p.locator('rewards-widget dialog.rw-popup a[data-rw=sign-in]');
+      assert.equal(await link.textContent(), words.link);
+      assert.equal(await link.getAttribute('href'), cfg.store.sign_in_url);
+      await screenshot(p, `known-email-popup-signin-${lang}-${width}`);
+      assert.deepEqual(await axe(p), []);
+      assert.deepEqual(p.errors, []);
+      await p.context().close();
+    }
+  }
+});
