@@ -2,11 +2,20 @@
 //!
 //! Token: `base64url(customer_id) "." expiry_unix_seconds "." hex(HMAC-SHA256(
 //! merchant_secret, base64url(customer_id) "." expiry))`. The merchant's
-//! backend signs it; the server verifies it in constant time
-//! (`Mac::verify_slice`) and refuses expired or altered tokens.
+//! backend signs it, or the theme's Liquid does
+//! (`integrations/shopify/snippets/rewards-widget.liquid`); the server
+//! verifies it in constant time (`Mac::verify_slice`) and refuses expired or
+//! altered tokens. The id part may keep its `=` padding (Liquid's
+//! `base64_url_safe_encode` pads): the signature covers it as sent.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::alphabet::URL_SAFE;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
+
+/// base64url, with or without `=` padding.
+const URL_SAFE_ANY_PAD: GeneralPurpose =
+    GeneralPurpose::new(&URL_SAFE, GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent));
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -70,7 +79,7 @@ pub fn verify(secret: &str, token: &str, now_s: i64) -> Result<String, TokenErro
     if expiry <= now_s {
         return Err(TokenError::Expired);
     }
-    let id = URL_SAFE_NO_PAD.decode(id_b64).map_err(|_| TokenError::Malformed)?;
+    let id = URL_SAFE_ANY_PAD.decode(id_b64).map_err(|_| TokenError::Malformed)?;
     let id = String::from_utf8(id).map_err(|_| TokenError::Malformed)?;
     if id.is_empty() || id.len() > 255 {
         return Err(TokenError::Malformed);

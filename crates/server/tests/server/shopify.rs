@@ -727,3 +727,73 @@ async fn issue_11_without_a_signing_secret_the_endpoint_answers_503() {
     })
     .await;
 }
+
+/// The token the theme snippet renders
+/// (`integrations/shopify/snippets/rewards-widget.liquid`), built the way
+/// Shopify's Liquid filters build it, independently of the server's signer.
+fn liquid_token(secret: &str, customer_id: &str, now_s: i64, remove_padding: bool) -> String {
+    use base64::Engine as _;
+    use hmac::Mac as _;
+    // `customer.id | append: ''` is the id's digits; `base64_url_safe_encode` is
+    // Ruby's `Base64.urlsafe_encode64`: the URL-safe alphabet, `=`-padded.
+    let mut id = base64::engine::general_purpose::URL_SAFE.encode(customer_id);
+    if remove_padding {
+        id = id.replace('=', ""); // `remove: '='`
+    }
+    // `'now' | date: '%s' | plus: 3600`, then `append: '.'` twice.
+    let head = format!("{id}.{}", now_s + 3600);
+    // `hmac_sha256: secret`: the lower-case hex digest.
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(head.as_bytes());
+    let sig: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{head}.{sig}")
+}
+
+#[test]
+fn issue_11_the_theme_snippet_signs_with_the_filters_the_test_reproduces() {
+    let snippet =
+        std::fs::read_to_string(format!("{}/../../integrations/shopify/snippets/rewards-widget.liquid", env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+    for line in [
+        "{%- assign rw_expiry = 'now' | date: '%s' | plus: 3600 -%}",
+        "{%- assign rw_id = customer.id | append: '' | base64_url_safe_encode | remove: '=' -%}",
+        "{%- assign rw_head = rw_id | append: '.' | append: rw_expiry -%}",
+        "{%- assign rw_sig = rw_head | hmac_sha256: settings.rewards_token_secret -%}",
+        "{%- assign rw_token = rw_head | append: '.' | append: rw_sig -%}",
+        r#"{%- if rw_token != blank %} data-shopper-token="{{ rw_token }}"{% endif %}></script>"#,
+    ] {
+        assert!(snippet.contains(line), "the snippet no longer has: {line}");
+    }
+}
+
+#[tokio::test]
+async fn issue_11_the_server_accepts_exactly_the_token_liquids_filters_produce_for_the_customer_webhooks_award() {
+    each(|k| async move {
+        let srv = start(&k, "vn-coffee").await;
+        let body = fixture("orders-paid-vnd.json");
+        let order: Value = serde_json::from_str(&body).unwrap();
+        let customer = create_customer(&srv, &order).await;
+        // 13 digits: base64 pads it ("…==") unless the snippet removes the padding.
+        assert_eq!(customer.len() % 3, 1, "{customer}");
+        let r = deliver(&srv, "orders/paid", "wh-liquid", &body).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let points = r.json()["points"].as_i64().unwrap();
+        let now_s = srv.now() / 1000;
+        for remove_padding in [true, false] {
+            let token = liquid_token(MERCHANT, &customer, now_s, remove_padding);
+            assert_eq!(token.contains('='), !remove_padding, "{token}");
+            let s = srv.get("/api/shopper", &[("authorization", format!("Bearer {token}"))]).await;
+            assert_eq!(s.status, 200, "{token}: {}", s.body);
+            let s = s.json();
+            assert_eq!(s["pending"].as_i64().unwrap() + s["balance"].as_i64().unwrap(), points, "{s}");
+        }
+        // The theme setting holding another secret, or an altered token: refused.
+        let wrong = liquid_token("not-the-servers-secret-0123", &customer, now_s, true);
+        assert_eq!(srv.get("/api/shopper", &[("authorization", format!("Bearer {wrong}"))]).await.status, 401);
+        let other = liquid_token(MERCHANT, "7212345678902", now_s, true);
+        let spliced =
+            format!("{}.{}", other.rsplit_once('.').unwrap().0, liquid_token(MERCHANT, &customer, now_s, true).rsplit_once('.').unwrap().1);
+        assert_eq!(srv.get("/api/shopper", &[("authorization", format!("Bearer {spliced}"))]).await.status, 401);
+    })
+    .await;
+}
