@@ -5,20 +5,12 @@
 // and an order placed at the demo checkout adds its cashback to it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { FLAGS, axe, screenshot } from './helpers.mjs';
-import { startRealServer } from './real-server.mjs';
+import { axe, screenshot } from './helpers.mjs';
+import { startRealEnv } from './real-server.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startRealServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+let server, browser, close;
+before(async () => ({ server, browser, close } = await startRealEnv()));
+after(() => close());
 
 const vnd = (n) => new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND' }).format(n).replace(/\s/g, ' ');
 const enVnd = (n) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'VND' }).format(n).replace(/\s/g, ' ');

@@ -7,21 +7,13 @@
 // credit from GET /api/shopper.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { FLAGS, axe, screenshot } from './helpers.mjs';
-import { startRealServer } from './real-server.mjs';
+import { axe, screenshot } from './helpers.mjs';
+import { startRealEnv } from './real-server.mjs';
 import { CONFIGS, publish } from './publish.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startRealServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+let server, browser, close;
+before(async () => ({ server, browser, close } = await startRealEnv()));
+after(() => close());
 
 /** A new device: a fresh context (no storage) at `base`. */
 async function device(base, options = {}) {

@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repo } from './helpers.mjs';
+import { chromium } from 'playwright-core';
+import { FLAGS, repo } from './helpers.mjs';
 import { serverBinary } from './publish.mjs';
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
@@ -39,6 +40,20 @@ export async function startRealServer() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
       rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The real server and a Chromium for one test file: `({ server, browser, close } = await startRealEnv())`. */
+export async function startRealEnv() {
+  const server = await startRealServer();
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
     },
   };
 }

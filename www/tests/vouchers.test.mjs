@@ -6,20 +6,12 @@
 // points and marks the code used, everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { startRealServer } from './real-server.mjs';
-import { axe, screenshot, FLAGS } from './helpers.mjs';
+import { startRealEnv } from './real-server.mjs';
+import { axe, screenshot } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startRealServer();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
-});
-after(async () => {
-  await browser.close();
-  await server.close();
-});
+let server, browser, close;
+before(async () => ({ server, browser, close } = await startRealEnv()));
+after(() => close());
 
 async function page(options = {}) {
   const context = await browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' }, options));
