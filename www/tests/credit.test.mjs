@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, screenshot } from './helpers.mjs';
-import { startRealEnv } from './real-server.mjs';
+import { signedInCart, startRealEnv } from './real-server.mjs';
 
 let server, browser, close;
 before(async () => ({ server, browser, close } = await startRealEnv()));
@@ -38,13 +38,7 @@ test('issue 14: cashback says it is store credit for the next order, and the exp
   p.on('pageerror', (e) => errors.push(e.message));
   await p.addInitScript(() => localStorage.setItem('rewards:v1', JSON.stringify({ last_shown: Date.now() })));
   // The demo's signed-in customer (demo-1, with 90 days of orders) and a 500 g bag of beans.
-  await p.goto(server.vi + '/vi/product.html?p=ca-phe-hat-robusta');
-  await p.selectOption('#variant', '500');
-  await p.click('#add');
-  await p.goto(server.vi + '/vi/cart.html');
-  await p.waitForSelector('#demo-shopper option[value=server]', { state: 'attached' });
-  await p.selectOption('#demo-shopper', 'server');
-  await p.waitForFunction(() => /Dùng điểm \(\d+\)/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
+  await signedInCart(p, server.vi);
 
   // The prompt: this order's cashback, and where it goes.
   const extras = flat(await p.evaluate(() => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-extras').textContent));

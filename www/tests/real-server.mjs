@@ -57,3 +57,14 @@ export async function startRealEnv() {
     },
   };
 }
+
+/** On the real demo at `base`: the demo's signed-in customer (demo-1, seeded with points and orders) with a 500 g bag of beans in the cart, the prompt showing their points. */
+export async function signedInCart(p, base) {
+  await p.goto(base + '/vi/product.html?p=ca-phe-hat-robusta');
+  await p.selectOption('#variant', '500');
+  await p.click('#add');
+  await p.goto(base + '/vi/cart.html');
+  await p.waitForSelector('#demo-shopper option[value=server]', { state: 'attached' });
+  await p.selectOption('#demo-shopper', 'server');
+  await p.waitForFunction(() => /Dùng điểm \(\d+\)/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
+}

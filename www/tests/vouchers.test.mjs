@@ -6,7 +6,7 @@
 // points and marks the code used, everywhere.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRealEnv } from './real-server.mjs';
+import { signedInCart, startRealEnv } from './real-server.mjs';
 import { axe, screenshot } from './helpers.mjs';
 
 let server, browser, close;
@@ -22,16 +22,6 @@ async function page(options = {}) {
   return p;
 }
 
-/** The demo's signed-in customer (demo-1, seeded with points) with a 500,000 ₫ bag of beans in the cart. */
-async function signedInCart(p) {
-  await p.goto(server.vi + '/vi/product.html?p=ca-phe-hat-robusta');
-  await p.selectOption('#variant', '500');
-  await p.click('#add');
-  await p.goto(server.vi + '/vi/cart.html');
-  await p.waitForSelector('#demo-shopper option[value=server]', { state: 'attached' });
-  await p.selectOption('#demo-shopper', 'server');
-  await p.waitForFunction(() => /Dùng điểm \(\d+\)/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
-}
 
 const promptText = (p) => p.evaluate(() => document.querySelector('rewards-checkout-prompt').shadowRoot.textContent);
 const discountRow = (p) => p.evaluate(() => [...document.querySelectorAll('.totals div')].map((d) => d.textContent).find((t) => t.startsWith('Giảm giá'))?.replace(/\s/g, ' ') || null);
@@ -44,7 +34,7 @@ const shopperVia = (p) =>
 
 test('issue 14: a code redeemed on the cart page is applied, survives reloads and devices, and is used by the order', async () => {
   const p = await page();
-  await signedInCart(p);
+  await signedInCart(p, server.vi);
   const before = await balance(p);
   assert.ok(before >= 100, 'the seeded customer has points to spend: ' + before);
   // The seeded history left this customer codes of earlier redemptions.
@@ -91,7 +81,7 @@ test('issue 14: a code redeemed on the cart page is applied, survives reloads an
 
   // Another device: a fresh browser of the same customer sees the code.
   const other = await page({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
-  await signedInCart(other);
+  await signedInCart(other, server.vi);
   await other.waitForSelector('rewards-checkout-prompt .rw-vc[data-code="' + code + '"]');
   await screenshot(other, 'vouchers-cart-other-device-375');
 
@@ -125,7 +115,7 @@ test('issue 14: a code redeemed on the cart page is applied, survives reloads an
 
 test('issue 14: the checkout refuses a used or unknown code with the server as the truth', async () => {
   const p = await page();
-  await signedInCart(p);
+  await signedInCart(p, server.vi);
   await p.goto(server.vi + '/vi/checkout.html');
   const used = (await shopperVia(p)).vouchers.find((x) => x.status === 'used');
   assert.ok(used, 'the first test used a code');
