@@ -1,7 +1,9 @@
 //! Money: integer minor units with an ISO 4217 currency.
 
+use crate::config::MAX_AMOUNT;
 use crate::decimal::{Decimal, Ratio, Rounding};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// ISO 4217 codes this engine knows, with their minor-unit exponents.
 /// A code outside this table is refused rather than guessed.
@@ -134,6 +136,41 @@ impl Conversion {
 }
 
 /// `a + b`, checked.
+/// A decimal amount in major units as platforms write it (Shopify's and
+/// WooCommerce's order webhooks: `"45000"`, `"12.50"`, `"1.005"`), read by
+/// its digits, never through a float. `text` (major units, `-?DIGITS(.DIGITS)?`) in minor units of
+/// `currency` (VND exponent 0, USD 2, KWD 3). Digits past the currency's
+/// exponent must be zeros (`"45000.00"` VND is 45000; `"1.2345"` USD is
+/// refused, not rounded). Refused too: exponents (`"1e3"`), a `+`, spaces,
+/// `".5"`, `"5."`, and more than 10¹⁵ minor units (the largest amount).
+pub fn minor_from_major(text: &str, currency: Currency) -> core::result::Result<i64, String> {
+    let bad = || format!("\"{text}\" is not a decimal amount like \"12.50\"");
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !is_digits(whole) || (digits.contains('.') && !is_digits(fraction)) {
+        return Err(bad());
+    }
+    let exponent = usize::from(currency.exponent);
+    let (kept, rest) = fraction.split_at(fraction.len().min(exponent));
+    if rest.bytes().any(|b| b != b'0') {
+        return Err(format!("\"{text}\" has more decimals than {} has ({exponent})", currency.code()));
+    }
+    let padding = core::iter::repeat_n(b'0', exponent - kept.len());
+    let mut minor: i64 = 0;
+    for b in whole.bytes().chain(kept.bytes()).chain(padding) {
+        minor = minor
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i64::from(b - b'0')))
+            .filter(|&m| m <= MAX_AMOUNT)
+            .ok_or_else(|| format!("\"{text}\" is larger than the largest amount ({MAX_AMOUNT} minor units)"))?;
+    }
+    Ok(if negative { -minor } else { minor })
+}
+
 pub fn add(a: i64, b: i64, step: &'static str) -> Result<i64> {
     a.checked_add(b).ok_or(Error::Overflow(step))
 }

@@ -32,7 +32,7 @@
 //! program's currency is the order's `currency` (the shop's), shop money is
 //! read; when it is the `presentment_currency`, presentment money; neither
 //! is refused (`currency`). Amounts are decimal strings in major units,
-//! converted by their digits ([`super::money::to_minor`]).
+//! converted by their digits ([`rewards_core::money::minor_from_major`]).
 
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::money::Currency;
@@ -40,9 +40,10 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::money::{to_minor, MAX_MINOR};
 use crate::body::{Any, Code, Email, Id, MAX_CODES_PER_ORDER, MAX_CODE_CHARS};
 use crate::error::{ApiError, ApiResult};
+use rewards_core::config::MAX_AMOUNT;
+use rewards_core::money::minor_from_major as to_minor;
 
 /// The core's limits on a cart (`src/cart.rs`), checked here so the error
 /// names the Shopify field.
@@ -358,7 +359,7 @@ impl Reader {
 
 fn add(a: i64, b: i64, path: &str) -> ApiResult<i64> {
     a.checked_add(b)
-        .filter(|&x| x <= MAX_MINOR)
+        .filter(|&x| x <= MAX_AMOUNT)
         .ok_or_else(|| ApiError::invalid(path, "the amounts add up to more than the largest amount"))
 }
 
@@ -421,7 +422,7 @@ pub fn map_order(p: &OrderPayload, program: Currency) -> ApiResult<MappedOrder> 
         let unit = r.required(li.price.as_ref(), &format!("{path}.price"), li.price_set.as_ref(), &format!("{path}.price_set"))?;
         let line_price = unit
             .checked_mul(quantity)
-            .filter(|&x| x <= MAX_MINOR)
+            .filter(|&x| x <= MAX_AMOUNT)
             .ok_or_else(|| ApiError::invalid(&format!("{path}.price"), "price × quantity is larger than the largest amount"))?;
         let mut discount = 0i64;
         for (k, a) in li.discount_allocations.iter().flatten().enumerate() {

@@ -22,7 +22,6 @@
 //! either both or neither.
 
 pub mod map;
-pub mod money;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

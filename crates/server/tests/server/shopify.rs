@@ -3,8 +3,9 @@
 //! `tests/fixtures/shopify/` (their sources are listed in its README.md).
 
 use crate::harness::*;
+use rewards_core::money::minor_from_major as to_minor;
 use rewards_core::money::Currency;
-use rewards_server::shopify::{self, map, money::to_minor};
+use rewards_server::shopify::{self, map};
 use serde_json::{json, Value};
 
 const SECRET: &str = "test-shopify-signing-secret-0123456789abcdef";
