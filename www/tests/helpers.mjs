@@ -14,10 +14,15 @@ const AXE = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8')
 /** Debian Chromium's launch flags on these machines (TOOLCHAIN.md). */
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** Debian's Chromium, headless, with the flags above. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+}
+
 /** One browser + server for a test file: `const env = await setup(); … await env.close()`. */
 export async function setup() {
   const server = await startServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  const browser = await launchChromium();
   return {
     server,
     browser,

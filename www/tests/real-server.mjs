@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { FLAGS, repo } from './helpers.mjs';
+import { launchChromium, repo } from './helpers.mjs';
 import { serverBinary } from './publish.mjs';
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
@@ -47,7 +46,7 @@ export async function startRealServer() {
 /** The real server and a Chromium for one test file: `({ server, browser, close } = await startRealEnv())`. */
 export async function startRealEnv() {
   const server = await startRealServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  const browser = await launchChromium();
   return {
     server,
     browser,
