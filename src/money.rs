@@ -1,9 +1,7 @@
 //! Money: integer minor units with an ISO 4217 currency.
 
-use crate::config::MAX_AMOUNT;
 use crate::decimal::{Decimal, Ratio, Rounding};
 use crate::error::{Error, Result};
-use crate::prelude::*;
 
 /// ISO 4217 codes this engine knows, with their minor-unit exponents.
 /// A code outside this table is refused rather than guessed.
@@ -138,12 +136,16 @@ impl Conversion {
 /// `a + b`, checked.
 /// A decimal amount in major units as platforms write it (Shopify's and
 /// WooCommerce's order webhooks: `"45000"`, `"12.50"`, `"1.005"`), read by
-/// its digits, never through a float. `text` (major units, `-?DIGITS(.DIGITS)?`) in minor units of
+/// its digits, never through a float. Native only (the server's
+/// platform webhooks; feature `schema`). `text` (major units, `-?DIGITS(.DIGITS)?`) in minor units of
 /// `currency` (VND exponent 0, USD 2, KWD 3). Digits past the currency's
 /// exponent must be zeros (`"45000.00"` VND is 45000; `"1.2345"` USD is
 /// refused, not rounded). Refused too: exponents (`"1e3"`), a `+`, spaces,
 /// `".5"`, `"5."`, and more than 10¹⁵ minor units (the largest amount).
-pub fn minor_from_major(text: &str, currency: Currency) -> core::result::Result<i64, String> {
+#[cfg(feature = "schema")]
+pub fn minor_from_major(text: &str, currency: Currency) -> core::result::Result<i64, alloc::string::String> {
+    use crate::config::MAX_AMOUNT;
+    use crate::prelude::*;
     let bad = || format!("\"{text}\" is not a decimal amount like \"12.50\"");
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
