@@ -139,17 +139,10 @@ pub fn require_subject(app: &App, headers: &HeaderMap) -> ApiResult<String> {
     token_subject(app, headers)?.ok_or_else(|| ApiError::unauthorized("a shopper token is required (Authorization: Bearer …)"))
 }
 
-/// The shopper a token subject names: a merchant customer id, or a
-/// server-issued `shp_…` id — the latter only until the merchant links a
-/// customer id to that shopper (then only merchant-signed tokens read it).
+/// The shopper a token subject names: the merchant's customer id. The
+/// server issues no tokens of its own (a signup lends none, see
+/// `signup::answer`), so only merchant-signed tokens read a shopper.
 pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
-    if subject.starts_with("shp_") {
-        if let Some(row) = ledger::find(conn, "id", subject).await? {
-            if row.customer_id.is_none() {
-                return Ok(Some(row));
-            }
-        }
-    }
     ledger::find(conn, "customer_id", subject).await
 }
 

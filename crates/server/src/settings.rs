@@ -32,8 +32,6 @@ pub struct Settings {
     pub signup_min_fill_ms: i64,
     pub signup_rate_max: u32,
     pub signup_rate_window_ms: i64,
-    /// Lifetime of the tokens the server itself issues at signup.
-    pub signup_token_ttl_ms: i64,
     /// Largest request body accepted anywhere (bytes).
     pub max_body_bytes: usize,
     /// A request must arrive and be answered within this: its headers (else
@@ -62,7 +60,6 @@ struct File {
     signup_min_fill_ms: Option<i64>,
     signup_rate_max: Option<u32>,
     signup_rate_window_seconds: Option<i64>,
-    signup_token_ttl_days: Option<i64>,
     max_body_bytes: Option<usize>,
     request_timeout_seconds: Option<u64>,
 }
@@ -114,7 +111,6 @@ impl Settings {
             signup_min_fill_ms: 2_000,
             signup_rate_max: 10,
             signup_rate_window_ms: 600_000,
-            signup_token_ttl_ms: 30 * 86_400_000,
             max_body_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
             demo: false,
@@ -155,7 +151,6 @@ impl Settings {
         set(&mut self.signup_min_fill_ms, f.signup_min_fill_ms);
         set(&mut self.signup_rate_max, f.signup_rate_max);
         set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s.saturating_mul(1000)));
-        set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d.saturating_mul(86_400_000)));
         set(&mut self.max_body_bytes, f.max_body_bytes);
         set(&mut self.request_timeout_ms, f.request_timeout_seconds.map(|s| s.saturating_mul(1000)));
         Ok(())
