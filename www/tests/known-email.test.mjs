@@ -89,7 +89,7 @@ test('issue 14: with store.sign_in_url the neutral answer offers the store\'s si
   const doc = publish(JSON.stringify(cfg));
   const WORDS = {
     vi: { path: '/vi/', title: 'Cảm ơn bạn đã đăng ký', body: 'Từ nay mỗi đơn hàng đều được tích điểm. Đăng nhập vào Cà Phê Phố Cổ để xem điểm của bạn.', link: 'Đăng nhập', close: 'Đóng' },
-    en: { path: '/vi/?lang=en', title: 'Thanks for signing up', body: 'Your orders earn points from now on. Sign in to Cà Phê Phố Cổ to see yours.', link: 'Sign in', close: 'Close' },
+    en: { path: '/vi/?lang=en', title: 'Thanks for signing up', body: 'Every order earns points from now on. Sign in to Cà Phê Phố Cổ to see yours.', link: 'Sign in', close: 'Close' },
   };
   for (const [lang, words] of Object.entries(WORDS)) {
     for (const width of [320, 1280]) {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, repo } from './helpers.mjs';
+import { launchChromium, newPage, repo } from './helpers.mjs';
 import { serverBinary } from './publish.mjs';
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
@@ -54,6 +54,22 @@ export async function startRealEnv() {
       await browser.close();
       await server.close();
     },
+  };
+}
+
+/**
+ * `setup()`'s shape on the real server: `url('/demo/vi/cart.html')` is the
+ * vi store's own page on its `rewards-server demo` instance (each store has
+ * its own origin), `page()` a fresh context with error capture.
+ */
+export async function setupReal() {
+  const { server, browser, close } = await startRealEnv();
+  return {
+    server,
+    browser,
+    url: (path) => path.replace(/^\/demo\/(vi|en)\//, (_, store) => `${server[store]}/${store}/`),
+    page: (options) => newPage(browser, options),
+    close,
   };
 }
 

@@ -19,7 +19,7 @@ export const en = {
   err_rate_limited: 'Too many tries from this connection. Please wait a few minutes and try again.',
   retry: 'Try again',
   signin_title: 'Thanks for signing up',
-  signin_body: 'Your orders earn points from now on. Sign in to {store} to see yours.',
+  signin_body: 'Every order earns points from now on. Sign in to {store} to see yours.',
   sign_in: 'Sign in',
 };
 
