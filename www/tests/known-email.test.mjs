@@ -110,3 +110,41 @@ test('issue 14: with store.sign_in_url the neutral answer offers the store\'s si
     }
   }
 });
+
+test('issue 14: the real server\'s refusal of an address reaches the shopper at the field, in the widget\'s words and the shopper\'s language', async () => {
+  const WORDS = {
+    vi: { path: '/vi/', field: 'Vui lòng nhập email hợp lệ, ví dụ ten@example.com', form: 'Vui lòng kiểm tra lại các ô được đánh dấu.' },
+    en: { path: '/vi/?lang=en', field: 'Enter an email address like name@example.com', form: 'Please check the highlighted fields.' },
+  };
+  for (const [lang, words] of Object.entries(WORDS)) {
+    const p = await device(server.vi);
+    await p.goto(p.base + words.path);
+    await p.waitForFunction(() => window.Rewards && window.Rewards.timings && window.Rewards.timings.loader != null);
+    await p.evaluate(() => Rewards.open('popup'));
+    await p.waitForSelector('rewards-widget dialog.rw-popup[open] #rw-f-email');
+    // The form's own check lets two dots through; the server refuses them (`email: has an invalid name before the @`).
+    await p.fill('rewards-widget #rw-f-email', 'lan..nguyen@example.vn');
+    await p.waitForTimeout(1100); // the demo server's minimum fill time
+    const answer = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
+    await p.click('rewards-widget dialog.rw-popup button[type=submit]');
+    const r = await answer;
+    assert.equal(r.status(), 422);
+    const refusal = await r.json();
+    assert.deepEqual(refusal.issues.map((i) => i.path), ['email'], JSON.stringify(refusal));
+    await p.waitForFunction((w) => {
+      const e = document.querySelector('rewards-widget').shadowRoot.querySelector('#rw-f-email-err');
+      return e && !e.hidden && e.textContent === w;
+    }, words.field);
+    assert.equal(await inOverlay(p, 'dialog.rw-popup .rw-form-err'), words.form);
+    const popup = await inOverlay(p, 'dialog.rw-popup');
+    assert.ok(!popup.includes(refusal.issues[0].message), lang + ': the server\'s English is not shown: ' + popup);
+    // Corrected, the same form signs up.
+    await p.fill('rewards-widget #rw-f-email', `lan.nguyen.${lang}.${Date.now()}@example.vn`);
+    const ok = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
+    await p.click('rewards-widget dialog.rw-popup button[type=submit]');
+    assert.equal((await ok).status(), 201);
+    await p.waitForSelector('rewards-widget #rw-popup-done');
+    assert.deepEqual(p.errors, []);
+    await p.context().close();
+  }
+});
