@@ -230,7 +230,8 @@ function repeatedLines([host, selector]) {
     const lines = [...li.querySelectorAll('strong, span, p, code')]
       .filter((e) => ![...e.children].some((c) => c.textContent.trim()))
       .flatMap((e) => e.textContent.split(' · '))
-      .map((s) => s.replace(/\s+/g, ' ').trim().toLocaleLowerCase())
+      // "$5 off" and "$5.00 off" say the same.
+      .map((s) => s.replace(/\s+/g, ' ').replace(/[.,]0+(?!\d)/g, '').trim().toLocaleLowerCase())
       .filter(Boolean);
     const dup = lines.filter((l, i) => lines.indexOf(l) !== i);
     if (dup.length) out.push(li.textContent.replace(/\s+/g, ' ').trim() + ' — repeats "' + dup[0] + '"');
@@ -243,7 +244,7 @@ test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your cod
     ['vi', 'ca-phe-hat-robusta', '500', 'silver'],
     ['en', 'merino-hiker-sock', 'l', 'member'],
   ]) {
-      const page = await env.page();
+    const page = await env.page();
     await cartWith(page, store, product, variant);
     await page.selectOption('#demo-shopper', shopper);
     await page.click('rewards-checkout-prompt .rw-pr-actions button');
@@ -281,4 +282,16 @@ test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your cod
   assert.deepEqual(await page.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes');
   assert.equal((await page.locator(`rewards-widget .rw-vc[data-code="${codes.two[1].voucher_code}"] .rw-vc-head`).textContent()).trim(), 'Miễn phí giao hàng');
   assert.deepEqual(await pageErrors(page), []);
+
+  // The English store's "$5 off" codes (a seeded member's): the name says the value, so "$5.00 off" is not added.
+  const en = await env.page();
+  await en.goto(env.url('/demo/en/'));
+  await ready(en);
+  await en.evaluate((t) => Rewards.setShopperToken(t), await customerWith(en, 1));
+  await en.evaluate(() => Rewards.open('explainer'));
+  await en.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-vc .rw-code');
+  const heads = await en.evaluate(() => [...document.querySelector('rewards-widget').shadowRoot.querySelectorAll('.rw-vc:not(.rw-vc-past) .rw-vc-head')].map((e) => e.textContent.trim()));
+  assert.ok(heads.includes('$5 off'), JSON.stringify(heads));
+  assert.deepEqual(await en.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes, en');
+  assert.deepEqual(await pageErrors(en), []);
 });
