@@ -21,3 +21,4 @@ mod signup;
 mod simulation;
 mod tamper;
 mod vouchers;
+mod woocommerce;
