@@ -22,3 +22,4 @@ mod simulation;
 mod tamper;
 mod vouchers;
 mod woocommerce;
+mod woocommerce_plugin;
