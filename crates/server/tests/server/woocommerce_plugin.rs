@@ -14,7 +14,10 @@ fn plugin() -> PathBuf {
 }
 
 fn php(args: &[&str]) -> std::process::Output {
-    Command::new("php").args(args).output().expect("php-cli is needed for the plugin's tests: apt-get install -y php-cli (scripts/setup.sh)")
+    Command::new("php")
+        .args(args)
+        .output()
+        .expect("php-cli is needed for the plugin's tests: apt-get install -y php-cli (scripts/setup.sh)")
 }
 
 fn php_files(dir: &Path, out: &mut Vec<PathBuf>) {
