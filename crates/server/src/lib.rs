@@ -22,6 +22,7 @@ pub mod error;
 pub mod kpi;
 pub mod ledger;
 pub mod orders;
+pub mod platform;
 pub mod ratelimit;
 pub mod redeem;
 pub mod routes;
@@ -32,6 +33,7 @@ pub mod signup;
 pub mod svg;
 pub mod token;
 pub mod vouchers;
+pub mod woocommerce;
 
 use std::sync::Arc;
 

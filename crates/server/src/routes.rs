@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use crate::body::{decode, Raw};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, ShopperRow, State as ShopperState};
-use crate::{actions, admin, assets, demo_backend, orders, redeem, shopify, signup, token, vouchers, App};
+use crate::{actions, admin, assets, demo_backend, orders, redeem, shopify, signup, token, vouchers, woocommerce, App};
 
 pub fn router(app: App) -> Router {
     let browser_api = Router::new()
@@ -33,6 +33,7 @@ pub fn router(app: App) -> Router {
         .route("/api/webhooks/orders", post(orders::order_webhook))
         .route("/api/webhooks/refunds", post(orders::refund_webhook))
         .route("/api/webhooks/shopify", post(shopify::webhook))
+        .route("/api/webhooks/woocommerce", post(woocommerce::webhook))
         .route("/api/webhooks/actions", post(actions::action_webhook))
         .route("/api/webhooks/membership", post(actions::membership_webhook))
         .route("/api/vouchers/{code}", get(vouchers::lookup))

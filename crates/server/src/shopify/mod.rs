@@ -26,39 +26,19 @@ pub mod map;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use rewards_core::json::{obj, s, Json};
-use sha2::Sha256;
 use sqlx::{AnyConnection, Row};
 
 use crate::body::Id;
 use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
+use crate::platform::{bad_request, header, verify_signature};
 use crate::routes::{json_body, RawBody};
 use crate::settings::ShopifyAwardOn;
 use crate::{orders, App};
 
-/// The header value Shopify sends with `body`: base64 (standard alphabet,
-/// padded) of HMAC-SHA256 of the raw body with the signing secret.
-pub fn signature(secret: &str, body: &[u8]) -> String {
-    STANDARD.encode(mac(secret, body).finalize().into_bytes())
-}
-
-fn mac(secret: &str, body: &[u8]) -> Hmac<Sha256> {
-    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    m.update(body);
-    m
-}
-
-/// Checks `X-Shopify-Hmac-Sha256` in constant time (`verify_slice`). Only
-/// the exact encoding Shopify writes decodes: padding is required and
-/// non-canonical trailing bits are refused.
-pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool {
-    let Some(given) = header.map(str::trim).and_then(|h| STANDARD.decode(h).ok()) else { return false };
-    given.len() == 32 && mac(secret, body).verify_slice(&given).is_ok()
-}
+/// The header value Shopify sends with `body` (the scheme WooCommerce uses too).
+pub use crate::platform::signature;
 
 /// The topics this endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,14 +87,6 @@ impl Topic {
             Topic::CustomerCreated => "customers/create",
         }
     }
-}
-
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn bad_request(kind: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, kind, message)
 }
 
 pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
