@@ -6,7 +6,8 @@
 //! Module map: `settings` (TOML + env), `db` (pool, dialect, migrations),
 //! `ledger` (append-only entries, shopper state, lifecycle), `token`
 //! (shopper identity and webhook signatures), `routes` (the HTTP API),
-//! `admin`/`kpi`/`svg` (the KPI page and CSV exports).
+//! `admin`/`kpi`/`svg` (the KPI page and CSV exports), `console` (the
+//! merchant console: admin users, members).
 
 pub mod actions;
 pub mod admin;
@@ -14,6 +15,7 @@ pub mod assets;
 pub mod bench;
 pub mod body;
 pub mod clock;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod demo_backend;

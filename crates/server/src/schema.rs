@@ -165,7 +165,8 @@ pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
 }
 
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration)];
+const MIGRATIONS: &[(i64, Migration)] =
+    &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration), (5, crate::console::migration)];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

@@ -6,6 +6,7 @@ mod harness;
 
 mod admin_assets;
 mod bodies;
+mod console;
 mod crash;
 mod demo;
 mod faults;
