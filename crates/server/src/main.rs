@@ -48,7 +48,10 @@ async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), Strin
         eprintln!("{}: warning: {w}", settings.program_path.display());
     }
     let db = Db::open(&settings).await?;
-    Ok((AppState::new(settings.clone(), program, db, Clock::system()), settings))
+    let app = AppState::new(settings.clone(), program, db, Clock::system());
+    // The console's newest published program, unless the file changed since.
+    rewards_server::console::programs::adopt(&app).await?;
+    Ok((app, settings))
 }
 
 #[tokio::main]

@@ -2,7 +2,9 @@
 //! password, in Vietnamese or English. One file per page or concern:
 //! `auth` (users, sessions, CSRF, sign-in), `audit` (the log of every
 //! admin action and its page), `members` (search and the member page),
-//! `member_actions` (adjust, void, erase), `users` (the `admin` CLI),
+//! `member_actions` (adjust, void, erase), `programs` (versions, publish,
+//! rollback), `program_page` and `program_form` (the editor and its
+//! preview), `users` (the `admin` CLI),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
 //! The shared admin token (`crate::admin`) keeps working for the JSON API
@@ -16,6 +18,9 @@ pub mod i18n;
 pub mod layout;
 pub mod member_actions;
 pub mod members;
+pub mod program_form;
+pub mod program_page;
+pub mod programs;
 pub mod users;
 
 use axum::routing::{get, post};
@@ -36,10 +41,16 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/void", post(member_actions::void))
         .route("/console/members/{id}/erase", post(member_actions::erase))
         .route("/console/audit", get(audit::page))
+        .route("/console/program", get(program_page::page).post(program_page::submit))
+        .route("/console/program/rollback", post(program_page::rollback))
+        .route("/console/program/export.json", get(program_page::export))
+        .route("/console/program/preview", get(program_page::preview))
+        .route("/console/program/drafts/{file}", get(program_page::draft_document))
+        .route("/console/preview.js", get(program_page::preview_script))
 }
 
-/// Migration 5: console users, their sessions, the audit log and member
-/// erasures. (Numbers 4 and 6 belong to other branches; `schema::apply`
+/// Migration 5: console users, their sessions, the audit log, member
+/// erasures, program versions and drafts. (Numbers 4 and 6 belong to other branches; `schema::apply`
 /// runs whichever are missing in list order, so a gap is harmless.)
 pub fn migration(backend: Backend) -> Vec<String> {
     let id = match backend {
@@ -81,7 +92,9 @@ pub fn migration(backend: Backend) -> Vec<String> {
             actor TEXT NOT NULL)"
             .into(),
     ];
+    out.extend(programs::tables(id));
     out.extend(crate::schema::append_only(backend, "admin_audit"));
+    out.extend(crate::schema::append_only(backend, "program_versions"));
     out.extend(crate::schema::append_only(backend, "erasures"));
     out
 }

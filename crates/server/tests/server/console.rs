@@ -12,30 +12,30 @@ use serde_json::json;
 
 use crate::harness::*;
 
-const OWNER: &str = "chu@cafe.vn";
-const STAFF: &str = "staff@cafe.vn";
-const PASSWORD: &str = "một mật khẩu dài 2026";
+pub const OWNER: &str = "chu@cafe.vn";
+pub const STAFF: &str = "staff@cafe.vn";
+pub const PASSWORD: &str = "một mật khẩu dài 2026";
 
 /// One browser: its cookies, no redirects followed.
-struct Browser<'a> {
-    srv: &'a Srv,
-    http: reqwest::Client,
-    cookies: HashMap<String, String>,
+pub struct Browser<'a> {
+    pub srv: &'a Srv,
+    pub http: reqwest::Client,
+    pub cookies: HashMap<String, String>,
 }
 
-struct Page {
-    status: u16,
-    body: String,
-    headers: reqwest::header::HeaderMap,
+pub struct Page {
+    pub status: u16,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Page {
-    fn location(&self) -> &str {
+    pub fn location(&self) -> &str {
         self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
     /// The value of the first hidden field `name` on the page.
-    fn field(&self, name: &str) -> String {
+    pub fn field(&self, name: &str) -> String {
         let at = self.body.find(&format!("name=\"{name}\" value=\"")).unwrap_or_else(|| panic!("no field {name} in {}", self.body));
         let rest = &self.body[at + name.len() + 15..];
         rest[..rest.find('"').unwrap()].to_string()
@@ -43,7 +43,7 @@ impl Page {
 }
 
 impl<'a> Browser<'a> {
-    fn new(srv: &'a Srv) -> Browser<'a> {
+    pub fn new(srv: &'a Srv) -> Browser<'a> {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Browser { srv, http, cookies: HashMap::new() }
     }
@@ -52,7 +52,7 @@ impl<'a> Browser<'a> {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
-    async fn send(&mut self, r: reqwest::RequestBuilder) -> Page {
+    pub async fn send(&mut self, r: reqwest::RequestBuilder) -> Page {
         let r = if self.cookies.is_empty() { r } else { r.header("cookie", self.cookie_header()) };
         let resp = r.send().await.unwrap();
         let (status, headers) = (resp.status().as_u16(), resp.headers().clone());
@@ -69,18 +69,18 @@ impl<'a> Browser<'a> {
         Page { status, headers, body: resp.text().await.unwrap() }
     }
 
-    async fn get(&mut self, path: &str) -> Page {
+    pub async fn get(&mut self, path: &str) -> Page {
         let r = self.http.get(format!("{}{path}", self.srv.base)).header("accept-language", "vi-VN,vi;q=0.9");
         self.send(r).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(form).unwrap();
         let r = self.http.post(format!("{}{path}", self.srv.base)).header("content-type", "application/x-www-form-urlencoded").body(body);
         self.send(r).await
     }
 
-    async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
         let login = self.get("/console/login").await;
         assert_eq!(login.status, 200, "{}", login.body);
         let nonce = login.field("csrf");
@@ -88,7 +88,7 @@ impl<'a> Browser<'a> {
     }
 }
 
-async fn users(srv: &Srv) {
+pub async fn users(srv: &Srv) {
     add_user(&srv.app.db, &srv.app.clock, OWNER, Role::Owner, Lang::Vi, PASSWORD).await.unwrap();
     add_user(&srv.app.db, &srv.app.clock, STAFF, Role::Staff, Lang::En, PASSWORD).await.unwrap();
 }
