@@ -31,11 +31,14 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::DAY_MS;
 use tower::ServiceExt;
 
-use crate::{routes, token, App, AppState, Clock, Db, LoadedProgram, Settings};
+use crate::{console, routes, token, App, AppState, Clock, Db, LoadedProgram, Settings};
 
 pub const MERCHANT_SECRET: &str = "demo-merchant-secret-not-for-production";
 pub const WEBHOOK_SECRET: &str = "demo-webhook-secret-not-for-production";
 pub const ADMIN_TOKEN: &str = "demo-admin-token-not-for-production";
+/// The demo's console owner (`/console`), created at start.
+pub const CONSOLE_OWNER: &str = "owner@demo.test";
+pub const CONSOLE_PASSWORD: &str = "demo-console-password-not-for-production";
 
 /// One demo store: its pages (`<site>/<path>/`, served at `/<path>/`) and
 /// its program (relative to the site: the file its pages' `data-config` names).
@@ -130,11 +133,20 @@ pub async fn start(opts: &Options) -> Result<Vec<Instance>, String> {
         let db = Db::open(&settings).await?;
         let app = AppState::new(settings, program, db, Clock::system());
         let seeded = if opts.seed { seed(&app).await? } else { "nothing (not asked to)".into() };
+        let lang = if store.path == "vi" { console::i18n::Lang::Vi } else { console::i18n::Lang::En };
+        if let Err(e) =
+            console::users::add_user(&app.db, &app.clock, CONSOLE_OWNER, console::auth::Role::Owner, lang, CONSOLE_PASSWORD).await
+        {
+            if !e.contains("exists") {
+                return Err(e);
+            }
+        }
         let others: Arc<[(&'static str, SocketAddr)]> =
             STORES.iter().zip(&addrs).filter(|(s, _)| s.path != store.path).map(|(s, a)| (s.path, *a)).collect();
         let router = routes::router(app.clone())
             .layer(axum::middleware::from_fn_with_state(others, to_own_instance))
-            .layer(axum::middleware::from_fn_with_state(published.clone(), published_program));
+            .layer(axum::middleware::from_fn_with_state(published.clone(), published_program))
+            .layer(axum::middleware::from_fn_with_state((app.clone(), format!("/{}", store.program)), own_program));
         let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
         tokio::spawn(crate::serve_router(router, header_timeout, listener));
         instances.push(Instance { store, app, addr, seeded });
@@ -152,6 +164,16 @@ async fn to_own_instance(State(others): State<Arc<[(&'static str, SocketAddr)]>>
             let target = format!("http://{addr}{}", req.uri().path_and_query().map_or(path, |p| p.as_str()));
             return (StatusCode::FOUND, [(header::LOCATION, target)]).into_response();
         }
+    }
+    next.run(req).await
+}
+
+/// `GET /programs/<this store>.json`: the program in force on this
+/// instance, so the storefront shows what the console last published.
+async fn own_program(State((app, path)): State<(App, String)>, req: axum::extract::Request, next: Next) -> Response {
+    if req.method() == axum::http::Method::GET && req.uri().path() == path {
+        let doc = app.program.get().published.clone();
+        return ([(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], doc).into_response();
     }
     next.run(req).await
 }
@@ -198,6 +220,8 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     println!("  widget       http://{first}/rewards.js{}", if built { "" } else { " (not built yet: run scripts/build-wasm.sh)" });
     let admins: Vec<String> = instances.iter().map(|i| format!("http://{}/admin", i.addr)).collect();
     println!("  admin        {}  (one per store; user: any, password: {ADMIN_TOKEN})", admins.join(", "));
+    let consoles: Vec<String> = instances.iter().map(|i| format!("http://{}/console", i.addr)).collect();
+    println!("  console      {}  (one per store; {CONSOLE_OWNER}, password {CONSOLE_PASSWORD})", consoles.join(", "));
     println!("  shopper      http://{first}/demo/token?customer_id=demo-1");
     std::future::pending::<()>().await;
     Ok(())

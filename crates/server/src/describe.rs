@@ -2,10 +2,12 @@
 //! +65 points"), from the entry's cause, reference, delta and the detail
 //! JSON it was written with. Used by the ledger CSV export today; the
 //! shopper's activity list and the merchant's member page will read the
-//! same sentences.
+//! same sentences, in the merchant's language (`entry_in`).
 
 use rewards_core::money::Currency;
 use rewards_core::Json;
+
+use crate::console::i18n::{fill, Lang};
 
 /// An amount of minor units as major units with grouped thousands: `355,000 VND`, `12.50 USD`.
 pub fn money(minor: i64, currency: Currency) -> String {
@@ -29,10 +31,73 @@ pub fn money(minor: i64, currency: Currency) -> String {
     }
 }
 
-fn points(delta: i64) -> String {
-    let n = delta.unsigned_abs();
-    format!("{}{n} point{}", if delta < 0 { "−" } else { "+" }, if n == 1 { "" } else { "s" })
+/// The words of [`entry_in`] in one language.
+struct Words {
+    point: &'static str,
+    points: &'static str,
+    order: &'static str,
+    order_qualifying: &'static str,
+    refund: &'static str,
+    refund_of_order: &'static str,
+    voucher: &'static str,
+    voucher_off: &'static str,
+    bonus: fn(&str) -> String,
+    action: &'static str,
+    expiry: &'static str,
+    voided: &'static str,
+    voided_why: &'static str,
+    adjustment: &'static str,
+    adjustment_why: &'static str,
+    adjustment_by: &'static str,
 }
+
+static EN: Words = Words {
+    point: "point",
+    points: "points",
+    order: "order {}",
+    order_qualifying: "order {} ({} qualifying)",
+    refund: "refund {}",
+    refund_of_order: "refund {} of order {} ({} of {} refunded)",
+    voucher: "voucher {}",
+    voucher_off: "voucher {} ({} off, {})",
+    bonus: |kind| format!("{} bonus", kind.replace('_', " ")),
+    action: "action {}",
+    expiry: "expired after inactivity",
+    voided: "voucher {} voided",
+    voided_why: "voucher {} voided ({})",
+    adjustment: "adjustment",
+    adjustment_why: "adjustment: {}",
+    adjustment_by: "adjustment by {} ({})",
+};
+
+static VI: Words = Words {
+    point: "điểm",
+    points: "điểm",
+    order: "đơn {}",
+    order_qualifying: "đơn {} ({} được tính điểm)",
+    refund: "hoàn tiền {}",
+    refund_of_order: "hoàn tiền {} của đơn {} (hoàn {} trên {})",
+    voucher: "phiếu {}",
+    voucher_off: "phiếu {} (giảm {}, {})",
+    bonus: |kind| {
+        let what = match kind {
+            "signup" => "đăng ký",
+            "birthday" => "sinh nhật",
+            "social_share" => "chia sẻ mạng xã hội",
+            "email_subscribe" => "đăng ký nhận email",
+            "referral" => "giới thiệu bạn bè",
+            other => other,
+        };
+        format!("thưởng {what}")
+    },
+    action: "hoạt động {}",
+    expiry: "hết hạn do lâu không hoạt động",
+    voided: "phiếu {} bị hủy",
+    voided_why: "phiếu {} bị hủy ({})",
+    adjustment: "điều chỉnh",
+    adjustment_why: "điều chỉnh: {}",
+    adjustment_by: "điều chỉnh bởi {} ({})",
+};
 
 fn int(detail: &Json, key: &str) -> Option<i64> {
     match detail.get(key) {
@@ -48,44 +113,56 @@ fn text<'a>(detail: &'a Json, key: &str) -> Option<&'a str> {
     }
 }
 
-/// One entry in words. `detail` is the entry's stored JSON text.
+/// One entry in words (English). `detail` is the entry's stored JSON text.
 pub fn entry(cause: &str, reference: &str, delta: i64, detail: &str, currency: Currency) -> String {
+    entry_in(Lang::En, cause, reference, delta, detail, currency)
+}
+
+/// One entry in words in `lang`, money as that language writes it.
+pub fn entry_in(lang: Lang, cause: &str, reference: &str, delta: i64, detail: &str, currency: Currency) -> String {
+    let w = match lang {
+        Lang::En => &EN,
+        Lang::Vi => &VI,
+    };
+    let m = |minor: i64| match lang {
+        Lang::En => money(minor, currency),
+        Lang::Vi => lang.money(minor, currency),
+    };
     let d = Json::parse(detail).unwrap_or(Json::Null);
     let what = match cause {
         "order" => match int(&d, "qualifying_total") {
-            Some(q) => format!("order {reference} ({} qualifying)", money(q, currency)),
-            None => format!("order {reference}"),
+            Some(q) => fill(w.order_qualifying, &[reference, &m(q)]),
+            None => fill(w.order, &[reference]),
         },
         "refund" => match (text(&d, "order_id"), int(&d, "refunded_total"), int(&d, "subtotal")) {
-            (Some(order), Some(r), Some(t)) => {
-                format!("refund {reference} of order {order} ({} of {} refunded)", money(r, currency), money(t, currency))
-            }
-            _ => format!("refund {reference}"),
+            (Some(order), Some(r), Some(t)) => fill(w.refund_of_order, &[reference, order, &m(r), &m(t)]),
+            _ => fill(w.refund, &[reference]),
         },
         "redemption" => match (int(&d, "discount"), text(&d, "redemption_id")) {
-            (Some(off), Some(id)) => format!("voucher {reference} ({} off, {id})", money(off, currency)),
-            _ => format!("voucher {reference}"),
+            (Some(off), Some(id)) => fill(w.voucher_off, &[reference, &m(off), id]),
+            _ => fill(w.voucher, &[reference]),
         },
         "action" => match (text(&d, "kind"), text(&d, "action")) {
-            (Some(kind), _) => format!("{} bonus", kind.replace('_', " ")),
-            (None, Some(id)) => format!("action {id}"),
-            _ => "bonus".into(),
+            (Some(kind), _) => (w.bonus)(kind),
+            (None, Some(id)) => fill(w.action, &[id]),
+            _ => (w.bonus)("").trim().to_string(),
         },
-        "expiry" => "expired after inactivity".into(),
-        "adjustment" => match (reference.strip_prefix("voucher-void:"), text(&d, "reason")) {
-            (Some(code), Some(reason)) => format!("voucher {code} voided ({reason})"),
-            (Some(code), None) => format!("voucher {code} voided"),
-            _ => match text(&d, "reason") {
-                Some(reason) => format!("adjustment: {reason}"),
-                None => "adjustment".into(),
-            },
+        "expiry" => w.expiry.into(),
+        "adjustment" => match (reference.strip_prefix("voucher-void:"), text(&d, "reason"), text(&d, "by")) {
+            (Some(code), Some(reason), _) => fill(w.voided_why, &[code, reason]),
+            (Some(code), None, _) => fill(w.voided, &[code]),
+            (None, Some(reason), Some(by)) => fill(w.adjustment_by, &[by, reason]),
+            (None, Some(reason), None) => fill(w.adjustment_why, &[reason]),
+            (None, None, _) => w.adjustment.into(),
         },
         other => other.to_string(),
     };
     // The event first: a cell starting with "+" would be read as a formula.
     let mut chars = what.chars();
     let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-    format!("{first}{}: {}", chars.as_str(), points(delta))
+    let n = delta.unsigned_abs();
+    let unit = if n == 1 { w.point } else { w.points };
+    format!("{first}{}: {}{n} {unit}", chars.as_str(), if delta < 0 { "−" } else { "+" })
 }
 
 #[cfg(test)]
@@ -112,5 +189,23 @@ mod tests {
         assert_eq!(entry("action", "x", 1, r#"{"kind":"signup"}"#, vnd), "Signup bonus: +1 point");
         assert_eq!(entry("adjustment", "voucher-void:RW-A", 200, r#"{"reason":"asked"}"#, vnd), "Voucher RW-A voided (asked): +200 points");
         assert_eq!(entry("expiry", "s:1", -5, "not json", vnd), "Expired after inactivity: −5 points");
+        assert_eq!(
+            entry("adjustment", "console:1", -15, r#"{"reason":"duplicate order","by":"an@shop.vn"}"#, vnd),
+            "Adjustment by an@shop.vn (duplicate order): −15 points"
+        );
+    }
+
+    #[test]
+    fn entries_read_as_vietnamese_sentences() {
+        let vnd = Currency::from_code("VND").unwrap();
+        assert_eq!(
+            entry_in(Lang::Vi, "order", "1001", 26, r#"{"qualifying_total":355000}"#, vnd),
+            "Đơn 1001 (355.000 ₫ được tính điểm): +26 điểm"
+        );
+        assert_eq!(entry_in(Lang::Vi, "action", "x", 10, r#"{"kind":"signup"}"#, vnd), "Thưởng đăng ký: +10 điểm");
+        assert_eq!(
+            entry_in(Lang::Vi, "adjustment", "console:1", -15, r#"{"reason":"đơn trùng","by":"an@shop.vn"}"#, vnd),
+            "Điều chỉnh bởi an@shop.vn (đơn trùng): −15 điểm"
+        );
     }
 }

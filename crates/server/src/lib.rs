@@ -6,7 +6,8 @@
 //! Module map: `settings` (TOML + env), `db` (pool, dialect, migrations),
 //! `ledger` (append-only entries, shopper state, lifecycle), `token`
 //! (shopper identity and webhook signatures), `routes` (the HTTP API),
-//! `admin`/`kpi`/`svg` (the KPI page and CSV exports).
+//! `admin`/`kpi`/`svg` (the KPI page and CSV exports), `console` (the
+//! merchant console: admin users, members).
 
 pub mod actions;
 pub mod admin;
@@ -14,6 +15,7 @@ pub mod assets;
 pub mod bench;
 pub mod body;
 pub mod clock;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod demo_backend;
@@ -75,10 +77,43 @@ impl LoadedProgram {
     }
 }
 
+/// The program in force, replaced while the server runs when the console
+/// publishes a version. `app.program.version` and the like read the
+/// current one (`Deref`). Each program ever in force is leaked on purpose:
+/// a request holds a `&'static` to the one it read, so no lock is held
+/// across an await and nothing can dangle; a merchant publishes by hand,
+/// so what is kept is a few programs' worth of memory.
+pub struct CurrentProgram(std::sync::RwLock<&'static LoadedProgram>);
+
+impl CurrentProgram {
+    pub fn new(program: LoadedProgram) -> CurrentProgram {
+        CurrentProgram(std::sync::RwLock::new(Box::leak(Box::new(program))))
+    }
+
+    /// The program in force now. A handler that needs one program for a
+    /// whole request reads it once.
+    pub fn get(&self) -> &'static LoadedProgram {
+        *self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts `program` in force for every request from now on.
+    pub fn replace(&self, program: LoadedProgram) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Box::leak(Box::new(program));
+    }
+}
+
+impl std::ops::Deref for CurrentProgram {
+    type Target = LoadedProgram;
+
+    fn deref(&self) -> &LoadedProgram {
+        self.get()
+    }
+}
+
 /// Everything a request handler needs. Cheap to clone (one `Arc`).
 pub struct AppState {
     pub settings: Settings,
-    pub program: LoadedProgram,
+    pub program: CurrentProgram,
     pub db: Db,
     pub clock: Clock,
     pub signup_limiter: ratelimit::RateLimiter,
@@ -89,15 +124,15 @@ pub type App = Arc<AppState>;
 impl AppState {
     pub fn new(settings: Settings, program: LoadedProgram, db: Db, clock: Clock) -> App {
         let limiter = ratelimit::RateLimiter::new(settings.signup_rate_max, settings.signup_rate_window_ms);
-        Arc::new(AppState { settings, program, db, clock, signup_limiter: limiter })
+        Arc::new(AppState { settings, program: CurrentProgram::new(program), db, clock, signup_limiter: limiter })
     }
 
-    pub fn engine(&self) -> &Engine {
-        &self.program.engine
+    pub fn engine(&self) -> &'static Engine {
+        &self.program.get().engine
     }
 
-    pub fn program(&self) -> &rewards_core::Program {
-        &self.program.engine.program
+    pub fn program(&self) -> &'static rewards_core::Program {
+        &self.program.get().engine.program
     }
 }
 

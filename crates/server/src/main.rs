@@ -1,4 +1,4 @@
-//! `rewards-server`: serve | check-config <file> | publish <file> | tick | demo | bench.
+//! `rewards-server`: serve | check-config <file> | publish <file> | tick | demo | admin | bench.
 //! Run without arguments for help.
 
 use std::path::PathBuf;
@@ -20,6 +20,9 @@ USAGE:
                                              the demo stores + widget, one server per store and program
                                              (Vietnamese/VND on port N, default 8787; English/USD on N+1),
                                              each on an embedded SQLite file
+  rewards-server admin add-user EMAIL --role owner|staff [--lang vi|en] [--settings FILE]
+                                             add a console user (/console); the password from
+                                             REWARDS_ADMIN_PASSWORD or the first line of stdin
   rewards-server bench [--requests N] [--concurrency N] [--database-url URL]
                                              measure order-webhook throughput and latency on loopback
 
@@ -45,7 +48,10 @@ async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), Strin
         eprintln!("{}: warning: {w}", settings.program_path.display());
     }
     let db = Db::open(&settings).await?;
-    Ok((AppState::new(settings.clone(), program, db, Clock::system()), settings))
+    let app = AppState::new(settings.clone(), program, db, Clock::system());
+    // The console's newest published program, unless the file changed since.
+    rewards_server::console::programs::adopt(&app).await?;
+    Ok((app, settings))
 }
 
 #[tokio::main]
@@ -135,6 +141,13 @@ async fn main() -> ExitCode {
         },
         Some("bench") => match bench::run(&args).await {
             Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(e),
+        },
+        Some("admin") => match rewards_server::console::users::cli(&args).await {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
             Err(e) => fail(e),
         },
         Some("help" | "--help" | "-h") => {

@@ -40,6 +40,7 @@ pub fn router(app: App) -> Router {
         .route("/api/vouchers/{code}/void", post(vouchers::void))
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
         .merge(admin::router())
+        .merge(crate::console::router())
         .merge(assets::router(&app.settings));
     if app.settings.demo {
         r = r.merge(demo_backend::router());

@@ -165,8 +165,13 @@ pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
 }
 
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] =
-    &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration), (4, crate::woocommerce::migration)];
+const MIGRATIONS: &[(i64, Migration)] = &[
+    (1, migration_1),
+    (2, migration_2),
+    (3, crate::shopify::migration),
+    (4, crate::woocommerce::migration),
+    (5, crate::console::migration),
+];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

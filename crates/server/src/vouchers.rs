@@ -197,39 +197,42 @@ pub async fn void(State(app): State<App>, headers: HeaderMap, Path(code): Path<S
     let code = normalise(&code);
     let now = app.clock.now();
     let mut w = app.db.write().await?;
-    let result = async {
-        let v = find(w.conn(), &code).await?.ok_or_else(|| ApiError::not_found("no voucher has this code"))?;
-        match &v.status {
-            Status::Used(order) => return Err(ApiError::conflict(format!("the voucher was already used by order {order}"))),
-            Status::Voided(_) => return Ok(v.to_json(app.program()).to_text()),
-            Status::Unused => {}
-        }
-        let row = ledger::find(w.conn(), "id", &v.shopper_id).await?.ok_or(sqlx::Error::RowNotFound)?;
-        ledger::lock(&app.db, w.conn(), row).await?;
-        let detail = obj(vec![("voucher", s(&*code)), ("reason", s(&*reason))]).to_text();
-        sqlx::query("INSERT INTO voucher_events (code, event, ref, at, detail) VALUES ($1, 'voided', $2, $3, $4)")
-            .bind(&code)
-            .bind(&reason)
-            .bind(now)
-            .bind(&detail)
-            .execute(w.conn())
-            .await?;
-        if v.points > 0 {
-            let reference = format!("voucher-void:{code}");
-            let e = Entry {
-                shopper_id: &v.shopper_id,
-                delta: v.points,
-                cause: "adjustment",
-                reference: &reference,
-                at: now,
-                available_at: now,
-                detail,
-            };
-            ledger::append(w.conn(), &app.program.version, e).await?;
-        }
-        let after = find(w.conn(), &code).await?.ok_or(sqlx::Error::RowNotFound)?;
-        Ok(after.to_json(app.program()).to_text())
-    }
-    .await;
+    let result = void_in(&app, &mut w, &code, &reason, now).await.map(|v| v.to_json(app.program()).to_text());
     Ok(json_body(w.finish(result).await?).into_response())
+}
+
+/// Voids `code` inside the write `w`: the voided voucher, the same one if
+/// it was voided already, a 409 if an order used it. Its points go back
+/// (an `adjustment` entry naming the code). The console's void calls it too.
+pub async fn void_in(app: &App, w: &mut crate::db::WriteTx, code: &str, reason: &str, now: i64) -> ApiResult<Voucher> {
+    let v = find(w.conn(), code).await?.ok_or_else(|| ApiError::not_found("no voucher has this code"))?;
+    match &v.status {
+        Status::Used(order) => return Err(ApiError::conflict(format!("the voucher was already used by order {order}"))),
+        Status::Voided(_) => return Ok(v),
+        Status::Unused => {}
+    }
+    let row = ledger::find(w.conn(), "id", &v.shopper_id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    ledger::lock(&app.db, w.conn(), row).await?;
+    let detail = obj(vec![("voucher", s(code)), ("reason", s(reason))]).to_text();
+    sqlx::query("INSERT INTO voucher_events (code, event, ref, at, detail) VALUES ($1, 'voided', $2, $3, $4)")
+        .bind(code)
+        .bind(reason)
+        .bind(now)
+        .bind(&detail)
+        .execute(w.conn())
+        .await?;
+    if v.points > 0 {
+        let reference = format!("voucher-void:{code}");
+        let e = Entry {
+            shopper_id: &v.shopper_id,
+            delta: v.points,
+            cause: "adjustment",
+            reference: &reference,
+            at: now,
+            available_at: now,
+            detail,
+        };
+        ledger::append(w.conn(), &app.program.version, e).await?;
+    }
+    Ok(find(w.conn(), code).await?.ok_or(sqlx::Error::RowNotFound)?)
 }

@@ -6,6 +6,8 @@ mod harness;
 
 mod admin_assets;
 mod bodies;
+mod console;
+mod console_program;
 mod crash;
 mod demo;
 mod faults;

@@ -1,0 +1,100 @@
+//! The merchant console (`/console/…`): admin users signed in with a
+//! password, in Vietnamese or English. One file per page or concern:
+//! `auth` (users, sessions, CSRF, sign-in), `audit` (the log of every
+//! admin action and its page), `members` (search and the member page),
+//! `member_actions` (adjust, void, erase), `programs` (versions, publish,
+//! rollback), `program_page` and `program_form` (the editor and its
+//! preview), `users` (the `admin` CLI),
+//! `layout` (the page frame), `html` (escaping by construction), `i18n`.
+//!
+//! The shared admin token (`crate::admin`) keeps working for the JSON API
+//! and the CSV exports; the console never accepts it, and it never accepts
+//! the console's cookie.
+
+pub mod audit;
+pub mod auth;
+pub mod html;
+pub mod i18n;
+pub mod layout;
+pub mod member_actions;
+pub mod members;
+pub mod program_form;
+pub mod program_page;
+pub mod programs;
+pub mod users;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::db::Backend;
+use crate::App;
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/console", get(members::list))
+        .route("/console/console.css", get(layout::stylesheet))
+        .route("/console/login", get(auth::login_page).post(auth::login))
+        .route("/console/logout", post(auth::logout))
+        .route("/console/language", post(auth::language))
+        .route("/console/members/{id}", get(members::page))
+        .route("/console/members/{id}/adjust", post(member_actions::adjust))
+        .route("/console/members/{id}/void", post(member_actions::void))
+        .route("/console/members/{id}/erase", post(member_actions::erase))
+        .route("/console/audit", get(audit::page))
+        .route("/console/program", get(program_page::page).post(program_page::submit))
+        .route("/console/program/rollback", post(program_page::rollback))
+        .route("/console/program/export.json", get(program_page::export))
+        .route("/console/program/preview", get(program_page::preview))
+        .route("/console/program/drafts/{file}", get(program_page::draft_document))
+        .route("/console/preview.js", get(program_page::preview_script))
+}
+
+/// Migration 5: console users, their sessions, the audit log, member
+/// erasures, program versions and drafts. (Numbers 4 and 6 belong to other branches; `schema::apply`
+/// runs whichever are missing in list order, so a gap is harmless.)
+pub fn migration(backend: Backend) -> Vec<String> {
+    let id = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY",
+        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+    let mut out = vec![
+        format!(
+            "CREATE TABLE admin_users (
+            id {id},
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner','staff')),
+            locale TEXT NOT NULL CHECK (locale IN ('vi','en')),
+            created_at BIGINT NOT NULL)"
+        ),
+        // The cookie's token is never stored, only its SHA-256.
+        "CREATE TABLE admin_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            user_id BIGINT NOT NULL REFERENCES admin_users(id),
+            csrf TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL)"
+            .into(),
+        format!(
+            "CREATE TABLE admin_audit (
+            id {id},
+            at BIGINT NOT NULL,
+            user_id BIGINT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL)"
+        ),
+        "CREATE INDEX admin_audit_at ON admin_audit (at)".into(),
+        "CREATE TABLE erasures (
+            shopper_id TEXT PRIMARY KEY REFERENCES shoppers(id),
+            at BIGINT NOT NULL,
+            actor TEXT NOT NULL)"
+            .into(),
+    ];
+    out.extend(programs::tables(id));
+    out.extend(crate::schema::append_only(backend, "admin_audit"));
+    out.extend(crate::schema::append_only(backend, "program_versions"));
+    out.extend(crate::schema::append_only(backend, "erasures"));
+    out
+}
