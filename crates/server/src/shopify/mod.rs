@@ -89,6 +89,12 @@ impl Topic {
     }
 }
 
+/// The topics a merchant subscribes this endpoint to, with the order topic
+/// `award_on` names (what the console's "Connect your store" page lists).
+pub fn subscribed(award_on: ShopifyAwardOn) -> [&'static str; 4] {
+    [award_on.topic(), "refunds/create", "orders/cancelled", "customers/create"]
+}
+
 pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     let secret = &app.settings.shopify_webhook_secret;
     if secret.is_empty() {

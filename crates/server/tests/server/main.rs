@@ -6,6 +6,7 @@ mod harness;
 
 mod admin_assets;
 mod bodies;
+mod connect;
 mod console;
 mod console_program;
 mod crash;
