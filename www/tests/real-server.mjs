@@ -73,6 +73,19 @@ export async function setupReal() {
   };
 }
 
+/** In `page` on a real demo store: a token the demo's backend signs for one of its customers (`demo-1`, …). */
+export const demoToken = (page, customer) => page.evaluate(async (c) => (await (await fetch('/demo/token?customer_id=' + c)).json()).token, customer);
+/** In `page`: what the server reads with `token` (GET /api/shopper). */
+export const shopperOf = (page, token) => page.evaluate(async (t) => (await fetch('/api/shopper', { headers: { authorization: 'Bearer ' + t } })).json(), token);
+/** In `page`: the token of the first seeded demo customer with at least `points` to spend. */
+export async function customerWith(page, points) {
+  for (let c = 1; c <= 80; c++) {
+    const token = await demoToken(page, 'demo-' + c);
+    if ((await shopperOf(page, token)).balance >= points) return token;
+  }
+  throw new Error('no seeded demo customer has ' + points + ' points');
+}
+
 /** On the real demo at `base`: the demo's signed-in customer (demo-1, seeded with points and orders) with a 500 g bag of beans in the cart, the prompt showing their points. */
 export async function signedInCart(p, base) {
   await p.goto(base + '/vi/product.html?p=ca-phe-hat-robusta');

@@ -7,25 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready, pageErrors } from './helpers.mjs';
-import { setupReal } from './real-server.mjs';
+import { setupReal, customerWith, shopperOf } from './real-server.mjs';
 
 let env;
 before(async () => {
   env = await setupReal();
 });
 after(() => env.close());
-
-/** A token the demo's backend signs for one of its customers, and what the server reads with it. */
-const demoToken = (page, customer) => page.evaluate(async (c) => (await (await fetch('/demo/token?customer_id=' + c)).json()).token, customer);
-/** The first of the demo's seeded customers (demo-1, demo-2, …) with at least `points` to spend: its token. */
-async function customerWith(page, points) {
-  for (let c = 1; c <= 80; c++) {
-    const token = await demoToken(page, 'demo-' + c);
-    if ((await shopperOf(page, token)).balance >= points) return token;
-  }
-  throw new Error('no seeded demo customer has ' + points + ' points');
-}
-const shopperOf = (page, token) => page.evaluate(async (t) => (await fetch('/api/shopper', { headers: { authorization: 'Bearer ' + t } })).json(), token);
 
 async function cartWith(page, store, product, variant) {
   await page.goto(env.url(`/demo/${store}/product.html?p=${product}`));
