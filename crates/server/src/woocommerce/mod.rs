@@ -219,7 +219,7 @@ async fn apply(
         }
     }
     let settings = &app.settings;
-    let awards = settings.woocommerce_award_statuses.iter().any(|st| *st == m.status);
+    let awards = settings.woocommerce_award_statuses.contains(&m.status);
     let reverses = WOOCOMMERCE_REVERSE_STATUSES.contains(&m.status.as_str());
     let mut awarded = sqlx::query("SELECT 1 FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await?.is_some();
     if awards {
