@@ -103,6 +103,17 @@ async function pendingShown(p) {
   return { text, pending: m ? Number(m[1].replace(/,/g, '')) : 0 };
 }
 
+/** After the delivery, the page again: the widget shows the preview's points as the shopper's pending points. */
+async function pointsArrived(p, preview, platform) {
+  await p.reload();
+  await previewed(p);
+  const shown = await pendingShown(p);
+  assert.equal(shown.pending, preview, shown.text);
+  await screenshot(p, `issue11-${platform}-points-arrived-1280`);
+  assert.deepEqual(p.errors, []);
+  await p.context().close();
+}
+
 async function deliver(server, path, headers, body) {
   const r = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await r.text();
@@ -134,13 +145,7 @@ test('issue 11: a WooCommerce order webhook awards the signed-in shopper exactly
     }, order);
     assert.equal(answer.award.points, preview, JSON.stringify(answer));
 
-    await p.reload();
-    await previewed(p);
-    const shown = await pendingShown(p);
-    assert.equal(shown.pending, preview, shown.text);
-    await screenshot(p, 'issue11-woocommerce-points-arrived-1280');
-    assert.deepEqual(p.errors, []);
-    await p.context().close();
+    await pointsArrived(p, preview, 'woocommerce');
   } finally {
     await server.close();
     await shop.close();
@@ -169,13 +174,7 @@ test('issue 11: a Shopify orders/paid webhook awards the signed-in shopper exact
     const answer = await shopify('orders/paid', 'e2e-order', order);
     assert.equal(answer.points, preview, JSON.stringify(answer));
 
-    await p.reload();
-    await previewed(p);
-    const shown = await pendingShown(p);
-    assert.equal(shown.pending, preview, shown.text);
-    await screenshot(p, 'issue11-shopify-points-arrived-1280');
-    assert.deepEqual(p.errors, []);
-    await p.context().close();
+    await pointsArrived(p, preview, 'shopify');
   } finally {
     await server.close();
     await shop.close();
