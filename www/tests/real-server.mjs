@@ -96,3 +96,59 @@ export async function signedInCart(p, base) {
   await p.selectOption('#demo-shopper', 'server');
   await p.waitForFunction(() => /Dùng điểm \(\d+\)/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
 }
+
+/**
+ * `rewards-server serve` on a free port with its own SQLite file, on a
+ * fixture `program` (tests/fixtures/programs/NAME.json), serving the widget
+ * build; `env` adds settings (REWARDS_*). Resolves to { url, log, close }.
+ */
+export async function startRealServe({ program, env = {} }) {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const data = mkdtempSync(join(tmpdir(), 'rewards-serve-'));
+  const child = spawn(serverBinary(), ['serve'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(data, 'rewards.sqlite')}?mode=rwc`,
+      REWARDS_BIND: `127.0.0.1:${port}`,
+      REWARDS_PROGRAM: join(repo, 'tests/fixtures/programs', program + '.json'),
+      REWARDS_WWW_DIST: join(repo, 'www/dist'),
+      REWARDS_MERCHANT_SECRET: 'e2e-merchant-secret-0123456789',
+      REWARDS_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
+      REWARDS_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+      ...env,
+    },
+  });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode != null) throw new Error(`rewards-server serve exited with ${child.exitCode}:\n${out}`);
+    try {
+      if ((await fetch(url + '/api/health')).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - started > 60_000) throw new Error('rewards-server serve did not start in 60 s:\n' + out);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    merchantSecret: 'e2e-merchant-secret-0123456789',
+    log: () => out,
+    async close() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}

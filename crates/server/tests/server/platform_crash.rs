@@ -72,6 +72,9 @@ fn burst() -> Vec<Delivery> {
     out
 }
 
+/// `(index into the burst, status, body)` of every answer.
+type Answers = Arc<Mutex<Vec<(usize, u16, String)>>>;
+
 async fn send(http: &reqwest::Client, base: &str, d: &Delivery) -> Result<(u16, String), reqwest::Error> {
     let mut req = http.post(format!("{base}{}", d.path)).header("content-type", "application/json").body(d.body.clone());
     for (k, v) in &d.headers {
@@ -84,7 +87,7 @@ async fn send(http: &reqwest::Client, base: &str, d: &Delivery) -> Result<(u16, 
 
 /// Sends `all` with `WORKERS` concurrent senders; `(index, status, body)` of
 /// every answer, and how many were sent but never answered.
-async fn run(http: &reqwest::Client, base: &str, all: &Arc<Vec<Delivery>>, answers: &Arc<Mutex<Vec<(usize, u16, String)>>>) -> usize {
+async fn run(http: &reqwest::Client, base: &str, all: &Arc<Vec<Delivery>>, answers: &Answers) -> usize {
     let next = Arc::new(AtomicUsize::new(0));
     let unanswered = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
@@ -147,7 +150,7 @@ async fn issue_11_kill_9_mid_platform_deliveries_then_redelivery_awards_and_refu
         wait_healthy(&http, &base).await;
 
         let all = Arc::new(burst());
-        let answers: Arc<Mutex<Vec<(usize, u16, String)>>> = Arc::default();
+        let answers: Answers = Arc::default();
         let sender = {
             let (http, base, all, answers) = (http.clone(), base.clone(), all.clone(), answers.clone());
             tokio::spawn(async move { run(&http, &base, &all, &answers).await })
@@ -185,13 +188,15 @@ async fn issue_11_kill_9_mid_platform_deliveries_then_redelivery_awards_and_refu
         let applied_at_kill = count(&mut conn, "SELECT COUNT(*) FROM orders").await;
 
         // Everything again, until each delivery has been answered 200.
-        let again: Arc<Mutex<Vec<(usize, u16, String)>>> = Arc::default();
+        let again: Answers = Arc::default();
         assert_eq!(run(&http, &base, &all, &again).await, 0);
         let mut again = again.lock().unwrap().clone();
         let retry: Vec<Delivery> = again.iter().filter(|(_, s, _)| *s != 200).map(|(i, _, _)| all[*i].clone()).collect();
-        let retried: Arc<Mutex<Vec<(usize, u16, String)>>> = Arc::default();
+        let retried: Answers = Arc::default();
         run(&http, &base, &Arc::new(retry), &retried).await;
-        assert!(retried.lock().unwrap().iter().all(|(_, s, b)| *s == 200 || panic!("{s} {b}")));
+        for (_, s, b) in retried.lock().unwrap().iter() {
+            assert_eq!(*s, 200, "{b}");
+        }
         again.sort_by_key(|(i, _, _)| *i);
         let changed = acked.iter().filter(|(i, _, body)| again.iter().any(|(j, s, b)| j == i && *s == 200 && b != body)).count();
 

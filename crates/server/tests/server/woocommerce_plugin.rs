@@ -78,3 +78,50 @@ async fn issue_11_the_server_accepts_exactly_the_token_the_woocommerce_plugin_si
     })
     .await;
 }
+
+/// `rewards_widget_print_script_tag()` (wp_head) run by php-cli with the few
+/// WordPress functions it calls stubbed (`esc_url`/`esc_attr` as
+/// `htmlspecialchars`): the tag a storefront page gets for `user`.
+fn script_tag(server_url: &str, secret: &str, user: i64) -> String {
+    let dir = plugin().join("includes");
+    let code = r#"
+define('ABSPATH', '/');
+$GLOBALS['opts'] = array('rewards_widget_server_url' => $argv[2], 'rewards_widget_token_secret' => $argv[3]);
+$GLOBALS['user'] = (int) $argv[4];
+function add_action() {}
+function add_filter() {}
+function get_option($k, $d = '') { return $GLOBALS['opts'][$k] ?? $d; }
+function get_current_user_id() { return $GLOBALS['user']; }
+function is_admin() { return false; }
+function trailingslashit($s) { return rtrim($s, '/\\') . '/'; }
+function determine_locale() { return 'vi_VN'; }
+function esc_url($s) { return htmlspecialchars($s, ENT_QUOTES); }
+function esc_attr($s) { return htmlspecialchars($s, ENT_QUOTES); }
+require $argv[1] . '/token.php';
+require $argv[1] . '/settings.php';
+require $argv[1] . '/script-tag.php';
+rewards_widget_print_script_tag();
+"#;
+    let user = user.to_string();
+    let out = php(&["-r", code, "--", dir.to_str().unwrap(), server_url, secret, &user]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn issue_11_the_plugin_prints_the_script_tag_with_a_token_only_for_a_signed_in_customer() {
+    let url = "https://rewards.example";
+    let guest = script_tag(url, MERCHANT, 0);
+    assert_eq!(
+        guest.trim(),
+        r#"<script src="https://rewards.example/rewards.js" async data-config="https://rewards.example/api/program" data-api="https://rewards.example/" data-platform="woocommerce" data-locale="vi"></script>"#
+    );
+    let signed_in = script_tag(url, MERCHANT, 7);
+    let token = signed_in.split("data-shopper-token=\"").nth(1).and_then(|t| t.split('"').next()).expect(&signed_in);
+    let now_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    assert_eq!(rewards_server::token::verify(MERCHANT, token, now_s), Ok("7".to_string()), "{signed_in}");
+    // No secret: no token; no server URL: no tag at all; what is printed is escaped.
+    assert!(!script_tag(url, "", 7).contains("data-shopper-token"));
+    assert_eq!(script_tag("", MERCHANT, 7), "");
+    assert!(script_tag("https://rewards.example/\"><script>alert(1)</script>", MERCHANT, 0).contains("&quot;&gt;&lt;script&gt;"));
+}
