@@ -9,14 +9,15 @@
 //! of the delivery; the layer on the webhook routes records it afterwards
 //! in `webhook_refusals`, its own write, off the answer's path. Anyone can
 //! post a refused delivery, so the log is bounded twice: at most
-//! `RECORDED_PER_MINUTE` are recorded (the rest are counted, not stored),
-//! and only the newest `KEPT` rows are kept.
+//! `RECORDED_PER_MINUTE` are recorded per sending address (the rest are
+//! counted, not stored: junk from one address cannot crowd out a
+//! platform's), and only the newest `KEPT` rows of each route are kept.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -26,9 +27,9 @@ use crate::db::Backend;
 use crate::ratelimit::RateLimiter;
 use crate::App;
 
-/// Refusals recorded per minute, at most (the rest are only counted).
+/// Refusals recorded per minute and sending address, at most (the rest are only counted).
 pub const RECORDED_PER_MINUTE: u32 = 120;
-/// Refusals kept: older ones are deleted as new ones arrive.
+/// Refusals kept per route: older ones are deleted as new ones arrive.
 pub const KEPT: i64 = 1000;
 /// The longest error body read back from a refusal (error bodies are small).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -89,6 +90,8 @@ fn named(headers: &HeaderMap) -> (String, String) {
 pub async fn record_refusals(State(app): State<App>, req: Request, next: Next) -> Response {
     let route = req.uri().path().trim_start_matches("/api/webhooks/").chars().take(40).collect::<String>();
     let (topic, delivery_id) = named(req.headers());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let sender = crate::routes::client_ip(&app, req.headers(), peer);
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -97,10 +100,15 @@ pub async fn record_refusals(State(app): State<App>, req: Request, next: Next) -
     let (parts, body) = response.into_parts();
     let bytes = match axum::body::to_bytes(body, ERROR_BODY_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return (parts.status, parts.headers).into_response(),
+        Err(_) => {
+            // Not an error body of ours (they are small): the status alone, without a length it no longer has.
+            let mut headers = parts.headers;
+            headers.remove(axum::http::header::CONTENT_LENGTH);
+            return (parts.status, headers).into_response();
+        }
     };
     let now = app.clock.now();
-    if app.delivery_log.rate.check(IpAddr::V4(Ipv4Addr::UNSPECIFIED), now).is_ok() {
+    if app.delivery_log.rate.check(sender, now).is_ok() {
         let error: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let text = |v: &serde_json::Value| v.as_str().unwrap_or("").chars().take(500).collect::<String>();
         let refusal = Refusal {
@@ -153,7 +161,11 @@ async fn store(app: &App, r: &Refusal) -> Result<(), sqlx::Error> {
         .bind(&r.path)
         .execute(w.conn())
         .await?;
-        sqlx::query("DELETE FROM webhook_refusals WHERE id <= (SELECT MAX(id) FROM webhook_refusals) - $1").bind(KEPT).execute(w.conn()).await?;
+        sqlx::query("DELETE FROM webhook_refusals WHERE route = $1 AND id <= (SELECT MAX(id) FROM webhook_refusals WHERE route = $1) - $2")
+            .bind(&r.route)
+            .bind(KEPT)
+            .execute(w.conn())
+            .await?;
         Ok::<(), sqlx::Error>(())
     }
     .await;
@@ -175,19 +187,20 @@ pub async fn refusals(conn: &mut AnyConnection, route: &str, limit: i64) -> Resu
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Refusal {
-            at: r.get(0),
-            route: r.get(1),
-            topic: r.get(2),
-            delivery_id: r.get(3),
-            status: r.get(4),
-            error: r.get(5),
-            message: r.get(6),
-            path: r.get(7),
+    rows.iter()
+        .map(|r| {
+            Ok(Refusal {
+                at: r.try_get(0)?,
+                route: r.try_get(1)?,
+                topic: r.try_get(2)?,
+                delivery_id: r.try_get(3)?,
+                status: r.try_get(4)?,
+                error: r.try_get(5)?,
+                message: r.try_get(6)?,
+                path: r.try_get(7)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Accepted deliveries of one platform since `since`, by topic: (topic, count, last at).
@@ -198,7 +211,7 @@ pub async fn accepted(conn: &mut AnyConnection, platform: Platform, since: i64) 
     };
     let sql = format!("SELECT topic, COUNT(*), MAX(at) FROM {table} WHERE at >= $1 GROUP BY topic ORDER BY topic");
     let rows = sqlx::query(&sql).bind(since).fetch_all(conn).await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
 
 /// The platforms with a webhook route of their own.

@@ -22,8 +22,8 @@ use crate::App;
 
 /// The theme snippet, as merchants install it.
 const SHOPIFY_SNIPPET: &str = include_str!("../../../../integrations/shopify/snippets/rewards-widget.liquid");
-/// The window of "arrived recently".
-const RECENT_MS: i64 = 7 * 86_400_000;
+/// The window of "arrived recently", in days.
+const RECENT_DAYS: i64 = 7;
 /// Refusals listed per route.
 const LISTED: i64 = 50;
 /// The server's own webhooks (a merchant backend signs them).
@@ -76,8 +76,8 @@ const EN: ConnectWords = ConnectWords {
     theme_label: "In the theme's layout/theme.liquid, before </head>:",
     snippet_file: "The snippet file snippets/rewards-widget.liquid",
     plugin_label: "Install the plugin in integrations/woocommerce/rewards-widget; in its settings enter this server URL:",
-    recent_title: "Arrived in the last 7 days",
-    nothing_recent: "Nothing has arrived in the last 7 days.",
+    recent_title: "Arrived in the last {} days",
+    nothing_recent: "Nothing has arrived in the last {} days.",
     topic: "Topic",
     count: "Deliveries",
     last: "Last",
@@ -88,7 +88,7 @@ const EN: ConnectWords = ConnectWords {
     error: "Error sent",
     field: "Field",
     delivery: "Delivery id",
-    unrecorded: "{} more refused deliveries since this server started were counted but not recorded (at most 120 a minute are).",
+    unrecorded: "{} more refused deliveries since this server started were counted but not recorded (at most {} a minute from one address are).",
     own_title: "Your own backend",
     own_lead: "A backend of your own signs these with webhook_secret (docs/api.md).",
 };
@@ -108,8 +108,8 @@ const VI: ConnectWords = ConnectWords {
     theme_label: "Trong layout/theme.liquid của giao diện, trước </head>:",
     snippet_file: "Tệp snippets/rewards-widget.liquid",
     plugin_label: "Cài plugin trong integrations/woocommerce/rewards-widget; trong phần cài đặt của plugin, nhập URL máy chủ này:",
-    recent_title: "Đã tới trong 7 ngày qua",
-    nothing_recent: "Chưa có gì tới trong 7 ngày qua.",
+    recent_title: "Đã tới trong {} ngày qua",
+    nothing_recent: "Chưa có gì tới trong {} ngày qua.",
     topic: "Chủ đề",
     count: "Số lần gửi",
     last: "Lần cuối",
@@ -120,7 +120,7 @@ const VI: ConnectWords = ConnectWords {
     error: "Lỗi đã gửi",
     field: "Trường",
     delivery: "Mã lần gửi",
-    unrecorded: "Còn {} lần gửi bị từ chối kể từ khi máy chủ khởi động đã được đếm nhưng không ghi lại (mỗi phút ghi tối đa 120).",
+    unrecorded: "Còn {} lần gửi bị từ chối kể từ khi máy chủ khởi động đã được đếm nhưng không ghi lại (mỗi phút ghi tối đa {} lần từ một địa chỉ).",
     own_title: "Hệ thống riêng của bạn",
     own_lead: "Hệ thống riêng của bạn ký các webhook này bằng webhook_secret (docs/api.md).",
 };
@@ -168,7 +168,7 @@ pub async fn page(State(app): State<App>, console: Console, headers: HeaderMap) 
     for platform in Platform::ALL {
         let read = async {
             Ok::<_, sqlx::Error>((
-                deliveries::accepted(&mut conn, platform, now - RECENT_MS).await?,
+                deliveries::accepted(&mut conn, platform, now - RECENT_DAYS * 86_400_000).await?,
                 deliveries::refusals(&mut conn, platform.route(), LISTED).await?,
             ))
         };
@@ -196,7 +196,7 @@ pub async fn page(State(app): State<App>, console: Console, headers: HeaderMap) 
     h.lit("</section>");
     let unrecorded = app.delivery_log.unrecorded();
     if unrecorded > 0 {
-        h.el("<p class=\"note\">", &fill(cw.unrecorded, &[&unrecorded.to_string()]), "</p>");
+        h.el("<p class=\"note\">", &fill(cw.unrecorded, &[&unrecorded.to_string(), &deliveries::RECORDED_PER_MINUTE.to_string()]), "</p>");
     }
     h.lit("</div>");
     layout::page(Some(&console), lang, cw.title, h, StatusCode::OK)
@@ -214,12 +214,9 @@ fn platform_section(
     let cw = lang.connect_words();
     let s = &app.settings;
     let (name, secret_set, secret_name, topics): (&str, bool, &str, Vec<&str>) = match platform {
-        Platform::Shopify => (
-            "Shopify",
-            !s.shopify_webhook_secret.is_empty(),
-            "shopify_webhook_secret",
-            crate::shopify::subscribed(s.shopify_award_on).to_vec(),
-        ),
+        Platform::Shopify => {
+            ("Shopify", !s.shopify_webhook_secret.is_empty(), "shopify_webhook_secret", crate::shopify::subscribed(s.shopify_award_on))
+        }
         Platform::WooCommerce => {
             ("WooCommerce", !s.woocommerce_webhook_secret.is_empty(), "woocommerce_webhook_secret", crate::woocommerce::TOPICS.to_vec())
         }
@@ -252,11 +249,13 @@ fn platform_section(
             h.lit("<pre><code>").text(base).lit("</code></pre>");
         }
     }
-    h.lit("<h3>").text(cw.recent_title).lit("</h3>");
+    let days = RECENT_DAYS.to_string();
+    let recent = fill(cw.recent_title, &[&days]);
+    h.lit("<h3>").text(&recent).lit("</h3>");
     if accepted.is_empty() {
-        h.el("<p>", cw.nothing_recent, "</p>");
+        h.el("<p>", &fill(cw.nothing_recent, &[&days]), "</p>");
     } else {
-        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(cw.recent_title).lit("\"><table><thead><tr>");
+        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(&recent).lit("\"><table><thead><tr>");
         for col in [cw.topic, cw.count, cw.last] {
             h.el("<th scope=\"col\">", col, "</th>");
         }

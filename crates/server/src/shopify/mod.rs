@@ -52,47 +52,64 @@ enum Topic {
     CustomerCreated,
 }
 
+/// What a topic is for, by its name: the one list of the topics this
+/// endpoint takes, read by `Topic::parse`, its refusal and `subscribed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Order,
+    Refund,
+    Cancelled,
+    CustomerCreated,
+}
+
+const TOPICS: [(&str, Kind); 5] = [
+    ("orders/paid", Kind::Order),
+    ("orders/create", Kind::Order),
+    ("refunds/create", Kind::Refund),
+    ("orders/cancelled", Kind::Cancelled),
+    ("customers/create", Kind::CustomerCreated),
+];
+
 impl Topic {
     fn parse(name: &str, award_on: ShopifyAwardOn) -> ApiResult<Topic> {
-        Ok(match name {
-            "orders/paid" | "orders/create" => {
-                let name = if name == "orders/paid" { "orders/paid" } else { "orders/create" };
-                if name == award_on.topic() {
-                    Topic::Award(name)
-                } else {
-                    Topic::Ignored(name)
-                }
-            }
-            "refunds/create" => Topic::Refund,
-            "orders/cancelled" => Topic::Cancelled,
-            "customers/create" => Topic::CustomerCreated,
-            other => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "unknown_topic",
-                    format!(
-                        "X-Shopify-Topic \"{}\" is not a topic this endpoint takes (orders/paid, orders/create, refunds/create, orders/cancelled, customers/create); remove that webhook in Shopify admin → Settings → Notifications → Webhooks",
-                        other.escape_debug()
-                    ),
-                ))
-            }
+        let Some(&(name, kind)) = TOPICS.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = TOPICS.iter().map(|(n, _)| *n).collect();
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown_topic",
+                format!(
+                    "X-Shopify-Topic \"{}\" is not a topic this endpoint takes ({}); remove that webhook in Shopify admin → Settings → Notifications → Webhooks",
+                    name.escape_debug(),
+                    names.join(", ")
+                ),
+            ));
+        };
+        Ok(match kind {
+            Kind::Order if name == award_on.topic() => Topic::Award(name),
+            Kind::Order => Topic::Ignored(name),
+            Kind::Refund => Topic::Refund,
+            Kind::Cancelled => Topic::Cancelled,
+            Kind::CustomerCreated => Topic::CustomerCreated,
         })
     }
 
     fn name(self) -> &'static str {
-        match self {
-            Topic::Award(t) | Topic::Ignored(t) => t,
-            Topic::Refund => "refunds/create",
-            Topic::Cancelled => "orders/cancelled",
-            Topic::CustomerCreated => "customers/create",
-        }
+        let kind = match self {
+            Topic::Award(t) | Topic::Ignored(t) => return t,
+            Topic::Refund => Kind::Refund,
+            Topic::Cancelled => Kind::Cancelled,
+            Topic::CustomerCreated => Kind::CustomerCreated,
+        };
+        TOPICS.iter().find(|(_, k)| *k == kind).map_or("", |(n, _)| n)
     }
 }
 
-/// The topics a merchant subscribes this endpoint to, with the order topic
-/// `award_on` names (what the console's "Connect your store" page lists).
-pub fn subscribed(award_on: ShopifyAwardOn) -> [&'static str; 4] {
-    [award_on.topic(), "refunds/create", "orders/cancelled", "customers/create"]
+/// The topics a merchant subscribes this endpoint to: the order topic
+/// `award_on` names and every topic that is not an order topic (what the
+/// console's "Connect your store" page lists).
+pub fn subscribed(award_on: ShopifyAwardOn) -> Vec<&'static str> {
+    let others = TOPICS.iter().filter(|(_, k)| *k != Kind::Order).map(|(n, _)| *n);
+    std::iter::once(award_on.topic()).chain(others).collect()
 }
 
 pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {

@@ -100,8 +100,9 @@ pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): 
         return Err(bad_request(
             "unknown_topic",
             format!(
-                "X-WC-Webhook-Topic \"{}\" is not a topic this endpoint takes (order.created, order.updated); edit or delete that webhook in WooCommerce → Settings → Advanced → Webhooks",
-                topic.escape_debug()
+                "X-WC-Webhook-Topic \"{}\" is not a topic this endpoint takes ({}); edit or delete that webhook in WooCommerce → Settings → Advanced → Webhooks",
+                topic.escape_debug(),
+                TOPICS.join(", ")
             ),
         ));
     };
