@@ -37,7 +37,10 @@ function watchShifts() {
   window.__shifts = [];
   window.__beforeRender = 0;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push({ t: e.startTime, value: e.value });
+    for (const e of list.getEntries()) {
+      const what = (e.sources || []).map((s) => (s.node ? (s.node.localName || '#text') + (s.node.className ? '.' + String(s.node.className).split(' ')[0] : '') : '?'));
+      if (!e.hadRecentInput) window.__shifts.push({ t: e.startTime, value: e.value, what });
+    }
   }).observe({ type: 'layout-shift', buffered: true });
   // The shifts that count come with the rendering: the frame that defines the elements moves the
   // page from the stylesheet's pre-definition heights (the merchant's snippet, docs/embed.md) to the
@@ -73,14 +76,15 @@ async function settle(page) {
 
 async function check(page, what) {
   const rows = await page.evaluate(heights);
-  const shift = await page.evaluate(() => window.__shifts.filter((s) => s.t > window.__beforeRender).reduce((n, s) => n + s.value, 0));
+  const shifts = await page.evaluate(() => window.__shifts.filter((s) => s.t > window.__beforeRender));
+  const shift = shifts.reduce((n, s) => n + s.value, 0);
   const report = rows.map((r) => `${r.tag} ${r.width} px: reserved ${r.reserved}, content ${r.content} — "${r.text}"`);
   console.log(`# ${what}: layout shift once the UI renders ${shift.toFixed(4)}\n#   ` + report.join('\n#   '));
   for (const r of rows) {
     assert.ok(Number.isFinite(r.reserved), `${what}: ${r.tag} has a reserve`);
     assert.ok(Math.abs(r.content - r.reserved) <= TOLERANCE, `${what}: ${r.tag} at ${r.width} px reserved ${r.reserved} px, its content takes ${r.content} px`);
   }
-  assert.ok(shift < 0.01, `${what}: the page shifted ${shift} when the UI rendered`);
+  assert.ok(shift < 0.01, `${what}: the page shifted ${shift} when the UI rendered: ${JSON.stringify(shifts)}`);
   return rows;
 }
 
