@@ -218,6 +218,10 @@ async fn versions_section(h: &mut Html, app: &App, console: &Console) {
     };
     let current = app.program.get();
     h.lit("<ol class=\"versions\">");
+    if !rows.iter().any(|r| r.version == current.version) {
+        // In force since start-up and not recorded yet (recorded at the first publish).
+        h.lit("<li><code>").text(&current.version).lit("</code> <strong>").text(w.in_force).lit("</strong></li>");
+    }
     for r in rows {
         h.lit("<li><code>")
             .text(&r.version)
