@@ -2,13 +2,16 @@
 // stores, at 1280 and 375 px: axe-core reports 0 violations (the whole
 // page, shadow roots included), nothing scrolls sideways at 320 px, and a
 // screenshot of each state goes to reports/screenshots/ for a human look.
+// On the real server (`rewards-server demo`): signups and redemptions reach
+// it; the signed-in member is one of its seeded customers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, pageErrors, axe, screenshot } from './helpers.mjs';
+import { ready, pageErrors, axe, screenshot, sleep } from './helpers.mjs';
+import { setupReal, customerWith, shopperOf } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
 after(() => env.close());
 
@@ -67,9 +70,10 @@ for (const [device, options] of WIDTHS) {
     });
 
     test(`${tag}: signup popup — form, errors, server error, success`, async () => {
-      env.server.reset();
-      env.server.program = store === 'vi' ? 'vn-coffee' : 'us-apparel';
       const page = await env.page(options);
+      // The server down: a fault injected on the network, then lifted.
+      let down = true;
+      await page.route('**/api/signup', (route) => (down ? route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"unavailable","message":"storage is unavailable; retry later"}' }) : route.continue()));
       await page.goto(env.url(`/demo/${store}/collection.html`));
       await ready(page);
       await page.evaluate(() => Rewards.open('popup'));
@@ -78,13 +82,13 @@ for (const [device, options] of WIDTHS) {
       await page.click('dialog.rw-popup button[type=submit]');
       await overlay(page, '#rw-f-email-err:not([hidden])');
       await check(page, `popup-invalid-${tag}`);
-      env.server.signupMode = 'error';
-      await page.fill('#rw-f-email', 'an@example.com');
+      await page.fill('#rw-f-email', `an.${tag}.${Date.now()}@example.com`);
       await page.fill('#rw-f-name', 'An Trần'); // required in the US program
+      await sleep(1100); // the demo server's minimum fill time
       await page.click('dialog.rw-popup button[type=submit]');
       await overlay(page, 'dialog.rw-popup .rw-form-err:not([hidden])');
       await check(page, `popup-error-${tag}`);
-      env.server.signupMode = 'ok';
+      down = false;
       await page.click('dialog.rw-popup button[type=submit]');
       await overlay(page, '#rw-popup-done');
       await check(page, `popup-success-${tag}`);
@@ -92,8 +96,6 @@ for (const [device, options] of WIDTHS) {
     });
 
     test(`${tag}: checkout prompt — guest, member with redemptions open, voucher`, async () => {
-      env.server.reset();
-      env.server.program = store === 'vi' ? 'vn-coffee' : 'us-apparel';
       const page = await env.page(options);
       await fillCart(page, store, store === 'vi' ? [['ca-phe-sua-da', 'l', 2], ['ca-phe-hat-robusta', '500', 1]] : [['ridgeline-rain-shell', 'm', 1], ['merino-hiker-sock', 'l', 2]]);
       await page.goto(env.url(`/demo/${store}/cart.html`));
@@ -107,12 +109,18 @@ for (const [device, options] of WIDTHS) {
       await overlay(page, 'rewards-checkout-prompt .rw-redeem:not([hidden])');
       await page.locator('rewards-checkout-prompt').scrollIntoViewIfNeeded();
       await check(page, `prompt-redeem-${tag}`);
-      env.server.shoppers.set('tok-a11y', { member: true, balance: 1500, signed_up: true, vouchers: [] });
+      // A seeded customer with enough points for a reward, signed in; the voucher comes from the server.
+      const token = await customerWith(page, store === 'vi' ? 150 : 500);
+      const { balance } = await shopperOf(page, token);
       await page.selectOption('#demo-shopper', 'guest');
-      await page.evaluate(() => Rewards.setShopperToken('tok-a11y'));
-      await page.waitForFunction(() => /1[.,]500/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-pr-actions').textContent));
+      await page.evaluate((t) => Rewards.setShopperToken(t), token);
+      await page.waitForFunction((b) => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-pr-actions').textContent.replace(/\D/g, '').includes(String(b)), balance);
+      await page.waitForFunction(() => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-opt:not(.rw-blocked) button'));
+      const redeemed = page.waitForResponse((r) => r.url().endsWith('/api/redeem'));
       await page.locator('rewards-checkout-prompt .rw-opt:not(.rw-blocked)').first().getByRole('button').click();
-      await overlay(page, 'rewards-checkout-prompt .rw-vc .rw-code');
+      const issued = await redeemed;
+      assert.equal(issued.status(), 200, 'the server issued the voucher');
+      await overlay(page, `rewards-checkout-prompt .rw-vc[data-code="${(await issued.json()).voucher_code}"]`);
       await page.locator('rewards-checkout-prompt .rw-vcs').scrollIntoViewIfNeeded();
       await check(page, `prompt-voucher-${tag}`);
       assert.deepEqual(await pageErrors(page), []);

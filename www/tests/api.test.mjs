@@ -117,7 +117,7 @@ test('SPA: a route change and a swapped body keep the widget working; locale swi
   assert.deepEqual(await pageErrors(page), []);
 });
 
-test('redemptions: choosing emits redemption:chosen; with a server and token it creates a voucher code', async () => {
+test('redemptions: for a page-provided shopper, choosing emits redemption:chosen (with a token the server issues a code: vouchers.test.mjs)', async () => {
   env.server.reset();
   const page = await env.page();
   await page.goto(env.url('/demo/vi/product.html?p=ca-phe-hat-robusta'));
@@ -142,33 +142,7 @@ test('redemptions: choosing emits redemption:chosen; with a server and token it 
   await page.waitForFunction(() => window.__chosen.length === 1);
   assert.deepEqual(await page.evaluate(() => window.__chosen[0]), { id: 'giam-tien', kind: 'amount_off', name: 'Giảm tiền trực tiếp', points: 500, discount: 50000, currency: 'VND' });
   assert.match(await page.locator('rewards-checkout-prompt .rw-voucher').textContent(), /Đã chọn: Giảm tiền trực tiếp/);
-  assert.equal(env.server.redeems.length, 0);
-
-  // With the server: a token (as the merchant's backend renders it).
-  env.server.shoppers.set('tok-vip', { member: true, balance: 800, signed_up: true, email: 'vip@example.vn', vouchers: [] });
-  await page.selectOption('#demo-shopper', 'guest');
-  await page.evaluate(() => Rewards.setShopperToken('tok-vip'));
-  await page.waitForFunction(() => document.querySelector('rewards-checkout-prompt').shadowRoot.textContent.includes('Dùng điểm (800)'));
-  // The list the shopper opened stays open across updates.
-  assert.equal(await page.getAttribute('rewards-checkout-prompt .rw-pr-actions button', 'aria-expanded'), 'true');
-  await page.locator('rewards-checkout-prompt .rw-opt').nth(1).getByRole('button').click(); // giảm 10%
-  // The code joins "Your codes" and is applied at once: the demo store's
-  // voucher:apply listener asks its backend, which this stub server is not
-  // (no /demo/voucher), so the store answers respondWith(false).
-  await page.waitForSelector('rewards-checkout-prompt .rw-vc[data-code="RW-1001"]');
-  const code = await page.locator('rewards-checkout-prompt .rw-vc .rw-code').first().textContent();
-  assert.equal(code, 'RW-1001');
-  await page.waitForSelector('rewards-checkout-prompt .rw-vc[data-code="RW-1001"] .rw-vc-hint:has-text("Cửa hàng chưa nhận mã này")');
-  assert.equal(env.server.redeems.length, 1);
-  const r = env.server.redeems[0];
-  assert.equal(r.redemption_id, 'giam-10');
-  assert.equal(r.points, 500);
-  assert.equal(r.cart.lines[0].quantity, 2);
-  assert.ok(/^[0-9a-f-]{36}$/.test(r.idempotency_key));
-  const events = await page.evaluate(() => window.__chosen);
-  assert.equal(events[2].voucher_code, 'RW-1001');
-  // The balance after the voucher comes from the server.
-  await page.waitForFunction(() => document.querySelector('rewards-checkout-prompt').shadowRoot.textContent.includes('Dùng điểm (300)'));
+  assert.equal(env.server.requests.filter((r) => r.path.endsWith('/api/redeem')).length, 0, 'no server involved');
   assert.deepEqual(await pageErrors(page), []);
 });
 

@@ -27,27 +27,29 @@ export async function setup() {
     server,
     browser,
     url: (path) => server.url + path,
-    /** A fresh context (empty storage) and page with error capture. */
-    async page(options = {}) {
-      const context = await browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 }, locale: 'en-US' }, options));
-      const page = await context.newPage();
-      page.errors = [];
-      page.consoleMessages = [];
-      page.on('pageerror', (e) => page.errors.push('pageerror: ' + e.message));
-      page.on('console', (m) => page.consoleMessages.push({ type: m.type(), text: m.text() }));
-      // What reached the page's own handlers: the widget must never get here.
-      await page.addInitScript(() => {
-        window.__pageErrors = [];
-        window.addEventListener('error', (e) => window.__pageErrors.push('error: ' + (e.message || (e.target && e.target.src) || e.type)), true);
-        window.addEventListener('unhandledrejection', (e) => window.__pageErrors.push('unhandledrejection: ' + (e.reason && e.reason.message ? e.reason.message : String(e.reason))));
-      });
-      return page;
-    },
+    page: (options) => newPage(browser, options),
     async close() {
       await browser.close();
       await server.close();
     },
   };
+}
+
+/** A fresh context (empty storage) and page on `browser`, with error capture. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext(Object.assign({ viewport: { width: 1280, height: 900 }, locale: 'en-US' }, options));
+  const page = await context.newPage();
+  page.errors = [];
+  page.consoleMessages = [];
+  page.on('pageerror', (e) => page.errors.push('pageerror: ' + e.message));
+  page.on('console', (m) => page.consoleMessages.push({ type: m.type(), text: m.text() }));
+  // What reached the page's own handlers: the widget must never get here.
+  await page.addInitScript(() => {
+    window.__pageErrors = [];
+    window.addEventListener('error', (e) => window.__pageErrors.push('error: ' + (e.message || (e.target && e.target.src) || e.type)), true);
+    window.addEventListener('unhandledrejection', (e) => window.__pageErrors.push('unhandledrejection: ' + (e.reason && e.reason.message ? e.reason.message : String(e.reason))));
+  });
+  return page;
 }
 
 /** Errors that reached window.onerror / unhandledrejection, plus uncaught page errors. */

@@ -3,13 +3,15 @@
 // it shows — has no visible link, button or form field of the page under its
 // box, and a tap on any control it would have covered reaches the control.
 // A store's own element named in data-launcher-avoid is kept clear too.
+// On the real server (`rewards-server demo`), serving the demo stores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
+import { setupReal } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
 after(() => env.close());
 
@@ -68,7 +70,10 @@ for (const width of [320, 375]) {
   }
 }
 
-test('issue 14: data-launcher-avoid keeps the launcher off the store\'s own sticky bar; keyboard focus still reaches it', async () => {
+// A test page of a store's own (not a demo page): served by the test server.
+test('issue 14: data-launcher-avoid keeps the launcher off the store\'s own sticky bar; keyboard focus still reaches it', async (t) => {
+  const env = await setup();
+  t.after(() => env.close());
   const page = await env.page({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
   await page.goto(env.url('/tests/fixtures/pages/avoid.html'));
   await ready(page);

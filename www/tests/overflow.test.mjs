@@ -6,13 +6,17 @@
 // 375 and 1280 px: no text-bearing element in any widget shadow root is cut
 // (ellipsis, hidden overflow, line clamp), nothing scrolls sideways, and no
 // text relies on a `title` tooltip. Screenshots go to reports/screenshots/.
+// On the real server (`rewards-server demo`): the members are the demo's
+// seeded customers (signed in with tokens its backend signs), with the
+// codes of their seeded history, and stamps added by real orders.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
+import { ready, pageErrors, screenshot } from './helpers.mjs';
+import { setupReal } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
 after(() => env.close());
 
@@ -25,8 +29,6 @@ const WIDTHS = [
 const STORES = {
   vi: {
     key: 'vn',
-    program: 'vn-coffee',
-    currency: 'VND',
     product: 'ca-phe-sua-da',
     // 2 iced coffees (2 stamps: coffee is stamped per item) and a bag of beans.
     cart: [['ca-phe-sua-da', 'l', 2], ['ca-phe-hat-robusta', '500', 1]],
@@ -34,21 +36,18 @@ const STORES = {
     small: [['ca-phe-sua-da', 'm', 1]],
     required: 10,
     added: 2,
-    member: { member: true, balance: 1250, pending: 48, lifetime_orders: 9, period_spend: 4650000, tier: { id: 'bac', since: '2026-05-14' }, stamps: 3, card_started: '2026-10-01' },
-    voucher: { redemption_id: 'giam-tien', points: 500, discount: 50000 },
+    // The signed-in member's tier (its points are multiplied).
+    tier: 'bac',
   },
   en: {
     key: 'us',
-    program: 'us-apparel',
-    currency: 'USD',
     product: 'merino-hiker-sock',
     // A rain shell and socks (the sock club stamps once per order).
     cart: [['ridgeline-rain-shell', 'm', 1], ['merino-hiker-sock', 'l', 2]],
     small: [['merino-hiker-sock', 'm', 1]],
     required: 6,
     added: 1,
-    member: { member: true, balance: 2150, pending: 95, lifetime_orders: 7, period_points: 3400, tier: { id: 'trailblazer', since: '2026-03-02' }, stamps: 2, card_started: '2026-09-12' },
-    voucher: { redemption_id: 'dollars-off', points: 500, discount: 500 },
+    tier: 'trailblazer',
   },
 };
 
@@ -117,32 +116,48 @@ async function open(options, store, { cart = [], popupDone = true } = {}) {
   return page;
 }
 
-/** A member of the stub server, signed in by token, with one unused code. */
-function member(store, name, extra = {}) {
+/**
+ * The store's signed-in members, made once per store on the real server:
+ * `member` a seeded customer in the tier named in STORES (its points are
+ * multiplied) with stamps and an unused code from its history; `card`
+ * another one whose punch card is one stamp short, by real orders of the
+ * small cart (one stamp each).
+ */
+const MEMBERS = {};
+async function members(store) {
+  if (MEMBERS[store]) return MEMBERS[store];
   const s = STORES[store];
-  const token = 'tok-overflow-' + name + '-' + store;
-  env.server.shoppers.set(
-    token,
-    Object.assign({ signed_up: true, email: 'an@example.com' }, s.member, extra, {
-      vouchers: [
-        {
-          code: 'RW-7Q2M-XK4P',
-          status: 'unused',
-          kind: 'amount_off',
-          source: 'redemption',
-          redemption_id: s.voucher.redemption_id,
-          points: s.voucher.points,
-          discount: s.voucher.discount,
-          currency: s.currency,
-          issued_at: '2026-11-20T09:30:00Z',
-          status_at: null,
-          order_id: null,
-          voided_reason: null,
-        },
-      ],
-    }),
-  );
-  return token;
+  const page = await open({}, store, { cart: s.small });
+  await page.goto(env.url(`/demo/${store}/cart.html`));
+  await ready(page);
+  const made = await page.evaluate(async ({ s }) => {
+    const token = async (c) => (await (await fetch('/demo/token?customer_id=' + c)).json()).token;
+    const read = async (t) => (await fetch('/api/shopper', { headers: { authorization: 'Bearer ' + t } })).json();
+    const post = async (path, t, body) => {
+      const r = await fetch(path, { method: 'POST', headers: { authorization: 'Bearer ' + t, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return [r.status, await r.json()];
+    };
+    const small = window.DemoStore.cart();
+    let member = null;
+    let card = null;
+    for (let c = 1; c <= 80 && !(member && card); c++) {
+      const t = await token('demo-' + c);
+      const who = await read(t);
+      const unused = (who.vouchers || []).some((v) => v.status === 'unused');
+      if (!member && who.tier && who.tier.id === s.tier && who.stamps > 0 && unused) member = t;
+      else if (!card) card = t;
+    }
+    if (!member || !card) return { error: 'no seeded customer in tier ' + s.tier + ' with stamps and an unused code' };
+    for (let n = 0; n < s.required && (await read(card)).stamps !== s.required - 1; n++) {
+      const placed = await post('/demo/order', card, { cart: small });
+      if (placed[0] !== 200) return { error: 'order: ' + JSON.stringify(placed) };
+    }
+    if ((await read(card)).stamps !== s.required - 1) return { error: 'the card is not one stamp short' };
+    return { member, card };
+  }, { s });
+  await page.context().close();
+  assert.equal(made.error, undefined, made.error);
+  return (MEMBERS[store] = made);
 }
 
 const inPrompt = (page, fn) => page.waitForFunction(fn, null, { timeout: 10000 });
@@ -160,8 +175,7 @@ for (const [width, options] of WIDTHS) {
   for (const store of ['vi', 'en']) {
     const s = STORES[store];
     test(`issue 14: nothing of the widget is cut off — ${store}, ${width} px`, async () => {
-      env.server.reset();
-      env.server.program = s.program;
+      const who = await members(store);
       const failures = [];
       const errors = [];
       // Each surface checks its own shadow roots (the launcher is in the overlay's, with the dialogs).
@@ -187,7 +201,7 @@ for (const [width, options] of WIDTHS) {
         await page.locator('rewards-product-points').first().scrollIntoViewIfNeeded();
         await check(page, `product points (${name}, guest)`, 'points', name);
         const guest = await page.evaluate(() => document.querySelector('rewards-product-points').shadowRoot.querySelector('[data-rw=points]').dataset.value);
-        await signIn(page, member(store, 'points'));
+        await signIn(page, who.member);
         // The member's tier multiplies the points: wait for the larger number.
         await page.waitForFunction((g) => document.querySelector('rewards-product-points').shadowRoot.querySelector('[data-rw=points]').dataset.value !== g, guest);
         await check(page, `product points (${name}, member)`, 'points');
@@ -209,7 +223,7 @@ for (const [width, options] of WIDTHS) {
         const page = await open(options, store, { cart: s.cart });
         await page.goto(env.url(`/demo/${store}/cart.html`));
         await ready(page);
-        await signIn(page, member(store, 'prompt'));
+        await signIn(page, who.member);
         await inPrompt(page, () => document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-vc .rw-code') && document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=tier]'));
         await page.click('rewards-checkout-prompt .rw-pr-actions button[aria-expanded]');
         await page.waitForSelector('rewards-checkout-prompt .rw-redeem:not([hidden]) .rw-opt');
@@ -225,7 +239,7 @@ for (const [width, options] of WIDTHS) {
         const page = await open(options, store, { cart: s.cart });
         await page.goto(env.url(`/demo/${store}/cart.html`));
         await ready(page);
-        await signIn(page, member(store, 'card', { stamps: s.required - 1 }));
+        await signIn(page, who.card);
         await inPrompt(page, () => {
           const e = document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=stamps]');
           return e && e.closest('.rw-prompt') && document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-stamp-added');
@@ -246,7 +260,7 @@ for (const [width, options] of WIDTHS) {
         await page.waitForSelector('dialog.rw-panel[open] .rw-section');
         await check(page, 'explainer (guest)', 'overlay', 'explainer-guest');
         await page.keyboard.press('Escape');
-        await signIn(page, member(store, 'panel'));
+        await signIn(page, who.member);
         await page.evaluate(() => Rewards.open('explainer'));
         await page.waitForSelector('dialog.rw-panel[open] .rw-balance');
         await page.waitForSelector('dialog.rw-panel[open] .rw-vc .rw-code');

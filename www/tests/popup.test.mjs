@@ -1,13 +1,26 @@
 // The exit-intent signup popup on the Vietnamese demo store: when it shows,
-// when it must not, the form, and keyboard use.
+// when it must not, the form, and keyboard use. On the real server
+// (`rewards-server demo`): signups reach it and are answered by it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, leaveThroughTop, popupOpen, pageErrors, sleep } from './helpers.mjs';
+import { ready, leaveThroughTop, popupOpen, pageErrors, sleep } from './helpers.mjs';
+import { setupReal } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
+
+/** The signup bodies the page posts to the server, as sent. */
+function recordSignups(page) {
+  const sent = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/signup')) sent.push(r.postDataJSON());
+  });
+  return sent;
+}
+// The demo server refuses a form submitted within 1 s of showing it (signup_min_fill_ms).
+const MIN_FILL_MS = 1100;
 after(() => env.close());
 
 const DAY = 86400000;
@@ -78,7 +91,8 @@ test('cooldown holds across reloads; an expired cooldown shows it again; never a
   await ready(page);
   await leaveThroughTop(page);
   await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('dialog.rw-popup[open]'));
-  await page.fill('dialog.rw-popup #rw-f-email', 'lan.nguyen@example.vn');
+  await page.fill('dialog.rw-popup #rw-f-email', `lan.nguyen.${Date.now()}@example.vn`);
+  await sleep(MIN_FILL_MS);
   await page.click('dialog.rw-popup button[type=submit]');
   await page.waitForSelector('dialog.rw-popup #rw-popup-done');
   await page.keyboard.press('Escape');
@@ -113,8 +127,8 @@ test('excluded pages never show it', async () => {
 });
 
 test('signup: invalid email rejected with a message; consents unticked; the endpoint gets the consent wording', async () => {
-  env.server.reset();
   const page = await env.page();
+  const sent = recordSignups(page);
   await page.goto(env.url('/demo/vi/product.html?p=ca-phe-trung'));
   await ready(page);
   await events(page);
@@ -131,39 +145,47 @@ test('signup: invalid email rejected with a message; consents unticked; the endp
   assert.match(await page.locator('#rw-f-email-err').textContent(), /email hợp lệ/);
   assert.equal(await page.getAttribute('#rw-f-email', 'aria-invalid'), 'true');
   assert.equal(await deepActive(page), '#rw-f-email', 'focus goes to the field to fix');
-  assert.equal(env.server.signups.length, 0, 'nothing sent');
+  assert.equal(sent.length, 0, 'nothing sent');
 
-  await page.fill('#rw-f-email', 'lan.nguyen@example.vn');
+  const email = `lan.nguyen.${Date.now()}@example.vn`;
+  await page.fill('#rw-f-email', email);
   await page.fill('#rw-f-name', 'Nguyễn Thị Lan');
   await boxes.nth(0).check();
+  await sleep(MIN_FILL_MS);
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await page.click('dialog.rw-popup button[type=submit]');
+  assert.equal((await answer).status(), 201, 'the server took it');
   await page.waitForSelector('#rw-popup-done');
-  assert.equal(env.server.signups.length, 1);
-  const body = env.server.signups[0].body;
-  assert.equal(body.email, 'lan.nguyen@example.vn');
+  assert.equal(sent.length, 1);
+  const body = sent[0];
+  assert.equal(body.email, email);
   assert.equal(body.name, 'Nguyễn Thị Lan');
   assert.equal(body.locale, 'vi');
   assert.equal(body.hp, '');
-  assert.ok(body.page_url.endsWith('/demo/vi/product.html?p=ca-phe-trung'));
+  assert.ok(body.page_url.endsWith('/vi/product.html?p=ca-phe-trung'));
   assert.ok(Number.isSafeInteger(body.started_at) && body.started_at <= Date.now());
   assert.deepEqual(body.consents, [{ id: 'email-marketing', version: 1, text: consentVi, granted: true }], 'only the ticked purpose, with its wording');
   assert.equal(body.birthday, undefined);
-  assert.match(await page.locator('dialog.rw-popup .rw-lead').textContent(), /50 điểm đã được cộng/);
+  // The same words for every address (issue 14): nothing says whether it was known.
+  assert.equal(await page.locator('#rw-popup-done').textContent(), 'Cảm ơn bạn đã đăng ký');
+  assert.match(await page.locator('dialog.rw-popup .rw-lead').textContent(), /Từ nay mỗi đơn hàng đều được tích điểm\. Đăng nhập vào/);
   const signup = (await seen(page)).find((e) => e[0] === 'signup');
-  assert.deepEqual(signup[1].consents, ['email-marketing']);
-  assert.equal(signup[1].bonus, 50);
+  assert.deepEqual(signup[1], { consents: ['email-marketing'], locale: 'vi' });
   assert.deepEqual(await pageErrors(page), []);
 });
 
 test('server errors: a clear message, then retry works; field issues land on the field', async () => {
-  env.server.reset();
-  env.server.signupMode = 'error';
   const page = await env.page();
+  const sent = recordSignups(page);
+  // The server down, then flooded: faults the demo server won't produce on demand, injected on the network.
+  let fault = { status: 503, body: { error: 'unavailable', message: 'storage is unavailable; retry later' } };
+  await page.route('**/api/signup', (route) => (fault ? route.fulfill({ status: fault.status, contentType: 'application/json', body: JSON.stringify(fault.body) }) : route.continue()));
   await page.goto(env.url('/demo/vi/'));
   await ready(page);
   await page.evaluate(() => Rewards.open('popup'));
   await page.waitForSelector('dialog.rw-popup[open]');
   await page.fill('#rw-f-email', 'minh@example.vn');
+  await sleep(MIN_FILL_MS);
   await page.click('dialog.rw-popup button[type=submit]');
   await page.waitForSelector('dialog.rw-popup .rw-form-err:not([hidden])');
   assert.match(await page.locator('dialog.rw-popup .rw-form-err').textContent(), /Đã có lỗi xảy ra/);
@@ -171,30 +193,36 @@ test('server errors: a clear message, then retry works; field issues land on the
 
   // Issue 14: the server's English never reaches the shopper; its error
   // kinds and field paths become the widget's words in the shopper's language.
-  env.server.signupMode = 'invalid';
+  // The real server refuses an address with two dots in a row (the form's own check lets it through).
+  fault = null;
+  await page.fill('#rw-f-email', 'minh..tran@example.vn');
+  const refused = page.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await page.click('dialog.rw-popup button[type=submit]');
+  assert.equal((await refused).status(), 422);
   await page.waitForFunction(() => {
     const e = document.querySelector('rewards-widget').shadowRoot.querySelector('#rw-f-email-err');
     return e && !e.hidden && e.textContent === 'Vui lòng nhập email hợp lệ, ví dụ ten@example.com';
   });
   assert.equal(await page.locator('dialog.rw-popup .rw-form-err').textContent(), 'Vui lòng kiểm tra lại các ô được đánh dấu.');
-  env.server.signupMode = 'rate_limited';
+  fault = { status: 429, body: { error: 'rate_limited', message: 'too many signups from this address; try again later', issues: [{ path: '', message: 'retry after 60 seconds' }] } };
   await page.click('dialog.rw-popup button[type=submit]');
   await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-form-err').textContent.startsWith('Bạn đã thử quá nhiều lần'));
   const popupText = await page.locator('dialog.rw-popup').textContent();
-  assert.ok(!/cannot receive mail|too many signups/.test(popupText), 'no server English: ' + popupText);
+  assert.ok(!/storage|invalid name|too many signups/.test(popupText), 'no server English: ' + popupText);
 
-  env.server.signupMode = 'ok';
-  await page.fill('#rw-f-email', 'minh.tran@example.vn');
+  fault = null;
+  await page.fill('#rw-f-email', `minh.tran.${Date.now()}@example.vn`);
+  const ok = page.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await page.click('dialog.rw-popup button[type=submit]');
+  assert.equal((await ok).status(), 201);
   await page.waitForSelector('#rw-popup-done');
-  assert.equal(env.server.signups.length, 4, 'each attempt reached the server');
+  assert.equal(sent.length, 4, 'each attempt was sent');
   assert.deepEqual(await pageErrors(page), []);
 });
 
 test('keyboard only: launcher → explainer → join → signup; Tab stays inside; Escape returns focus', async () => {
-  env.server.reset();
   const page = await env.page();
+  const sent = recordSignups(page);
   await page.goto(env.url('/demo/vi/'));
   await ready(page);
   await events(page);
@@ -225,7 +253,7 @@ test('keyboard only: launcher → explainer → join → signup; Tab stays insid
   assert.equal(await deepActive(page), 'rw-primary', 'then the join button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('dialog.rw-popup[open]');
-  await page.keyboard.type('hoa.le@example.vn');
+  await page.keyboard.type(`hoa.le.${Date.now()}@example.vn`);
   await page.keyboard.press('Tab'); // name
   await page.keyboard.type('Lê Hoa');
   // Through the birthday field (Chrome gives a date input one stop per part).
@@ -235,12 +263,13 @@ test('keyboard only: launcher → explainer → join → signup; Tab stays insid
   await page.keyboard.press('Tab'); // second consent
   await page.keyboard.press('Tab'); // submit
   assert.equal(await deepActive(page), 'rw-primary');
+  await sleep(MIN_FILL_MS);
   await page.keyboard.press('Enter');
   await page.waitForSelector('#rw-popup-done');
   assert.equal(await deepActive(page), '#rw-popup-done', 'the success heading takes focus');
-  assert.equal(env.server.signups.length, 1);
-  assert.deepEqual(env.server.signups[0].body.consents.map((c) => c.id), ['email-marketing']);
-  assert.equal(env.server.signups[0].body.name, 'Lê Hoa');
+  assert.equal(sent.length, 1);
+  assert.deepEqual(sent[0].consents.map((c) => c.id), ['email-marketing']);
+  assert.equal(sent[0].name, 'Lê Hoa');
   assert.deepEqual(await pageErrors(page), []);
 });
 

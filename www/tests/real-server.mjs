@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, repo } from './helpers.mjs';
+import { launchChromium, newPage, repo } from './helpers.mjs';
 import { serverBinary } from './publish.mjs';
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
@@ -57,6 +57,35 @@ export async function startRealEnv() {
   };
 }
 
+/**
+ * `setup()`'s shape on the real server: `url('/demo/vi/cart.html')` is the
+ * vi store's own page on its `rewards-server demo` instance (each store has
+ * its own origin), `page()` a fresh context with error capture.
+ */
+export async function setupReal() {
+  const { server, browser, close } = await startRealEnv();
+  return {
+    server,
+    browser,
+    url: (path) => path.replace(/^\/demo\/(vi|en)\//, (_, store) => `${server[store]}/${store}/`),
+    page: (options) => newPage(browser, options),
+    close,
+  };
+}
+
+/** In `page` on a real demo store: a token the demo's backend signs for one of its customers (`demo-1`, …). */
+export const demoToken = (page, customer) => page.evaluate(async (c) => (await (await fetch('/demo/token?customer_id=' + c)).json()).token, customer);
+/** In `page`: what the server reads with `token` (GET /api/shopper). */
+export const shopperOf = (page, token) => page.evaluate(async (t) => (await fetch('/api/shopper', { headers: { authorization: 'Bearer ' + t } })).json(), token);
+/** In `page`: the token of the first seeded demo customer with at least `points` to spend. */
+export async function customerWith(page, points) {
+  for (let c = 1; c <= 80; c++) {
+    const token = await demoToken(page, 'demo-' + c);
+    if ((await shopperOf(page, token)).balance >= points) return token;
+  }
+  throw new Error('no seeded demo customer has ' + points + ' points');
+}
+
 /** On the real demo at `base`: the demo's signed-in customer (demo-1, seeded with points and orders) with a 500 g bag of beans in the cart, the prompt showing their points. */
 export async function signedInCart(p, base) {
   await p.goto(base + '/vi/product.html?p=ca-phe-hat-robusta');
@@ -66,4 +95,60 @@ export async function signedInCart(p, base) {
   await p.waitForSelector('#demo-shopper option[value=server]', { state: 'attached' });
   await p.selectOption('#demo-shopper', 'server');
   await p.waitForFunction(() => /Dùng điểm \(\d+\)/.test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent));
+}
+
+/**
+ * `rewards-server serve` on a free port with its own SQLite file, on a
+ * fixture `program` (tests/fixtures/programs/NAME.json), serving the widget
+ * build; `env` adds settings (REWARDS_*). Resolves to { url, log, close }.
+ */
+export async function startRealServe({ program, env = {} }) {
+  const { createServer } = await import('node:net');
+  const port = await new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+  const data = mkdtempSync(join(tmpdir(), 'rewards-serve-'));
+  const child = spawn(serverBinary(), ['serve'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${join(data, 'rewards.sqlite')}?mode=rwc`,
+      REWARDS_BIND: `127.0.0.1:${port}`,
+      REWARDS_PROGRAM: join(repo, 'tests/fixtures/programs', program + '.json'),
+      REWARDS_WWW_DIST: join(repo, 'www/dist'),
+      REWARDS_MERCHANT_SECRET: 'e2e-merchant-secret-0123456789',
+      REWARDS_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
+      REWARDS_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+      ...env,
+    },
+  });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (out += c));
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode != null) throw new Error(`rewards-server serve exited with ${child.exitCode}:\n${out}`);
+    try {
+      if ((await fetch(url + '/api/health')).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() - started > 60_000) throw new Error('rewards-server serve did not start in 60 s:\n' + out);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    merchantSecret: 'e2e-merchant-secret-0123456789',
+    log: () => out,
+    async close() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode != null ? r() : child.on('exit', r)));
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
 }

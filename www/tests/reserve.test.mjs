@@ -6,15 +6,18 @@
 // moves when the numbers render. Measured for a points-only program and for
 // the full demo program, at 375 and 1280 px (and 320 for the demo): the
 // reserved height vs the height the content takes, and the layout shifts
-// (PerformanceObserver) from the frame the UI renders in.
+// (PerformanceObserver) from the frame the UI renders in. The demo stores
+// on the real server (`rewards-server demo`); the points-only program on a
+// merchant's test page of its own.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
 import { publish } from './publish.mjs';
+import { setupReal } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
 after(() => env.close());
 
@@ -82,8 +85,9 @@ async function check(page, what) {
 }
 
 for (const width of [375, 1280]) {
-  test(`issue 14: a points-only program reserves the prompt's one row and its join button, not 220 px — ${width} px`, async () => {
-    env.server.reset();
+  test(`issue 14: a points-only program reserves the prompt's one row and its join button, not 220 px — ${width} px`, async (t) => {
+    const env = await setup();
+    t.after(() => env.close());
     const page = await env.page(WIDTHS[width]);
     await page.addInitScript(watchShifts);
     await page.route('**/tests/fixtures/reserve-program.json', (route) => route.fulfill({ contentType: 'application/json', body: publish(POINTS_ONLY) }));
@@ -105,7 +109,6 @@ for (const width of [320, 375, 1280]) {
     ['en', 'us', [['ridgeline-rain-shell', 'm', 1], ['merino-hiker-sock', 'l', 2]]],
   ]) {
     test(`issue 14: the full demo program reserves its prompt rows and its product cards' wrapped lines — ${store}, ${width} px`, async () => {
-      env.server.reset();
       const page = await env.page(WIDTHS[width]);
       await page.addInitScript(watchShifts);
       await page.addInitScript(

@@ -1,12 +1,17 @@
 // A small static server for the widget's browser tests and local demo:
 // serves www/ with correct content types (application/wasm included), the
-// server contract's stable paths (/rewards.js, /assets/*), and stub API
-// endpoints that record what reaches them. /api/engine/{op} runs the same
-// wasm engine in Node, so its answers are the core's exact bytes.
+// server contract's stable paths (/rewards.js, /assets/*), the test
+// fixture pages (a merchant's own pages, platform cart APIs with recorded
+// shapes) and a few API endpoints for those pages: signups recorded and
+// answered as the real server answers every accepted one, a shopper state
+// the test sets (hostile values included), and /api/engine/{op} running the
+// same wasm engine in Node, so its answers are the core's exact bytes.
+// Tests of the demo stores that sign up, read a shopper or redeem run on
+// the real server instead (real-server.mjs); there is no stub redemption.
 //
 //   node www/tests/serve.mjs [port]      → http://127.0.0.1:8787/demo/
 //
-// Tests import startServer() and inspect `server.signups`, `server.redeems`…
+// Tests import startServer() and inspect `server.signups`, `server.requests`…
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -50,11 +55,8 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
   const state = {
     program,
     signups: [],
-    redeems: [],
     engineCalls: [],
     requests: [],
-    /** 'ok' | 'invalid' | 'error' | 'rate_limited' | 'network' */
-    signupMode: 'ok',
     /** token → shopper state as GET /api/shopper returns it */
     shoppers: new Map(),
     /** path → extra response headers (e.g. a Content-Security-Policy) */
@@ -96,13 +98,8 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     if (p === '/api/signup' && req.method === 'POST') {
       const data = json(body);
       state.signups.push({ body: data, headers: req.headers });
-      if (state.signupMode === 'error') return send(res, 503, { error: 'unavailable', message: 'try later' }), true;
-      if (state.signupMode === 'invalid') return send(res, 422, { error: 'invalid', message: 'email: This address cannot receive mail', issues: [{ path: 'email', message: 'This address cannot receive mail' }] }), true;
-      // The real server's answer to a flood from one address.
-      if (state.signupMode === 'rate_limited') return send(res, 429, { error: 'rate_limited', message: 'too many signups from this address; try again later', issues: [] }), true;
-      const token = 'tok-' + state.signups.length;
-      state.shoppers.set(token, { member: true, balance: 50, email: data.email, signed_up: true, vouchers: [] });
-      return send(res, 201, { ok: true, shopper_id: 'shp_' + state.signups.length, token, bonus: 50 }), true;
+      // The real server's answer to every accepted signup (issue 14).
+      return send(res, 201, { ok: true }), true;
     }
     if (p === '/api/shopper') {
       const s = state.shoppers.get(tokenOf(req));
@@ -129,21 +126,6 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const str = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
       const out = e.run(op[1], s, str(b.input), Date.now());
       return send(res, /"path":"op"/.test(out) && out.startsWith('{"error"') ? 404 : 200, out), true;
-    }
-    if (p === '/api/redeem' && req.method === 'POST') {
-      const s = state.shoppers.get(tokenOf(req));
-      if (!s) return send(res, 401, { error: 'unauthorized', message: 'bad token' }), true;
-      const b = json(body);
-      state.redeems.push(b);
-      const quote = JSON.parse(engineFor(state.program).run('redemptions', JSON.stringify(coreShopper(s)), JSON.stringify(b.cart), Date.now()));
-      const option = quote.options.find((o) => o.id === b.redemption_id);
-      s.balance -= b.points;
-      // As the server does: the voucher is listed by GET /api/shopper until an order uses it.
-      const code = 'RW-' + (1000 + state.redeems.length);
-      const discount = option ? option.discount : 0;
-      const currency = JSON.parse(PROGRAMS[state.program]).program.store.currency;
-      s.vouchers = (s.vouchers || []).concat([{ code, status: 'unused', kind: option ? option.kind : 'amount_off', source: 'redemption', redemption_id: b.redemption_id, points: b.points, discount, currency, issued_at: new Date().toISOString(), status_at: null, order_id: null, voided_reason: null }]);
-      return send(res, 200, { voucher_code: code, redemption_id: b.redemption_id, points: b.points, discount, currency, balance: s.balance }), true;
     }
     // Shopify storefront AJAX API (recorded shapes, money in ×100 units).
     if (p === '/shopify/cart.js') return send(res, 200, state.shopifyCart), true;
@@ -244,10 +226,8 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
   state.close = () => new Promise((resolve) => server.close(resolve));
   state.reset = () => {
     state.signups.length = 0;
-    state.redeems.length = 0;
     state.engineCalls.length = 0;
     state.requests.length = 0;
-    state.signupMode = 'ok';
     state.headers.clear();
     state.wasmType = 'application/wasm';
     state.program = program;

@@ -130,3 +130,37 @@ test('issue 14: the checkout refuses a used or unknown code with the server as t
   assert.equal(await discountRow(p), null);
   assert.deepEqual(p.errors, []);
 });
+
+test('redemptions with a token: the server issues the code the page is told of (redemption:voucher), for the option, points and cart chosen; the balance after is the server\'s', async () => {
+  const p = await page();
+  await signedInCart(p, server.vi);
+  await p.evaluate(() => {
+    window.__events = [];
+    Rewards.on('redemption:chosen', (d) => window.__events.push(['chosen', d]));
+    Rewards.on('redemption:voucher', (d) => window.__events.push(['voucher', d]));
+  });
+  const before = await balance(p);
+  await p.click('rewards-checkout-prompt .rw-pr-actions button');
+  await p.waitForSelector('rewards-checkout-prompt .rw-redeem:not([hidden]) .rw-opt');
+  // The list the shopper opened stays open across updates.
+  assert.equal(await p.getAttribute('rewards-checkout-prompt .rw-pr-actions button', 'aria-expanded'), 'true');
+  const sent = p.waitForRequest((r) => r.url().endsWith('/api/redeem'));
+  const answered = p.waitForResponse((r) => r.url().endsWith('/api/redeem'));
+  await p.locator('rewards-checkout-prompt .rw-opt:not(.rw-blocked)').first().getByRole('button').click();
+  const body = (await sent).postDataJSON();
+  const answer = await (await answered).json();
+  assert.ok(/^[0-9a-f-]{36}$/.test(body.idempotency_key), 'an idempotency key: ' + body.idempotency_key);
+  assert.equal(body.cart.lines[0].quantity, 1, 'the cart on the page');
+  assert.equal(answer.redemption_id, body.redemption_id);
+  assert.equal(answer.points, body.points);
+  assert.match(answer.voucher_code, /^RW-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  await p.waitForSelector(`rewards-checkout-prompt .rw-vc[data-code="${answer.voucher_code}"]`);
+  await p.waitForFunction(() => window.__events.some((e) => e[0] === 'voucher'));
+  const voucher = (await p.evaluate(() => window.__events)).find((e) => e[0] === 'voucher')[1];
+  assert.equal(voucher.voucher_code, answer.voucher_code);
+  // The balance after the voucher is the server's.
+  await p.waitForFunction((b) => new RegExp('Dùng điểm \\(' + b + '\\)').test(document.querySelector('rewards-checkout-prompt').shadowRoot.textContent), answer.balance);
+  assert.equal(answer.balance, before - body.points);
+  assert.deepEqual(p.errors, []);
+  await p.context().close();
+});

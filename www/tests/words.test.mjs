@@ -2,13 +2,16 @@
 // the plan (every signed-up shopper is a "member" of the free program), the
 // points picker's summary follows the amount picked, and a product that does
 // not reach the minimum order on its own says so beside its points.
+// On the real server (`rewards-server demo`); signed-in shoppers are the
+// demo's customers with tokens the demo's backend signs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, pageErrors } from './helpers.mjs';
+import { ready, pageErrors } from './helpers.mjs';
+import { setupReal, customerWith, shopperOf } from './real-server.mjs';
 
 let env;
 before(async () => {
-  env = await setup();
+  env = await setupReal();
 });
 after(() => env.close());
 
@@ -21,7 +24,6 @@ async function cartWith(page, store, product, variant) {
 }
 
 test('issue 14: a paid-plan reward shown to a free member names the plan, in the prompt and the explainer, in both languages', async () => {
-  env.server.reset();
   const page = await env.page();
   await cartWith(page, 'vi', 'ca-phe-hat-robusta', '500');
   await page.selectOption('#demo-shopper', 'member'); // 120 points, no paid plan
@@ -46,7 +48,6 @@ test('issue 14: a paid-plan reward shown to a free member names the plan, in the
 });
 
 test('issue 14: the points picker says what the amount picked saves and spends', async () => {
-  env.server.reset();
   const page = await env.page();
   await cartWith(page, 'vi', 'ca-phe-hat-robusta', '500');
   await page.selectOption('#demo-shopper', 'silver'); // 1,250 points
@@ -64,7 +65,6 @@ test('issue 14: the points picker says what the amount picked saves and spends',
 });
 
 test('issue 14: a product below the minimum order says the points come with an order from that amount', async () => {
-  env.server.reset();
   const page = await env.page();
   // vn-coffee: 1 point per 10,000 ₫, minimum order 50,000 ₫. A coffee alone is under it; a 165,000 ₫ bag is not.
   await page.goto(env.url('/demo/vi/product.html?p=ca-phe-sua-da'));
@@ -115,7 +115,6 @@ function edgeContrast(page, host, selector, prop) {
 }
 
 test('issue 14: empty stamps and progress tracks keep a 3:1 edge against what is behind them', async () => {
-  env.server.reset();
   const page = await env.page();
   await cartWith(page, 'vi', 'ca-phe-sua-da');
   await page.selectOption('#demo-shopper', 'member'); // 2 of 10 stamps, tier progress
@@ -131,7 +130,6 @@ test('issue 14: empty stamps and progress tracks keep a 3:1 edge against what is
 });
 
 test('issue 14: the launcher follows a locale switch and shows a signed-in shopper\'s balance', async () => {
-  env.server.reset();
   const page = await env.page();
   await page.goto(env.url('/demo/vi/'));
   await ready(page);
@@ -141,19 +139,21 @@ test('issue 14: the launcher follows a locale switch and shows a signed-in shopp
   await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent === 'Rewards');
   await page.evaluate(() => Rewards.setLocale('vi'));
   await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent === 'Ưu đãi');
-  env.server.shoppers.set('tok-label', { member: true, balance: 1250, signed_up: true, email: 'l@example.vn', vouchers: [] });
-  await page.evaluate(() => Rewards.setShopperToken('tok-label'));
-  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent.replace(/\s/g, ' ') === '1.250 điểm');
-  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').getAttribute('aria-label').replace(/\s/g, ' ')), '1.250 điểm');
+  // A seeded customer of the demo, signed in: the launcher shows the balance the server reads.
+  const token = await customerWith(page, 1);
+  const { balance } = await shopperOf(page, token);
+  const words = balance.toLocaleString('vi-VN') + ' điểm';
+  await page.evaluate((t) => Rewards.setShopperToken(t), token);
+  await page.waitForFunction((w) => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').textContent.replace(/\s/g, ' ') === w, words);
+  assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').getAttribute('aria-label').replace(/\s/g, ' ')), words);
   assert.deepEqual(await pageErrors(page), []);
 });
 
 test('issue 14: the Vietnamese store\'s "English" link shows the same store, its program and cart, in English', async () => {
-  env.server.reset();
   const page = await env.page();
   await cartWith(page, 'vi', 'ca-phe-sua-da', 'l');
   await page.click('header a.lang');
-  await page.waitForURL(/\/demo\/vi\/cart\.html\?lang=en$/);
+  await page.waitForURL(/\/vi\/cart\.html\?lang=en$/);
   await ready(page);
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.textContent('header .logo strong'), 'Cà Phê Phố Cổ', 'the same store');
@@ -167,7 +167,7 @@ test('issue 14: the Vietnamese store\'s "English" link shows the same store, its
   const back = page.locator('header a.lang');
   assert.equal(await back.textContent(), 'Tiếng Việt');
   await back.click();
-  await page.waitForURL(/\/demo\/vi\/cart\.html$/);
+  await page.waitForURL(/\/vi\/cart\.html$/);
   assert.equal(await page.textContent('main h1'), 'Giỏ hàng');
   assert.deepEqual(await pageErrors(page), []);
 });
@@ -218,7 +218,8 @@ function repeatedLines([host, selector]) {
     const lines = [...li.querySelectorAll('strong, span, p, code')]
       .filter((e) => ![...e.children].some((c) => c.textContent.trim()))
       .flatMap((e) => e.textContent.split(' · '))
-      .map((s) => s.replace(/\s+/g, ' ').trim().toLocaleLowerCase())
+      // "$5 off" and "$5.00 off" say the same.
+      .map((s) => s.replace(/\s+/g, ' ').replace(/[.,]0+(?!\d)/g, '').trim().toLocaleLowerCase())
       .filter(Boolean);
     const dup = lines.filter((l, i) => lines.indexOf(l) !== i);
     if (dup.length) out.push(li.textContent.replace(/\s+/g, ' ').trim() + ' — repeats "' + dup[0] + '"');
@@ -231,7 +232,6 @@ test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your cod
     ['vi', 'ca-phe-hat-robusta', '500', 'silver'],
     ['en', 'merino-hiker-sock', 'l', 'member'],
   ]) {
-    env.server.reset();
     const page = await env.page();
     await cartWith(page, store, product, variant);
     await page.selectOption('#demo-shopper', shopper);
@@ -247,22 +247,39 @@ test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your cod
     assert.deepEqual(await pageErrors(page), []);
     await page.context().close();
   }
-  // "Your codes": a free shipping code from the server is named once.
-  env.server.reset();
-  env.server.shoppers.set('tok-codes', {
-    member: true, balance: 600, signed_up: true, email: 'c@example.vn',
-    vouchers: [
-      { code: 'RW-SHIP-0001', status: 'unused', kind: 'free_shipping', source: 'redemption', redemption_id: 'mien-phi-giao-hang', points: 150, discount: 0, currency: 'VND', issued_at: '2026-11-20T09:30:00Z', status_at: null, order_id: null, voided_reason: null },
-      { code: 'RW-SHIP-0002', status: 'used', kind: 'free_shipping', source: 'redemption', redemption_id: 'mien-phi-giao-hang', points: 150, discount: 0, currency: 'VND', issued_at: '2026-11-01T09:30:00Z', status_at: '2026-11-02T09:30:00Z', order_id: 'o-1', voided_reason: null },
-    ],
-  });
+  // "Your codes": free shipping codes from the server, one used by an order and one not, are each named once.
   const page = await env.page();
   await page.goto(env.url('/demo/vi/'));
   await ready(page);
-  await page.evaluate(() => Rewards.setShopperToken('tok-codes'));
+  const token = await customerWith(page, 300);
+  const codes = await page.evaluate(async (t) => {
+    const post = async (path, body) => {
+      const r = await fetch(path, { method: 'POST', headers: { authorization: 'Bearer ' + t, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return [r.status, await r.json()];
+    };
+    const cart = { currency: 'VND', shipping: 30000, lines: [{ id: 'l1', product_id: 'ca-phe-hat-robusta', quantity: 1, unit_price: 185000 }] };
+    const one = await post('/api/redeem', { redemption_id: 'mien-phi-giao-hang', points: 150, cart, idempotency_key: 'words-ship-1' });
+    const two = await post('/api/redeem', { redemption_id: 'mien-phi-giao-hang', points: 150, cart, idempotency_key: 'words-ship-2' });
+    const used = await post('/demo/order', { cart, discount_codes: [one[1].voucher_code] });
+    return { one, two, used };
+  }, token);
+  assert.deepEqual([codes.one[0], codes.two[0], codes.used[0]], [200, 200, 200], JSON.stringify(codes));
+  await page.evaluate((t) => Rewards.setShopperToken(t), token);
   await page.evaluate(() => Rewards.open('explainer'));
   await page.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-vc-past');
   assert.deepEqual(await page.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes');
-  assert.equal((await page.locator('rewards-widget .rw-vc[data-code="RW-SHIP-0001"] .rw-vc-head').textContent()).trim(), 'Miễn phí giao hàng');
+  assert.equal((await page.locator(`rewards-widget .rw-vc[data-code="${codes.two[1].voucher_code}"] .rw-vc-head`).textContent()).trim(), 'Miễn phí giao hàng');
   assert.deepEqual(await pageErrors(page), []);
+
+  // The English store's "$5 off" codes (a seeded member's): the name says the value, so "$5.00 off" is not added.
+  const en = await env.page();
+  await en.goto(env.url('/demo/en/'));
+  await ready(en);
+  await en.evaluate((t) => Rewards.setShopperToken(t), await customerWith(en, 1));
+  await en.evaluate(() => Rewards.open('explainer'));
+  await en.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-vc .rw-code');
+  const heads = await en.evaluate(() => [...document.querySelector('rewards-widget').shadowRoot.querySelectorAll('.rw-vc:not(.rw-vc-past) .rw-vc-head')].map((e) => e.textContent.trim()));
+  assert.ok(heads.includes('$5 off'), JSON.stringify(heads));
+  assert.deepEqual(await en.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes, en');
+  assert.deepEqual(await pageErrors(en), []);
 });

@@ -26,7 +26,7 @@ function hostileProgram() {
       panel_title: P('panel_title'),
       join: P('join'),
       earn_title: P('earn_title'),
-      success_title: P('success_title'),
+      signin_title: P('signin_title'),
       vc_title: P('vc_title'),
     },
   };
@@ -49,7 +49,7 @@ function hostileProgram() {
 // Every payload id that must be seen as text somewhere.
 const EXPECTED = [
   'store', 'launcher', 'prompt_earn_guest', 'prompt_earn', 'prompt_redeem', 'product_earn', 'panel_title', 'join', 'earn_title',
-  'success_title', 'vc_title', 'action0', 'action1', 'action2', 'action3', 'action4', 'action5', 'action6', 'action7',
+  'signin_title', 'vc_title', 'action0', 'action1', 'action2', 'action3', 'action4', 'action5', 'action6', 'action7',
   'tier0', 'tier1', 'tier2', 'perk0', 'perk1', 'perk2', 'membership', 'membership_perk', 'punch_card', 'punch_reward',
   'redemption0', 'redemption1', 'redemption2', 'redemption3', 'redemption4', 'offer_title', 'offer_body', 'offer_cta', 'consent', 'voucher',
 ];

@@ -4,6 +4,12 @@
 //! - `/assets/…`, everything the loader loads: content-hashed names, cached
 //!   for a year as immutable.
 //!
+//! Both are public and static, and load cross-origin: a store's page
+//! (`https://shop.example`) runs `rewards.js` from this server, which
+//! `import()`s its chunks and fetches the wasm, and a module script or
+//! fetch from another origin needs CORS. So they carry
+//! `Access-Control-Allow-Origin: *` (no credentials are involved).
+//!
 //! Precompressed `.br`/`.gz` siblings are served when present, other files
 //! are compressed on the fly; `.wasm` goes out as `application/wasm` so
 //! browsers can compile it while it streams. Without a build, these URLs
@@ -28,6 +34,7 @@ async fn cache(value: &'static str, req: Request, next: Next) -> Response {
     // Only successes are cached; a 404 before the build lands must not stick.
     let v = if r.status().is_success() || r.status() == StatusCode::NOT_MODIFIED { value } else { "no-store" };
     r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(v));
+    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     r
 }
 

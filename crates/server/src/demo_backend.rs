@@ -12,9 +12,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use rewards_core::json::{int, obj, s};
 
-use crate::body::{decode, Codes, Email, Id, Obj, Raw};
+use crate::body::{decode, Codes, Id, Obj, Raw};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{json_body, json_status, resolve, token_subject, RawBody};
+use crate::routes::{json_body, json_status, token_subject, RawBody};
 use crate::{orders, token, vouchers, App};
 
 pub fn router() -> Router<App> {
@@ -56,16 +56,9 @@ async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBod
     let body: DemoOrderBody = decode(&body)?;
     let mut customer = None;
     if let Some(subject) = token_subject(&app, &headers)? {
-        let mut conn = app.db.read().await?;
-        let (id, email) = match resolve(&mut conn, &subject).await?.map(|row| (row.customer_id, row.email)) {
-            Some((Some(id), _)) => (Some(id), None),
-            Some((None, Some(email))) => (None, Some(email)),
-            _ => (Some(subject), None),
-        };
         // Checked as the order webhook checks a sender's customer.
-        let id = id.map(|i| Id::parse(&i).map_err(|m| ApiError::invalid("customer.id", m))).transpose()?;
-        let email = email.map(|e| Email::parse(&e).map_err(|m| ApiError::invalid("customer.email", m))).transpose()?;
-        customer = Some(Obj(orders::Customer { id, email }));
+        let id = Id::parse(&subject).map_err(|m| ApiError::invalid("customer.id", m))?;
+        customer = Some(Obj(orders::Customer { id: Some(id), email: None }));
     }
     let order_id = Id(format!("web-{}", hex::encode(rand::random::<[u8; 6]>())));
     orders::receive_order(&app, orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes }).await

@@ -17,6 +17,7 @@ pub mod body;
 pub mod clock;
 pub mod console;
 pub mod db;
+pub mod deliveries;
 pub mod demo;
 pub mod demo_backend;
 pub mod describe;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod kpi;
 pub mod ledger;
 pub mod orders;
+pub mod platform;
 pub mod ratelimit;
 pub mod redeem;
 pub mod routes;
@@ -34,6 +36,7 @@ pub mod signup;
 pub mod svg;
 pub mod token;
 pub mod vouchers;
+pub mod woocommerce;
 
 use std::sync::Arc;
 
@@ -115,6 +118,8 @@ pub struct AppState {
     pub db: Db,
     pub clock: Clock,
     pub signup_limiter: ratelimit::RateLimiter,
+    /// The bound on recording refused webhook deliveries (`deliveries`).
+    pub delivery_log: deliveries::Bound,
 }
 
 pub type App = Arc<AppState>;
@@ -122,7 +127,14 @@ pub type App = Arc<AppState>;
 impl AppState {
     pub fn new(settings: Settings, program: LoadedProgram, db: Db, clock: Clock) -> App {
         let limiter = ratelimit::RateLimiter::new(settings.signup_rate_max, settings.signup_rate_window_ms);
-        Arc::new(AppState { settings, program: CurrentProgram::new(program), db, clock, signup_limiter: limiter })
+        Arc::new(AppState {
+            settings,
+            program: CurrentProgram::new(program),
+            db,
+            clock,
+            signup_limiter: limiter,
+            delivery_log: Default::default(),
+        })
     }
 
     pub fn engine(&self) -> &'static Engine {

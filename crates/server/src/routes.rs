@@ -18,7 +18,7 @@ use serde_json::value::RawValue;
 use crate::body::{decode, Raw};
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, ShopperRow, State as ShopperState};
-use crate::{actions, admin, assets, demo_backend, orders, redeem, shopify, signup, token, vouchers, App};
+use crate::{actions, admin, assets, deliveries, demo_backend, orders, redeem, shopify, signup, token, vouchers, woocommerce, App};
 
 pub fn router(app: App) -> Router {
     let browser_api = Router::new()
@@ -28,13 +28,18 @@ pub fn router(app: App) -> Router {
         .route("/api/redeem", post(redeem::handle))
         .route("/api/engine/{op}", post(engine_op))
         .layer(cors(&app.settings.allowed_origins));
-    let mut r = Router::new()
-        .merge(browser_api)
+    // Every webhook refusal is recorded for the console's delivery log.
+    let webhooks = Router::new()
         .route("/api/webhooks/orders", post(orders::order_webhook))
         .route("/api/webhooks/refunds", post(orders::refund_webhook))
         .route("/api/webhooks/shopify", post(shopify::webhook))
+        .route("/api/webhooks/woocommerce", post(woocommerce::webhook))
         .route("/api/webhooks/actions", post(actions::action_webhook))
         .route("/api/webhooks/membership", post(actions::membership_webhook))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), deliveries::record_refusals));
+    let mut r = Router::new()
+        .merge(browser_api)
+        .merge(webhooks)
         .route("/api/vouchers/{code}", get(vouchers::lookup))
         .route("/api/vouchers/{code}/void", post(vouchers::void))
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
@@ -140,17 +145,10 @@ pub fn require_subject(app: &App, headers: &HeaderMap) -> ApiResult<String> {
     token_subject(app, headers)?.ok_or_else(|| ApiError::unauthorized("a shopper token is required (Authorization: Bearer …)"))
 }
 
-/// The shopper a token subject names: a merchant customer id, or a
-/// server-issued `shp_…` id — the latter only until the merchant links a
-/// customer id to that shopper (then only merchant-signed tokens read it).
+/// The shopper a token subject names: the merchant's customer id. The
+/// server issues no tokens of its own (a signup lends none, see
+/// `signup::answer`), so only merchant-signed tokens read a shopper.
 pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
-    if subject.starts_with("shp_") {
-        if let Some(row) = ledger::find(conn, "id", subject).await? {
-            if row.customer_id.is_none() {
-                return Ok(Some(row));
-            }
-        }
-    }
     ledger::find(conn, "customer_id", subject).await
 }
 

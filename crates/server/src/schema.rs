@@ -3,7 +3,7 @@
 //! in order inside one transaction each; `schema_migrations` records them.
 //!
 //! Append-only tables (`ledger`, `stamps`, `consents`, `orders`, `refunds`,
-//! `actions_rewarded`, `vouchers`, `voucher_events`, `shopify_deliveries`) get triggers that
+//! `actions_rewarded`, `vouchers`, `voucher_events`, `shopify_deliveries`, `woocommerce_deliveries`) get triggers that
 //! refuse UPDATE and DELETE, so "entries are never changed" holds even
 //! against a buggy handler or a hand-typed SQL statement.
 
@@ -165,8 +165,14 @@ pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
 }
 
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] =
-    &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration), (5, crate::console::migration)];
+const MIGRATIONS: &[(i64, Migration)] = &[
+    (1, migration_1),
+    (2, migration_2),
+    (3, crate::shopify::migration),
+    (4, crate::woocommerce::migration),
+    (5, crate::console::migration),
+    (7, crate::deliveries::migration),
+];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

@@ -20,6 +20,12 @@ pub struct Settings {
     pub shopify_webhook_secret: String,
     /// The Shopify topic that awards an order: `orders/paid` or `orders/create`.
     pub shopify_award_on: ShopifyAwardOn,
+    /// WooCommerce's webhook secret (`POST /api/webhooks/woocommerce`);
+    /// empty: that endpoint answers 503 `not_configured`.
+    pub woocommerce_webhook_secret: String,
+    /// The WooCommerce order statuses that award an order
+    /// ([`DEFAULT_WOOCOMMERCE_AWARD_STATUSES`] unless set).
+    pub woocommerce_award_statuses: Vec<String>,
     pub admin_token: String,
     /// Origins (`https://shop.example`) allowed to call the browser API.
     pub allowed_origins: Vec<String>,
@@ -32,8 +38,6 @@ pub struct Settings {
     pub signup_min_fill_ms: i64,
     pub signup_rate_max: u32,
     pub signup_rate_window_ms: i64,
-    /// Lifetime of the tokens the server itself issues at signup.
-    pub signup_token_ttl_ms: i64,
     /// Largest request body accepted anywhere (bytes).
     pub max_body_bytes: usize,
     /// A request must arrive and be answered within this: its headers (else
@@ -54,6 +58,8 @@ struct File {
     webhook_secret: Option<String>,
     shopify_webhook_secret: Option<String>,
     shopify_award_on: Option<String>,
+    woocommerce_webhook_secret: Option<String>,
+    woocommerce_award_statuses: Option<Vec<String>>,
     admin_token: Option<String>,
     allowed_origins: Option<Vec<String>>,
     www_dist: Option<PathBuf>,
@@ -62,7 +68,6 @@ struct File {
     signup_min_fill_ms: Option<i64>,
     signup_rate_max: Option<u32>,
     signup_rate_window_seconds: Option<i64>,
-    signup_token_ttl_days: Option<i64>,
     max_body_bytes: Option<usize>,
     request_timeout_seconds: Option<u64>,
 }
@@ -93,6 +98,13 @@ impl ShopifyAwardOn {
     }
 }
 
+/// Paid (`processing`) and fulfilled (`completed`): WooCommerce's statuses
+/// of an order whose money was received.
+pub const DEFAULT_WOOCOMMERCE_AWARD_STATUSES: &[&str] = &["processing", "completed"];
+
+/// The WooCommerce statuses that reverse an order's award (never awarding ones).
+pub const WOOCOMMERCE_REVERSE_STATUSES: &[&str] = &["cancelled", "refunded", "failed"];
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://rewards.sqlite?mode=rwc";
 
 impl Settings {
@@ -106,6 +118,8 @@ impl Settings {
             webhook_secret: String::new(),
             shopify_webhook_secret: String::new(),
             shopify_award_on: ShopifyAwardOn::OrdersPaid,
+            woocommerce_webhook_secret: String::new(),
+            woocommerce_award_statuses: DEFAULT_WOOCOMMERCE_AWARD_STATUSES.iter().map(|s| s.to_string()).collect(),
             admin_token: String::new(),
             allowed_origins: Vec::new(),
             www_dist: PathBuf::from("www/dist"),
@@ -114,7 +128,6 @@ impl Settings {
             signup_min_fill_ms: 2_000,
             signup_rate_max: 10,
             signup_rate_window_ms: 600_000,
-            signup_token_ttl_ms: 30 * 86_400_000,
             max_body_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
             demo: false,
@@ -147,6 +160,8 @@ impl Settings {
         if let Some(v) = f.shopify_award_on {
             self.shopify_award_on = ShopifyAwardOn::parse("shopify_award_on", &v)?;
         }
+        set(&mut self.woocommerce_webhook_secret, f.woocommerce_webhook_secret);
+        set(&mut self.woocommerce_award_statuses, f.woocommerce_award_statuses);
         set(&mut self.admin_token, f.admin_token);
         set(&mut self.allowed_origins, f.allowed_origins);
         set(&mut self.www_dist, f.www_dist);
@@ -155,7 +170,6 @@ impl Settings {
         set(&mut self.signup_min_fill_ms, f.signup_min_fill_ms);
         set(&mut self.signup_rate_max, f.signup_rate_max);
         set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s.saturating_mul(1000)));
-        set(&mut self.signup_token_ttl_ms, f.signup_token_ttl_days.map(|d| d.saturating_mul(86_400_000)));
         set(&mut self.max_body_bytes, f.max_body_bytes);
         set(&mut self.request_timeout_ms, f.request_timeout_seconds.map(|s| s.saturating_mul(1000)));
         Ok(())
@@ -172,6 +186,10 @@ impl Settings {
         set(&mut self.shopify_webhook_secret, env("REWARDS_SHOPIFY_WEBHOOK_SECRET"));
         if let Some(v) = env("REWARDS_SHOPIFY_AWARD_ON") {
             self.shopify_award_on = ShopifyAwardOn::parse("REWARDS_SHOPIFY_AWARD_ON", &v)?;
+        }
+        set(&mut self.woocommerce_webhook_secret, env("REWARDS_WOOCOMMERCE_WEBHOOK_SECRET"));
+        if let Some(v) = env("REWARDS_WOOCOMMERCE_AWARD_STATUSES") {
+            self.woocommerce_award_statuses = v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect();
         }
         set(&mut self.admin_token, env("REWARDS_ADMIN_TOKEN"));
         if let Some(o) = env("REWARDS_ALLOWED_ORIGINS") {
@@ -203,6 +221,31 @@ impl Settings {
                 "shopify_webhook_secret (or REWARDS_SHOPIFY_WEBHOOK_SECRET): at least 16 characters when set (Shopify's signing secret)"
                     .into(),
             );
+        }
+        let woo = &self.woocommerce_webhook_secret;
+        if !woo.is_empty() && woo.len() < 16 {
+            errors.push(
+                "woocommerce_webhook_secret (or REWARDS_WOOCOMMERCE_WEBHOOK_SECRET): at least 16 characters when set (the webhook's secret in WooCommerce)"
+                    .into(),
+            );
+        }
+        let statuses = &self.woocommerce_award_statuses;
+        if statuses.is_empty() {
+            errors.push("woocommerce_award_statuses (or REWARDS_WOOCOMMERCE_AWARD_STATUSES): at least one order status".into());
+        }
+        for st in statuses {
+            // WooCommerce's status slugs (plugins add their own, e.g. `shipped`), without the `wc-` prefix.
+            let slug = !st.is_empty()
+                && st.len() <= 20
+                && st.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+            if !slug || st.starts_with("wc-") {
+                errors.push(format!(
+                    "woocommerce_award_statuses: \"{}\" is not an order status slug like \"processing\" (lower case, no wc- prefix)",
+                    st.escape_debug()
+                ));
+            } else if WOOCOMMERCE_REVERSE_STATUSES.contains(&st.as_str()) || st == "pending" {
+                errors.push(format!("woocommerce_award_statuses: \"{st}\" never awards (pending is unpaid; cancelled, refunded and failed reverse an award)"));
+            }
         }
         for o in &self.allowed_origins {
             if !(o.starts_with("http://") || o.starts_with("https://")) || o.ends_with('/') {
@@ -244,6 +287,11 @@ mod tests {
     #[test]
     fn the_file_is_decoded_strictly() {
         let s = load("signup_rate_window_seconds = 60\nmax_body_bytes = 1024\n").unwrap();
+        assert_eq!(s.woocommerce_award_statuses, ["processing", "completed"]);
+        assert_eq!(
+            load("woocommerce_award_statuses = [\"completed\", \"shipped\"]\n").unwrap().woocommerce_award_statuses,
+            ["completed", "shipped"]
+        );
         assert_eq!((s.signup_rate_window_ms, s.max_body_bytes), (60_000, 1024));
         for (toml, names) in [
             ("admin_tokn = \"x\"\n", "admin_tokn"),
@@ -252,6 +300,11 @@ mod tests {
             ("signup_min_fill_ms = \"2000\"\n", "signup_min_fill_ms"),
             ("shopify_award_on = \"orders/updated\"\n", "shopify_award_on"),
             ("shopify_webhook_secret = \"short\"\n", "shopify_webhook_secret"),
+            ("woocommerce_webhook_secret = \"short\"\n", "woocommerce_webhook_secret"),
+            ("woocommerce_award_statuses = []\n", "woocommerce_award_statuses"),
+            ("woocommerce_award_statuses = [\"wc-completed\"]\n", "wc- prefix"),
+            ("woocommerce_award_statuses = [\"completed\", \"refunded\"]\n", "never awards"),
+            ("woocommerce_award_statuses = \"completed\"\n", "woocommerce_award_statuses"),
         ] {
             let e = load(toml).unwrap_err();
             assert!(e.contains(names), "{toml}: {e}");

@@ -21,7 +21,7 @@ use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry};
 use crate::routes::{check_origin, client_ip, json_status, Peer, RawBody};
-use crate::{token, App};
+use crate::App;
 
 /// `POST /api/signup`. Types are checked here; the checks that depend on
 /// the program (which fields it asks, its consents) collect every issue in
@@ -181,25 +181,18 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
     let form = validate(&app, decode(&body)?, now)?;
     let mut w = app.db.write().await?;
     let result = record(&app, &mut w, &form, now).await;
-    let (shopper_id, created, bonus) = w.finish(result).await?;
-    Ok(json_status(StatusCode::CREATED, &answer(&app, created.then_some((shopper_id, bonus)), now)))
+    w.finish(result).await?;
+    Ok(json_status(StatusCode::CREATED, &answer()))
 }
 
-/// Every accepted signup gets `201 {ok, shopper_id, token, bonus}`. Only the
-/// request that created the shopper gets its id, a token and the bonus it
-/// credited: anyone can type an address the program knows, so its answer
-/// says nothing about it (not that it is a member, not its id, not what
-/// the signup credited it) and lends nothing to read or spend its points.
-/// The widget then says to sign in to the store (`store.sign_in_url`).
-fn answer(app: &App, created: Option<(String, i64)>, now: i64) -> Json<'static> {
-    let (id, tok, bonus) = match created {
-        Some((id, bonus)) => {
-            let t = token::sign(&app.settings.merchant_secret, &id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000));
-            (s(id), s(t), bonus)
-        }
-        None => (Json::Null, Json::Null, 0),
-    };
-    obj(vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus))])
+/// Every accepted signup gets the same `201 {"ok":true}`, whether the
+/// address is new, known, or known from an order (issue 14, part 4): anyone
+/// can type an address, so the answer says nothing about it — not whether
+/// it is a member, not its id, not what the signup credited — and lends
+/// nothing to read or spend its points. The shopper sees their points once
+/// the store signs them in (the store's own token, `store.sign_in_url`).
+fn answer() -> Json<'static> {
+    obj(vec![("ok", Json::Bool(true))])
 }
 
 /// The signup's writes: (shopper id, created by this request, bonus

@@ -92,7 +92,7 @@ function reserve(ctx, el) {
     // word does not fit.
     return 4 + 20 * lines(el.hasAttribute('gift-card') || match(cfg.earning.exclude) ? 33 : 15 + (price < cfg.earning.minimum_order) * 21 + (card && match(card.eligible)) * 10, 8.5, 44);
   }
-  const known = ctx.state.shopper || ctx.state.token || ctx.store.get().token;
+  const known = ctx.state.shopper || ctx.state.token;
   const n = card ? card.stamps_required : 0;
   return (
     // Border and padding; what the order earns (22 px lines beside the icon) and its details (18 px:

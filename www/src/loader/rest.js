@@ -88,7 +88,6 @@ export function start(ctx) {
   }
 
   // ---- state ---------------------------------------------------------------
-  // A token from an earlier signup is read when the UI needs a shopper.
   const state = { cart: null, shopper: null, token: attrs.shopperToken };
   const subscribers = new Set();
   let pending = false;

@@ -1,6 +1,6 @@
 // What the widget remembers. localStorage `rewards:v1`: when the popup was
-// last shown, whether this browser signed up, the token the signup
-// returned. sessionStorage `rewards:visit`: pages and product views in
+// last shown and whether this browser signed up (a stored `token` from
+// earlier versions is ignored). sessionStorage `rewards:visit`: pages and product views in
 // this visit (the core's segment signals). Storage can be missing or throw
 // (private modes, sandboxed frames, full quota): then nothing is kept.
 
@@ -48,7 +48,7 @@ export function makeStore() {
   const L = () => (local === undefined ? (local = area('localStorage')) : local);
   const S = () => (session === undefined ? (session = area('sessionStorage')) : session);
   return {
-    /** { last_shown?: ms, signed_up?: bool, token?: string } */
+    /** { last_shown?: ms, signed_up?: bool } */
     get: () => read(L(), KEY),
     patch(fields) {
       const v = Object.assign(read(L(), KEY), fields);

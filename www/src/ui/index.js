@@ -46,8 +46,6 @@ export function mount(ctx) {
 
   // ---- shopper -----------------------------------------------------------------
   let cached = null;
-  // A token kept from a signup in this browser, unless the page gave one.
-  if (!ctx.state.token && typeof ctx.store.get().token === 'string') ctx.state.token = ctx.store.get().token;
   u.shopper = async () => {
     if (ctx.state.shopper) return pick(ctx.state.shopper);
     const token = ctx.state.token;
@@ -58,8 +56,7 @@ export function mount(ctx) {
   async function fetchShopper(token) {
     const r = await ctx.fetch(new URL('api/shopper', ctx.api).href, { headers: { authorization: 'Bearer ' + token } });
     if (r.status === 401 || r.status === 403) {
-      // Expired or revoked: continue as a guest; forget a token we stored.
-      if (ctx.store.get().token === token) ctx.store.patch({ token: undefined });
+      // Expired or revoked: continue as a guest.
       ctx.warn('the shopper token was refused (' + r.status + '); showing guest previews.');
       return null;
     }

@@ -202,28 +202,21 @@ export function makePopup(u) {
 
     function success(out, payload) {
       succeeded = true;
-      const token = typeof out.token === 'string' ? out.token : undefined;
-      ctx.store.patch({ signed_up: true, token });
+      ctx.store.patch({ signed_up: true });
       u.info.signed_up = true;
-      if (token && !ctx.attrs.shopperToken) ctx.set('token', token);
       ctx.armPopup();
-      const bonus = Number.isSafeInteger(out.bonus) ? out.bonus : 0;
-      // No token: an address the program may already know (the server's
-      // answer says nothing about it). The points are the store's to show
-      // once it signs the shopper in: say so, and link its sign-in page.
-      const done = h('h2', { id: 'rw-popup-done', class: 'rw-title', tabindex: '-1', text: t(token ? 'success_title' : 'signin_title') });
-      const see = token
-        ? h('button', { type: 'button', class: 'rw-primary', text: t('success_view'), on: { click: () => (dialog.close('success'), u.openPanel()) } })
-        : signInLink(u);
+      // Every accepted signup gets the same answer (issue 14): it says
+      // nothing about the address and lends no token, so everyone reads the
+      // same words; the points show once the store signs the shopper in.
+      const done = h('h2', { id: 'rw-popup-done', class: 'rw-title', tabindex: '-1', text: t('signin_title') });
       const closeBtn = h('button', { type: 'button', class: 'rw-link', text: t('close'), on: { click: () => dialog.close('success') } });
-      const words = !token ? t('signin_body', { store: ctx.cfg.store.name }) : bonus > 0 ? t('success_bonus', { points: u.i.points(bonus) }) : t('success_plain');
       view.replaceChildren(
-        ...[h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)), done, h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: words }), see, closeBtn].filter(Boolean),
+        ...[h('div', { class: 'rw-badge rw-badge-ok' }, icon(ICONS.check)), done, h('p', { id: 'rw-popup-done-body', class: 'rw-lead', text: t('signin_body', { store: ctx.cfg.store.name }) }), signInLink(u), closeBtn].filter(Boolean),
       );
       dialog.dialog.setAttribute('aria-labelledby', 'rw-popup-done');
       dialog.dialog.setAttribute('aria-describedby', 'rw-popup-done-body');
       done.focus();
-      ctx.emit('signup', { shopper_id: out.shopper_id ?? null, bonus, consents: payload.consents.map((c) => c.id), locale: payload.locale });
+      ctx.emit('signup', { consents: payload.consents.map((c) => c.id), locale: payload.locale });
     }
   }
 

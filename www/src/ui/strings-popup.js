@@ -18,12 +18,8 @@ export const en = {
   err_server: 'Something went wrong on our side. Please try again.',
   err_rate_limited: 'Too many tries from this connection. Please wait a few minutes and try again.',
   retry: 'Try again',
-  success_title: 'Welcome aboard!',
-  success_bonus: '{points} are waiting in your account.',
-  success_plain: 'You’re in. Every order earns you points from now on.',
-  success_view: 'See my rewards',
   signin_title: 'Thanks for signing up',
-  signin_body: 'Sign in to {store} to see your points.',
+  signin_body: 'Every order earns points from now on. Sign in to {store} to see yours.',
   sign_in: 'Sign in',
 };
 
@@ -45,11 +41,7 @@ export const vi = {
   err_server: 'Đã có lỗi xảy ra. Vui lòng thử lại.',
   err_rate_limited: 'Bạn đã thử quá nhiều lần. Vui lòng đợi vài phút rồi thử lại.',
   retry: 'Thử lại',
-  success_title: 'Chào mừng bạn!',
-  success_bonus: '{points} đã được cộng vào tài khoản của bạn.',
-  success_plain: 'Đăng ký thành công. Từ nay mỗi đơn hàng đều được tích điểm.',
-  success_view: 'Xem ưu đãi của tôi',
   signin_title: 'Cảm ơn bạn đã đăng ký',
-  signin_body: 'Đăng nhập vào {store} để xem điểm của bạn.',
+  signin_body: 'Từ nay mỗi đơn hàng đều được tích điểm. Đăng nhập vào {store} để xem điểm của bạn.',
   sign_in: 'Đăng nhập',
 };

@@ -68,10 +68,11 @@ export function makeVouchers(u) {
     return v.kind === 'free_shipping' ? t('vc_free_shipping') : t('vc_amount', { amount: money(v.discount, v.currency) });
   }
 
-  /** The value beside the title, unless the title says just that ("Free shipping" twice). */
+  /** The value beside the title, unless the title says just that ("Free shipping" twice; "$5 off" and "$5.00 off"). */
   function worth(v) {
     const words = value(v);
-    return words.toLocaleLowerCase() === title(v).toLocaleLowerCase() ? null : words;
+    const same = (s) => s.toLocaleLowerCase().replace(/[.,]0+(?!\d)/g, '');
+    return same(words) === same(title(v)) ? null : words;
   }
 
   /** A button's words, and its name naming the code (several codes may be listed). */

@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod connect;
 pub mod html;
 pub mod i18n;
 pub mod layout;
@@ -41,6 +42,7 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/void", post(member_actions::void))
         .route("/console/members/{id}/erase", post(member_actions::erase))
         .route("/console/audit", get(audit::page))
+        .route("/console/connect", get(connect::page))
         .route("/console/program", get(program_page::page).post(program_page::submit))
         .route("/console/program/rollback", post(program_page::rollback))
         .route("/console/program/export.json", get(program_page::export))

@@ -38,53 +38,13 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::money::Currency;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use crate::body::{Any, Code, Email, Id, MAX_CODES_PER_ORDER, MAX_CODE_CHARS};
+use crate::body::{Any, Id};
 use crate::error::{ApiError, ApiResult};
+pub use crate::platform::decode;
+use crate::platform::{add, codes, first_email, label, quantity, Amount, Label, MAX_LINES};
 use rewards_core::config::MAX_AMOUNT;
 use rewards_core::money::minor_from_major as to_minor;
-
-/// The core's limits on a cart (`src/cart.rs`), checked here so the error
-/// names the Shopify field.
-const MAX_LINES: usize = 500;
-const MAX_QUANTITY: i128 = 1_000_000;
-const MAX_TEXT: usize = 255;
-
-/// A money amount as sent: a JSON string, or a JSON number kept as the
-/// exact text it was written with.
-#[derive(Debug, Clone)]
-pub struct Amount(String);
-
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
-        let text = raw.get();
-        match text.as_bytes().first() {
-            Some(b'"') => serde_json::from_str::<String>(text).map(Amount).map_err(de::Error::custom),
-            Some(b'-' | b'0'..=b'9') => Ok(Amount(text.to_string())),
-            _ => Err(de::Error::custom("expected a decimal amount (a string like \"12.50\")")),
-        }
-    }
-}
-
-/// An optional value shown as text: a string (trimmed; empty is none) or
-/// a whole number (its exact digits: Shopify's ids exceed 2⁵³).
-#[derive(Debug, Clone, Default)]
-pub struct Label(pub Option<String>);
-
-impl<'de> Deserialize<'de> for Label {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Label, D::Error> {
-        match Any::deserialize(d)? {
-            Any::Null => Ok(Label(None)),
-            Any::Int(n) => Ok(Label(Some(n.to_string()))),
-            Any::Str(s) if s.chars().count() > MAX_TEXT => Err(de::Error::custom(format!("is longer than {MAX_TEXT} characters"))),
-            Any::Str(s) if s.chars().any(char::is_control) => Err(de::Error::custom("contains a control character")),
-            Any::Str(s) => Ok(Label(Some(s.trim().to_string()).filter(|s| !s.is_empty()))),
-            other => Err(de::Error::custom(format!("expected a string or a whole number, found {}", other.kind()))),
-        }
-    }
-}
 
 /// Product tags: `"a, b"` (Shopify's form) or `["a", "b"]`.
 #[derive(Debug, Clone, Default)]
@@ -106,10 +66,6 @@ impl<'de> Deserialize<'de> for Tags {
             };
         Ok(Tags(list.into_iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()))
     }
-}
-
-fn label(l: &Option<Label>) -> Option<&str> {
-    l.as_ref().and_then(|l| l.0.as_deref())
 }
 
 #[derive(Debug, Deserialize)]
@@ -254,23 +210,6 @@ pub struct CustomerPayload {
     pub email: Option<Label>,
 }
 
-/// Decodes a Shopify body: text that is not a JSON object is `400
-/// malformed` (with the path where reading stopped), a field of the wrong
-/// kind `422 invalid`, both naming the JSON path.
-pub fn decode<'de, T: Deserialize<'de>>(body: &'de [u8]) -> ApiResult<T> {
-    crate::body::decode(body).map_err(|mut e| {
-        let syntax = e
-            .issues
-            .first()
-            .is_some_and(|(_, m)| m.starts_with("invalid JSON: ") || m.starts_with("expected a JSON object") || m == "body is not UTF-8");
-        if syntax {
-            e.status = axum::http::StatusCode::BAD_REQUEST;
-            e.kind = "malformed";
-        }
-        e
-    })
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Shop,
@@ -357,12 +296,6 @@ impl Reader {
     }
 }
 
-fn add(a: i64, b: i64, path: &str) -> ApiResult<i64> {
-    a.checked_add(b)
-        .filter(|&x| x <= MAX_AMOUNT)
-        .ok_or_else(|| ApiError::invalid(path, "the amounts add up to more than the largest amount"))
-}
-
 /// An order, ready for the order service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MappedOrder {
@@ -412,13 +345,7 @@ pub fn map_order(p: &OrderPayload, program: Currency) -> ApiResult<MappedOrder> 
     let mut lines = Vec::with_capacity(items.len());
     for (i, li) in items.iter().enumerate() {
         let path = format!("line_items[{i}]");
-        let quantity = match &li.quantity {
-            Some(Any::Int(q)) if (0..=MAX_QUANTITY).contains(q) => *q as i64,
-            None | Some(Any::Null) => return Err(ApiError::invalid(&format!("{path}.quantity"), "is required")),
-            Some(_) => {
-                return Err(ApiError::invalid(&format!("{path}.quantity"), format!("must be a whole number from 0 to {MAX_QUANTITY}")))
-            }
-        };
+        let quantity = quantity(&li.quantity, &format!("{path}.quantity"))?;
         let unit = r.required(li.price.as_ref(), &format!("{path}.price"), li.price_set.as_ref(), &format!("{path}.price_set"))?;
         let line_price = unit
             .checked_mul(quantity)
@@ -482,20 +409,9 @@ pub fn map_order(p: &OrderPayload, program: Currency) -> ApiResult<MappedOrder> 
     if order_discount > 0 {
         cart.push(("discount", int(order_discount)));
     }
-    let mut codes: Vec<String> = Vec::new();
-    for c in p.discount_codes.iter().flatten().filter_map(|c| label(&c.code)) {
-        let c = Code::normalise(c);
-        // A code of the merchant's own may be longer than any of ours: not ours to check.
-        if c.chars().count() <= MAX_CODE_CHARS && !codes.contains(&c) && codes.len() < MAX_CODES_PER_ORDER {
-            codes.push(c);
-        }
-    }
+    let codes = codes(p.discount_codes.iter().flatten().filter_map(|c| label(&c.code)));
     let customer = p.customer.as_ref();
-    let email = [customer.and_then(|c| label(&c.email)), label(&p.email), label(&p.contact_email)]
-        .into_iter()
-        .flatten()
-        .find_map(|e| Email::parse(e).ok())
-        .map(|e| e.0);
+    let email = first_email([customer.and_then(|c| label(&c.email)), label(&p.email), label(&p.contact_email)]);
     Ok(MappedOrder {
         order_id: p.id.0.clone(),
         customer_id: customer.and_then(|c| label(&c.id)).map(str::to_string),

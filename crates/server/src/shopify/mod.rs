@@ -26,39 +26,19 @@ pub mod map;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use rewards_core::json::{obj, s, Json};
-use sha2::Sha256;
 use sqlx::{AnyConnection, Row};
 
 use crate::body::Id;
 use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
+use crate::platform::{bad_request, header, verify_signature};
 use crate::routes::{json_body, RawBody};
 use crate::settings::ShopifyAwardOn;
 use crate::{orders, App};
 
-/// The header value Shopify sends with `body`: base64 (standard alphabet,
-/// padded) of HMAC-SHA256 of the raw body with the signing secret.
-pub fn signature(secret: &str, body: &[u8]) -> String {
-    STANDARD.encode(mac(secret, body).finalize().into_bytes())
-}
-
-fn mac(secret: &str, body: &[u8]) -> Hmac<Sha256> {
-    let mut m = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    m.update(body);
-    m
-}
-
-/// Checks `X-Shopify-Hmac-Sha256` in constant time (`verify_slice`). Only
-/// the exact encoding Shopify writes decodes: padding is required and
-/// non-canonical trailing bits are refused.
-pub fn verify_signature(secret: &str, body: &[u8], header: Option<&str>) -> bool {
-    let Some(given) = header.map(str::trim).and_then(|h| STANDARD.decode(h).ok()) else { return false };
-    given.len() == 32 && mac(secret, body).verify_slice(&given).is_ok()
-}
+/// The header value Shopify sends with `body` (the scheme WooCommerce uses too).
+pub use crate::platform::signature;
 
 /// The topics this endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,49 +52,64 @@ enum Topic {
     CustomerCreated,
 }
 
+/// What a topic is for, by its name: the one list of the topics this
+/// endpoint takes, read by `Topic::parse`, its refusal and `subscribed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Order,
+    Refund,
+    Cancelled,
+    CustomerCreated,
+}
+
+const TOPICS: [(&str, Kind); 5] = [
+    ("orders/paid", Kind::Order),
+    ("orders/create", Kind::Order),
+    ("refunds/create", Kind::Refund),
+    ("orders/cancelled", Kind::Cancelled),
+    ("customers/create", Kind::CustomerCreated),
+];
+
 impl Topic {
     fn parse(name: &str, award_on: ShopifyAwardOn) -> ApiResult<Topic> {
-        Ok(match name {
-            "orders/paid" | "orders/create" => {
-                let name = if name == "orders/paid" { "orders/paid" } else { "orders/create" };
-                if name == award_on.topic() {
-                    Topic::Award(name)
-                } else {
-                    Topic::Ignored(name)
-                }
-            }
-            "refunds/create" => Topic::Refund,
-            "orders/cancelled" => Topic::Cancelled,
-            "customers/create" => Topic::CustomerCreated,
-            other => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "unknown_topic",
-                    format!(
-                        "X-Shopify-Topic \"{}\" is not a topic this endpoint takes (orders/paid, orders/create, refunds/create, orders/cancelled, customers/create); remove that webhook in Shopify admin → Settings → Notifications → Webhooks",
-                        other.escape_debug()
-                    ),
-                ))
-            }
+        let Some(&(name, kind)) = TOPICS.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = TOPICS.iter().map(|(n, _)| *n).collect();
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unknown_topic",
+                format!(
+                    "X-Shopify-Topic \"{}\" is not a topic this endpoint takes ({}); remove that webhook in Shopify admin → Settings → Notifications → Webhooks",
+                    name.escape_debug(),
+                    names.join(", ")
+                ),
+            ));
+        };
+        Ok(match kind {
+            Kind::Order if name == award_on.topic() => Topic::Award(name),
+            Kind::Order => Topic::Ignored(name),
+            Kind::Refund => Topic::Refund,
+            Kind::Cancelled => Topic::Cancelled,
+            Kind::CustomerCreated => Topic::CustomerCreated,
         })
     }
 
     fn name(self) -> &'static str {
-        match self {
-            Topic::Award(t) | Topic::Ignored(t) => t,
-            Topic::Refund => "refunds/create",
-            Topic::Cancelled => "orders/cancelled",
-            Topic::CustomerCreated => "customers/create",
-        }
+        let kind = match self {
+            Topic::Award(t) | Topic::Ignored(t) => return t,
+            Topic::Refund => Kind::Refund,
+            Topic::Cancelled => Kind::Cancelled,
+            Topic::CustomerCreated => Kind::CustomerCreated,
+        };
+        TOPICS.iter().find(|(_, k)| *k == kind).map_or("", |(n, _)| n)
     }
 }
 
-fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn bad_request(kind: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, kind, message)
+/// The topics a merchant subscribes this endpoint to: the order topic
+/// `award_on` names and every topic that is not an order topic (what the
+/// console's "Connect your store" page lists).
+pub fn subscribed(award_on: ShopifyAwardOn) -> Vec<&'static str> {
+    let others = TOPICS.iter().filter(|(_, k)| *k != Kind::Order).map(|(n, _)| *n);
+    std::iter::once(award_on.topic()).chain(others).collect()
 }
 
 pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {

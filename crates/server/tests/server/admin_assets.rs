@@ -60,10 +60,13 @@ async fn widget_assets_have_types_caching_and_compression_and_404_before_a_build
     let r = get("/rewards.js", "gzip").await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "public, max-age=300");
+    // Issue 11: a store's page on another origin imports the chunks and fetches the wasm.
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
     assert_eq!(r.headers()["content-encoding"], "gzip");
     assert!(r.headers()["content-type"].to_str().unwrap().contains("javascript"));
     let r = get("/assets/rewards_wasm-0123456789.wasm", "br").await.unwrap();
     assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["access-control-allow-origin"], "*");
     assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(r.headers()["content-encoding"], "br");
     let r = get("/assets/widget-0123456789.css", "identity").await.unwrap();

@@ -46,7 +46,9 @@ pub async fn assert_consistent(srv: &Srv) -> usize {
     };
     for r in &rows {
         let (id, customer, sum): (String, Option<String>, i64) = (sqlx::Row::get(r, 0), sqlx::Row::get(r, 1), sqlx::Row::get(r, 2));
-        let v = srv.shopper(customer.as_deref().unwrap_or(&id)).await;
+        // A signup without a customer id is read by no token (issue 14) until an order links one.
+        let Some(customer) = customer else { continue };
+        let v = srv.shopper(&customer).await;
         assert_eq!(v["shopper_id"].as_str(), Some(id.as_str()));
         assert_eq!(v["balance"].as_i64().unwrap() + v["pending"].as_i64().unwrap(), sum, "shopper {id}: API state vs ledger sum");
     }

@@ -216,6 +216,12 @@ impl Srv {
         let mut conn = self.app.db.read().await.unwrap();
         sqlx::Row::try_get(&sqlx::query(sql).fetch_one(&mut *conn).await.unwrap(), 0).unwrap()
     }
+
+    /// One string from the database (test inspection only).
+    pub async fn text(&self, sql: &str) -> String {
+        let mut conn = self.app.db.read().await.unwrap();
+        sqlx::Row::try_get(&sqlx::query(sql).fetch_one(&mut *conn).await.unwrap(), 0).unwrap()
+    }
 }
 
 /// A VND cart of `lines` (product_type, unit price, quantity).

@@ -662,7 +662,7 @@ async fn issue_11_customers_create_links_the_customer_to_a_widget_signup() {
         let srv = start(&k, "vn-coffee").await;
         let signup = srv.signup("bob@biller.com").await;
         assert_eq!(signup.status, 201, "{}", signup.body);
-        let shopper_id = signup.json()["shopper_id"].as_str().unwrap().to_string();
+        let shopper_id = srv.text("SELECT id FROM shoppers WHERE email = 'bob@biller.com'").await;
 
         let body = fixture("customers-create.json");
         let r = deliver(&srv, "customers/create", "wh-cust", &body).await;
