@@ -267,6 +267,7 @@ pub struct Words {
     pub add_item: &'static str,
     pub remove_item: &'static str,
     pub yes: &'static str,
+    pub jump_to: &'static str,
     pub no: &'static str,
 }
 
@@ -391,6 +392,7 @@ pub static EN: Words = Words {
     add_item: "Add another {}",
     remove_item: "Remove {}",
     yes: "yes",
+    jump_to: "Jump to",
     no: "no",
 };
 
@@ -515,6 +517,7 @@ pub static VI: Words = Words {
     add_item: "Thêm một {}",
     remove_item: "Bỏ {}",
     yes: "có",
+    jump_to: "Chuyển nhanh đến",
     no: "không",
 };
 

@@ -11,8 +11,9 @@ use super::i18n::{fill, Lang};
 use crate::error::ApiError;
 
 /// Scripts and styles only from this origin, nothing inline; forms post
-/// only here; the console is never framed.
-pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// only here; frames (the editor's preview) only from here; the console
+/// itself is never framed.
+pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub async fn stylesheet() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], include_str!("console.css")).into_response()

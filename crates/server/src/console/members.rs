@@ -376,7 +376,7 @@ fn vouchers_section(h: &mut Html, console: &Console, id: &str, m: &Loaded, progr
         return;
     }
     h.lit("<div class=\"scroll\"><table class=\"stack-sm\"><thead><tr>");
-    for col in [w.code, w.value, w.issued, w.status, ""] {
+    for col in [w.code, w.value, w.issued, w.status, w.action] {
         h.el("<th scope=\"col\">", col, "</th>");
     }
     h.lit("</tr></thead><tbody>");

@@ -101,6 +101,14 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
         }
         h.lit("</ul></div>");
     }
+    // The form is long: keyboard users jump straight to the side's sections.
+    h.lit("<nav class=\"jump\" aria-label=\"").text(w.jump_to).lit("\"><ul>");
+    for (target, label) in
+        [("preview-h", w.preview), ("diff-h", w.changes_from_current), ("versions-h", w.versions), ("json-h", w.json_title)]
+    {
+        h.lit("<li><a href=\"#").text(target).lit("\">").text(label).lit("</a></li>");
+    }
+    h.lit("</ul></nav>");
     h.lit("<div class=\"editor\"><form method=\"post\" action=\"/console/program\" class=\"program-form\" novalidate>");
     h.hidden("csrf", &console.csrf).hidden("base", &current.version).hidden("draft", &v.text);
     h.lit("<div class=\"actions\"><button type=\"submit\" name=\"op\" value=\"preview\">")
@@ -116,8 +124,10 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
         .text(w.publish)
         .lit("</button></div></form>");
     h.lit("<aside class=\"side\">");
-    preview_frame(&mut h, lang, v.draft_id.as_deref(), app.program());
-    h.lit("<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\">").text(w.changes_from_current).lit("</h2>");
+    // The sample members are the draft's tiers (a tier just added included).
+    let draft = v.draft_id.as_ref().and_then(|_| programs::check(&v.text).ok());
+    preview_frame(&mut h, lang, v.draft_id.as_deref(), draft.as_ref().map_or(app.program(), |d| &d.engine.program));
+    h.lit("<section aria-labelledby=\"diff-h\"><h2 id=\"diff-h\" tabindex=\"-1\">").text(w.changes_from_current).lit("</h2>");
     let changes = programs::diff_texts(&current.text, &v.text);
     if changes.is_empty() {
         h.el("<p>", w.no_changes, "</p>");
@@ -126,7 +136,7 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
     }
     h.lit("</section>");
     versions_section(&mut h, app, console).await;
-    h.lit("<section aria-labelledby=\"json-h\"><h2 id=\"json-h\">")
+    h.lit("<section aria-labelledby=\"json-h\"><h2 id=\"json-h\" tabindex=\"-1\">")
         .text(w.json_title)
         .lit("</h2><p><a href=\"/console/program/export.json\" download=\"program.json\">")
         .text(w.export_json)
@@ -158,7 +168,7 @@ fn changes_list(h: &mut Html, lang: Lang, changes: &[Change]) {
 
 fn preview_frame(h: &mut Html, lang: Lang, draft: Option<&str>, program: &rewards_core::Program) {
     let w = lang.words();
-    h.lit("<section aria-labelledby=\"preview-h\"><h2 id=\"preview-h\">").text(w.preview).lit("</h2>");
+    h.lit("<section aria-labelledby=\"preview-h\"><h2 id=\"preview-h\" tabindex=\"-1\">").text(w.preview).lit("</h2>");
     let Some(id) = draft else {
         h.el("<p class=\"hint\">", w.preview_needs_check, "</p></section>");
         return;
@@ -201,13 +211,17 @@ fn preview_frame(h: &mut Html, lang: Lang, draft: Option<&str>, program: &reward
 
 async fn versions_section(h: &mut Html, app: &App, console: &Console) {
     let (lang, w) = (console.lang(), console.lang().words());
-    h.lit("<section aria-labelledby=\"versions-h\"><h2 id=\"versions-h\">").text(w.versions).lit("</h2>");
+    h.lit("<section aria-labelledby=\"versions-h\"><h2 id=\"versions-h\" tabindex=\"-1\">").text(w.versions).lit("</h2>");
     let rows = match app.db.read().await {
         Ok(mut c) => programs::list(&mut c, 50).await.unwrap_or_default(),
         Err(_) => Vec::new(),
     };
     let current = app.program.get();
     h.lit("<ol class=\"versions\">");
+    if !rows.iter().any(|r| r.version == current.version) {
+        // In force since start-up and not recorded yet (recorded at the first publish).
+        h.lit("<li><code>").text(&current.version).lit("</code> <strong>").text(w.in_force).lit("</strong></li>");
+    }
     for r in rows {
         h.lit("<li><code>")
             .text(&r.version)

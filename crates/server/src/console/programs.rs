@@ -161,6 +161,11 @@ pub async fn publish(app: &App, actor: &Actor, text: &str, base: &str, source: &
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let r = async {
+        // A program in force that was never recorded (a server started
+        // without `adopt`, as the demo and tests are) is kept before it is replaced.
+        if text_of_version(w.conn(), &current.version).await?.is_none() {
+            insert(w.conn(), current, "file", "file", now).await?;
+        }
         insert(w.conn(), &loaded, source, &actor.name, now).await?;
         let detail = format!("{} -> {}", current.version, loaded.version);
         audit::record(

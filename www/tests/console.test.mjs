@@ -1,0 +1,215 @@
+// Issue 13 against the real server (`rewards-server demo`, SQLite): the
+// merchant console, keyboard only. Sign in → find a member → adjust their
+// balance (a refused one first) → edit the program (an error at its field,
+// fixed; the earn rate changed and a tier added) → the preview frame shows
+// the real widget with the draft → publish → the storefront's widget shows
+// the new program → roll back. axe on every console page; screenshots at
+// 1280 and 375 px in Vietnamese and English (reports/screenshots/console-*).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repo, screenshot } from './helpers.mjs';
+import { startRealEnv } from './real-server.mjs';
+
+const OWNER = 'owner@demo.test';
+const PASSWORD = 'demo-console-password-not-for-production';
+const AXE = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+let server, browser, close;
+before(async () => ({ server, browser, close } = await startRealEnv()));
+after(() => close());
+
+/** axe on a page whose CSP allows no inline script: injected through the debugger, not a <script>. */
+async function axe(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', '));
+  });
+}
+
+async function console_(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+  const p = await context.newPage();
+  p.errors = [];
+  p.on('pageerror', (e) => p.errors.push(e.message));
+  // A refused form answers its page with 422 or 409: that is the page, not an error in it.
+  p.on('console', (m) => m.type() === 'error' && !/status of (422|409)/.test(m.text()) && p.errors.push(m.text()));
+  return p;
+}
+
+/** Presses Tab until the element matching `selector` has the focus. */
+async function tabTo(p, selector, max = 1500) {
+  for (let i = 0; i < max; i++) {
+    if (await p.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+    await p.keyboard.press('Tab');
+  }
+  const at = await p.evaluate(() => [document.hasFocus(), document.activeElement && document.activeElement.outerHTML.slice(0, 80)]);
+  throw new Error('Tab never reached ' + selector + '; focus: ' + JSON.stringify(at));
+}
+
+async function typeInto(p, selector, text) {
+  await tabTo(p, selector);
+  await p.keyboard.press('Control+A');
+  await p.keyboard.type(text);
+}
+
+const fieldId = (path) => '#f-' + Buffer.from(path).toString('hex');
+
+async function signIn(p) {
+  await p.goto(server.vi + '/console');
+  assert.match(p.url(), /\/console\/login$/);
+  await typeInto(p, '#email', OWNER);
+  await typeInto(p, '#password', PASSWORD);
+  await Promise.all([p.waitForURL(/\/console$/), p.keyboard.press('Enter')]);
+}
+
+async function checkAxe(p, what) {
+  assert.deepEqual(await axe(p), [], what);
+}
+
+test('issue 13: sign in, adjust a member, edit and publish the program, see it on the store, roll back — keyboard only', async () => {
+  const p = await console_();
+  await signIn(p);
+  await checkAxe(p, 'members');
+  assert.match(await p.textContent('header'), /Đang đăng nhập: owner@demo.test \(chủ cửa hàng\)/);
+
+  // Find the seeded customer demo-1 and open their page.
+  await typeInto(p, '#q', 'demo-1');
+  await Promise.all([p.waitForURL(/q=demo-1/), p.keyboard.press('Enter')]);
+  await tabTo(p, 'table a[href^="/console/members/"]');
+  await Promise.all([p.waitForURL(/\/console\/members\/shp_/), p.keyboard.press('Enter')]);
+  await checkAxe(p, 'member page');
+  const balance = async () => Number((await p.textContent('dl.facts div:first-child dd')).replace(/\./g, ''));
+  const start = await balance();
+  assert.ok(start > 0, 'the seeded member has points');
+
+  // Refused: more than the balance. The message is at the field, which has the focus.
+  await typeInto(p, '#points', String(-(start + 1)));
+  await typeInto(p, '#reason', 'Thử trừ quá số dư');
+  await Promise.all([p.waitForNavigation(), p.keyboard.press('Enter')]);
+  await p.waitForSelector('#points-error');
+  assert.match(await p.textContent('#points-error'), /Bị từ chối: thành viên có .* điểm/);
+  assert.equal(await p.evaluate(() => document.activeElement.id), 'points');
+  assert.equal(await balance(), start);
+  await checkAxe(p, 'member page with a refused adjustment');
+
+  // Accepted: +50 with a reason, shown in the history with who made it.
+  await typeInto(p, '#points', '50');
+  await typeInto(p, '#reason', 'Quà xin lỗi vì giao trễ');
+  await Promise.all([p.waitForURL(/done=adjusted/), p.keyboard.press('Enter')]);
+  assert.equal(await balance(), start + 50);
+  assert.match(await p.textContent('#history'), /Điều chỉnh bởi owner@demo\.test \(Quà xin lỗi vì giao trễ\): \+50 điểm/);
+  await screenshot(p, 'console-member-vi-1280');
+  await p.setViewportSize({ width: 375, height: 800 });
+  await screenshot(p, 'console-member-vi-375');
+  await p.setViewportSize({ width: 1280, height: 900 });
+
+  // The program: an error at its field, then fixed.
+  await p.goto(server.vi + '/console/program');
+  await checkAxe(p, 'program editor');
+  const step = fieldId('earning.step');
+  await typeInto(p, step, '-5');
+  await tabTo(p, 'button[value=publish]');
+  await Promise.all([p.waitForNavigation(), p.keyboard.press('Enter')]);
+  await p.waitForSelector('#issues');
+  assert.match(await p.textContent(`${step}-error`), /earning\.step: must be at least 1, found -5/);
+  assert.equal(await p.getAttribute(step, 'aria-invalid'), 'true');
+  await checkAxe(p, 'program editor with an error');
+  await screenshot(p, 'console-program-error-vi-1280');
+
+  // Fixed: 1 point per 5,000 ₫, and a new top tier.
+  await typeInto(p, step, '5000');
+  await tabTo(p, 'button[value="add:tiers.levels"]', 400);
+  await Promise.all([p.waitForNavigation(), p.keyboard.press('Enter')]);
+  await typeInto(p, fieldId('tiers.levels[3].threshold'), '20000000');
+  await typeInto(p, fieldId('tiers.levels[3].name.vi'), 'Kim cương');
+  await typeInto(p, fieldId('tiers.levels[3].name.en'), 'Diamond');
+  await tabTo(p, 'button[value=preview]', 400);
+  await Promise.all([p.waitForNavigation(), p.keyboard.press('Enter')]);
+  assert.equal(await p.$('#issues'), null, 'no problem left');
+  assert.match(await p.textContent('.changes'), /earning\.step: 10000 → 5000/);
+
+  // The preview frame: the real widget with the draft, for a guest, then a Gold member.
+  const frame = () => p.frame({ name: 'preview' });
+  const widgetText = (f) => f.evaluate(() => {
+    const w = document.querySelector('rewards-widget');
+    return w && w.shadowRoot ? w.shadowRoot.textContent : '';
+  });
+  await p.waitForFunction(() => {
+    const f = document.querySelector('iframe[name=preview]');
+    const w = f && f.contentDocument && f.contentDocument.querySelector('rewards-widget');
+    return w && w.shadowRoot && /Kim cương/.test(w.shadowRoot.textContent);
+  }, null, { timeout: 20_000 });
+  assert.match(await widgetText(frame()), /Kim cương/);
+  const prompt = await frame().evaluate(() => document.querySelector('rewards-checkout-prompt').shadowRoot.textContent);
+  assert.match(prompt, /\d/, 'the sample cart prompt shows numbers');
+  await screenshot(p, 'console-program-preview-vi-1280');
+  // The frame's explainer took the focus, as on a store: Escape closes it, Tab leaves the frame.
+  await p.keyboard.press('Escape');
+  await tabTo(p, '.jump a[href="#preview-h"]');
+  await p.keyboard.press('Enter');
+  await tabTo(p, 'a[target=preview][href*="who=tier:vang"]', 20);
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => /who=tier:vang/.test(document.querySelector('iframe[name=preview]').contentWindow.location.href));
+  await p.waitForFunction(() => {
+    const d = document.querySelector('iframe[name=preview]').contentDocument;
+    const w = d && d.querySelector('rewards-widget');
+    return w && w.shadowRoot && /Kim cương/.test(w.shadowRoot.textContent);
+  }, null, { timeout: 20_000 });
+  assert.deepEqual(p.errors, []);
+
+  // Publish: in force at once on the storefront.
+  await p.keyboard.press('Escape');
+  await tabTo(p, 'button[value=publish]');
+  await Promise.all([p.waitForURL(/published=/), p.keyboard.press('Enter')]);
+  assert.match(await p.textContent('.ok'), /Đã xuất bản/);
+  const explainerText = async (shot) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const shop = await context.newPage();
+    await shop.goto(server.vi + '/vi/');
+    await shop.waitForFunction(() => window.Rewards && window.Rewards.timings && window.Rewards.timings.loader != null);
+    await shop.evaluate(() => Rewards.open('explainer'));
+    await shop.waitForFunction(() => document.querySelector('rewards-widget')?.shadowRoot?.querySelector('[role=dialog], dialog[open]'));
+    await shop.waitForTimeout(300);
+    const text = await shop.evaluate(() => document.querySelector('rewards-widget').shadowRoot.textContent);
+    if (shot) await screenshot(shop, shot);
+    await context.close();
+    return text;
+  };
+  assert.match(await explainerText('console-storefront-after-publish-vi-1280'), /Kim cương/);
+
+  // Roll back to the file's version: the store no longer shows the new tier.
+  await tabTo(p, '.jump a[href="#versions-h"]');
+  await p.keyboard.press('Enter');
+  await tabTo(p, '.versions button', 20);
+  await Promise.all([p.waitForURL(/published=/), p.keyboard.press('Enter')]);
+  assert.doesNotMatch(await explainerText(), /Kim cương/);
+  assert.deepEqual(p.errors, []);
+});
+
+test('issue 13: the console in English and Vietnamese at 1280 and 375 px, axe clean', async () => {
+  for (const [lang, base] of [['vi', server.vi], ['en', server.en]]) {
+    for (const width of [1280, 375]) {
+      const p = await console_({ width, height: 900 });
+      await p.goto(base + '/console/login');
+      await checkAxe(p, `login ${lang} ${width}`);
+      await screenshot(p, `console-login-${lang}-${width}`);
+      await typeInto(p, '#email', OWNER);
+      await typeInto(p, '#password', PASSWORD);
+      await Promise.all([p.waitForURL(/\/console$/), p.keyboard.press('Enter')]);
+      const html = await p.getAttribute('html', 'lang');
+      assert.equal(html, lang, 'the demo owner of each store reads its language');
+      await checkAxe(p, `members ${lang} ${width}`);
+      await screenshot(p, `console-members-${lang}-${width}`);
+      await p.goto(base + '/console/program');
+      await checkAxe(p, `program ${lang} ${width}`);
+      await screenshot(p, `console-program-${lang}-${width}`);
+      await p.goto(base + '/console/audit');
+      await checkAxe(p, `audit ${lang} ${width}`);
+      assert.deepEqual(p.errors, []);
+      await p.context().close();
+    }
+  }
+});
