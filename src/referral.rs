@@ -220,6 +220,19 @@ mod tests {
     }
 
     #[test]
+    fn the_referrer_cap_counts_rewards_in_the_window_up_to_now() {
+        let json = r#"{"version":1,"store":{"name":"S","currency":"VND","default_locale":"vi"},"earning":{"points_per_step":1,"step":10000},
+            "actions":[{"kind":"referral_referrer","points":100},{"kind":"referral_friend","points":50}],
+            "referral":{"referrer_cap":{"rewards":2,"days":30}}}"#;
+        let p = crate::validate::program(json).unwrap();
+        let now = 100 * DAY_MS;
+        assert!(under_cap(&p, &[now - 31 * DAY_MS, now - 30 * DAY_MS], now), "both outside the 30 days");
+        assert!(under_cap(&p, &[now - 29 * DAY_MS], now));
+        assert!(!under_cap(&p, &[now - 29 * DAY_MS, now - DAY_MS], now));
+        assert_eq!(rewards(&p), Rewards { friend_points: 50, friend_voucher: None, referrer_points: 100 });
+    }
+
+    #[test]
     fn self_referral_repeat_and_existing_customers_are_refused() {
         let p = |id, cid, email| Party { shopper_id: id, customer_id: cid, email };
         let referrer = p("shp_a", Some("c1"), Some("an.nguyen@gmail.com"));

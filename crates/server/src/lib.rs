@@ -24,6 +24,8 @@ pub mod ledger;
 pub mod orders;
 pub mod ratelimit;
 pub mod redeem;
+pub mod referral;
+pub mod referral_report;
 pub mod routes;
 pub mod schema;
 pub mod settings;

@@ -39,6 +39,7 @@ pub fn router(app: App) -> Router {
         .route("/api/vouchers/{code}/void", post(vouchers::void))
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
         .merge(admin::router())
+        .merge(crate::referral_report::router())
         .merge(assets::router(&app.settings));
     if app.settings.demo {
         r = r.merge(demo_backend::router());
@@ -187,8 +188,9 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
-/// `signed_up`, `vouchers`, `store_credit` and `store_credit_pending`
-/// (strip those six before handing it to the engine).
+/// `signed_up`, `vouchers`, `store_credit`, `store_credit_pending` and
+/// `referral_code` (a member's, when the program refers friends; strip
+/// those seven before handing it to the engine).
 async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
     let subject = require_subject(&app, &headers)?;
     let now = app.clock.now();
@@ -204,12 +206,17 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
             ("vouchers", Json::Array(vec![])),
             ("store_credit", int(0)),
             ("store_credit_pending", int(0)),
+            ("referral_code", Json::Null),
         ]);
         return Ok(json_status(StatusCode::OK, &empty));
     };
     let mut conn = app.db.read().await?;
     let list = vouchers::of_shopper(&mut conn, &state.row.id).await?;
     let (credit, credit_pending) = ledger::store_credit(&mut conn, &state.row.id, now).await?;
+    let referral_code = match (&app.program().referral, state.row.signed_up_at) {
+        (Some(_), Some(_)) => Some(crate::referral::code_for_member(&app, &state.row.id, now).await?),
+        _ => None,
+    };
     let v = Json::Array(list.iter().map(|v| v.to_json(app.program())).collect());
     let Json::Object(mut fields) = state.core_json() else { unreachable!("core_json builds an object") };
     fields.push(("shopper_id".into(), s(&*state.row.id)));
@@ -218,6 +225,7 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
     fields.push(("vouchers".into(), v));
     fields.push(("store_credit".into(), int(credit)));
     fields.push(("store_credit_pending".into(), int(credit_pending)));
+    fields.push(("referral_code".into(), referral_code.map_or(Json::Null, s)));
     Ok(json_status(StatusCode::OK, &Json::Object(fields)))
 }
 

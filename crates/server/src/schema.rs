@@ -165,7 +165,11 @@ pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
 }
 
 type Migration = fn(Backend) -> Vec<String>;
-const MIGRATIONS: &[(i64, Migration)] = &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration)];
+// 6: referrals (issue 12). 4 and 5 are taken by other branches (WooCommerce,
+// the admin console); numbers need not be contiguous (`apply` runs each
+// one not yet recorded, in this order), so the merge only keeps the list sorted.
+const MIGRATIONS: &[(i64, Migration)] =
+    &[(1, migration_1), (2, migration_2), (3, crate::shopify::migration), (6, crate::referral::migration)];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     let mut conn = db.pool.acquire().await?;

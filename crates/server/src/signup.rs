@@ -39,6 +39,8 @@ struct SignupBody {
     /// filled-in field gets the plain "must be empty").
     hp: Option<Any>,
     started_at: Option<Int>,
+    /// The referral code the browser arrived with (`?ref=`), if any.
+    referral_code: Option<Text>,
 }
 
 #[derive(serde::Deserialize)]
@@ -63,6 +65,7 @@ struct Form {
     locale: String,
     page_url: String,
     consents: Vec<(String, i64, String, bool)>,
+    referral_code: Option<String>,
 }
 
 fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
@@ -124,6 +127,10 @@ fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     if locale.len() > 35 || !locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         issues.push(("locale".into(), "must be a language tag such as vi or en-US".into()));
     }
+    let referral_code = text(body.referral_code);
+    if referral_code.as_ref().is_some_and(|c| c.chars().count() > 64) {
+        issues.push(("referral_code".into(), "must be at most 64 characters".into()));
+    }
     let page_url = text(body.page_url).unwrap_or_default();
     if page_url.len() > 2048 || !(page_url.starts_with("https://") || page_url.starts_with("http://")) {
         issues.push(("page_url".into(), "must be the http(s) URL of the page, at most 2048 characters".into()));
@@ -132,7 +139,7 @@ fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     if !issues.is_empty() {
         return Err(ApiError::issues(issues));
     }
-    Ok(Form { email, name, birthday, locale, page_url, consents })
+    Ok(Form { email, name, birthday, locale, page_url, consents, referral_code })
 }
 
 /// Each consent must name a configured purpose, its current version and
@@ -181,8 +188,8 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
     let form = validate(&app, decode(&body)?, now)?;
     let mut w = app.db.write().await?;
     let result = record(&app, &mut w, &form, now).await;
-    let (shopper_id, created, bonus) = w.finish(result).await?;
-    Ok(json_status(StatusCode::CREATED, &answer(&app, created.then_some((shopper_id, bonus)), now)))
+    let (shopper_id, created, bonus, referral) = w.finish(result).await?;
+    Ok(json_status(StatusCode::CREATED, &answer(&app, created.then_some((shopper_id, bonus, referral)), now)))
 }
 
 /// Every accepted signup gets `201 {ok, shopper_id, token, bonus}`. Only the
@@ -191,22 +198,24 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
 /// says nothing about it (not that it is a member, not its id, not what
 /// the signup credited it) and lends nothing to read or spend its points.
 /// The widget then says to sign in to the store (`store.sign_in_url`).
-fn answer(app: &App, created: Option<(String, i64)>, now: i64) -> Json<'static> {
-    let (id, tok, bonus) = match created {
-        Some((id, bonus)) => {
+/// `referral`: what a referral code sent with it did (`null` without one,
+/// and for a known address, which learns nothing either way).
+fn answer(app: &App, created: Option<(String, i64, Json<'static>)>, now: i64) -> Json<'static> {
+    let (id, tok, bonus, referral) = match created {
+        Some((id, bonus, referral)) => {
             let t = token::sign(&app.settings.merchant_secret, &id, (now + app.settings.signup_token_ttl_ms).div_euclid(1000));
-            (s(id), s(t), bonus)
+            (s(id), s(t), bonus, referral)
         }
-        None => (Json::Null, Json::Null, 0),
+        None => (Json::Null, Json::Null, 0, Json::Null),
     };
-    obj(vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus))])
+    obj(vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus)), ("referral", referral)])
 }
 
 /// The signup's writes: (shopper id, created by this request, bonus
 /// credited). A known address is idempotent: the same shopper, its consents
 /// recorded again, the signup bonus only if the core's eligibility allows
 /// (a shopper the store knew from an order, joining now, gets it once).
-async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, i64)> {
+async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, i64, Json<'static>)> {
     let (program, version) = (app.program(), &app.program.version);
     let (row, created) = match ledger::find(w.conn(), "email", &form.email).await? {
         Some(r) => (r, false),
@@ -214,7 +223,8 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     };
     // Read under the lock: a concurrent signup may have just committed.
     let row = ledger::lock(&app.db, w.conn(), row).await?;
-    if row.signed_up_at.is_none() {
+    let first_signup = row.signed_up_at.is_none();
+    if first_signup {
         sqlx::query(
             "UPDATE shoppers SET signed_up_at = $1, name = COALESCE($2, name), birthday = COALESCE($3, birthday), locale = $4 WHERE id = $5",
         )
@@ -274,5 +284,13 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
             bonus += a.points;
         }
     }
-    Ok((state.row.id, created, bonus))
+    let mut referral = Json::Null;
+    if first_signup && program.referral.is_some() {
+        crate::referral::code_of(w.conn(), &state.row.id, now).await?;
+        if let Some(code) = &form.referral_code {
+            let known_before = state.shopper.lifetime_orders > 0;
+            referral = crate::referral::on_signup(app, w.conn(), &state.row, known_before, code, now).await?;
+        }
+    }
+    Ok((state.row.id, created, bonus, referral))
 }

@@ -16,6 +16,7 @@ mod injection;
 mod ledger;
 mod limits;
 mod pg_restart;
+mod referral;
 mod shopify;
 mod signup;
 mod simulation;
