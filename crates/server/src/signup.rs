@@ -198,7 +198,7 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
 /// says nothing about it (not that it is a member, not its id, not what
 /// the signup credited it) and lends nothing to read or spend its points.
 /// The widget then says to sign in to the store (`store.sign_in_url`).
-/// `referral`: what a referral code sent with it did (`null` without one,
+/// `referral`: what a referral code sent with it did (absent without one,
 /// and for a known address, which learns nothing either way).
 fn answer(app: &App, created: Option<(String, i64, Json<'static>)>, now: i64) -> Json<'static> {
     let (id, tok, bonus, referral) = match created {
@@ -208,7 +208,11 @@ fn answer(app: &App, created: Option<(String, i64, Json<'static>)>, now: i64) ->
         }
         None => (Json::Null, Json::Null, 0, Json::Null),
     };
-    obj(vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus)), ("referral", referral)])
+    let mut fields = vec![("ok", Json::Bool(true)), ("shopper_id", id), ("token", tok), ("bonus", int(bonus))];
+    if referral != Json::Null {
+        fields.push(("referral", referral));
+    }
+    obj(fields)
 }
 
 /// The signup's writes: (shopper id, created by this request, bonus

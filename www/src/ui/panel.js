@@ -119,11 +119,13 @@ export function makePanel(u) {
     for (const a of m.actions) {
       const name = text(a.name) || t('action_' + a.kind);
       const label = a.url ? h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer', text: name }) : name;
-      const when = !a.eligible ? (a.next_eligible ? t('action_again', { date: date(a.next_eligible) }) : t('action_done')) : limitText(a.limit);
+      const birthday = a.kind === 'birthday' && m.birthday ? t('birthday_when', { n: m.birthday.notice_days }) : null;
+      const when = !a.eligible ? (a.next_eligible ? t('action_again', { date: date(a.next_eligible) }) : t('action_done')) : birthday || limitText(a.limit);
       earn.push(item(label, when, '+' + points(a.points), !a.eligible && known));
     }
     if (hasSelector(e.exclude)) earn.push(item(h('span', { class: 'rw-muted', text: t('earn_excluded') })));
     out.push(section('earn', t('earn_title'), h('ul', { class: 'rw-list' }, earn)));
+    if (m.referral) out.push(referral(m.referral, m.store.name, known));
 
     // Ways to redeem.
     if (m.redeem.length) {
@@ -205,6 +207,55 @@ export function makePanel(u) {
     if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
     if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
     return out;
+  }
+
+  /** "Give X, get Y": the member's link with Copy and (where the browser has it) Share; a guest sees the offer. */
+  function referral(r, store, known) {
+    const { t, points, money } = u.i;
+    const give = [r.friend.points > 0 ? points(r.friend.points) : null, r.friend.voucher != null ? t('ref_voucher', { amount: money(r.friend.voucher) }) : null].filter(Boolean).join(' + ');
+    const get = points(r.referrer_points);
+    const code = known && u.info.referral_code;
+    if (!code) return section('referral', t('ref_title', { give, get }), h('p', { class: 'rw-muted', text: t('ref_guest', { give, get }) }));
+    let link;
+    try {
+      const url = new URL(r.link_base || location.origin + '/');
+      url.searchParams.set('ref', code);
+      link = url.href;
+    } catch {
+      link = location.origin + '/?ref=' + code;
+    }
+    const status = h('p', { class: 'rw-muted', role: 'status', 'data-rw': 'referral-status' });
+    const field = h('input', { id: 'rw-ref-link', class: 'rw-ref-link', type: 'text', readonly: true, value: link, 'data-rw': 'referral-link', on: { focus: (e) => e.target.select() } });
+    const copy = h('button', {
+      type: 'button',
+      class: 'rw-secondary',
+      text: t('ref_copy'),
+      on: {
+        click: ctx.guard(async () => {
+          try {
+            await navigator.clipboard.writeText(link);
+            status.textContent = t('ref_copied');
+          } catch {
+            // No clipboard access: the link is selected for the shopper to copy.
+            field.focus();
+          }
+        }),
+      },
+    });
+    const share =
+      typeof navigator.share === 'function'
+        ? h('button', { type: 'button', class: 'rw-secondary', text: t('ref_share'), on: { click: ctx.guard(() => navigator.share({ title: store, text: t('ref_share_text', { store, give }), url: link }).catch(() => {})) } })
+        : null;
+    return section(
+      'referral',
+      t('ref_title', { give, get }),
+      h('p', { text: t(r.friend_reward_on === 'first_order' ? 'ref_body_first_order' : 'ref_body_signup', { give, get }) }),
+      h('label', { for: 'rw-ref-link', class: 'rw-muted', text: t('ref_link') }),
+      field,
+      h('p', { class: 'rw-muted', 'data-rw': 'referral-code', text: t('ref_code', { code }) }),
+      h('div', { class: 'rw-actions' }, copy, share),
+      status,
+    );
   }
 
   /** The store credit cashback earned (GET /api/shopper), when the program has cashback or there is some. */

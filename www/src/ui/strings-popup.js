@@ -25,6 +25,8 @@ export const en = {
   signin_title: 'Thanks for signing up',
   signin_body: 'Sign in to {store} to see your points.',
   sign_in: 'Sign in',
+  ref_friend: 'A friend invited you: join and get {gift}.',
+  ref_voucher: 'a {amount} voucher',
 };
 
 export const vi = {
@@ -52,4 +54,6 @@ export const vi = {
   signin_title: 'Cảm ơn bạn đã đăng ký',
   signin_body: 'Đăng nhập vào {store} để xem điểm của bạn.',
   sign_in: 'Đăng nhập',
+  ref_friend: 'Bạn được bạn bè mời: tham gia để nhận {gift}.',
+  ref_voucher: 'phiếu giảm {amount}',
 };
