@@ -55,8 +55,8 @@ pub struct Referral {
     /// A cap on the referrer's rewards. Absent: no cap.
     pub referrer_cap: Option<ReferrerCap>,
     /// The store page the referral link points to (http or https); the
-    /// code is added as `?ref=CODE`. Absent: the store's home page (the
-    /// origin of the page the shopper is on).
+    /// code is added as `?ref=CODE`. Absent: the page the member is on
+    /// (without its query).
     #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 2000), regex(pattern = r"^https?://")))]
     pub link_base: Option<String>,
 }

@@ -218,11 +218,12 @@ export function makePanel(u) {
     if (!code) return section('referral', t('ref_title', { give, get }), h('p', { class: 'rw-muted', text: t('ref_guest', { give, get }) }));
     let link;
     try {
-      const url = new URL(r.link_base || location.origin + '/');
+      // Without link_base: the page the member is on, without its query.
+      const url = new URL(r.link_base || location.origin + location.pathname);
       url.searchParams.set('ref', code);
       link = url.href;
     } catch {
-      link = location.origin + '/?ref=' + code;
+      link = location.origin + location.pathname + '?ref=' + code;
     }
     const status = h('p', { class: 'rw-muted', role: 'status', 'data-rw': 'referral-status' });
     const field = h('input', { id: 'rw-ref-link', class: 'rw-ref-link', type: 'text', readonly: true, value: link, 'data-rw': 'referral-link', on: { focus: (e) => e.target.select() } });

@@ -62,9 +62,10 @@ export function makePopup(u) {
     const title = h('h2', { id: 'rw-popup-title', class: 'rw-title', text: fill(decision.offer.title) });
     const body = h('p', { id: 'rw-popup-body', class: 'rw-lead', text: fill(decision.offer.body) });
     // A referred visitor: what the friend's link gives on joining.
+    // (Unless the merchant wrote the "referred" segment's own offer.)
     const ref = decision.referral;
     const gift = ref && (ref.friend.points > 0 || ref.friend.voucher != null) ? [ref.friend.points > 0 ? u.i.points(ref.friend.points) : null, ref.friend.voucher != null ? t('ref_voucher', { amount: u.i.money(ref.friend.voucher) }) : null].filter(Boolean).join(' + ') : null;
-    if (gift) body.append(h('span', { class: 'rw-ref', 'data-rw': 'referral-offer', text: ' ' + t('ref_friend', { gift }) }));
+    if (gift && decision.offer.key !== 'referred') body.append(h('span', { class: 'rw-ref', 'data-rw': 'referral-offer', text: ' ' + t('ref_friend', { gift }) }));
     const fields = [];
     const field = (name, type, label, mode, extra) => {
       const id = 'rw-f-' + name;
