@@ -75,8 +75,8 @@ export const en = {
   lifecycle_pending: { one: 'Points are ready to use 1 day after your order.', other: 'Points are ready to use {n} days after your order.' },
   lifecycle_expiry: { one: 'Points expire after 1 month without activity.', other: 'Points expire after {n} months without activity.' },
   ref_title: 'Give {give}, get {get}',
-  ref_body_signup: 'Your friend gets {give} when they join through your link. You get {get} once their first order is confirmed.',
-  ref_body_first_order: 'Your friend gets {give} with their first order through your link. You get {get} once that order is confirmed.',
+  ref_body_signup: 'Friends who join through your link receive {give}. You earn {get} once their first order is confirmed.',
+  ref_body_first_order: 'Friends receive {give} with a first order placed through your link; you earn {get} once it is confirmed.',
   ref_voucher: 'a {amount} voucher',
   ref_link: 'Your referral link',
   ref_code: 'Code {code}',
@@ -84,8 +84,8 @@ export const en = {
   ref_copied: 'Link copied',
   ref_share: 'Share',
   ref_share_text: 'Join {store} with my link and get {give}.',
-  ref_guest: 'Join to get your own link: friends get {give}, you get {get}.',
-  birthday_when: { one: 'On your birthday, once a year. Add your birthday at least 1 day before.', other: 'On your birthday, once a year. Add your birthday at least {n} days before.' },
+  ref_guest: 'Join to have a link of your own: friends receive {give}, you earn {get}.',
+  birthday_when: { one: 'Arrives on the date, once a year, when your birthday was added at least 1 day ahead.', other: 'Arrives on the date, once a year, when your birthday was added at least {n} days ahead.' },
 };
 
 export const vi = {
@@ -163,7 +163,7 @@ export const vi = {
   lifecycle_pending: 'Điểm dùng được sau {n} ngày kể từ khi đặt hàng.',
   lifecycle_expiry: 'Điểm sẽ hết hạn nếu tài khoản không phát sinh giao dịch trong {n} tháng.',
   ref_title: 'Tặng {give}, nhận {get}',
-  ref_body_signup: 'Bạn bè nhận {give} khi tham gia qua liên kết của bạn. Bạn nhận {get} khi đơn hàng đầu tiên của họ được xác nhận.',
+  ref_body_signup: 'Bạn bè nhận {give} khi tham gia qua liên kết của bạn. Bạn được cộng {get} sau khi đơn hàng đầu tiên của họ được xác nhận.',
   ref_body_first_order: 'Bạn bè nhận {give} với đơn hàng đầu tiên qua liên kết của bạn. Bạn nhận {get} khi đơn đó được xác nhận.',
   ref_voucher: 'phiếu giảm {amount}',
   ref_link: 'Liên kết giới thiệu của bạn',
@@ -173,5 +173,5 @@ export const vi = {
   ref_share: 'Chia sẻ',
   ref_share_text: 'Tham gia {store} qua liên kết của mình để nhận {give}.',
   ref_guest: 'Tham gia để có liên kết riêng: bạn bè nhận {give}, bạn nhận {get}.',
-  birthday_when: 'Vào ngày sinh nhật, mỗi năm một lần. Hãy thêm ngày sinh trước ít nhất {n} ngày.',
+  birthday_when: 'Quà đến đúng dịp sinh nhật, mỗi năm một lần, nếu bạn đã thêm ngày sinh trước ít nhất {n} ngày.',
 };
