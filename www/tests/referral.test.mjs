@@ -160,3 +160,38 @@ test('issue 12: the en store\'s explainer says "Give X, get Y" with a voucher, a
   assert.equal(await shadow(friend, '[data-rw=referral-offer]'), ' A friend invited you: join and get 250 points + a $10.00 voucher.');
   await screenshot(friend, 'issue12-popup-referred-en-375');
 });
+
+test('issue 12: the demo shopper\'s birthday — the gift credited on the first read of the day, "Happy birthday" shown once per browser, vi and en', async () => {
+  // The demo's signed-in customer is the Vietnamese store's; its English edition is ?lang=en.
+  const base = server.vi;
+  for (const [lang, query, words] of [
+    ['vi', '', 'Chúc mừng sinh nhật — đã cộng 100 điểm'],
+    ['en', '?lang=en', 'Happy birthday — 100 points added'],
+  ]) {
+    for (const width of [1280, 375]) {
+      const p = await device(base, width, lang === 'vi' ? 'vi-VN' : 'en-US');
+      await p.goto(base + '/vi/cart.html' + query);
+      await p.waitForSelector('#demo-shopper option[value=server]', { state: 'attached' });
+      await p.selectOption('#demo-shopper', 'server');
+      await ready(p);
+      await p.evaluate(() => Rewards.open('explainer'));
+      await p.waitForSelector('rewards-widget [data-rw=birthday]');
+      assert.equal(await shadow(p, '[data-rw=birthday]'), words);
+      assert.deepEqual(await axe(p, 'rewards-widget'), []);
+      await screenshot(p, `issue12-birthday-${lang}-${width}`);
+      // Once: the next opening of the explainer says it no more.
+      await p.evaluate(() => Rewards.close && Rewards.close());
+      await p.keyboard.press('Escape');
+      await p.evaluate(() => Rewards.open('explainer'));
+      await p.waitForSelector('rewards-widget .rw-balance');
+      await p.waitForFunction(() => !document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-loading'));
+      assert.equal(await shadow(p, '[data-rw=birthday]'), null);
+      assert.deepEqual(p.errors, []);
+    }
+  }
+  // One ledger entry for the year, whatever the reads.
+  {
+    const csv = await (await fetch(base + '/admin/export/ledger.csv', { headers: { authorization: 'Bearer demo-admin-token-not-for-production' } })).text();
+    assert.equal(csv.split('\n').filter((l) => l.includes('birthday:')).length, 1, csv.split('\n').filter((l) => l.includes('irthday')).join('\n'));
+  }
+});

@@ -12,6 +12,7 @@ pub mod actions;
 pub mod admin;
 pub mod assets;
 pub mod bench;
+pub mod birthday;
 pub mod body;
 pub mod clock;
 pub mod db;

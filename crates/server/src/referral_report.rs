@@ -101,7 +101,8 @@ async fn csv(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> 
     .fetch_all(&mut *conn)
     .await?;
     // A byte order mark first, as the other exports: Excel then reads UTF-8.
-    let mut out = String::from("\u{feff}referred_at,friend_id,referrer_id,code,source,first_order,referrer_points,friend_points,spendable_at\n");
+    let mut out =
+        String::from("\u{feff}referred_at,friend_id,referrer_id,code,source,first_order,referrer_points,friend_points,spendable_at\n");
     for r in rows {
         let opt_int = |i: usize| r.try_get::<Option<i64>, _>(i).map(|v| v.map(|n| n.to_string()).unwrap_or_default());
         let fields = [

@@ -189,8 +189,8 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
 
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
 /// `signed_up`, `vouchers`, `store_credit`, `store_credit_pending` and
-/// `referral_code` (a member's, when the program refers friends; strip
-/// those seven before handing it to the engine).
+/// `referral_code` (a member's, when the program refers friends) and
+/// `birthday_gift` (strip those eight before handing it to the engine).
 async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
     let subject = require_subject(&app, &headers)?;
     let now = app.clock.now();
@@ -207,6 +207,7 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
             ("store_credit", int(0)),
             ("store_credit_pending", int(0)),
             ("referral_code", Json::Null),
+            ("birthday_gift", Json::Null),
         ]);
         return Ok(json_status(StatusCode::OK, &empty));
     };
@@ -226,7 +227,24 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
     fields.push(("store_credit".into(), int(credit)));
     fields.push(("store_credit_pending".into(), int(credit_pending)));
     fields.push(("referral_code".into(), referral_code.map_or(Json::Null, s)));
+    fields.push(("birthday_gift".into(), birthday_gift(&mut conn, app.program(), &state.row.id, now).await?));
     Ok(json_status(StatusCode::OK, &Json::Object(fields)))
+}
+
+/// This local year's birthday gift, `{points, year}`, once credited (the
+/// widget says "Happy birthday" once per year); `null` otherwise.
+async fn birthday_gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
+    use sqlx::Row;
+    let day = crate::birthday::local_day(&program.store.time_zone, now);
+    let year = rewards_core::time::civil_from_days(day).0;
+    let r = sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1")
+        .bind(format!("birthday:{id}:{year}"))
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => obj(vec![("points", int(r.try_get::<i64, _>(0)?)), ("year", int(year))]),
+        None => Json::Null,
+    })
 }
 
 /// `POST /api/engine/{op}`: the preview fallback, any operation of the

@@ -85,6 +85,7 @@ export function makePanel(u) {
           { class: 'rw-summary' },
           h('p', { class: 'rw-muted', text: t('balance') }),
           h('p', { class: 'rw-balance', text: points(s.balance) }),
+          birthday(),
           s.pending > 0 ? h('p', { class: 'rw-muted', text: t('pending', { points: points(s.pending) }) }) : null,
           credit(m),
           s.tier ? h('p', { class: 'rw-pill', text: tierName(s.tier) }) : null,
@@ -207,6 +208,14 @@ export function makePanel(u) {
     if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
     if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
     return out;
+  }
+
+  /** "Happy birthday — N points added", once per year per browser (GET /api/shopper's birthday_gift). */
+  function birthday() {
+    const gift = u.info.birthday_gift;
+    if (!gift || !Number.isSafeInteger(gift.points) || ctx.store.get().birthday_seen === gift.year) return null;
+    ctx.store.patch({ birthday_seen: gift.year });
+    return h('p', { class: 'rw-strong', role: 'status', 'data-rw': 'birthday', text: u.i.t('birthday_added', { points: u.i.points(gift.points) }) });
   }
 
   /** "Give X, get Y": the member's link with Copy and (where the browser has it) Share; a guest sees the offer. */

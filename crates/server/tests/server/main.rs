@@ -5,6 +5,7 @@
 mod harness;
 
 mod admin_assets;
+mod birthday;
 mod bodies;
 mod crash;
 mod demo;
