@@ -179,6 +179,17 @@ test('issue 12: the demo shopper\'s birthday — the gift credited on the first 
       assert.equal(await shadow(p, '[data-rw=birthday]'), words);
       assert.deepEqual(await axe(p, 'rewards-widget'), []);
       await screenshot(p, `issue12-birthday-${lang}-${width}`);
+      // "Your activity": the newest entry is the gift, in the shopper's words.
+      await p.click('rewards-widget #rw-s-activity ~ button');
+      await p.waitForSelector('rewards-widget [data-rw=activity] li');
+      const first = await shadow(p, '[data-rw=activity] li .rw-item-name');
+      assert.equal(first, lang === 'vi' ? '+100 điểm — quà sinh nhật' : '+100 points — birthday gift');
+      assert.ok((await p.locator('rewards-widget [data-rw=activity] li').count()) === 10, 'a page of ten');
+      await p.click('rewards-widget #rw-s-activity ~ button');
+      await p.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelectorAll('[data-rw=activity] li').length > 10);
+      assert.deepEqual(await axe(p, 'rewards-widget'), []);
+      await p.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('#rw-s-activity').scrollIntoView({ block: 'start' }));
+      await screenshot(p, `issue12-activity-${lang}-${width}`);
       // Once: the next opening of the explainer says it no more.
       await p.evaluate(() => Rewards.close && Rewards.close());
       await p.keyboard.press('Escape');

@@ -9,6 +9,7 @@
 //! `admin`/`kpi`/`svg` (the KPI page and CSV exports).
 
 pub mod actions;
+pub mod activity;
 pub mod admin;
 pub mod assets;
 pub mod bench;

@@ -25,6 +25,7 @@ pub fn router(app: App) -> Router {
         .route("/api/program", get(program))
         .route("/api/signup", post(signup::handle))
         .route("/api/shopper", get(shopper_state))
+        .route("/api/shopper/activity", get(crate::activity::handle))
         .route("/api/redeem", post(redeem::handle))
         .route("/api/engine/{op}", post(engine_op))
         .layer(cors(&app.settings.allowed_origins));

@@ -110,6 +110,7 @@ export function makePanel(u) {
 
     // The shopper's codes, right under the balance they came from.
     if (codes) out.push(section('codes', t('vc_title'), codes));
+    if (known && ctx.state.token && ctx.api) out.push(activity());
 
     // Ways to earn.
     const e = m.earn;
@@ -208,6 +209,43 @@ export function makePanel(u) {
     if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
     if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
     return out;
+  }
+
+  /** "Your activity": the server's ledger of this shopper in plain words, a page at a time, on demand. */
+  function activity() {
+    const { t, date, points } = u.i;
+    const list = h('ul', { class: 'rw-list', 'data-rw': 'activity' });
+    const note = h('p', { class: 'rw-muted', role: 'status' });
+    const more = h('button', { type: 'button', class: 'rw-secondary', text: t('activity_show'), on: { click: ctx.guard(() => load()) } });
+    let before = null;
+    async function load() {
+      more.disabled = true;
+      try {
+        const q = new URLSearchParams({ limit: '10', lang: u.i.lang });
+        if (before != null) q.set('before', String(before));
+        const r = await ctx.fetch(new URL('api/shopper/activity?' + q, ctx.api).href, { headers: { authorization: 'Bearer ' + ctx.state.token } });
+        if (!r.ok) throw new Error('api/shopper/activity answered ' + r.status);
+        const page = await r.json();
+        for (const e of page.entries) {
+          list.append(item(e.text, e.spendable_at ? t('activity_pending', { date: date(e.spendable_at) }) : date(e.at)));
+        }
+        if (before == null) {
+          const lines = [];
+          if (page.expiring) lines.push(t('activity_expiring', { points: points(page.expiring.points), date: date(page.expiring.at) }));
+          if (!page.entries.length) lines.push(t('activity_empty'));
+          note.textContent = lines.join(' ');
+        }
+        before = page.next_before;
+        more.textContent = t('activity_more');
+        more.hidden = before == null;
+      } catch (e) {
+        note.textContent = t('load_error');
+        throw e;
+      } finally {
+        more.disabled = false;
+      }
+    }
+    return section('activity', t('activity_title'), note, list, more);
   }
 
   /** "Happy birthday — N points added", once per year per browser (GET /api/shopper's birthday_gift). */

@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod activity;
 mod admin_assets;
 mod birthday;
 mod bodies;
