@@ -13,20 +13,25 @@ pub fn money(minor: i64, currency: Currency) -> String {
     let unit = 10i128.pow(exp);
     let m = i128::from(minor);
     let (whole, frac) = (m.abs() / unit, m.abs() % unit);
-    let digits = whole.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = group(&whole.to_string(), ',');
     let sign = if m < 0 { "-" } else { "" };
     if exp == 0 {
         format!("{sign}{grouped} {}", currency.code())
     } else {
         format!("{sign}{grouped}.{frac:0width$} {}", currency.code(), width = exp as usize)
     }
+}
+
+/// Digits in groups of three: `1234567` → `1,234,567` (or `1.234.567`).
+fn group(digits: &str, sep: char) -> String {
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    grouped
 }
 
 fn points(delta: i64) -> String {
@@ -154,15 +159,7 @@ pub fn for_shopper(lang: &str, cause: &str, reference: &str, delta: i64, detail:
 
 /// "+1,234 points" / "−1.234 điểm".
 fn shopper_points(vi: bool, delta: i64) -> String {
-    let digits = delta.unsigned_abs().to_string();
-    let sep = if vi { '.' } else { ',' };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(sep);
-        }
-        grouped.push(c);
-    }
+    let grouped = group(&delta.unsigned_abs().to_string(), if vi { '.' } else { ',' });
     let sign = if delta < 0 { "−" } else { "+" };
     let unit = if vi {
         "điểm"

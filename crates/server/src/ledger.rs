@@ -349,6 +349,31 @@ pub async fn append(conn: &mut AnyConnection, program_version: &str, e: Entry<'_
     Ok(())
 }
 
+/// A bonus action credited: its ledger entry (cause `action`) and the
+/// rewarded action the core's eligibility reads (`source`: who credited it).
+#[allow(clippy::too_many_arguments)]
+pub async fn credit_action(
+    conn: &mut AnyConnection,
+    program_version: &str,
+    shopper_id: &str,
+    action_id: &str,
+    points: i64,
+    reference: &str,
+    (at, available_at): (i64, i64),
+    detail: String,
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    append(conn, program_version, Entry { shopper_id, delta: points, cause: "action", reference, at, available_at, detail }).await?;
+    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, $4)")
+        .bind(shopper_id)
+        .bind(action_id)
+        .bind(at)
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn append_stamps(
     conn: &mut AnyConnection,
@@ -423,22 +448,7 @@ pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, versio
         // Once per local year by this reference (and by the rewarded action `due` reads).
         let reference = format!("birthday:{}:{year}", state.row.id);
         let detail = obj(vec![("action", s(&*a.id)), ("kind", s("birthday")), ("year", int(year)), ("points", int(a.points))]);
-        let e = Entry {
-            shopper_id: &state.row.id,
-            delta: a.points,
-            cause: "action",
-            reference: &reference,
-            at: now,
-            available_at: now,
-            detail: detail.to_text(),
-        };
-        append(conn, version, e).await?;
-        sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'birthday')")
-            .bind(&state.row.id)
-            .bind(&a.id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        credit_action(conn, version, &state.row.id, &a.id, a.points, &reference, (now, now), detail.to_text(), "birthday").await?;
         state.shopper.balance += a.points;
         state.shopper.rewarded_actions.push(RewardedAction { id: a.id.clone(), at: now });
     }

@@ -200,22 +200,8 @@ async fn credit_friend(
         if let Some(o) = order {
             detail.push(("order_id", s(o)));
         }
-        let e = Entry {
-            shopper_id: friend_id,
-            delta: points,
-            cause: "action",
-            reference: &reference,
-            at: now,
-            available_at,
-            detail: obj(detail).to_text(),
-        };
-        ledger::append(conn, &app.program.version, e).await?;
-        sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'referral')")
-            .bind(friend_id)
-            .bind(action)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        let (version, detail) = (&app.program.version, obj(detail).to_text());
+        ledger::credit_action(conn, version, friend_id, action, points, &reference, (now, available_at), detail, "referral").await?;
     }
     let mut voucher = None;
     if let Some(value) = rewards.friend_voucher {
@@ -325,22 +311,19 @@ pub async fn on_order(
                 ("order_id", s(order_id)),
                 ("points", int(referrer_points)),
             ]);
-            let e = Entry {
-                shopper_id: &row.id,
-                delta: referrer_points,
-                cause: "action",
-                reference: &reference,
-                at: now,
-                available_at,
-                detail: detail.to_text(),
-            };
-            ledger::append(conn, &app.program.version, e).await?;
-            sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'referral')")
-                .bind(&row.id)
-                .bind(action)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
+            let version = &app.program.version;
+            ledger::credit_action(
+                conn,
+                version,
+                &row.id,
+                action,
+                referrer_points,
+                &reference,
+                (now, available_at),
+                detail.to_text(),
+                "referral",
+            )
+            .await?;
         }
         Some(_) => {
             let code = existing_code(conn, &row.id).await?.unwrap_or_default();

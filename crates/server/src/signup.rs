@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::body::{decode, Any, Described, Email, Flag, Int, List, Str, Text};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry};
+use crate::ledger;
 use crate::routes::{check_origin, client_ip, json_status, Peer, RawBody};
 use crate::{token, App};
 
@@ -265,25 +265,7 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
         if rewards_core::actions::eligible(a, &state.shopper, now).is_ok() && a.points > 0 {
             let reference = format!("{}:{}:{now}", state.row.id, a.id);
             let detail = obj(vec![("action", s(&*a.id)), ("kind", s("signup")), ("points", int(a.points))]);
-            ledger::append(
-                w.conn(),
-                version,
-                Entry {
-                    shopper_id: &state.row.id,
-                    delta: a.points,
-                    cause: "action",
-                    reference: &reference,
-                    at: now,
-                    available_at: now,
-                    detail: detail.to_text(),
-                },
-            )
-            .await?;
-            sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'signup')")
-                .bind(&state.row.id)
-                .bind(&a.id)
-                .bind(now)
-                .execute(w.conn())
+            ledger::credit_action(w.conn(), version, &state.row.id, &a.id, a.points, &reference, (now, now), detail.to_text(), "signup")
                 .await?;
             bonus += a.points;
         }
