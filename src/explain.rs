@@ -224,6 +224,8 @@ pub fn model(program: &Program, shopper: &Shopper, now: Millis) -> Result<Json<'
         ("tiers", tiers_json),
         ("membership", membership),
         ("punch_card", punch_json),
+        ("referral", crate::referral::model(program)),
+        ("birthday", crate::birthday::model(program)),
         (
             "lifecycle",
             obj(vec![

@@ -28,6 +28,7 @@ mod prelude {
 }
 
 pub mod actions;
+pub mod birthday;
 pub mod cart;
 pub mod config;
 pub mod decimal;
@@ -44,6 +45,7 @@ pub mod preview;
 pub mod publish;
 pub mod punch;
 pub mod redeem;
+pub mod referral;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod segment;

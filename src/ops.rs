@@ -30,6 +30,7 @@ pub enum Op {
     Explainer,
     PopupDecision,
     Actions,
+    Birthday,
 }
 
 impl Op {
@@ -44,6 +45,7 @@ impl Op {
         (Op::Explainer, "explainer", Input::Nothing),
         (Op::PopupDecision, "popup_decision", Input::Required("signals")),
         (Op::Actions, "actions", Input::Nothing),
+        (Op::Birthday, "birthday", Input::Required("dates")),
     ];
 
     pub fn from_name(name: &str) -> Option<Op> {
@@ -65,7 +67,7 @@ impl Op {
     pub fn on_cart_page(self) -> bool {
         match self {
             Op::Preview | Op::ProductPoints | Op::TierProgress | Op::PunchCard | Op::Redemptions | Op::Quote => true,
-            Op::Explainer | Op::PopupDecision | Op::Actions => false,
+            Op::Explainer | Op::PopupDecision | Op::Actions | Op::Birthday => false,
         }
     }
 
@@ -102,6 +104,7 @@ impl Engine {
             Op::Explainer => self.explainer(shopper, now),
             Op::PopupDecision => self.popup_decision(shopper, input, now),
             Op::Actions => self.actions(shopper, now),
+            Op::Birthday => crate::birthday::run(&self.program, input),
             _ => self.run_cart_page(op, shopper, input, now),
         }
     }
@@ -118,7 +121,7 @@ impl Engine {
             Op::PunchCard => self.punch_card(shopper, optional, now),
             Op::Redemptions => self.redemptions(shopper, input, now),
             Op::Quote => self.quote(shopper, input, now),
-            Op::Explainer | Op::PopupDecision | Op::Actions => {
+            Op::Explainer | Op::PopupDecision | Op::Actions | Op::Birthday => {
                 Err(Error::at("op", format!("\"{}\" is not in the cart-page engine", op.name())))
             }
         }

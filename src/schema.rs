@@ -161,6 +161,7 @@ named!(Offers, "Offers", g => {
 fn segment_description(s: Segment) -> &'static str {
     match s {
         Segment::Member => "A signed-in member of the program (the popup never shows to them).",
+        Segment::Referred => "Arrived through a member's referral link (`referral`), within `referral.remember_days`.",
         Segment::RepeatBuyer => "A shopper with two or more orders.",
         Segment::FirstTimeBuyerHigh => "One order, worth at least `high_value_order`.",
         Segment::FirstTimeBuyerLow => "One order, worth less than `high_value_order`.",

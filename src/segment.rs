@@ -1,7 +1,8 @@
 //! Visitor segment and the popup decision.
 //!
 //! Segments are decided in this order, the first that applies wins:
-//! member → repeat buyer (2+ orders) → first-time buyer, high or low (1
+//! member → referred (arrived through a referral link that still counts,
+//! `crate::referral::remembered`) → repeat buyer (2+ orders) → first-time buyer, high or low (1
 //! order; high when its value ≥ `popup.high_value_order`) → cart abandoner
 //! (lines in the cart) → passive browser (`passive_browser_views`+ product
 //! views, no cart) → bouncer (at most one page seen) → browser.
@@ -57,6 +58,8 @@ pub struct Signals {
     pub last_shown: Option<Millis>,
     pub signed_up: bool,
     pub trigger: Option<Trigger>,
+    /// The referral code the browser arrived with and when (`?ref=`), as kept.
+    pub referral: Option<(String, Millis)>,
 }
 
 impl Signals {
@@ -88,6 +91,13 @@ fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
     let last_shown = o.opt(d, "last_shown", Decoder::instant);
     let signed_up = o.or(d, "signed_up", false, Decoder::bool);
     let trigger = o.opt(d, "trigger", |d, v, p| d.one_of(v, p, TRIGGERS));
+    let referral = o.opt(d, "referral", |d, v, p| {
+        let mut r = d.object(v, *p)?;
+        let code = r.req(d, "code", |d, v, p| d.text(v, p, 64));
+        let at = r.req(d, "at", Decoder::instant);
+        r.done(d);
+        Some((code?, at?))
+    });
     o.done(d);
     Some(Signals {
         path: path?,
@@ -97,6 +107,7 @@ fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
         last_shown: last_shown?,
         signed_up: signed_up?,
         trigger: trigger?,
+        referral: referral?,
     })
 }
 
@@ -120,12 +131,19 @@ pub fn path_matches(pattern: &str, path: &str) -> bool {
     true
 }
 
-pub fn segment(program: &Program, shopper: &Shopper, sig: &Signals) -> Segment {
+/// The signals' referral code when it still counts at `now`.
+pub fn referral_code(program: &Program, sig: &Signals, now: Millis) -> Option<String> {
+    sig.referral.as_ref().and_then(|(code, at)| crate::referral::remembered(program, code, *at, now))
+}
+
+pub fn segment(program: &Program, shopper: &Shopper, sig: &Signals, now: Millis) -> Segment {
     let high = program.popup.as_ref().map_or(0, |p| p.high_value_order);
     let passive = program.popup.as_ref().map_or(3, |p| p.passive_browser_views);
     let has_cart = sig.cart.as_ref().is_some_and(|c| c.lines.iter().any(|l| l.quantity > 0));
     if shopper.member {
         Segment::Member
+    } else if referral_code(program, sig, now).is_some() {
+        Segment::Referred
     } else if shopper.lifetime_orders >= 2 {
         Segment::RepeatBuyer
     } else if shopper.lifetime_orders == 1 {
@@ -153,19 +171,27 @@ pub struct Decision<'p> {
     /// Points at stake: the cart's points for abandoners, the signup bonus otherwise.
     pub points: i64,
     pub signup_bonus: i64,
+    /// For a referred visitor: the code and what the friend gets for joining.
+    pub referral: Option<(String, crate::referral::Rewards)>,
 }
 
 pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: Millis) -> Result<Decision<'p>> {
-    let seg = segment(program, shopper, sig);
+    let seg = segment(program, shopper, sig, now);
     let signup_bonus = program.actions.iter().filter(|a| a.kind == ActionKind::Signup).map(|a| a.points).max().unwrap_or(0);
     let mut points = signup_bonus;
+    let referral =
+        if seg == Segment::Referred { referral_code(program, sig, now).map(|c| (c, crate::referral::rewards(program))) } else { None };
+    if let Some((_, r)) = &referral {
+        // The friend's offer: what joining through the link gives.
+        points = signup_bonus.saturating_add(r.friend_points);
+    }
     if seg == Segment::CartAbandoner {
         if let Some(c) = &sig.cart {
             points = preview::preview(program, shopper, c, now)?.total_points;
         }
     }
     let Some(popup) = &program.popup else {
-        return Ok(Decision { segment: seg, blocked: Some("no_popup"), offer: None, points, signup_bonus });
+        return Ok(Decision { segment: seg, blocked: Some("no_popup"), offer: None, points, signup_bonus, referral });
     };
     let t = &popup.triggers;
     let trigger_on = match sig.trigger {
@@ -196,7 +222,7 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
     };
     let (key, offer) =
         popup.offers.segments.iter().find(|(s, _)| *s == seg).map(|(s, o)| (s.name(), o)).unwrap_or(("default", &popup.offers.default));
-    Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus })
+    Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus, referral })
 }
 
 impl Decision<'_> {
@@ -213,6 +239,10 @@ impl Decision<'_> {
             ),
             ("points", int(self.points)),
             ("signup_bonus", int(self.signup_bonus)),
+            (
+                "referral",
+                opt(self.referral.as_ref(), |(code, r)| obj(vec![("code", s(&**code)), ("friend", crate::referral::friend_json(r))])),
+            ),
         ])
     }
 }

@@ -19,7 +19,7 @@
 //! others are still checked. Issues are sorted in document order (the
 //! schema's field order, unknown fields last in source order).
 
-use crate::config::{Program, RedemptionKind};
+use crate::config::{ActionKind, Program, RedemptionKind};
 use crate::decimal::Decimal;
 use crate::decode::suggest;
 use crate::error::{Error, Issue};
@@ -566,6 +566,15 @@ fn semantic_in(p: &Program, broken: &[String]) -> Vec<Issue> {
     }
     if let Some(popup) = &p.popup {
         unique_ids("popup.consents", popup.consents.iter().map(|c| c.id.as_str()), &mut fail);
+    }
+    if let Some(r) = &p.referral {
+        let has = |k: ActionKind| p.actions.iter().any(|a| a.kind == k);
+        if !has(ActionKind::ReferralReferrer) {
+            fail("referral".into(), "needs a \"referral_referrer\" action (the referrer's points)".into());
+        }
+        if !has(ActionKind::ReferralFriend) && r.friend_voucher.is_none() {
+            fail("referral".into(), "needs a \"referral_friend\" action or \"friend_voucher\" (what the friend gets)".into());
+        }
     }
     out
 }

@@ -126,10 +126,13 @@ fn popup_and_texts_are_one_trailing_section_a_reader_can_skip() {
         let mut core = p.clone();
         core.popup = None;
         core.texts = Vec::new();
-        // Without them the section is its length (2) and two empty values.
+        core.referral = None;
+        core.birthday = rewards_core::config::Birthday { notice_days: 0 };
+        // Without them the section is its length (4) and four empty values
+        // (popup, texts, referral, birthday's notice 0).
         let short = core.to_wire();
-        assert_eq!(short[short.len() - 3..], [2, 0, 0], "{name}");
-        let prefix = &short[..short.len() - 3];
+        assert_eq!(short[short.len() - 5..], [4, 0, 0, 0, 0], "{name}");
+        let prefix = &short[..short.len() - 5];
         // With them: the same bytes, then the section's length, then exactly that many bytes.
         let full = p.to_wire();
         assert!(full.starts_with(prefix), "{name}");
@@ -194,9 +197,10 @@ fn the_cart_page_engine_gives_the_full_engines_outputs_for_its_operations() {
     assert!(compared > 100, "only {compared} cart-page cases");
     for (name, p) in fixture_programs() {
         let read = Program::from_wire_cart_page(&p.to_wire()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(read, Program { popup: None, texts: Vec::new(), ..p.clone() }, "{name}");
+        let skipped = Program { popup: None, texts: Vec::new(), referral: None, birthday: Default::default(), ..p.clone() };
+        assert_eq!(read, skipped, "{name}");
         let engine = Engine { program: read };
-        for op in [Op::Explainer, Op::PopupDecision, Op::Actions] {
+        for op in [Op::Explainer, Op::PopupDecision, Op::Actions, Op::Birthday] {
             let out = respond(engine.run_cart_page(op, "", "", 0));
             assert!(out.contains("is not in the cart-page engine") && out.contains(op.name()), "{name}: {out}");
         }

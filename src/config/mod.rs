@@ -8,11 +8,13 @@
 
 use crate::prelude::*;
 mod popup;
+mod referral;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod wire;
 
 pub use popup::{Consent, FieldMode, Offer, Offers, Popup, Segment, Triggers};
+pub use referral::{Birthday, FriendRewardOn, Referral, ReferrerCap};
 
 use crate::decimal::{Decimal, Rounding};
 use crate::error::Result;
@@ -80,6 +82,12 @@ pub struct Program {
     pub lifecycle: Lifecycle,
     /// The signup popup and its per-segment offers. Absent: no popup.
     pub popup: Option<Popup>,
+    /// Refer a friend. Absent: no referral program (the referral actions
+    /// are then only credited by the merchant's action webhook).
+    pub referral: Option<Referral>,
+    /// When the `birthday` action is credited. Default: 30 days' notice.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub birthday: Birthday,
     /// Replacements for the widget's built-in strings, per locale:
     /// `{"vi": {"launcher": "Ưu đãi"}}`. Every locale here must be listed in
     /// `store.locales`. Keys are the widget's string names.

@@ -10,6 +10,9 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment {
     Member,
+    /// Arrived through a member's referral link (a valid `?ref=` code,
+    /// remembered for `referral.remember_days`); not a member yet.
+    Referred,
     RepeatBuyer,
     FirstTimeBuyerHigh,
     FirstTimeBuyerLow,
@@ -23,6 +26,7 @@ pub enum Segment {
 impl Segment {
     pub const ALL: &'static [(&'static str, Segment)] = &[
         ("member", Segment::Member),
+        ("referred", Segment::Referred),
         ("repeat_buyer", Segment::RepeatBuyer),
         ("first_time_buyer_high", Segment::FirstTimeBuyerHigh),
         ("first_time_buyer_low", Segment::FirstTimeBuyerLow),

@@ -26,6 +26,9 @@ pub fn three() -> i64 {
 pub fn seven() -> i64 {
     7
 }
+pub fn thirty() -> i64 {
+    30
+}
 pub fn twenty() -> i64 {
     20
 }

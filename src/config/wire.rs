@@ -9,8 +9,8 @@
 //! version store earning multipliers  every field of Program, in struct
 //! actions cashback tiers membership  order, each as below
 //! punch_card redemptions lifecycle
-//! len (popup texts)                  the display-only part (explainer,
-//!                                    popup), one length-prefixed section
+//! len (popup texts referral          the display-only part (explainer,
+//!      birthday)                     popup), one length-prefixed section
 //! ```
 //! Values use postcard's conventions ([`crate::wire`]): integers are
 //! zigzag varints, `bool` one byte, `Option` a 0/1 tag then the value,
@@ -62,6 +62,8 @@ impl Program {
         let mut display = W::default();
         p.popup.put(&mut display);
         p.texts.put(&mut display);
+        p.referral.put(&mut display);
+        p.birthday.put(&mut display);
         w.bytes(&display.b);
         w.b
     }
@@ -98,12 +100,16 @@ impl Program {
             lifecycle: get(r),
             popup: None,
             texts: Vec::new(),
+            referral: None,
+            birthday: Birthday::default(),
         };
         let n = r.len();
         let end = r.pos() + n;
         if display {
             p.popup = get(r);
             p.texts = get(r);
+            p.referral = get(r);
+            p.birthday = get(r);
         } else {
             r.skip(n);
         }
@@ -221,6 +227,7 @@ coded! {
     Billing: BILLING = [Monthly, Yearly];
     StampPer: STAMP_PER = [Order, Item];
     FieldMode: FIELD_MODE = [Hidden, Optional, Required];
+    FriendRewardOn: FRIEND_REWARD_ON = [Signup, FirstOrder];
 }
 
 impl Wire for ActionKind {
@@ -359,4 +366,7 @@ fields! {
     Consent { id, version, text, required }
     Offer { title, body, cta }
     Offers { default, segments }
+    Referral { remember_days, friend_reward_on, friend_voucher, referrer_cap, link_base }
+    ReferrerCap { rewards, days }
+    Birthday { notice_days }
 }

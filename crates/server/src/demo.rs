@@ -309,6 +309,7 @@ pub async fn seed(app: &App) -> Result<String, String> {
         })
         .collect();
     let (mut orders, mut refunds, mut redemptions) = (0, 0, 0);
+    let mut first_joined = false;
     for day in 0..90 {
         app.clock.set(start + day * DAY_MS + 9 * 3_600_000);
         for _ in 0..rng.gen_range(0..=3) {
@@ -317,7 +318,10 @@ pub async fn seed(app: &App) -> Result<String, String> {
                 c if c >= 10 && day > 20 => rng.gen_range(1..=9),
                 c => c,
             };
-            if c <= 8 && rng.gen_bool(0.15) {
+            // The signed-in demo shopper (1) joins with its first order, so
+            // its birthday (below) has the notice the gift needs.
+            if c <= 8 && (rng.gen_bool(0.15) || (c == 1 && !first_joined)) {
+                first_joined |= c == 1;
                 let mut fields = vec![
                     ("email", s(format!("demo{c}@example.com"))),
                     ("locale", s(&*program.store.default_locale)),
@@ -328,6 +332,14 @@ pub async fn seed(app: &App) -> Result<String, String> {
                 ];
                 if program.popup.as_ref().is_some_and(|p| p.name_field != FieldMode::Hidden) {
                     fields.push(("name", s(format!("Demo {c}"))));
+                }
+                // The signed-in demo shopper's birthday is the demo's today
+                // (store time): the gift shows on the first visit.
+                if c == 1 && program.popup.as_ref().is_some_and(|p| p.birthday_field != FieldMode::Hidden) {
+                    let today = crate::birthday::local_day(&program.store.time_zone, real_now);
+                    let (_, m, d) = rewards_core::time::civil_from_days(today);
+                    let d = if (m, d) == (2, 29) { 28 } else { d };
+                    fields.push(("birthday", s(format!("1990-{m:02}-{d:02}"))));
                 }
                 let body = obj(fields);
                 call(app, "POST", "/api/signup", body.to_text(), &[]).await?;

@@ -61,7 +61,9 @@ async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBod
         customer = Some(Obj(orders::Customer { id: Some(id), email: None }));
     }
     let order_id = Id(format!("web-{}", hex::encode(rand::random::<[u8; 6]>())));
-    orders::receive_order(&app, orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes }).await
+    let body =
+        orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes, referral_code: body.referral_code };
+    orders::receive_order(&app, body).await
 }
 
 /// `POST /demo/order`.
@@ -70,4 +72,6 @@ async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBod
 struct DemoOrderBody {
     cart: Raw,
     discount_codes: Option<Codes>,
+    /// The referral code the widget kept (`Rewards.referralCode()`), as a platform's cart attribute would carry it.
+    referral_code: Option<crate::body::Str>,
 }

@@ -165,6 +165,69 @@ pub fn entry_in(lang: Lang, cause: &str, reference: &str, delta: i64, detail: &s
     format!("{first}{}: {}{n} {unit}", chars.as_str(), if delta < 0 { "−" } else { "+" })
 }
 
+/// Digits in groups of three: `1234567` → `1,234,567` (or `1.234.567`).
+fn group(digits: &str, sep: char) -> String {
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
+/// The shopper's own words for an entry, in their language (`vi`, else
+/// English): "+26 points — order 1001", "−15 điểm — hoàn tiền đơn hàng 1001",
+/// "+100 points — birthday gift". For "Your activity" (`crate::activity`).
+pub fn for_shopper(lang: &str, cause: &str, reference: &str, delta: i64, detail: &str) -> String {
+    let vi = lang == "vi";
+    let d = Json::parse(detail).unwrap_or(Json::Null);
+    let kind = text(&d, "kind");
+    let w = |en: &str, v: &str| if vi { v.to_string() } else { en.to_string() };
+    let what = match cause {
+        "order" => w(&format!("order {reference}"), &format!("đơn hàng {reference}")),
+        "refund" => match (kind, text(&d, "order_id")) {
+            (Some("referral_referrer"), _) => w("a referred friend's order refunded", "đơn của bạn được giới thiệu bị hoàn tiền"),
+            (_, Some(order)) => w(&format!("refund of order {order}"), &format!("hoàn tiền đơn hàng {order}")),
+            _ => w("refund", "hoàn tiền"),
+        },
+        "redemption" => w(&format!("voucher {reference}"), &format!("đổi phiếu {reference}")),
+        "action" => match kind.unwrap_or("") {
+            "signup" => w("joining", "đăng ký thành viên"),
+            "birthday" => w("birthday gift", "quà sinh nhật"),
+            "referral_referrer" => w("a friend you referred ordered", "bạn bè bạn giới thiệu đã mua hàng"),
+            "referral_friend" => w("joining through a friend", "tham gia qua lời giới thiệu"),
+            "newsletter" => w("newsletter", "đăng ký nhận tin"),
+            "social_follow" => w("following the store", "theo dõi cửa hàng"),
+            "social_share" => w("sharing", "chia sẻ"),
+            "product_review" => w("a review", "viết đánh giá"),
+            _ => w("bonus", "thưởng"),
+        },
+        "expiry" => w("expired after inactivity", "hết hạn do không hoạt động"),
+        "adjustment" => match reference.strip_prefix("voucher-void:") {
+            Some(code) => w(&format!("voucher {code} cancelled"), &format!("phiếu {code} bị hủy")),
+            None => w("adjustment", "điều chỉnh"),
+        },
+        other => other.to_string(),
+    };
+    format!("{} — {what}", shopper_points(vi, delta))
+}
+
+/// "+1,234 points" / "−1.234 điểm".
+fn shopper_points(vi: bool, delta: i64) -> String {
+    let grouped = group(&delta.unsigned_abs().to_string(), if vi { '.' } else { ',' });
+    let sign = if delta < 0 { "−" } else { "+" };
+    let unit = if vi {
+        "điểm"
+    } else if delta.unsigned_abs() == 1 {
+        "point"
+    } else {
+        "points"
+    };
+    format!("{sign}{grouped} {unit}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,5 +270,24 @@ mod tests {
             entry_in(Lang::Vi, "adjustment", "console:1", -15, r#"{"reason":"đơn trùng","by":"an@shop.vn"}"#, vnd),
             "Điều chỉnh bởi an@shop.vn (đơn trùng): −15 điểm"
         );
+    }
+}
+
+#[cfg(test)]
+mod shopper_words {
+    use super::for_shopper;
+
+    #[test]
+    fn entries_in_the_shoppers_language() {
+        assert_eq!(for_shopper("en", "order", "1001", 26, "{}"), "+26 points — order 1001");
+        assert_eq!(for_shopper("vi", "order", "1001", 1260, "{}"), "+1.260 điểm — đơn hàng 1001");
+        assert_eq!(for_shopper("en", "refund", "r1", -15, r#"{"order_id":"1001"}"#), "−15 points — refund of order 1001");
+        assert_eq!(for_shopper("vi", "action", "x", 100, r#"{"kind":"birthday"}"#), "+100 điểm — quà sinh nhật");
+        assert_eq!(for_shopper("en", "action", "x", 1, r#"{"kind":"signup"}"#), "+1 point — joining");
+        assert_eq!(
+            for_shopper("en", "refund", "r1:referral-referrer", -50, r#"{"order_id":"o","kind":"referral_referrer"}"#),
+            "−50 points — a referred friend's order refunded"
+        );
+        assert_eq!(for_shopper("vi", "expiry", "s:1", -1200, "not json"), "−1.200 điểm — hết hạn do không hoạt động");
     }
 }

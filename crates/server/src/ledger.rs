@@ -349,6 +349,31 @@ pub async fn append(conn: &mut AnyConnection, program_version: &str, e: Entry<'_
     Ok(())
 }
 
+/// A bonus action credited: its ledger entry (cause `action`) and the
+/// rewarded action the core's eligibility reads (`source`: who credited it).
+#[allow(clippy::too_many_arguments)]
+pub async fn credit_action(
+    conn: &mut AnyConnection,
+    program_version: &str,
+    shopper_id: &str,
+    action_id: &str,
+    points: i64,
+    reference: &str,
+    (at, available_at): (i64, i64),
+    detail: String,
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    append(conn, program_version, Entry { shopper_id, delta: points, cause: "action", reference, at, available_at, detail }).await?;
+    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, $4)")
+        .bind(shopper_id)
+        .bind(action_id)
+        .bind(at)
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn append_stamps(
     conn: &mut AnyConnection,
@@ -378,8 +403,8 @@ pub async fn append_stamps(
     Ok(())
 }
 
-/// Inactivity expiry and punch-card lapse due at `now`, as entries.
-/// Returns the points expired. Callers hold the shopper's write lock.
+/// Inactivity expiry, punch-card lapse and the birthday gift due at `now`,
+/// as entries (`crate::birthday`). Returns the points expired. Callers hold the shopper's write lock.
 pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
     let mut expired = 0;
     let shopper = &mut state.shopper;
@@ -419,6 +444,14 @@ pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, versio
         shopper.stamps = 0;
         shopper.card_started = None;
     }
+    if let Some((year, a)) = crate::birthday::due(program, &state.row, &state.shopper, now) {
+        // Once per local year by this reference (and by the rewarded action `due` reads).
+        let reference = format!("birthday:{}:{year}", state.row.id);
+        let detail = obj(vec![("action", s(&*a.id)), ("kind", s("birthday")), ("year", int(year)), ("points", int(a.points))]);
+        credit_action(conn, version, &state.row.id, &a.id, a.points, &reference, (now, now), detail.to_text(), "birthday").await?;
+        state.shopper.balance += a.points;
+        state.shopper.rewarded_actions.push(RewardedAction { id: a.id.clone(), at: now });
+    }
     Ok(expired)
 }
 
@@ -428,7 +461,7 @@ pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
     let last = shopper.last_activity.unwrap_or(state.row.created_at);
     let points = lifecycle::is_expired(program, last, now) && shopper.balance > 0;
     let stamps = shopper.stamps > 0 && punch::progress(program, shopper, None, now).ok().flatten().is_some_and(|p| p.expired);
-    points || stamps
+    points || stamps || crate::birthday::due(program, &state.row, shopper, now).is_some()
 }
 
 async fn expire(db: &crate::Db, w: &mut crate::db::WriteTx, program: &Program, version: &str, id: &str, now: i64) -> ApiResult<i64> {
@@ -447,6 +480,8 @@ pub struct TickReport {
     /// Points that became spendable since the previous tick (pending → available).
     pub released_points: i64,
     pub pending_points: i64,
+    /// Birthday gifts credited.
+    pub birthdays: i64,
 }
 
 /// Lifecycle for every shopper: writes due expiry entries and reports the
@@ -481,6 +516,7 @@ pub async fn tick(db: &crate::Db, program: &Program, version: &str, since: i64, 
         if !lifecycle_due(program, &state, now) {
             continue;
         }
+        report.birthdays += i64::from(crate::birthday::due(program, &state.row, &state.shopper, now).is_some());
         let mut w = db.write().await?;
         let result = expire(db, &mut w, program, version, &id, now).await;
         let expired = w.finish(result).await?;

@@ -10,9 +10,11 @@
 //! merchant console: admin users, members).
 
 pub mod actions;
+pub mod activity;
 pub mod admin;
 pub mod assets;
 pub mod bench;
+pub mod birthday;
 pub mod body;
 pub mod clock;
 pub mod console;
@@ -28,6 +30,8 @@ pub mod orders;
 pub mod platform;
 pub mod ratelimit;
 pub mod redeem;
+pub mod referral;
+pub mod referral_report;
 pub mod routes;
 pub mod schema;
 pub mod settings;

@@ -15,7 +15,7 @@ USAGE:
                                              FILE - reads stdin): the file `data-config` names on a store
                                              without this server (the server itself publishes at /api/program)
   rewards-server tick [--settings FILE] [--since-hours N]
-                                             apply lifecycle: inactivity expiry; report pending → available
+                                             apply lifecycle: inactivity expiry, birthday gifts; report pending → available
   rewards-server demo [--port N] [--data DIR] [--keep]
                                              the demo stores + widget, one server per store and program
                                              (Vietnamese/VND on port N, default 8787; English/USD on N+1),
@@ -126,8 +126,8 @@ async fn main() -> ExitCode {
                 match ledger::tick(&app.db, app.program(), &app.program.version, now - hours * 3_600_000, now).await {
                     Ok(r) => {
                         println!(
-                            "tick: {} shoppers checked; {} points expired for {} inactive shoppers; {} points became available in the last {hours} h; {} points still pending",
-                            r.shoppers, r.expired_points, r.expired_shoppers, r.released_points, r.pending_points
+                            "tick: {} shoppers checked; {} points expired for {} inactive shoppers; {} points became available in the last {hours} h; {} points still pending; {} birthday gifts",
+                            r.shoppers, r.expired_points, r.expired_shoppers, r.released_points, r.pending_points, r.birthdays
                         );
                         ExitCode::SUCCESS
                     }

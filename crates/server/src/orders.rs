@@ -21,7 +21,7 @@ use rewards_core::{punch, tiers, Cart, Shopper};
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw};
+use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
 use crate::ledger::{self, Entry, ShopperRow};
@@ -68,6 +68,9 @@ pub struct OrderBody {
     /// Decoded by the core; the award's preview reads this exact text.
     pub cart: Raw,
     pub discount_codes: Option<Codes>,
+    /// The referral code the checkout carried (the widget's cart attribute
+    /// or order meta), for a friend who checks out without signing up.
+    pub referral_code: Option<Str>,
 }
 
 /// `POST /api/webhooks/refunds`: `amount` (minor units) or `cancel: true`.
@@ -118,6 +121,8 @@ pub(crate) struct Order {
     subtotal: i64,
     /// Normalised `discount_codes`; ours are marked used by this order.
     codes: Vec<String>,
+    /// A referral code the checkout carried (see [`Order::with_referral_code`]).
+    referral_code: Option<String>,
     now: i64,
 }
 
@@ -134,7 +139,14 @@ impl Order {
     ) -> ApiResult<Order> {
         let cart = Cart::parse(&cart_text, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
         let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
-        Ok(Order { id, customer_id, email, cart, cart_text, subtotal, codes, now: app.clock.now() })
+        Ok(Order { id, customer_id, email, cart, cart_text, subtotal, codes, referral_code: None, now: app.clock.now() })
+    }
+
+    /// The referral code the platform passed with the order (a cart
+    /// attribute, order meta); discount codes are tried as codes too.
+    pub(crate) fn with_referral_code(mut self, code: Option<String>) -> Order {
+        self.referral_code = code;
+        self
     }
 
     pub(crate) fn id(&self) -> &str {
@@ -151,7 +163,8 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
 /// the demo's own checkout): its cart checked by the core, then recorded once.
 pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
     let codes = body.discount_codes.unwrap_or_default().0;
-    let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?;
+    let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?
+        .with_referral_code(body.referral_code.map(|c| c.0));
 
     let mut w = app.db.write().await?;
     let result = record_order(app, &mut w, &order).await;
@@ -285,6 +298,10 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
             redeem::insert_voucher(w.conn(), &v, program.currency().code(), now, None, &Json::Null).await?;
         }
     }
+    let referral_codes: Vec<&str> = order.referral_code.iter().chain(&order.codes).map(String::as_str).collect();
+    let had_orders = state.shopper.lifetime_orders > 0;
+    crate::referral::on_order(app, w.conn(), &app.db, &state.row, &referral_codes, had_orders, order_id, qualifying, available_at, now)
+        .await?;
     update_tier(w.conn(), app, &state.with_order(now, qualifying, points), now).await?;
     Ok(Some(resp))
 }
@@ -478,6 +495,7 @@ pub(crate) async fn record_refund(
             ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", refund_id, now, started, 0).await?;
         }
     }
+    crate::referral::on_refund(app, w.conn(), &app.db, order_id, refund_id, (num, den), now).await?;
     let resp = obj(vec![
         ("ok", Json::Bool(true)),
         ("refund_id", s(refund_id)),

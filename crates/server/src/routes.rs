@@ -25,6 +25,7 @@ pub fn router(app: App) -> Router {
         .route("/api/program", get(program))
         .route("/api/signup", post(signup::handle))
         .route("/api/shopper", get(shopper_state))
+        .route("/api/shopper/activity", get(crate::activity::handle))
         .route("/api/redeem", post(redeem::handle))
         .route("/api/engine/{op}", post(engine_op))
         .layer(cors(&app.settings.allowed_origins));
@@ -45,6 +46,7 @@ pub fn router(app: App) -> Router {
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
         .merge(admin::router())
         .merge(crate::console::router())
+        .merge(crate::referral_report::router())
         .merge(assets::router(&app.settings));
     if app.settings.demo {
         r = r.merge(demo_backend::router());
@@ -186,8 +188,9 @@ async fn program(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /api/shopper`: the core's Shopper JSON plus `shopper_id`, `email`,
-/// `signed_up`, `vouchers`, `store_credit` and `store_credit_pending`
-/// (strip those six before handing it to the engine).
+/// `signed_up`, `vouchers`, `store_credit`, `store_credit_pending` and
+/// `referral_code` (a member's, when the program refers friends) and
+/// `birthday_gift` (strip those eight before handing it to the engine).
 async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
     let subject = require_subject(&app, &headers)?;
     let now = app.clock.now();
@@ -203,12 +206,18 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
             ("vouchers", Json::Array(vec![])),
             ("store_credit", int(0)),
             ("store_credit_pending", int(0)),
+            ("referral_code", Json::Null),
+            ("birthday_gift", Json::Null),
         ]);
         return Ok(json_status(StatusCode::OK, &empty));
     };
     let mut conn = app.db.read().await?;
     let list = vouchers::of_shopper(&mut conn, &state.row.id).await?;
     let (credit, credit_pending) = ledger::store_credit(&mut conn, &state.row.id, now).await?;
+    let referral_code = match (&app.program().referral, state.row.signed_up_at) {
+        (Some(_), Some(_)) => Some(crate::referral::code_for_member(&app, &state.row.id, now).await?),
+        _ => None,
+    };
     let v = Json::Array(list.iter().map(|v| v.to_json(app.program())).collect());
     let Json::Object(mut fields) = state.core_json() else { unreachable!("core_json builds an object") };
     fields.push(("shopper_id".into(), s(&*state.row.id)));
@@ -217,7 +226,25 @@ async fn shopper_state(State(app): State<App>, headers: HeaderMap) -> ApiResult<
     fields.push(("vouchers".into(), v));
     fields.push(("store_credit".into(), int(credit)));
     fields.push(("store_credit_pending".into(), int(credit_pending)));
+    fields.push(("referral_code".into(), referral_code.map_or(Json::Null, s)));
+    fields.push(("birthday_gift".into(), birthday_gift(&mut conn, app.program(), &state.row.id, now).await?));
     Ok(json_status(StatusCode::OK, &Json::Object(fields)))
+}
+
+/// This local year's birthday gift, `{points, year}`, once credited (the
+/// widget says "Happy birthday" once per year); `null` otherwise.
+async fn birthday_gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
+    use sqlx::Row;
+    let day = crate::birthday::local_day(&program.store.time_zone, now);
+    let year = rewards_core::time::civil_from_days(day).0;
+    let r = sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1")
+        .bind(format!("birthday:{id}:{year}"))
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => obj(vec![("points", int(r.try_get::<i64, _>(0)?)), ("year", int(year))]),
+        None => Json::Null,
+    })
 }
 
 /// `POST /api/engine/{op}`: the preview fallback, any operation of the

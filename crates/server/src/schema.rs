@@ -171,6 +171,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
     (3, crate::shopify::migration),
     (4, crate::woocommerce::migration),
     (5, crate::console::migration),
+    (6, crate::referral::migration),
     (7, crate::deliveries::migration),
 ];
 

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::body::{decode, Any, Described, Email, Flag, Int, List, Str, Text};
 use crate::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry};
+use crate::ledger;
 use crate::routes::{check_origin, client_ip, json_status, Peer, RawBody};
 use crate::App;
 
@@ -39,6 +39,8 @@ struct SignupBody {
     /// filled-in field gets the plain "must be empty").
     hp: Option<Any>,
     started_at: Option<Int>,
+    /// The referral code the browser arrived with (`?ref=`), if any.
+    referral_code: Option<Text>,
 }
 
 #[derive(serde::Deserialize)]
@@ -63,6 +65,7 @@ struct Form {
     locale: String,
     page_url: String,
     consents: Vec<(String, i64, String, bool)>,
+    referral_code: Option<String>,
 }
 
 fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
@@ -124,6 +127,10 @@ fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     if locale.len() > 35 || !locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         issues.push(("locale".into(), "must be a language tag such as vi or en-US".into()));
     }
+    let referral_code = text(body.referral_code);
+    if referral_code.as_ref().is_some_and(|c| c.chars().count() > 64) {
+        issues.push(("referral_code".into(), "must be at most 64 characters".into()));
+    }
     let page_url = text(body.page_url).unwrap_or_default();
     if page_url.len() > 2048 || !(page_url.starts_with("https://") || page_url.starts_with("http://")) {
         issues.push(("page_url".into(), "must be the http(s) URL of the page, at most 2048 characters".into()));
@@ -132,7 +139,7 @@ fn validate(app: &App, body: SignupBody, now: i64) -> ApiResult<Form> {
     if !issues.is_empty() {
         return Err(ApiError::issues(issues));
     }
-    Ok(Form { email, name, birthday, locale, page_url, consents })
+    Ok(Form { email, name, birthday, locale, page_url, consents, referral_code })
 }
 
 /// Each consent must name a configured purpose, its current version and
@@ -199,7 +206,7 @@ fn answer() -> Json<'static> {
 /// credited). A known address is idempotent: the same shopper, its consents
 /// recorded again, the signup bonus only if the core's eligibility allows
 /// (a shopper the store knew from an order, joining now, gets it once).
-async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, i64)> {
+async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<(String, bool, i64, Json<'static>)> {
     let (program, version) = (app.program(), &app.program.version);
     let (row, created) = match ledger::find(w.conn(), "email", &form.email).await? {
         Some(r) => (r, false),
@@ -207,7 +214,8 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     };
     // Read under the lock: a concurrent signup may have just committed.
     let row = ledger::lock(&app.db, w.conn(), row).await?;
-    if row.signed_up_at.is_none() {
+    let first_signup = row.signed_up_at.is_none();
+    if first_signup {
         sqlx::query(
             "UPDATE shoppers SET signed_up_at = $1, name = COALESCE($2, name), birthday = COALESCE($3, birthday), locale = $4 WHERE id = $5",
         )
@@ -244,28 +252,18 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
         if rewards_core::actions::eligible(a, &state.shopper, now).is_ok() && a.points > 0 {
             let reference = format!("{}:{}:{now}", state.row.id, a.id);
             let detail = obj(vec![("action", s(&*a.id)), ("kind", s("signup")), ("points", int(a.points))]);
-            ledger::append(
-                w.conn(),
-                version,
-                Entry {
-                    shopper_id: &state.row.id,
-                    delta: a.points,
-                    cause: "action",
-                    reference: &reference,
-                    at: now,
-                    available_at: now,
-                    detail: detail.to_text(),
-                },
-            )
-            .await?;
-            sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'signup')")
-                .bind(&state.row.id)
-                .bind(&a.id)
-                .bind(now)
-                .execute(w.conn())
+            ledger::credit_action(w.conn(), version, &state.row.id, &a.id, a.points, &reference, (now, now), detail.to_text(), "signup")
                 .await?;
             bonus += a.points;
         }
     }
-    Ok((state.row.id, created, bonus))
+    let mut referral = Json::Null;
+    if first_signup && program.referral.is_some() {
+        crate::referral::code_of(w.conn(), &state.row.id, now).await?;
+        if let Some(code) = &form.referral_code {
+            let known_before = state.shopper.lifetime_orders > 0;
+            referral = crate::referral::on_signup(app, w.conn(), &state.row, known_before, code, now).await?;
+        }
+    }
+    Ok((state.row.id, created, bonus, referral))
 }

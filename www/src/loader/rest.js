@@ -35,6 +35,15 @@ export function start(ctx) {
     }
   };
   const store = makeStore();
+  // A referral link (?ref=CODE on any page) is kept with when it came; the
+  // core decides whether it still counts (referral.remember_days) and
+  // whether it is a code at all, so a malformed value is simply never used.
+  try {
+    const ref = new URLSearchParams(location.search).get('ref');
+    if (ref && ref.length < 33) store.patch({ ref, ref_at: Date.now() });
+  } catch {
+    /* no URLSearchParams or storage: no referral */
+  }
   const attrs = {
     signupUrl: data.signupUrl ? new URL(data.signupUrl, location.href).href : null,
     platform: ['shopify', 'woocommerce'].includes(data.platform) ? data.platform : 'generic',

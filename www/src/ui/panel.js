@@ -85,6 +85,7 @@ export function makePanel(u) {
           { class: 'rw-summary' },
           h('p', { class: 'rw-muted', text: t('balance') }),
           h('p', { class: 'rw-balance', text: points(s.balance) }),
+          birthday(),
           s.pending > 0 ? h('p', { class: 'rw-muted', text: t('pending', { points: points(s.pending) }) }) : null,
           credit(m),
           s.tier ? h('p', { class: 'rw-pill', text: tierName(s.tier) }) : null,
@@ -109,6 +110,7 @@ export function makePanel(u) {
 
     // The shopper's codes, right under the balance they came from.
     if (codes) out.push(section('codes', t('vc_title'), codes));
+    if (known && ctx.state.token && ctx.api) out.push(activity());
 
     // Ways to earn.
     const e = m.earn;
@@ -119,11 +121,13 @@ export function makePanel(u) {
     for (const a of m.actions) {
       const name = text(a.name) || t('action_' + a.kind);
       const label = a.url ? h('a', { href: a.url, target: '_blank', rel: 'noopener noreferrer', text: name }) : name;
-      const when = !a.eligible ? (a.next_eligible ? t('action_again', { date: date(a.next_eligible) }) : t('action_done')) : limitText(a.limit);
+      const birthday = a.kind === 'birthday' && m.birthday ? t('birthday_when', { n: m.birthday.notice_days }) : null;
+      const when = !a.eligible ? (a.next_eligible ? t('action_again', { date: date(a.next_eligible) }) : t('action_done')) : birthday || limitText(a.limit);
       earn.push(item(label, when, '+' + points(a.points), !a.eligible && known));
     }
     if (hasSelector(e.exclude)) earn.push(item(h('span', { class: 'rw-muted', text: t('earn_excluded') })));
     out.push(section('earn', t('earn_title'), h('ul', { class: 'rw-list' }, earn)));
+    if (m.referral) out.push(referral(m.referral, m.store.name, known));
 
     // Ways to redeem.
     if (m.redeem.length) {
@@ -205,6 +209,101 @@ export function makePanel(u) {
     if (m.lifecycle.expiry_months_inactive != null) notes.push(t('lifecycle_expiry', { n: m.lifecycle.expiry_months_inactive }));
     if (notes.length) out.push(h('p', { class: 'rw-note', text: notes.join(' ') }));
     return out;
+  }
+
+  /** "Your activity": the server's ledger of this shopper in plain words, a page at a time, on demand. */
+  function activity() {
+    const { t, date, points } = u.i;
+    const list = h('ul', { class: 'rw-list', 'data-rw': 'activity' });
+    const note = h('p', { class: 'rw-muted', role: 'status' });
+    const more = h('button', { type: 'button', class: 'rw-secondary', text: t('activity_show'), on: { click: ctx.guard(() => load()) } });
+    let before = null;
+    async function load() {
+      more.disabled = true;
+      try {
+        const q = new URLSearchParams({ limit: '10', lang: u.i.lang });
+        if (before != null) q.set('before', String(before));
+        const r = await ctx.fetch(new URL('api/shopper/activity?' + q, ctx.api).href, { headers: { authorization: 'Bearer ' + ctx.state.token } });
+        if (!r.ok) throw new Error('api/shopper/activity answered ' + r.status);
+        const page = await r.json();
+        for (const e of page.entries) {
+          list.append(item(e.text, e.spendable_at ? t('activity_pending', { date: date(e.spendable_at) }) : date(e.at)));
+        }
+        if (before == null) {
+          const lines = [];
+          if (page.expiring) lines.push(t('activity_expiring', { points: points(page.expiring.points), date: date(page.expiring.at) }));
+          if (!page.entries.length) lines.push(t('activity_empty'));
+          note.textContent = lines.join(' ');
+        }
+        before = page.next_before;
+        more.textContent = t('activity_more');
+        more.hidden = before == null;
+      } catch (e) {
+        note.textContent = t('load_error');
+        throw e;
+      } finally {
+        more.disabled = false;
+      }
+    }
+    return section('activity', t('activity_title'), note, list, more);
+  }
+
+  /** "Happy birthday — N points added", once per year per browser (GET /api/shopper's birthday_gift). */
+  function birthday() {
+    const gift = u.info.birthday_gift;
+    if (!gift || !Number.isSafeInteger(gift.points) || ctx.store.get().birthday_seen === gift.year) return null;
+    ctx.store.patch({ birthday_seen: gift.year });
+    return h('p', { class: 'rw-strong', role: 'status', 'data-rw': 'birthday', text: u.i.t('birthday_added', { points: u.i.points(gift.points) }) });
+  }
+
+  /** "Give X, get Y": the member's link with Copy and (where the browser has it) Share; a guest sees the offer. */
+  function referral(r, store, known) {
+    const { t, points, money } = u.i;
+    const give = [r.friend.points > 0 ? points(r.friend.points) : null, r.friend.voucher != null ? t('ref_voucher', { amount: money(r.friend.voucher) }) : null].filter(Boolean).join(' + ');
+    const get = points(r.referrer_points);
+    const code = known && u.info.referral_code;
+    if (!code) return section('referral', t('ref_title', { give, get }), h('p', { class: 'rw-muted', text: t('ref_guest', { give, get }) }));
+    let link;
+    try {
+      // Without link_base: the page the member is on, without its query.
+      const url = new URL(r.link_base || location.origin + location.pathname);
+      url.searchParams.set('ref', code);
+      link = url.href;
+    } catch {
+      link = location.origin + location.pathname + '?ref=' + code;
+    }
+    const status = h('p', { class: 'rw-muted', role: 'status', 'data-rw': 'referral-status' });
+    const field = h('input', { id: 'rw-ref-link', class: 'rw-ref-link', type: 'text', readonly: true, value: link, 'data-rw': 'referral-link', on: { focus: (e) => e.target.select() } });
+    const copy = h('button', {
+      type: 'button',
+      class: 'rw-secondary',
+      text: t('ref_copy'),
+      on: {
+        click: ctx.guard(async () => {
+          try {
+            await navigator.clipboard.writeText(link);
+            status.textContent = t('ref_copied');
+          } catch {
+            // No clipboard access: the link is selected for the shopper to copy.
+            field.focus();
+          }
+        }),
+      },
+    });
+    const share =
+      typeof navigator.share === 'function'
+        ? h('button', { type: 'button', class: 'rw-secondary', text: t('ref_share'), on: { click: ctx.guard(() => navigator.share({ title: store, text: t('ref_share_text', { store, give }), url: link }).catch(() => {})) } })
+        : null;
+    return section(
+      'referral',
+      t('ref_title', { give, get }),
+      h('p', { text: t(r.friend_reward_on === 'first_order' ? 'ref_body_first_order' : 'ref_body_signup', { give, get }) }),
+      h('label', { for: 'rw-ref-link', class: 'rw-muted', text: t('ref_link') }),
+      field,
+      h('p', { class: 'rw-muted', 'data-rw': 'referral-code', text: t('ref_code', { code }) }),
+      h('div', { class: 'rw-actions' }, copy, share),
+      status,
+    );
   }
 
   /** The store credit cashback earned (GET /api/shopper), when the program has cashback or there is some. */

@@ -34,6 +34,7 @@ export function makePopup(u) {
       trigger,
     };
     if (typeof saved.last_shown === 'number') signals.last_shown = saved.last_shown;
+    if (typeof saved.ref === 'string' && typeof saved.ref_at === 'number') signals.referral = { code: saved.ref, at: saved.ref_at };
     let decision;
     try {
       decision = await engine.run('popup_decision', shopper, cart && cart.lines && cart.lines.length ? Object.assign({ cart }, signals) : signals);
@@ -60,6 +61,11 @@ export function makePopup(u) {
 
     const title = h('h2', { id: 'rw-popup-title', class: 'rw-title', text: fill(decision.offer.title) });
     const body = h('p', { id: 'rw-popup-body', class: 'rw-lead', text: fill(decision.offer.body) });
+    // A referred visitor: what the friend's link gives on joining.
+    // (Unless the merchant wrote the "referred" segment's own offer.)
+    const ref = decision.referral;
+    const gift = ref && (ref.friend.points > 0 || ref.friend.voucher != null) ? [ref.friend.points > 0 ? u.i.points(ref.friend.points) : null, ref.friend.voucher != null ? t('ref_voucher', { amount: u.i.money(ref.friend.voucher) }) : null].filter(Boolean).join(' + ') : null;
+    if (gift && decision.offer.key !== 'referred') body.append(h('span', { class: 'rw-ref', 'data-rw': 'referral-offer', text: ' ' + t('ref_friend', { gift }) }));
     const fields = [];
     const field = (name, type, label, mode, extra) => {
       const id = 'rw-f-' + name;
@@ -165,6 +171,7 @@ export function makePopup(u) {
       };
       if (value('name')) payload.name = value('name');
       if (value('birthday')) payload.birthday = value('birthday');
+      if (ref) payload.referral_code = ref.code;
       submit.disabled = true;
       submit.setAttribute('aria-busy', 'true');
       submit.textContent = t('sending');

@@ -21,6 +21,8 @@ export const en = {
   signin_title: 'Thanks for signing up',
   signin_body: 'Every order earns points from now on. Sign in to {store} to see yours.',
   sign_in: 'Sign in',
+  ref_friend: 'A friend invited you: join and get {gift}.',
+  ref_voucher: 'a {amount} voucher',
 };
 
 export const vi = {
@@ -44,4 +46,6 @@ export const vi = {
   signin_title: 'Cảm ơn bạn đã đăng ký',
   signin_body: 'Từ nay mỗi đơn hàng đều được tích điểm. Đăng nhập vào {store} để xem điểm của bạn.',
   sign_in: 'Đăng nhập',
+  ref_friend: 'Bạn được bạn bè mời: tham gia để nhận {gift}.',
+  ref_voucher: 'phiếu giảm {amount}',
 };

@@ -135,6 +135,16 @@ pub struct DiscountCode {
     pub code: Option<Label>,
 }
 
+/// One of the order's `note_attributes` (the cart attributes the checkout carried).
+#[derive(Debug, Deserialize)]
+pub struct NoteAttribute {
+    pub name: Option<Label>,
+    pub value: Option<Label>,
+}
+
+/// The cart attribute the rewards snippet sets from the widget's kept `?ref=` code.
+pub const REFERRAL_ATTRIBUTE: &str = "rewards_ref";
+
 /// The order object of `orders/paid`, `orders/create`, `orders/cancelled`.
 #[derive(Debug, Deserialize)]
 pub struct OrderPayload {
@@ -148,6 +158,7 @@ pub struct OrderPayload {
     pub line_items: Option<Vec<LineItem>>,
     pub discount_applications: Option<Vec<DiscountApplication>>,
     pub discount_codes: Option<Vec<DiscountCode>>,
+    pub note_attributes: Option<Vec<NoteAttribute>>,
     pub shipping_lines: Option<Vec<ShippingLine>>,
     pub total_discounts: Option<Amount>,
     pub total_discounts_set: Option<MoneySet>,
@@ -309,6 +320,8 @@ pub struct MappedOrder {
     pub cart: String,
     /// `discount_codes[].code`, normalised (codes that cannot be ours are left out).
     pub codes: Vec<String>,
+    /// The `rewards_ref` note attribute: a referral code the checkout carried.
+    pub referral_code: Option<String>,
 }
 
 /// Maps an order body (`orders/paid`, `orders/create`).
@@ -418,6 +431,13 @@ pub fn map_order(p: &OrderPayload, program: Currency) -> ApiResult<MappedOrder> 
         email,
         cart: obj(cart).to_text(),
         codes,
+        referral_code: p
+            .note_attributes
+            .iter()
+            .flatten()
+            .find(|a| label(&a.name) == Some(REFERRAL_ATTRIBUTE))
+            .and_then(|a| label(&a.value))
+            .map(|v| v.chars().take(64).collect()),
     })
 }
 

@@ -191,7 +191,7 @@ async fn stored(app: &App, sql: &str, id: &str) -> ApiResult<Response> {
 
 async fn award(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
     let m = map::order(body, app.program().currency())?;
-    let order = orders::Order::new(app, m.order_id, (m.customer_id, m.email), m.cart, m.codes)?;
+    let order = orders::Order::new(app, m.order_id, (m.customer_id, m.email), m.cart, m.codes)?.with_referral_code(m.referral_code);
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let result = async {

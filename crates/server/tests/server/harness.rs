@@ -191,7 +191,8 @@ impl Srv {
     /// The shopper state minus the server's extra keys: the core's Shopper JSON.
     pub async fn core_shopper(&self, customer: &str) -> String {
         let mut v = self.shopper(customer).await;
-        for k in ["shopper_id", "email", "signed_up", "vouchers", "store_credit", "store_credit_pending"] {
+        for k in ["shopper_id", "email", "signed_up", "vouchers", "store_credit", "store_credit_pending", "referral_code", "birthday_gift"]
+        {
             v.as_object_mut().unwrap().remove(k);
         }
         v.to_string()

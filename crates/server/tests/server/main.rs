@@ -4,7 +4,9 @@
 
 mod harness;
 
+mod activity;
 mod admin_assets;
+mod birthday;
 mod bodies;
 mod connect;
 mod console;
@@ -20,6 +22,7 @@ mod ledger;
 mod limits;
 mod pg_restart;
 mod platform_crash;
+mod referral;
 mod shopify;
 mod signup;
 mod simulation;

@@ -798,3 +798,25 @@ async fn issue_11_the_server_accepts_exactly_the_token_liquids_filters_produce_f
     })
     .await;
 }
+
+#[tokio::test]
+async fn issue_12_a_rewards_ref_note_attribute_attributes_the_order_to_the_referrer() {
+    each(|k| async move {
+        let srv = start(&k, "vn-coffee").await;
+        let mut body = srv.signup_body("an.referrer@example.vn").await;
+        body["email"] = json!("an.referrer@example.vn");
+        let an = srv.post("/api/signup", &body.to_string(), &[("origin", ORIGIN.to_string())]).await.json();
+        let id = an["shopper_id"].as_str().unwrap().to_string();
+        let code = srv.shopper(&id).await["referral_code"].as_str().unwrap().to_string();
+        // Shopify's order body with the cart attribute the theme snippet set (note_attributes: [{name, value}]).
+        let mut order: Value = serde_json::from_str(&fixture("orders-paid-vnd.json")).unwrap();
+        order["note_attributes"] = json!([{"name": "gift_wrap", "value": "yes"}, {"name": "rewards_ref", "value": code.to_lowercase()}]);
+        let mapped = map::order(order.to_string().as_bytes(), srv.app.program().currency()).unwrap();
+        assert_eq!(mapped.referral_code.as_deref(), Some(code.to_lowercase().as_str()));
+        let r = deliver(&srv, "orders/paid", "wh-ref-1", &order.to_string()).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referrals WHERE source = 'order'").await, 1);
+        assert_eq!(srv.shopper(&id).await["pending"], 100, "the referrer's reward, pending with the order");
+    })
+    .await;
+}
