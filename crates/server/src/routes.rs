@@ -147,10 +147,19 @@ pub fn require_subject(app: &App, headers: &HeaderMap) -> ApiResult<String> {
     token_subject(app, headers)?.ok_or_else(|| ApiError::unauthorized("a shopper token is required (Authorization: Bearer …)"))
 }
 
-/// The shopper a token subject names: the merchant's customer id. The
-/// server issues no tokens of its own (a signup lends none, see
-/// `signup::answer`), so only merchant-signed tokens read a shopper.
+/// The shopper a merchant-signed token names: a customer id, or the
+/// server's own `shp_…` id of a shopper without one (a popup signup the
+/// merchant's backend has not linked yet) — the latter only until a
+/// customer id is linked, then only the customer's token reads it. The
+/// server signs no tokens itself (a signup lends none, `signup::answer`).
 pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
+    if subject.starts_with("shp_") {
+        if let Some(row) = ledger::find(conn, "id", subject).await? {
+            if row.customer_id.is_none() {
+                return Ok(Some(row));
+            }
+        }
+    }
     ledger::find(conn, "customer_id", subject).await
 }
 
