@@ -8,7 +8,6 @@
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
-use core::fmt::Write;
 
 /// A parsed JSON value. Objects keep their key order (used for stable output
 /// and for "unknown field" reporting in source order). Strings and numbers
@@ -130,7 +129,10 @@ fn write_str(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             // `<` escaped so output can be embedded in HTML <script> safely.
             c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(b"0123456789abcdef"[(c as usize >> shift) & 0xf]));
+                }
             }
             c => out.push(c),
         }
@@ -360,7 +362,29 @@ pub fn obj<'a>(fields: Vec<(&'static str, Json<'a>)>) -> Json<'a> {
 }
 
 pub fn int(n: impl Into<i128>) -> Json<'static> {
-    Json::Number(Cow::Owned(n.into().to_string()))
+    Json::Number(Cow::Owned(int_text(n)))
+}
+
+/// An integer's decimal digits, written by a digit loop (no `core::fmt`
+/// in the wasm).
+pub fn int_text(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    let mut u = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        digits[i] = b'-';
+    }
+    digits[i..].iter().map(|&b| char::from(b)).collect()
 }
 
 pub fn s(v: impl Into<String>) -> Json<'static> {
