@@ -74,7 +74,7 @@ impl Op {
     pub fn named(name: &str) -> Result<Op> {
         Op::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
-            Error::at("op", format!("unknown operation \"{name}\"; expected one of: {}", names.join(", ")))
+            Error::at("op", ["unknown operation \"", name, "\"; expected one of: ", &names.join(", ")].concat())
         })
     }
 
@@ -119,7 +119,7 @@ impl Engine {
             Op::Redemptions => self.redemptions(shopper, input, now),
             Op::Quote => self.quote(shopper, input, now),
             Op::Explainer | Op::PopupDecision | Op::Actions => {
-                Err(Error::at("op", format!("\"{}\" is not in the cart-page engine", op.name())))
+                Err(Error::at("op", ["\"", op.name(), "\" is not in the cart-page engine"].concat()))
             }
         }
     }

@@ -33,6 +33,8 @@ use crate::shopper::{HeldMembership, HeldTier, MembershipStatus, RewardedAction,
 use crate::time::Millis;
 
 pub const MAX_LINES: usize = 500;
+/// A list without a limit of its own (the bytes left bound it), the same on every target.
+const UNLIMITED: usize = u32::MAX as usize;
 pub const MAX_MONEY: i64 = 1_000_000_000_000_000;
 const MAX_COUNT: i64 = 1_000_000_000_000_000;
 /// The instants an integer may give (years 1 to 9999), as epoch milliseconds.
@@ -230,7 +232,7 @@ pub fn shopper<V: Visit>(v: &mut V) -> Shopper {
     let card_started = v.opt_instant("card_started");
     let last_activity = v.opt_instant("last_activity");
     let rewarded_actions =
-        v.list("rewarded_actions", usize::MAX, false, |v, _| RewardedAction { id: v.text("id", Text::Max(64), None), at: v.instant("at") });
+        v.list("rewarded_actions", UNLIMITED, false, |v, _| RewardedAction { id: v.text("id", Text::Max(64), None), at: v.instant("at") });
     let last_order_value = v.opt_int("last_order_value", 0, MAX_COUNT);
     // Profile fields the server's `GET /api/shopper` adds around the state:
     // known (so the state can be passed back as it came), not used here.

@@ -203,7 +203,11 @@ fn rows(fields: &[Field]) -> Json<'static> {
     Json::Array(fields.iter().map(row).collect())
 }
 
-/// Every input's table as JSON: `{"shopper": [rows], "cart": …}`.
+/// Every input's table as JSON: `{"shopper": [rows], "cart": …, "ops":
+/// {op: its input's name or null}}` (`Op::input`).
 pub fn to_json() -> Json<'static> {
-    obj(INPUTS.iter().map(|n| (*n, rows(&of(n)))).collect())
+    let mut t: Vec<(&'static str, Json<'static>)> = INPUTS.iter().map(|n| (*n, rows(&of(n)))).collect();
+    let ops = crate::Op::ALL.iter().map(|(op, name, _)| (*name, op.input_name().map_or(Json::Null, s))).collect();
+    t.push(("ops", obj(ops)));
+    obj(t)
 }

@@ -1,0 +1,196 @@
+// The engine's inputs (shopper, cart, line, signals) as the bytes the wasm
+// reads (rewards_core::input, postcard's conventions: zigzag LEB128
+// varints, tag bytes for options, length-prefixed UTF-8). The fields are
+// not listed here: the tables are the core's own description (the full
+// module's `inputs()`: wire-inputs.js has them from the build, tests from
+// the module), interpreted row by row:
+//   [name, 'i', min, max, default|null]   integer (null default: required)
+//   [name, 'oi', min, max]                optional integer
+//   [name, 'b']                           boolean (absent: false)
+//   [name, 't', kind, max, default|null]  text; kind any|max|id|cur|dec
+//   [name, 'ot', kind, max]               optional text
+//   [name, 'ts', kind, max]               list of texts
+//   [name, 'd'|'od', min, max]            (optional) instant: UTC text or epoch ms
+//   [name, 'c', names, default|null]      one of names (null default: optional)
+//   [name, 'l', max, required, rows]      list of objects
+//   [name, 'o', rows]                     optional object
+//   [name, 's', row]                      accepted and checked, not sent
+//   [name, 'a']                           accepted, not sent
+//   ['', 'e', a, b]                       a or b must be given
+// Problems are collected with their paths and messages as the native
+// encoder (rewards_core::input::encode) words them; the values only the
+// core can judge (currency codes, decimals, UTC dates) go as text and the
+// wasm names their path itself.
+
+const utf8 = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+
+const kindOf = (v) => (v === null ? 'null' : typeof v == 'boolean' ? 'a boolean' : typeof v == 'number' ? 'a number' : typeof v == 'string' ? 'a string' : Array.isArray(v) ? 'an array' : 'an object');
+
+/** What JSON.stringify would have sent: a Date as its ISO text, a non-finite number as null. */
+function plain(v) {
+  if (v instanceof Date) return isNaN(v) ? null : v.toISOString();
+  return typeof v == 'number' && !isFinite(v) ? null : v;
+}
+
+/** The encoder of the field tables `TABLES` (`{shopper, cart, line, signals, ops}`). */
+export function makeEncoder(TABLES) {
+  /**
+   * The wasm's arguments for `op`: the shopper's and the op's input bytes
+   * (empty: a guest, no input), or the issues of the first one that is malformed.
+   */
+  function callInputs(op, shopper, input) {
+    const name = TABLES.ops[op];
+    const s = shopper == null ? { bytes: EMPTY } : encodeInput(TABLES.shopper, shopper);
+    if (s.issues) return s;
+    const i = input == null || !name ? { bytes: EMPTY } : encodeInput(TABLES[name], input);
+    return i.issues ? i : { shopper: s.bytes, input: i.bytes };
+  }
+  return { callInputs, encode: (name, value) => encodeInput(TABLES[name], value) };
+}
+
+/** Encodes `value` by the rows of one input: { bytes } or { issues }. */
+function encodeInput(rows, value) {
+  let buf = new Uint8Array(256);
+  let n = 0;
+  const issues = [];
+  const fail = (path, message) => void issues.push({ path, message });
+  const room = (k) => {
+    if (n + k > buf.length) {
+      const b = new Uint8Array(Math.max(buf.length * 2, n + k));
+      b.set(buf);
+      buf = b;
+    }
+  };
+  const byte = (b) => {
+    room(1);
+    buf[n++] = b;
+  };
+  const uvar = (u) => {
+    // u: a non-negative integer (a number up to 2^53, or a BigInt).
+    if (typeof u == 'bigint') {
+      while (u >= 128n) byte(Number(u & 127n) | 128), (u >>= 7n);
+      return byte(Number(u));
+    }
+    while (u >= 128) byte(u % 128 | 128), (u = Math.floor(u / 128));
+    byte(u);
+  };
+  const zigzag = (i) => (typeof i == 'bigint' ? uvar(i < 0n ? -2n * i - 1n : 2n * i) : Math.abs(i) < 2 ** 51 ? uvar(i < 0 ? -2 * i - 1 : 2 * i) : zigzag(BigInt(i)));
+  const str = (s) => {
+    room(s.length * 3 + 10);
+    const bytes = utf8.encode(s);
+    uvar(bytes.length);
+    room(bytes.length);
+    buf.set(bytes, n);
+    n += bytes.length;
+  };
+  const join = (path, key) => (path ? path + '.' + key : key);
+
+  /** An integer in min..max, as the engine reads the number's JSON text. */
+  function int(v, path, min, max) {
+    if (typeof v != 'number') return fail(path, 'expected an integer, found ' + kindOf(v)), 0;
+    const t = JSON.stringify(v);
+    if (!/^-?\d+$/.test(t)) return fail(path, /e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
+    const i = BigInt(t);
+    if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(path, t + ' is out of range'), 0;
+    if (i < BigInt(min)) return fail(path, 'must be at least ' + min + ', found ' + i), 0;
+    if (i > BigInt(max)) return fail(path, 'must be at most ' + max + ', found ' + i), 0;
+    return Number.isSafeInteger(v) ? v : i;
+  }
+
+  function text(v, path, kind, max) {
+    if ((kind == 'id' || kind == 'dec') && typeof v == 'number') return JSON.stringify(v);
+    if (typeof v != 'string') return fail(path, (kind == 'dec' ? 'expected a decimal number, found ' : 'expected a string, found ') + kindOf(v)), '';
+    if (kind == 'max' || kind == 'id') {
+      if (!v.trim()) fail(path, 'must not be empty');
+      else if (v.length > max && [...v].length > max) fail(path, 'must be at most ' + max + ' characters');
+    }
+    return v;
+  }
+
+  function instant(v, path, min, max) {
+    if (typeof v == 'string') return byte(1), str(v);
+    if (typeof v != 'number') fail(path, 'expected a date string or epoch milliseconds, found ' + kindOf(v));
+    byte(0);
+    zigzag(typeof v == 'number' ? int(v, path, min, max) : 0);
+  }
+
+  function items(v, path) {
+    if (Array.isArray(v)) return v;
+    fail(path, 'expected an array, found ' + kindOf(v));
+    return [];
+  }
+
+  function field(row, v, path) {
+    const [, kind, a, b, c] = row;
+    const absent = v == null;
+    const opt = (write) => (absent ? byte(0) : (byte(1), write()));
+    switch (kind) {
+      case 'i':
+        if (!absent) return zigzag(int(v, path, a, b));
+        if (c == null) return fail(path, 'is required');
+        return zigzag(c);
+      case 'oi':
+        return opt(() => zigzag(int(v, path, a, b)));
+      case 'b':
+        if (!absent && typeof v != 'boolean') fail(path, 'expected true or false, found ' + kindOf(v));
+        return byte(v === true ? 1 : 0);
+      case 't':
+        if (!absent) return str(text(v, path, a, b));
+        if (c == null) return fail(path, 'is required');
+        return str(c);
+      case 'ot':
+        return opt(() => str(text(v, path, a, b)));
+      case 'ts': {
+        const list = absent ? [] : items(v, path);
+        uvar(list.length);
+        for (let i = 0; i < list.length; i++) str(text(plain(list[i]), path + '[' + i + ']', a, b));
+        return;
+      }
+      case 'd':
+        return absent ? fail(path, 'is required') : instant(v, path, a, b);
+      case 'od':
+        return opt(() => instant(v, path, a, b));
+      case 'c': {
+        if (absent) return b == null ? byte(0) : byte(b);
+        if (b == null) byte(1);
+        const i = typeof v == 'string' ? a.indexOf(v) : -1;
+        if (i < 0) fail(path, typeof v == 'string' ? 'unknown value "' + v + '"; expected one of: ' + a.join(', ') : 'expected a string, found ' + kindOf(v));
+        return byte(Math.max(i, 0));
+      }
+      case 'l': {
+        if (absent && b) return fail(path, 'is required');
+        const list = absent ? [] : items(v, path);
+        if (list.length > a) return fail(path, 'at most ' + a + ' lines'), byte(0);
+        uvar(list.length);
+        for (let i = 0; i < list.length; i++) object(c, plain(list[i]), path + '[' + i + ']');
+        return;
+      }
+      case 'o':
+        return opt(() => object(a, v, path));
+      case 's': {
+        // Checked like the row it holds, then the bytes are dropped.
+        const at = n;
+        if (!absent) field(a, v, path);
+        n = at;
+        return;
+      }
+    }
+  }
+
+  function object(rows, v, path) {
+    if (v === null || typeof v != 'object' || Array.isArray(v)) return fail(path, 'expected an object, found ' + kindOf(v));
+    // Own fields only, as JSON.stringify sends them (a page's prototype additions are not fields).
+    const keys = Object.keys(v);
+    const own = new Set(keys);
+    const get = (k) => (own.has(k) ? plain(v[k]) : undefined);
+    const known = new Set();
+    for (const row of rows) if (row[1] != 'e') known.add(row[0]), field(row, get(row[0]), join(path, row[0]));
+    for (const k of keys) if (!known.has(k) && v[k] !== undefined) fail(join(path, k), 'unknown field');
+    for (const row of rows) if (row[1] == 'e' && get(row[2]) == null && get(row[3]) == null) fail(join(path, row[2]), 'is required (or ' + row[3] + ')');
+  }
+
+  object(rows, plain(value), '');
+  return issues.length ? { issues } : { bytes: buf.subarray(0, n) };
+}
+
