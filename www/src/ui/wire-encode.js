@@ -23,6 +23,12 @@
 // wasm names their path itself.
 
 const utf8 = new TextEncoder();
+// Non-ASCII texts met before (product types, titles: the same on every cart update), as UTF-8.
+const texts = new Map();
+const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+const names = new WeakMap();
+/** The field names of a table's rows (cached: looked up per object). */
+const namesOf = (rows) => names.get(rows) || (names.set(rows, new Set(rows.map((r) => r[0]))), names.get(rows));
 const EMPTY = new Uint8Array(0);
 
 const kindOf = (v) => (v === null ? 'null' : typeof v == 'boolean' ? 'a boolean' : typeof v == 'number' ? 'a number' : typeof v == 'string' ? 'a string' : Array.isArray(v) ? 'an array' : 'an object');
@@ -55,15 +61,14 @@ function encodeInput(rows, value) {
   let n = 0;
   const issues = [];
   const fail = (path, message) => void issues.push({ path, message });
-  const room = (k) => {
-    if (n + k > buf.length) {
-      const b = new Uint8Array(Math.max(buf.length * 2, n + k));
-      b.set(buf);
-      buf = b;
-    }
+  const grow = (k) => {
+    const b = new Uint8Array(Math.max(buf.length * 2, n + k));
+    b.set(buf);
+    buf = b;
   };
+  const room = (k) => n + k > buf.length && grow(k);
   const byte = (b) => {
-    room(1);
+    if (n >= buf.length) grow(1);
     buf[n++] = b;
   };
   const uvar = (u) => {
@@ -77,8 +82,21 @@ function encodeInput(rows, value) {
   };
   const zigzag = (i) => (typeof i == 'bigint' ? uvar(i < 0n ? -2n * i - 1n : 2n * i) : Math.abs(i) < 2 ** 51 ? uvar(i < 0 ? -2 * i - 1 : 2 * i) : zigzag(BigInt(i)));
   const str = (s) => {
-    room(s.length * 3 + 10);
-    const bytes = utf8.encode(s);
+    // ASCII (ids, SKUs, dates) byte by byte; anything else through TextEncoder.
+    const len = s.length;
+    room(len + 10);
+    let ascii = len < 128;
+    for (let k = 0; ascii && k < len; k++) if (s.charCodeAt(k) > 127) ascii = false;
+    if (ascii) {
+      buf[n++] = len;
+      for (let k = 0; k < len; k++) buf[n++] = s.charCodeAt(k);
+      return;
+    }
+    let bytes = texts.get(s);
+    if (!bytes) {
+      if (texts.size > 500) texts.clear();
+      texts.set(s, (bytes = utf8.encode(s)));
+    }
     uvar(bytes.length);
     room(bytes.length);
     buf.set(bytes, n);
@@ -89,13 +107,19 @@ function encodeInput(rows, value) {
   /** An integer in min..max, as the engine reads the number's JSON text. */
   function int(v, path, min, max) {
     if (typeof v != 'number') return fail(path, 'expected an integer, found ' + kindOf(v)), 0;
+    // The common case without BigInt (slow): an exact integer, compared exactly (min and max are exact doubles).
+    if (Number.isSafeInteger(v)) {
+      if (v < min) return fail(path, 'must be at least ' + min + ', found ' + v), 0;
+      if (v > max) return fail(path, 'must be at most ' + max + ', found ' + v), 0;
+      return v;
+    }
     const t = JSON.stringify(v);
     if (!/^-?\d+$/.test(t)) return fail(path, /e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
     const i = BigInt(t);
     if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(path, t + ' is out of range'), 0;
     if (i < BigInt(min)) return fail(path, 'must be at least ' + min + ', found ' + i), 0;
     if (i > BigInt(max)) return fail(path, 'must be at most ' + max + ', found ' + i), 0;
-    return Number.isSafeInteger(v) ? v : i;
+    return i;
   }
 
   function text(v, path, kind, max) {
@@ -181,12 +205,13 @@ function encodeInput(rows, value) {
   function object(rows, v, path) {
     if (v === null || typeof v != 'object' || Array.isArray(v)) return fail(path, 'expected an object, found ' + kindOf(v));
     // Own fields only, as JSON.stringify sends them (a page's prototype additions are not fields).
-    const keys = Object.keys(v);
-    const own = new Set(keys);
-    const get = (k) => (own.has(k) ? plain(v[k]) : undefined);
-    const known = new Set();
-    for (const row of rows) if (row[1] != 'e') known.add(row[0]), field(row, get(row[0]), join(path, row[0]));
-    for (const k of keys) if (!known.has(k) && v[k] !== undefined) fail(join(path, k), 'unknown field');
+    const get = (k) => {
+      const x = v[k];
+      return x === undefined || !hasOwn(v, k) ? undefined : plain(x);
+    };
+    for (const row of rows) if (row[1] != 'e') field(row, get(row[0]), join(path, row[0]));
+    const names = namesOf(rows);
+    for (const k of Object.keys(v)) if (!names.has(k) && v[k] !== undefined) fail(join(path, k), 'unknown field');
     for (const row of rows) if (row[1] == 'e' && get(row[2]) == null && get(row[3]) == null) fail(join(path, row[2]), 'is required (or ' + row[3] + ')');
   }
 
