@@ -36,13 +36,13 @@ const args = new Set(process.argv.slice(2));
 // 10 KB in issue 5); every JS file (Shopify flags an app's JS file over
 // 10,000 compressed bytes); all a cart page downloads for the widget before
 // its first numbers (boot + loader chunk + CSS + UI chunk with the wasm glue
-// + wasm; like the clearance and platform chunks, the popup triggers load
+// + the input encoder's chunk + wasm; like the clearance and platform chunks, the popup triggers load
 // after, when idle).
 const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
-const CEILING = { cartPage: 66400 };
+const CEILING = { cartPage: 59300 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
