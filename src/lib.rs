@@ -6,7 +6,8 @@
 //! browser. Money is integer minor units; every arithmetic step is checked
 //! and an overflow is an [`Error`], never a wrap or a panic.
 //!
-//! [`Engine`] is the JSON-text API both bindings use, so the widget's
+//! [`Engine`] is the API both bindings use (JSON text for the server,
+//! bytes for the wasm: `input`), so the widget's
 //! preview and the server's award are the same bytes.
 
 // No `std`: the core needs only `alloc`, and without `std` the wasm build
