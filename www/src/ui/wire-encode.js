@@ -60,7 +60,18 @@ function encodeInput(rows, value) {
   let buf = new Uint8Array(256);
   let n = 0;
   const issues = [];
-  const fail = (path, message) => void issues.push({ path, message });
+  // The path to the value being encoded (keys and indexes), rendered only for an issue.
+  const stack = [];
+  const fail = (message) => {
+    let path = '';
+    for (const k of stack) path = typeof k == 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k;
+    issues.push({ path, message });
+  };
+  const inside = (k, f) => {
+    stack.push(k);
+    f();
+    stack.pop();
+  };
   const grow = (k) => {
     const b = new Uint8Array(Math.max(buf.length * 2, n + k));
     b.set(buf);
@@ -102,120 +113,119 @@ function encodeInput(rows, value) {
     buf.set(bytes, n);
     n += bytes.length;
   };
-  const join = (path, key) => (path ? path + '.' + key : key);
 
   /** An integer in min..max, as the engine reads the number's JSON text. */
-  function int(v, path, min, max) {
-    if (typeof v != 'number') return fail(path, 'expected an integer, found ' + kindOf(v)), 0;
+  function int(v, min, max) {
+    if (typeof v != 'number') return fail('expected an integer, found ' + kindOf(v)), 0;
     // The common case without BigInt (slow): an exact integer, compared exactly (min and max are exact doubles).
     if (Number.isSafeInteger(v)) {
-      if (v < min) return fail(path, 'must be at least ' + min + ', found ' + v), 0;
-      if (v > max) return fail(path, 'must be at most ' + max + ', found ' + v), 0;
+      if (v < min) return fail('must be at least ' + min + ', found ' + v), 0;
+      if (v > max) return fail('must be at most ' + max + ', found ' + v), 0;
       return v;
     }
     const t = JSON.stringify(v);
-    if (!/^-?\d+$/.test(t)) return fail(path, /e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
+    if (!/^-?\d+$/.test(t)) return fail(/e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
     const i = BigInt(t);
-    if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(path, t + ' is out of range'), 0;
-    if (i < BigInt(min)) return fail(path, 'must be at least ' + min + ', found ' + i), 0;
-    if (i > BigInt(max)) return fail(path, 'must be at most ' + max + ', found ' + i), 0;
+    if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(t + ' is out of range'), 0;
+    if (i < BigInt(min)) return fail('must be at least ' + min + ', found ' + i), 0;
+    if (i > BigInt(max)) return fail('must be at most ' + max + ', found ' + i), 0;
     return i;
   }
 
-  function text(v, path, kind, max) {
+  function text(v, kind, max) {
     if ((kind == 'id' || kind == 'dec') && typeof v == 'number') return JSON.stringify(v);
-    if (typeof v != 'string') return fail(path, (kind == 'dec' ? 'expected a decimal number, found ' : 'expected a string, found ') + kindOf(v)), '';
+    if (typeof v != 'string') return fail((kind == 'dec' ? 'expected a decimal number, found ' : 'expected a string, found ') + kindOf(v)), '';
     if (kind == 'max' || kind == 'id') {
-      if (!v.trim()) fail(path, 'must not be empty');
-      else if (v.length > max && [...v].length > max) fail(path, 'must be at most ' + max + ' characters');
+      if (!v.trim()) fail('must not be empty');
+      else if (v.length > max && [...v].length > max) fail('must be at most ' + max + ' characters');
     }
     return v;
   }
 
-  function instant(v, path, min, max) {
+  function instant(v, min, max) {
     if (typeof v == 'string') return byte(1), str(v);
-    if (typeof v != 'number') fail(path, 'expected a date string or epoch milliseconds, found ' + kindOf(v));
+    if (typeof v != 'number') fail('expected a date string or epoch milliseconds, found ' + kindOf(v));
     byte(0);
-    zigzag(typeof v == 'number' ? int(v, path, min, max) : 0);
+    zigzag(typeof v == 'number' ? int(v, min, max) : 0);
   }
 
-  function items(v, path) {
+  function items(v) {
     if (Array.isArray(v)) return v;
-    fail(path, 'expected an array, found ' + kindOf(v));
+    fail('expected an array, found ' + kindOf(v));
     return [];
   }
 
-  function field(row, v, path) {
+  function field(row, v) {
     const [, kind, a, b, c] = row;
     const absent = v == null;
     const opt = (write) => (absent ? byte(0) : (byte(1), write()));
     switch (kind) {
       case 'i':
-        if (!absent) return zigzag(int(v, path, a, b));
-        if (c == null) return fail(path, 'is required');
+        if (!absent) return zigzag(int(v, a, b));
+        if (c == null) return fail('is required');
         return zigzag(c);
       case 'oi':
-        return opt(() => zigzag(int(v, path, a, b)));
+        return opt(() => zigzag(int(v, a, b)));
       case 'b':
-        if (!absent && typeof v != 'boolean') fail(path, 'expected true or false, found ' + kindOf(v));
+        if (!absent && typeof v != 'boolean') fail('expected true or false, found ' + kindOf(v));
         return byte(v === true ? 1 : 0);
       case 't':
-        if (!absent) return str(text(v, path, a, b));
-        if (c == null) return fail(path, 'is required');
+        if (!absent) return str(text(v, a, b));
+        if (c == null) return fail('is required');
         return str(c);
       case 'ot':
-        return opt(() => str(text(v, path, a, b)));
+        return opt(() => str(text(v, a, b)));
       case 'ts': {
-        const list = absent ? [] : items(v, path);
+        const list = absent ? [] : items(v);
         uvar(list.length);
-        for (let i = 0; i < list.length; i++) str(text(plain(list[i]), path + '[' + i + ']', a, b));
+        for (let i = 0; i < list.length; i++) inside(i, () => str(text(plain(list[i]), a, b)));
         return;
       }
       case 'd':
-        return absent ? fail(path, 'is required') : instant(v, path, a, b);
+        return absent ? fail('is required') : instant(v, a, b);
       case 'od':
-        return opt(() => instant(v, path, a, b));
+        return opt(() => instant(v, a, b));
       case 'c': {
         if (absent) return b == null ? byte(0) : byte(b);
         if (b == null) byte(1);
         const i = typeof v == 'string' ? a.indexOf(v) : -1;
-        if (i < 0) fail(path, typeof v == 'string' ? 'unknown value "' + v + '"; expected one of: ' + a.join(', ') : 'expected a string, found ' + kindOf(v));
+        if (i < 0) fail(typeof v == 'string' ? 'unknown value "' + v + '"; expected one of: ' + a.join(', ') : 'expected a string, found ' + kindOf(v));
         return byte(Math.max(i, 0));
       }
       case 'l': {
-        if (absent && b) return fail(path, 'is required');
-        const list = absent ? [] : items(v, path);
-        if (list.length > a) return fail(path, 'at most ' + a + ' lines'), byte(0);
+        if (absent && b) return fail('is required');
+        const list = absent ? [] : items(v);
+        if (list.length > a) return fail('at most ' + a + ' lines'), byte(0);
         uvar(list.length);
-        for (let i = 0; i < list.length; i++) object(c, plain(list[i]), path + '[' + i + ']');
+        for (let i = 0; i < list.length; i++) inside(i, () => object(c, plain(list[i])));
         return;
       }
       case 'o':
-        return opt(() => object(a, v, path));
+        return opt(() => object(a, v));
       case 's': {
         // Checked like the row it holds, then the bytes are dropped.
         const at = n;
-        if (!absent) field(a, v, path);
+        if (!absent) field(a, v);
         n = at;
         return;
       }
     }
   }
 
-  function object(rows, v, path) {
-    if (v === null || typeof v != 'object' || Array.isArray(v)) return fail(path, 'expected an object, found ' + kindOf(v));
+  function object(rows, v) {
+    if (v === null || typeof v != 'object' || Array.isArray(v)) return fail('expected an object, found ' + kindOf(v));
     // Own fields only, as JSON.stringify sends them (a page's prototype additions are not fields).
     const get = (k) => {
       const x = v[k];
       return x === undefined || !hasOwn(v, k) ? undefined : plain(x);
     };
-    for (const row of rows) if (row[1] != 'e') field(row, get(row[0]), join(path, row[0]));
+    for (const row of rows) if (row[1] != 'e') inside(row[0], () => field(row, get(row[0])));
     const names = namesOf(rows);
-    for (const k of Object.keys(v)) if (!names.has(k) && v[k] !== undefined) fail(join(path, k), 'unknown field');
-    for (const row of rows) if (row[1] == 'e' && get(row[2]) == null && get(row[3]) == null) fail(join(path, row[2]), 'is required (or ' + row[3] + ')');
+    for (const k of Object.keys(v)) if (!names.has(k) && v[k] !== undefined) inside(k, () => fail('unknown field'));
+    for (const row of rows) if (row[1] == 'e' && get(row[2]) == null && get(row[3]) == null) inside(row[2], () => fail('is required (or ' + row[3] + ')'));
   }
 
-  object(rows, plain(value), '');
+  object(rows, plain(value));
   return issues.length ? { issues } : { bytes: buf.subarray(0, n) };
 }
 
