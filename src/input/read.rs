@@ -222,3 +222,40 @@ impl Visit for Reader<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::input::encode;
+    use crate::money::Currency;
+    use crate::Cart;
+
+    fn vnd() -> Currency {
+        Currency::from_code("VND").unwrap()
+    }
+
+    fn issues(bytes: &[u8]) -> Vec<(String, String)> {
+        match Cart::from_bytes(bytes, vnd()) {
+            Err(crate::Error::Invalid(i)) => i.into_iter().map(|i| (i.path, i.message)).collect(),
+            other => panic!("expected issues, got {other:?}"),
+        }
+    }
+
+    /// Bytes that did not come from an encoder are checked like JSON: the
+    /// same paths and messages, and a cut, an extra or a bad byte names its field.
+    #[test]
+    fn bytes_are_checked_again_with_paths() {
+        let good = encode::from_text("cart", r#"{"currency":"VND","lines":[{"quantity":2,"unit_price":45000}]}"#).unwrap();
+        assert_eq!(Cart::from_bytes(&good, vnd()).unwrap().lines[0].line_price, 90_000);
+        // The line's quantity (zigzag 2 = 4) rewritten as -1 (zigzag 1), which no encoder writes.
+        let at = good.iter().rposition(|&b| b == 4).unwrap();
+        let mut negative = good.clone();
+        negative[at] = 1;
+        assert_eq!(issues(&negative), [("lines[0].quantity".into(), "must be at least 0, found -1".into())]);
+        let cut = &good[..good.len() - 1];
+        assert_eq!(issues(cut), [("shipping".into(), ["corrupt input at byte ", &(good.len() - 1).to_string()].concat())]);
+        let mut longer = good.clone();
+        longer.push(9);
+        assert_eq!(issues(&longer), [(String::new(), ["corrupt input at byte ", &good.len().to_string()].concat())]);
+        assert_eq!(issues(&[]), [("currency".into(), "corrupt input at byte 0".into())]);
+    }
+}
