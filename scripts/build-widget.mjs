@@ -36,16 +36,13 @@ const args = new Set(process.argv.slice(2));
 // 10 KB in issue 5); every JS file (Shopify flags an app's JS file over
 // 10,000 compressed bytes); all a cart page downloads for the widget before
 // its first numbers (boot + loader chunk + CSS + UI chunk with the wasm glue
-// + wasm; like the clearance and platform chunks, the popup triggers load
+// + the input encoder's chunk + wasm; like the clearance and platform chunks, the popup triggers load
 // after, when idle).
 const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // The cart page is over its budget because of the wasm (docs/wasm-size.md
 // says by how much and what would close it). Until it is met, this ceiling
 // keeps it from growing: lower it with every saving, never raise it.
-// 66400 → 66480 (issue 12): +88 B gzip on the cart page for the referral link
-// (?ref= kept from any page in the loader chunk, +58 B; the cart-page wasm
-// reading a program with the referral and birthday sections, +30 B).
-const CEILING = { cartPage: 66480 };
+const CEILING = { cartPage: 59300 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
@@ -91,9 +88,13 @@ const cssAsText = {
 const cartGlue = await import('data:text/javascript;base64,' + readFileSync(join(pkgCart, 'rewards_wasm.js')).toString('base64'));
 cartGlue.initSync({ module: readFileSync(join(pkgCart, 'rewards_wasm_bg.wasm')) });
 const cartOps = cartGlue.ops().split(',');
+// The inputs' field tables, from the full module (rewards_core::input::table): the JS encoder interprets them.
+const fullGlue = await import('data:text/javascript;base64,' + readFileSync(join(pkg, 'rewards_wasm.js')).toString('base64'));
+fullGlue.initSync({ module: readFileSync(join(pkg, 'rewards_wasm_bg.wasm')) });
+const inputTables = fullGlue.inputs();
 const ui = await build({
   plugins: [cssAsText],
-  define: { __REWARDS_CART_OPS__: JSON.stringify(cartOps) },
+  define: { __REWARDS_CART_OPS__: JSON.stringify(cartOps), __REWARDS_INPUTS__: inputTables },
   entryPoints: { ui: join(www, 'src/ui/index.js') },
   bundle: true,
   splitting: true,
@@ -193,11 +194,13 @@ console.log(`\nwidget build ${version} → www/dist (manifest.json)`);
 console.log(`${'artifact'.padEnd(44)} ${pad('raw', 8)} ${pad('gzip', 8)} ${pad('brotli', 8)}`);
 for (const [name, r] of Object.entries(rows)) console.log(`${(name + '  ' + r.file).padEnd(44)} ${pad(r.raw, 8)} ${pad(r.gzip, 8)} ${pad(r.brotli, 8)}`);
 const sum = (keys, k) => keys.reduce((t, key) => t + rows[key][k], 0);
+// What a product or cart page downloads: the wasm's input encoder (with the core's field tables) is its own chunk.
+const CART_PAGE = ['loader', 'loader-chunk', 'css', 'ui', 'ui-wire-inputs', 'wasm'];
 const pages = [
   ['page without previews (boot + loader chunk)', ['loader', 'loader-chunk']],
   ['… popup armed (+ triggers)', ['loader', 'loader-chunk', 'triggers']],
   ['… launcher clear of the page (+ clearance, idle)', ['loader', 'loader-chunk', 'clearance']],
-  ['product / cart page (+ ui + wasm)', ['loader', 'loader-chunk', 'css', 'ui', 'wasm']],
+  ['product / cart page (+ ui + wasm)', CART_PAGE],
   ['everything, all surfaces opened', Object.keys(rows)],
 ];
 for (const [label, keys] of pages) console.log(`${label.padEnd(44)} ${pad(sum(keys, 'raw'), 8)} ${pad(sum(keys, 'gzip'), 8)} ${pad(sum(keys, 'brotli'), 8)}`);
@@ -207,7 +210,7 @@ if (rows.loader.gzip > BUDGET.loader) over.push(`loader ${rows.loader.gzip} B gz
 for (const [name, r] of Object.entries(rows)) {
   if (r.file.endsWith('.js') && r.gzip > BUDGET.jsFile) over.push(`${name} ${r.gzip} B gzip > ${BUDGET.jsFile} B per JS file`);
 }
-const cart = sum(['loader', 'loader-chunk', 'css', 'ui', 'wasm'], 'gzip');
+const cart = sum(CART_PAGE, 'gzip');
 if (cart > CEILING.cartPage) over.push(`cart page ${cart} B gzip > ceiling ${CEILING.cartPage} B`);
 else if (cart > BUDGET.cartPage) unmet.push(`cart page ${cart} B gzip is ${cart - BUDGET.cartPage} B over the ${BUDGET.cartPage} B budget (ceiling ${CEILING.cartPage} B holds)`);
 if (over.length) console.log(`budgets (issue 5): OVER — ${over.join('; ')}`);

@@ -10,7 +10,7 @@
 #   scripts/fuzz.sh smoke                  what the test command runs: every
 #                                          target 15 s from the committed corpus
 #
-# Targets: config cart shopper signals engine generated wire (default: all).
+# Targets: config cart shopper signals engine generated wire inputs (default: all).
 # New inputs go to fuzz/work/<target>/ (ignored by git); the committed
 # corpus is only read. A crash is written to fuzz/artifacts/<target>/;
 # minimise it (`cargo +nightly fuzz tmin -s none <target> <file>`) and keep
@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 root=$PWD
-all_targets=(config cart shopper signals engine generated wire)
+all_targets=(config cart shopper signals engine generated wire inputs)
 
 # Nightly when it is installed; without a sanitizer cargo-fuzz also works on
 # stable, which is all a fresh machine may have.

@@ -13,8 +13,7 @@
 //! celebrated, so editing it to today earns nothing this year.
 
 use crate::config::{ActionKind, Program};
-use crate::decode::{Decoder, Path};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::json::{int, obj, opt, s, Json};
 use crate::prelude::*;
 use crate::time::{civil_from_days, days_from_civil};
@@ -87,7 +86,7 @@ pub fn status(notice_days: i64, (month, day): (u32, u32), given_on: i64, today: 
     Status { due, this_year, next }
 }
 
-fn date(text: &str) -> Option<(i64, u32, u32)> {
+pub(crate) fn date(text: &str) -> Option<(i64, u32, u32)> {
     let t = crate::time::parse_instant(text)?;
     (text.len() == 10).then(|| civil_from_days(t.div_euclid(crate::time::DAY_MS)))
 }
@@ -97,26 +96,26 @@ fn date_text(day: i64) -> Json<'static> {
     s(format!("{y:04}-{m:02}-{d:02}"))
 }
 
+/// The `birthday` operation's input (`crate::input::dates`).
+pub struct Dates {
+    pub birthday: (i64, u32, u32),
+    pub given_on: (i64, u32, u32),
+    pub today: (i64, u32, u32),
+    pub last_rewarded_year: Option<i64>,
+}
+
 /// The `birthday` operation: input `{"birthday", "given_on", "today"}`
-/// (local dates, `YYYY-MM-DD`) and `"last_rewarded_year"` (optional);
-/// answers `{due, reason, this_year, next, points}`.
+/// (local dates, `YYYY-MM-DD`) and `"last_rewarded_year"` (optional), as
+/// JSON text; answers `{due, reason, this_year, next, points}`.
 pub fn run(program: &Program, input: &str) -> Result<Json<'static>> {
-    let json = Json::parse(input).map_err(|m| Error::at("", m))?;
-    let mut d = Decoder::default();
-    let parsed = (|| {
-        let mut o = d.object(&json, Path::Root)?;
-        let mut day = |d: &mut Decoder, key: &'static str| {
-            o.req(d, key, |d, v, p| {
-                let t = d.text(v, p, 10)?;
-                date(&t).or_else(|| d.fail(p, "must be a date written YYYY-MM-DD"))
-            })
-        };
-        let (b, g, t) = (day(&mut d, "birthday"), day(&mut d, "given_on"), day(&mut d, "today"));
-        let last = o.opt(&mut d, "last_rewarded_year", |d, v, p| d.int(v, p, 1900, 9999));
-        o.done(&mut d);
-        Some((b?, g?, t?, last?))
-    })();
-    let (b, g, t, last) = d.finish(parsed)?;
+    run_bytes(program, &crate::input::encode::from_text("dates", input)?)
+}
+
+/// [`run`] on the input's bytes (what the wasm takes).
+pub fn run_bytes(program: &Program, bytes: &[u8]) -> Result<Json<'static>> {
+    let mut r = crate::input::read::Reader::new(bytes);
+    let d = crate::input::dates(&mut r);
+    let Dates { birthday: b, given_on: g, today: t, last_rewarded_year: last } = r.finish(d)?;
     let st = status(program.birthday.notice_days, (b.1, b.2), days_from_civil(g.0, g.1, g.2), days_from_civil(t.0, t.1, t.2), last);
     Ok(obj(vec![
         ("due", Json::Bool(st.due.is_ok())),

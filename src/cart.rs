@@ -1,14 +1,12 @@
-//! The cart: lines with prices in minor units, decoded from untrusted JSON.
+//! The cart: lines with prices in minor units, decoded from untrusted
+//! input (its fields: `crate::input::cart`).
 
-use crate::decimal::{Decimal, Rounding};
-use crate::decode::{Decoder, Obj, Path};
+use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::input::{self, read::Reader};
 use crate::json::Json;
 use crate::money::{self, Conversion, Currency};
 use crate::prelude::*;
-
-const MAX_LINES: usize = 500;
-const MAX_MONEY: i64 = 1_000_000_000_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Line {
@@ -54,9 +52,15 @@ impl Cart {
     }
 
     pub fn from_json(v: &Json, program: Currency) -> Result<Cart> {
-        let mut d = Decoder::default();
-        let c = decode(&mut d, v, program);
-        d.finish(c)
+        let bytes = input::encode::json_value("cart", v)?;
+        Cart::from_bytes(&bytes, program)
+    }
+
+    /// A cart from its bytes (`crate::input`: what the wasm reads).
+    pub fn from_bytes(bytes: &[u8], program: Currency) -> Result<Cart> {
+        let mut r = Reader::new(bytes);
+        let c = input::cart(&mut r, program);
+        r.finish(c)
     }
 
     /// The merchandise subtotal after discounts: gift cards are not
@@ -110,123 +114,20 @@ impl Cart {
     }
 }
 
-fn decode(d: &mut Decoder, v: &Json, program: Currency) -> Option<Cart> {
-    let mut o = d.object(v, Path::Root)?;
-    let currency = o.req(d, "currency", Decoder::currency);
-    let conversion = o.opt(d, "conversion", |d, v, p| {
-        let mut o = d.object(v, *p)?;
-        let rate = o.req(d, "rate", Decoder::decimal);
-        o.done(d);
-        let rate = rate?;
-        if rate.mantissa <= 0 {
-            return d.fail(&p.key("rate"), "must be greater than 0");
-        }
-        Some(rate)
-    });
-    let currency = currency?;
-    let conversion = match conversion? {
-        _ if currency == program => None,
-        Some(rate) => Some(Conversion { from: currency, rate }),
-        None => {
-            return d.fail(
-                &Path::Root.key("currency"),
-                format!(
-                    "cart is in {} but the program is in {}; pass \"conversion\": {{\"rate\": …}} (program units per cart unit)",
-                    currency.code(),
-                    program.code()
-                ),
-            )
-        }
-    };
-    let conv = |d: &mut Decoder, p: &Path, minor: i64, rounding: Rounding| -> Option<i64> {
-        match &conversion {
-            None => Some(minor),
-            Some(c) => c.convert(minor, program, rounding).map_err(|e| d.fail::<()>(p, e.to_string())).ok(),
-        }
-    };
-    let lines = o.req(d, "lines", |d, v, p| {
-        if let Json::Array(a) = v {
-            if a.len() > MAX_LINES {
-                return d.fail(p, format!("at most {MAX_LINES} lines"));
-            }
-        }
-        d.array(v, p, |d, v, p| line(d, v, p, &conv))
-    });
-    let order_discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m, Rounding::Ceil)));
-    let shipping = o.or(d, "shipping", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY).and_then(|m| conv(d, p, m, Rounding::Floor)));
-    // Accepted so platform carts can be passed through as they are.
-    let _ = o.opt(d, "tax", |d, v, p| d.int(v, p, 0, MAX_MONEY));
-    let _ = o.opt(d, "token", |d, v, p| d.string(v, p));
-    // The codes on the order (vouchers among them): the widget shows which
-    // are applied; they change no number (a voucher's value is `discount`).
-    let _ = o.opt(d, "discount_codes", |d, v, p| d.array(v, p, |d, v, p| d.text(v, p, 64)));
-    o.done(d);
-    Some(Cart { lines: lines?, order_discount: order_discount?, shipping: shipping? })
-}
-
-/// One line on its own (a product page's "earn N points"), in the
-/// program's currency; issue paths start at the line (`quantity`).
+/// One line on its own (a product page's "earn N points") from JSON, in
+/// the program's currency; issue paths start at the line (`quantity`).
 pub fn line_from_json(v: &Json, program: Currency) -> Result<Line> {
-    let _ = program; // lines of a product page are priced in the store's currency
-    let mut d = Decoder::default();
-    let l = line(&mut d, v, &Path::Root, &|_, _, minor, _| Some(minor));
-    // Named like the first line of a cart when it has no id of its own.
-    d.finish(l).map(|l| if l.id.is_empty() { Line { id: "0".into(), ..l } } else { l })
+    let bytes = input::encode::json_value("line", v)?;
+    Line::from_bytes(&bytes, program)
 }
 
-fn opt_str(o: &mut Obj, d: &mut Decoder, key: &'static str) -> Option<Option<String>> {
-    o.opt(d, key, |d, v, p| match v {
-        // Platform ids are often numbers; keep their exact text.
-        Json::Number(n) => Some(n.to_string()),
-        _ => d.text(v, p, 255),
-    })
-}
-
-fn line(d: &mut Decoder, v: &Json, p: &Path, conv: &dyn Fn(&mut Decoder, &Path, i64, Rounding) -> Option<i64>) -> Option<Line> {
-    let mut o = d.object(v, *p)?;
-    let id = opt_str(&mut o, d, "id");
-    let product_id = opt_str(&mut o, d, "product_id");
-    let variant_id = opt_str(&mut o, d, "variant_id");
-    let sku = opt_str(&mut o, d, "sku");
-    let title = o.opt(d, "title", Decoder::string);
-    let tags = o.or(d, "tags", Vec::new(), |d, v, p| d.array(v, p, Decoder::string));
-    let product_type = opt_str(&mut o, d, "product_type");
-    let collections = o.or(d, "collections", Vec::new(), |d, v, p| d.array(v, p, Decoder::string));
-    let quantity = o.req(d, "quantity", |d, v, p| d.int(v, p, 0, 1_000_000));
-    let unit_price = o.opt(d, "unit_price", |d, v, p| d.int(v, p, 0, MAX_MONEY));
-    let line_price = o.opt(d, "line_price", |d, v, p| d.int(v, p, 0, MAX_MONEY));
-    let discount = o.or(d, "discount", 0, |d, v, p| d.int(v, p, 0, MAX_MONEY));
-    let gift_card = o.or(d, "gift_card", false, Decoder::bool);
-    o.done(d);
-    let quantity = quantity?;
-    let price = match (unit_price?, line_price?) {
-        (_, Some(lp)) => lp,
-        (Some(up), None) => match up.checked_mul(quantity).filter(|&x| x <= MAX_MONEY) {
-            Some(x) => x,
-            None => return d.fail(&p.key("unit_price"), "unit_price × quantity is too large"),
-        },
-        (None, None) => return d.fail(&p.key("line_price"), "is required (or unit_price)"),
-    };
-    let line_price = conv(d, &p.key("line_price"), price, Rounding::Floor)?;
-    let discount = conv(d, &p.key("discount"), discount?, Rounding::Ceil)?;
-    Some(Line {
-        // Without an id a line is named by its position.
-        id: id?.unwrap_or_else(|| match p {
-            Path::Index(_, i) => i.to_string(),
-            _ => String::new(),
-        }),
-        product_id: product_id?,
-        variant_id: variant_id?,
-        sku: sku?,
-        title: title?,
-        tags: tags?,
-        product_type: product_type?,
-        collections: collections?,
-        quantity,
-        line_price,
-        discount,
-        gift_card: gift_card?,
-    })
+impl Line {
+    /// A line from its bytes (`crate::input`: what the wasm reads).
+    pub fn from_bytes(bytes: &[u8], program: Currency) -> Result<Line> {
+        let mut r = Reader::new(bytes);
+        let l = input::line(&mut r, program);
+        r.finish(l)
+    }
 }
 
 /// Exposed so callers can build a conversion from parts (tests, server).

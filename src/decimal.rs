@@ -7,6 +7,7 @@
 //! [`Rounding`] mode. Every operation is checked.
 
 use crate::error::{Error, Result};
+use crate::json::int_text;
 use crate::json::Json;
 use crate::prelude::*;
 
@@ -28,9 +29,11 @@ impl Decimal {
     /// Parses `12`, `-1.25`, `2.5e1` exactly. Refuses more than
     /// [`MAX_SCALE`] decimal places and values beyond ±10^15.
     pub fn parse(text: &str) -> core::result::Result<Decimal, String> {
-        let bad = || format!("\"{text}\" is not a decimal number");
-        let (num, exp) = match text.find(['e', 'E']) {
-            Some(i) => (&text[..i], text[i + 1..].parse::<i32>().map_err(|_| bad())?),
+        // Messages joined by hand: no `core::fmt` in the wasm.
+        let says = |what: &str| ["\"", text, "\" ", what].concat();
+        let bad = || says("is not a decimal number");
+        let (num, exp) = match text.split_once(['e', 'E']) {
+            Some((num, exp)) => (num, exp.parse::<i32>().map_err(|_| bad())?),
             None => (text, 0),
         };
         let (neg, num) = match num.strip_prefix('-') {
@@ -46,11 +49,11 @@ impl Decimal {
         }
         let frac = frac.trim_end_matches('0');
         let int = int.trim_start_matches('0');
-        let digits = format!("{int}{frac}");
+        let digits = [int, frac].concat();
         let mut scale = frac.len() as i64 - exp as i64;
         let mut mantissa: i128 = 0;
         if digits.len() > 30 {
-            return Err(format!("\"{text}\" has too many digits"));
+            return Err(says("has too many digits"));
         }
         for b in digits.bytes() {
             mantissa = mantissa * 10 + (b - b'0') as i128;
@@ -60,19 +63,19 @@ impl Decimal {
             return Ok(Decimal::ZERO);
         }
         while scale < 0 {
-            mantissa = mantissa.checked_mul(10).ok_or_else(|| format!("\"{text}\" is too large"))?;
+            mantissa = mantissa.checked_mul(10).ok_or_else(|| says("is too large"))?;
             scale += 1;
         }
         if scale > MAX_SCALE as i64 {
-            return Err(format!("\"{text}\" has more than {MAX_SCALE} decimal places"));
+            return Err(says(&["has more than ", &int_text(MAX_SCALE), " decimal places"].concat()));
         }
         if mantissa / 10i128.pow(scale as u32) >= 1_000_000_000_000_000 {
-            return Err(format!("\"{text}\" is too large"));
+            return Err(says("is too large"));
         }
         let mantissa = if neg { -mantissa } else { mantissa };
         // Below 10^15 in value but up to 24 digits with the places: narrow
         // checked, never with `as` (which would wrap to another number).
-        let mantissa = i64::try_from(mantissa).map_err(|_| format!("\"{text}\" has too many digits"))?;
+        let mantissa = i64::try_from(mantissa).map_err(|_| says("has too many digits"))?;
         Ok(Decimal { mantissa, scale: scale as u32 })
     }
 
@@ -80,7 +83,7 @@ impl Decimal {
     pub fn from_json(v: &Json) -> core::result::Result<Decimal, String> {
         match v {
             Json::Number(t) | Json::String(t) => Decimal::parse(t),
-            other => Err(format!("expected a decimal number, found {}", other.kind())),
+            other => Err(["expected a decimal number, found ", other.kind()].concat()),
         }
     }
 
@@ -251,20 +254,24 @@ impl Ratio {
             d /= 5;
             fives += 1;
         }
+        let fraction = || [int_text(r.num), "/".into(), int_text(r.den)].concat();
         if d != 1 {
-            return format!("{}/{}", r.num, r.den);
+            return fraction();
         }
         let places = twos.max(fives);
         let Some(scaled) = 10i128.checked_pow(places).and_then(|p| r.num.checked_mul(p / r.den)) else {
-            return format!("{}/{}", r.num, r.den);
+            return fraction();
         };
         if places == 0 {
-            return scaled.to_string();
+            return int_text(scaled);
         }
         let neg = scaled < 0;
-        let digits = format!("{:0>width$}", scaled.unsigned_abs(), width = places as usize + 1);
+        let mut digits = int_text(scaled.unsigned_abs() as i128);
+        while digits.len() < places as usize + 1 {
+            digits.insert(0, '0');
+        }
         let (i, f) = digits.split_at(digits.len() - places as usize);
-        format!("{}{i}.{f}", if neg { "-" } else { "" })
+        [if neg { "-" } else { "" }, i, ".", f].concat()
     }
 }
 

@@ -199,7 +199,7 @@ impl Decoder {
     /// or an integer of milliseconds since the Unix epoch.
     pub fn instant(&mut self, v: &Json, path: &Path) -> Option<Millis> {
         match v {
-            Json::Number(_) => self.int(v, path, -62_135_596_800_000, 253_402_300_799_999),
+            Json::Number(_) => self.int(v, path, crate::input::MIN_INSTANT, crate::input::MAX_INSTANT),
             Json::String(s) => parse_instant(s)
                 .or_else(|| self.fail(path, format!("\"{s}\" is not a UTC date or time (use 2026-11-22 or 2026-11-22T14:05:00Z)"))),
             other => self.fail(path, format!("expected a date string or epoch milliseconds, found {}", other.kind())),

@@ -28,14 +28,35 @@ impl Error {
         Error::Invalid(vec![Issue { path: path.into(), message: message.into() }])
     }
 
+    /// The text `Display` gives, joined by hand (the wasm links no `core::fmt`).
+    pub fn message(&self) -> String {
+        match self {
+            Error::Invalid(issues) => {
+                let mut out = String::new();
+                for (n, i) in issues.iter().enumerate() {
+                    if n > 0 {
+                        out.push('\n');
+                    }
+                    if !i.path.is_empty() {
+                        out.push_str(&i.path);
+                        out.push_str(": ");
+                    }
+                    out.push_str(&i.message);
+                }
+                out
+            }
+            Error::Overflow(step) => ["arithmetic overflow in ", step].concat(),
+        }
+    }
+
     pub fn to_json(&self) -> Json<'static> {
         match self {
             Error::Invalid(issues) => obj(vec![
                 ("error", s("invalid")),
-                ("message", s(self.to_string())),
+                ("message", s(self.message())),
                 ("issues", Json::Array(issues.iter().map(|i| obj(vec![("path", s(&*i.path)), ("message", s(&*i.message))])).collect())),
             ]),
-            Error::Overflow(step) => obj(vec![("error", s("overflow")), ("message", s(self.to_string())), ("step", s(*step))]),
+            Error::Overflow(step) => obj(vec![("error", s("overflow")), ("message", s(self.message())), ("step", s(*step))]),
         }
     }
 }
@@ -52,18 +73,7 @@ impl fmt::Display for Issue {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Invalid(issues) => {
-                for (n, i) in issues.iter().enumerate() {
-                    if n > 0 {
-                        f.write_str("\n")?;
-                    }
-                    write!(f, "{i}")?;
-                }
-                Ok(())
-            }
-            Error::Overflow(step) => write!(f, "arithmetic overflow in {step}"),
-        }
+        f.write_str(&self.message())
     }
 }
 

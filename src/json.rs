@@ -8,7 +8,6 @@
 
 use crate::prelude::*;
 use alloc::borrow::Cow;
-use core::fmt::Write;
 
 /// A parsed JSON value. Objects keep their key order (used for stable output
 /// and for "unknown field" reporting in source order). Strings and numbers
@@ -130,7 +129,10 @@ fn write_str(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             // `<` escaped so output can be embedded in HTML <script> safely.
             c if (c as u32) < 0x20 || c == '<' || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(b"0123456789abcdef"[(c as usize >> shift) & 0xf]));
+                }
             }
             c => out.push(c),
         }
@@ -360,7 +362,48 @@ pub fn obj<'a>(fields: Vec<(&'static str, Json<'a>)>) -> Json<'a> {
 }
 
 pub fn int(n: impl Into<i128>) -> Json<'static> {
-    Json::Number(Cow::Owned(n.into().to_string()))
+    Json::Number(Cow::Owned(int_text(n)))
+}
+
+/// An integer's decimal digits, written by a digit loop (no `core::fmt`
+/// in the wasm). Digits come off a `u64` (native division in wasm; `u128`
+/// division is a software call, far too slow per digit).
+pub fn int_text(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
+    let mut digits = [0u8; 40];
+    let mut i = digits.len();
+    let mut put = |mut u: u64, at_least: usize, i: &mut usize| {
+        let start = *i;
+        loop {
+            *i -= 1;
+            digits[*i] = b'0' + (u % 10) as u8;
+            u /= 10;
+            if u == 0 && start - *i >= at_least {
+                break;
+            }
+        }
+    };
+    let u = n.unsigned_abs();
+    match u64::try_from(u) {
+        Ok(small) => put(small, 1, &mut i),
+        Err(_) => {
+            // Beyond u64: the low 19 digits, then the rest (below 10^20).
+            const E19: u128 = 10_000_000_000_000_000_000;
+            put((u % E19) as u64, 19, &mut i);
+            let high = u / E19;
+            if high >= E19 {
+                put((high % E19) as u64, 19, &mut i);
+                put((high / E19) as u64, 1, &mut i);
+            } else {
+                put(high as u64, 1, &mut i);
+            }
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        digits[i] = b'-';
+    }
+    digits[i..].iter().map(|&b| char::from(b)).collect()
 }
 
 pub fn s(v: impl Into<String>) -> Json<'static> {
@@ -394,6 +437,31 @@ mod tests {
     fn refuses_deep_nesting_without_overflowing_the_stack() {
         let deep = "[".repeat(10_000);
         assert!(Json::parse(&deep).unwrap_err().contains("nested too deeply"));
+    }
+
+    #[test]
+    fn integers_are_written_as_std_writes_them() {
+        for n in [
+            0i128,
+            7,
+            -7,
+            10,
+            99,
+            100,
+            -100,
+            i64::MAX as i128,
+            i64::MIN as i128,
+            u64::MAX as i128,
+            u64::MAX as i128 + 1,
+            10i128.pow(19),
+            10i128.pow(19) - 1,
+            10i128.pow(38),
+            i128::MAX,
+            i128::MIN,
+            i128::MIN + 1,
+        ] {
+            assert_eq!(int_text(n), n.to_string());
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! browser. Money is integer minor units; every arithmetic step is checked
 //! and an overflow is an [`Error`], never a wrap or a panic.
 //!
-//! [`Engine`] is the JSON-text API both bindings use, so the widget's
+//! [`Engine`] is the API both bindings use (JSON text for the server,
+//! bytes for the wasm: `input`), so the widget's
 //! preview and the server's award are the same bytes.
 
 // No `std`: the core needs only `alloc`, and without `std` the wasm build
@@ -35,6 +36,7 @@ pub mod decimal;
 pub mod decode;
 pub mod error;
 pub mod explain;
+pub mod input;
 pub mod json;
 #[cfg(feature = "serde")]
 pub mod json_de;
@@ -91,9 +93,7 @@ impl Engine {
         if text.trim().is_empty() || text.trim() == "null" {
             return Ok(Shopper::guest());
         }
-        let mut s = Shopper::parse(text)?;
-        s.balance = s.balance.max(0);
-        Ok(s)
+        Shopper::parse(text).map(active)
     }
 
     fn cart(&self, text: &str) -> Result<Cart> {
@@ -102,56 +102,36 @@ impl Engine {
 
     /// Points this cart earns this shopper.
     pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
-        let p = preview::preview(&self.program, &self.shopper(shopper)?, &self.cart(cart)?, now)?;
-        Ok(p.to_json(&self.program))
+        self.preview_of(&self.shopper(shopper)?, &self.cart(cart)?, now)
     }
 
     /// Points a product earns: `line` is one cart line (quantity 1 typical).
     pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json<'static>> {
+        let s = self.shopper(shopper)?;
         let line = Json::parse(line).map_err(|m| Error::at("", m))?;
-        let line = cart::line_from_json(&line, self.program.currency())?;
-        let p = preview::product_points(&self.program, &self.shopper(shopper)?, line, now)?;
-        Ok(p.to_json(&self.program))
+        self.product_points_of(&s, cart::line_from_json(&line, self.program.currency())?, now)
     }
 
     /// Tier progress, with the state after `cart` when one is given.
     pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
-        let p = match cart {
-            Some(c) => Some(preview::preview(&self.program, &s, &self.cart(c)?, now)?),
-            None => None,
-        };
-        let t = tiers::progress(&self.program, &s, p.as_ref(), now)?;
-        Ok(t.map_or(Json::Null, |t| t.to_json(&self.program)))
+        self.tier_progress_of(&s, cart.map(|c| self.cart(c)).transpose()?.as_ref(), now)
     }
 
     pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
-        let c = cart.map(|c| self.cart(c)).transpose()?;
-        let p = punch::progress(&self.program, &s, c.as_ref(), now)?;
-        Ok(p.map_or(Json::Null, |p| p.to_json(&self.program)))
+        self.punch_card_of(&s, cart.map(|c| self.cart(c)).transpose()?.as_ref(), now)
     }
 
     pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
-        let c = self.cart(cart)?;
-        Ok(redeem::to_json(&redeem::options(&self.program, &s, &c, now)?))
+        self.redemptions_of(&s, &self.cart(cart)?, now)
     }
 
     /// The whole checkout prompt in one call (one boundary crossing).
     pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
         let s = self.shopper(shopper)?;
-        let c = self.cart(cart)?;
-        let p = preview::preview(&self.program, &s, &c, now)?;
-        let t = tiers::progress(&self.program, &s, Some(&p), now)?;
-        let k = punch::progress(&self.program, &s, Some(&c), now)?;
-        let r = redeem::options(&self.program, &s, &c, now)?;
-        Ok(obj(vec![
-            ("preview", p.to_json(&self.program)),
-            ("tier", t.map_or(Json::Null, |t| t.to_json(&self.program))),
-            ("punch_card", k.map_or(Json::Null, |k| k.to_json(&self.program))),
-            ("redemptions", redeem::to_json(&r)),
-        ]))
+        self.quote_of(&s, &self.cart(cart)?, now)
     }
 
     /// The explainer panel's model, generated from the config.
@@ -171,11 +151,53 @@ impl Engine {
         Ok(actions::status(&self.program, &self.shopper(shopper)?, now))
     }
 
+    fn preview_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
+        Ok(preview::preview(&self.program, s, c, now)?.to_json(&self.program))
+    }
+
+    fn product_points_of(&self, s: &Shopper, line: Line, now: Millis) -> Result<Json<'static>> {
+        Ok(preview::product_points(&self.program, s, line, now)?.to_json(&self.program))
+    }
+
+    fn tier_progress_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<Json<'static>> {
+        let p = c.map(|c| preview::preview(&self.program, s, c, now)).transpose()?;
+        let t = tiers::progress(&self.program, s, p.as_ref(), now)?;
+        Ok(t.map_or(Json::Null, |t| t.to_json(&self.program)))
+    }
+
+    fn punch_card_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<Json<'static>> {
+        let p = punch::progress(&self.program, s, c, now)?;
+        Ok(p.map_or(Json::Null, |p| p.to_json(&self.program)))
+    }
+
+    fn redemptions_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
+        Ok(redeem::to_json(&redeem::options(&self.program, s, c, now)?))
+    }
+
+    fn quote_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
+        let p = preview::preview(&self.program, s, c, now)?;
+        let t = tiers::progress(&self.program, s, Some(&p), now)?;
+        let k = punch::progress(&self.program, s, Some(c), now)?;
+        let r = redeem::options(&self.program, s, c, now)?;
+        Ok(obj(vec![
+            ("preview", p.to_json(&self.program)),
+            ("tier", t.map_or(Json::Null, |t| t.to_json(&self.program))),
+            ("punch_card", k.map_or(Json::Null, |k| k.to_json(&self.program))),
+            ("redemptions", redeem::to_json(&r)),
+        ]))
+    }
+
     /// The program as the widget's JS reads it (the published document's
     /// `program`: labels, popup settings, texts, store).
     pub fn public_config(&self) -> Json<'static> {
         publish::widget_program(&self.program)
     }
+}
+
+/// A shopper's spendable balance is never below zero in a computation.
+fn active(mut s: Shopper) -> Shopper {
+    s.balance = s.balance.max(0);
+    s
 }
 
 /// Turns a result into the JSON text both bindings return: the value, or

@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::json::Json;
 use crate::prelude::*;
-use crate::{Engine, Millis};
+use crate::{Cart, Engine, Millis, Shopper};
 
 /// What an operation takes besides the shopper: its input's name (the key
 /// of the fixture files and of the server's request body member) and
@@ -76,7 +76,7 @@ impl Op {
     pub fn named(name: &str) -> Result<Op> {
         Op::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
-            Error::at("op", format!("unknown operation \"{name}\"; expected one of: {}", names.join(", ")))
+            Error::at("op", ["unknown operation \"", name, "\"; expected one of: ", &names.join(", ")].concat())
         })
     }
 
@@ -122,9 +122,57 @@ impl Engine {
             Op::Redemptions => self.redemptions(shopper, input, now),
             Op::Quote => self.quote(shopper, input, now),
             Op::Explainer | Op::PopupDecision | Op::Actions | Op::Birthday => {
-                Err(Error::at("op", format!("\"{}\" is not in the cart-page engine", op.name())))
+                Err(Error::at("op", ["\"", op.name(), "\" is not in the cart-page engine"].concat()))
             }
         }
+    }
+
+    /// [`Engine::run`] on the inputs' bytes (`crate::input`: what the wasm
+    /// takes; empty shopper bytes are a guest, an empty optional cart is
+    /// none). The JSON [`Engine::run`] gives the same answer for the JSON
+    /// those bytes were encoded from (`input::encode`).
+    pub fn run_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<Json<'static>> {
+        match op {
+            Op::Explainer => crate::explain::model(&self.program, &self.shopper_bytes(shopper)?, now),
+            Op::PopupDecision => {
+                let s = self.shopper_bytes(shopper)?;
+                let sig = crate::segment::Signals::from_bytes(input, self.program.currency())?;
+                crate::segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json())
+            }
+            Op::Actions => Ok(crate::actions::status(&self.program, &self.shopper_bytes(shopper)?, now)),
+            Op::Birthday => crate::birthday::run_bytes(&self.program, input),
+            _ => self.run_cart_page_bytes(op, shopper, input, now),
+        }
+    }
+
+    /// [`Engine::run_bytes`] for the operations [`Op::on_cart_page`] (what
+    /// the cart-page wasm module calls, so it links none of the others).
+    pub fn run_cart_page_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<Json<'static>> {
+        if !op.on_cart_page() {
+            return Err(Error::Invalid(vec![crate::Issue {
+                path: "op".into(),
+                message: ["\"", op.name(), "\" is not in the cart-page engine"].concat(),
+            }]));
+        }
+        let s = self.shopper_bytes(shopper)?;
+        let currency = self.program.currency();
+        let cart = || Cart::from_bytes(input, currency);
+        let optional = || if input.is_empty() { Ok(None) } else { cart().map(Some) };
+        match op {
+            Op::ProductPoints => self.product_points_of(&s, crate::Line::from_bytes(input, currency)?, now),
+            Op::TierProgress => self.tier_progress_of(&s, optional()?.as_ref(), now),
+            Op::PunchCard => self.punch_card_of(&s, optional()?.as_ref(), now),
+            Op::Redemptions => self.redemptions_of(&s, &cart()?, now),
+            Op::Quote => self.quote_of(&s, &cart()?, now),
+            _ => self.preview_of(&s, &cart()?, now),
+        }
+    }
+
+    fn shopper_bytes(&self, bytes: &[u8]) -> Result<Shopper> {
+        if bytes.is_empty() {
+            return Ok(Shopper::guest());
+        }
+        Shopper::from_bytes(bytes).map(crate::active)
     }
 
     /// [`Engine::run`] by the operation's name ([`Op::named`]).

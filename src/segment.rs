@@ -14,8 +14,7 @@
 
 use crate::cart::Cart;
 use crate::config::{ActionKind, Offer, Program, Segment};
-use crate::decode::{Decoder, Path};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::explain::text;
 use crate::json::{int, obj, opt, s, Json};
 use crate::money::Currency;
@@ -37,7 +36,7 @@ pub enum Trigger {
     Manual,
 }
 
-const TRIGGERS: &[(&str, Trigger)] = &[
+pub(crate) const TRIGGERS: &[(&str, Trigger)] = &[
     ("exit_intent", Trigger::ExitIntent),
     ("delay", Trigger::Delay),
     ("scroll", Trigger::Scroll),
@@ -64,51 +63,16 @@ pub struct Signals {
 
 impl Signals {
     pub fn parse(text: &str, currency: Currency) -> Result<Signals> {
-        let json = Json::parse(text).map_err(|m| Error::at("", m))?;
-        let mut d = Decoder::default();
-        let sig = decode(&mut d, &json, currency);
-        d.finish(sig)
+        let bytes = crate::input::encode::from_text("signals", text)?;
+        Signals::from_bytes(&bytes, currency)
     }
-}
 
-fn decode(d: &mut Decoder, v: &Json, currency: Currency) -> Option<Signals> {
-    let mut o = d.object(v, Path::Root)?;
-    let path = o.or(d, "path", "/".to_string(), |d, v, p| d.text(v, p, 2000));
-    let pages_viewed = o.or(d, "pages_viewed", 1, |d, v, p| d.int(v, p, 0, 1_000_000));
-    let product_views = o.or(d, "product_views", 0, |d, v, p| d.int(v, p, 0, 1_000_000));
-    let cart = o.opt(d, "cart", |d, v, p| match Cart::from_json(v, currency) {
-        Ok(c) => Some(c),
-        Err(Error::Invalid(issues)) => {
-            for i in issues {
-                // An issue of the whole cart has an empty path: "cart", not "cart.".
-                let path = if i.path.is_empty() { p.render() } else { format!("{}.{}", p.render(), i.path) };
-                d.report(path, i.message);
-            }
-            None
-        }
-        Err(e) => d.fail(p, e.to_string()),
-    });
-    let last_shown = o.opt(d, "last_shown", Decoder::instant);
-    let signed_up = o.or(d, "signed_up", false, Decoder::bool);
-    let trigger = o.opt(d, "trigger", |d, v, p| d.one_of(v, p, TRIGGERS));
-    let referral = o.opt(d, "referral", |d, v, p| {
-        let mut r = d.object(v, *p)?;
-        let code = r.req(d, "code", |d, v, p| d.text(v, p, 64));
-        let at = r.req(d, "at", Decoder::instant);
-        r.done(d);
-        Some((code?, at?))
-    });
-    o.done(d);
-    Some(Signals {
-        path: path?,
-        pages_viewed: pages_viewed?,
-        product_views: product_views?,
-        cart: cart?,
-        last_shown: last_shown?,
-        signed_up: signed_up?,
-        trigger: trigger?,
-        referral: referral?,
-    })
+    /// Signals from their bytes (`crate::input`: what the wasm reads).
+    pub fn from_bytes(bytes: &[u8], currency: Currency) -> Result<Signals> {
+        let mut r = crate::input::read::Reader::new(bytes);
+        let s = crate::input::signals(&mut r, currency);
+        r.finish(s)
+    }
 }
 
 /// `*` matches any run of characters; everything else literally.

@@ -101,11 +101,31 @@ pub fn format_instant(t: Millis) -> String {
     let (y, m, d) = date_of(t);
     let r = t.rem_euclid(DAY_MS);
     let (h, mi, s, ms) = (r / 3_600_000, r / 60_000 % 60, r / 1000 % 60, r % 1000);
+    // Written by hand: no `core::fmt` in the wasm.
+    let mut out = String::with_capacity(24);
+    let mut put = |n: i64, width: usize, then: &str| {
+        let digits = crate::json::int_text(n.abs());
+        if n < 0 {
+            out.push('-');
+        }
+        for _ in digits.len()..width {
+            out.push('0');
+        }
+        out.push_str(&digits);
+        out.push_str(then);
+    };
+    put(y, 4, "-");
+    put(m as i64, 2, "-");
+    put(d as i64, 2, "T");
+    put(h, 2, ":");
+    put(mi, 2, ":");
     if ms == 0 {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+        put(s, 2, "Z");
     } else {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
+        put(s, 2, ".");
+        put(ms, 3, "Z");
     }
+    out
 }
 
 #[cfg(test)]

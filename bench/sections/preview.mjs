@@ -1,5 +1,6 @@
 // Section 4, preview latency: N cart updates on a 20-line cart through the
-// wasm boundary in Chromium (JSON.stringify(cart) → Engine.run('preview') → JSON.parse,
+// wasm boundary in Chromium (the widget's encoder writes the shopper and cart
+// as bytes, www/src/ui/wire-encode.js → Engine.run('preview') → JSON.parse,
 // what the widget does on every cart change), beside bench/baseline-preview.js,
 // a plain-JS implementation of the same earning rules written only as a
 // baseline (called on the cart object: no serialisation, its best case).
@@ -22,8 +23,16 @@ export const BATCH = 50;
 
 /** Runs inside the page. */
 async function inPage({ n, batch }) {
-  const { default: init, Engine } = await import('/dist/pkg/rewards_wasm.js');
+  const glue = await import('/dist/pkg/rewards_wasm.js');
+  const { default: init, Engine } = glue;
   await init('/dist/pkg/rewards_wasm_bg.wasm');
+  // The widget's encoder on the core's field tables (the build gives them to it; here the module does).
+  const { callInputs } = (await import('/src/ui/wire-encode.js')).makeEncoder(JSON.parse(glue.inputs()));
+  const call = (op, shopper, cart, now) => {
+    const a = callInputs(op, shopper, cart);
+    if (a.issues) throw new Error('encoder: ' + JSON.stringify(a.issues));
+    return engine.run(op, a.shopper, a.input, now);
+  };
   const { baselinePreview, comparable } = await import('/bench/baseline-preview.js');
   const configText = await (await fetch('/programs/vn-coffee.json')).text(); // the merchant's config, for the JS baseline
   const doc = await (await fetch('/demo/programs/vn-coffee.json')).json(); // published: the engine's bytes
@@ -36,7 +45,6 @@ async function inPage({ n, batch }) {
       unit_price: 25000 + i * 5000, product_type: i % 2 ? 'Cà phê' : 'Bánh', tags: ['menu'],
     }));
   const shopperObj = { member: true, balance: 1200, period_spend: 1500000, stamps: 4, card_started: '2026-11-01' };
-  const shopper = JSON.stringify(shopperObj);
   const now = Date.parse('2026-11-22T10:00:00Z');
   const update = (lines, j) => (lines[j % 20].quantity = 1 + (j % 5));
 
@@ -48,7 +56,7 @@ async function inPage({ n, batch }) {
   for (let j = 0; j < n; j++) {
     update(lines, j);
     const cart = { currency: 'VND', lines };
-    const a = JSON.parse(engine.run('preview', shopper, JSON.stringify(cart), now));
+    const a = JSON.parse(call('preview', shopperObj, cart, now));
     const b = js(shopperObj, cart, now);
     if (a.error) throw new Error('engine error: ' + JSON.stringify(a));
     if (comparable(a) !== comparable(b)) {
@@ -60,8 +68,8 @@ async function inPage({ n, batch }) {
 
   // 2. Timing: alternating batches, same update sequence for both.
   const ops = {
-    wasm_preview: (ls) => JSON.parse(engine.run('preview', shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
-    wasm_quote: (ls) => JSON.parse(engine.run('quote', shopper, JSON.stringify({ currency: 'VND', lines: ls }), now)),
+    wasm_preview: (ls) => JSON.parse(call('preview', shopperObj, { currency: 'VND', lines: ls }, now)),
+    wasm_quote: (ls) => JSON.parse(call('quote', shopperObj, { currency: 'VND', lines: ls }, now)),
     js_baseline: (ls) => js(shopperObj, { currency: 'VND', lines: ls }, now),
   };
   const carts = Object.fromEntries(Object.keys(ops).map((k) => [k, fresh()]));
@@ -125,7 +133,7 @@ export async function run({ opts, log }) {
     '',
     '| implementation | per update, median µs | p99 of batch means µs | max batch mean µs |',
     '|---|---:|---:|---:|',
-    `| wasm \`Engine.run('preview')\` (stringify + call + JSON.parse) | ${figures.wasm_preview.median_us} | ${figures.wasm_preview.p99_us} | ${figures.wasm_preview.max_us} |`,
+    `| wasm \`Engine.run('preview')\` (encode to bytes + call + JSON.parse) | ${figures.wasm_preview.median_us} | ${figures.wasm_preview.p99_us} | ${figures.wasm_preview.max_us} |`,
     `| wasm \`Engine.run('quote')\` (preview + tier + punch card + redemptions) | ${figures.wasm_quote.median_us} | ${figures.wasm_quote.p99_us} | ${figures.wasm_quote.max_us} |`,
     `| plain JS baseline (\`bench/baseline-preview.js\`, on the object) | ${figures.js_baseline.median_us} | ${figures.js_baseline.p99_us} | ${figures.js_baseline.max_us} |`,
     '',

@@ -24,7 +24,7 @@ use rewards_core::{respond, Engine, Input, Json, Op, Program};
 use std::sync::OnceLock;
 
 /// Every target, by name (the file names in `fuzz/fuzz_targets/`).
-pub const TARGETS: &[&str] = &["config", "cart", "shopper", "signals", "engine", "generated", "wire"];
+pub const TARGETS: &[&str] = &["config", "cart", "shopper", "signals", "engine", "generated", "wire", "inputs"];
 
 /// Runs one input through a target; panics on a finding.
 pub fn run(target: &str, data: &[u8]) {
@@ -36,6 +36,7 @@ pub fn run(target: &str, data: &[u8]) {
         "engine" => engine(data),
         "generated" => generated(data),
         "wire" => wire(data),
+        "inputs" => inputs(data),
         other => panic!("unknown fuzz target {other}"),
     }
 }
@@ -108,6 +109,33 @@ fn signals(data: &[u8]) {
     for e in examples() {
         for shopper in ["", SHOPPER] {
             check("popup_decision", &respond(e.popup_decision(shopper, &text, NOW)));
+        }
+    }
+}
+
+/// Arbitrary bytes as an input's bytes, what the wasm reads
+/// (`rewards_core::input`): byte 0 picks the input (`input::table::INPUTS`:
+/// shopper, cart, line, signals), the rest are its bytes. On every example
+/// program through every op that takes it (a shopper's with a valid cart,
+/// line or signals).
+fn inputs(data: &[u8]) {
+    use rewards_core::input::{encode, table::INPUTS};
+    let Some((&pick, bytes)) = data.split_first() else { return };
+    let name = INPUTS[pick as usize % INPUTS.len()];
+    for e in examples() {
+        let valid = |input: Option<&str>| match input {
+            Some("cart") => encode::from_text("cart", &cart_for(e)).expect("a valid cart"),
+            Some("line") => encode::from_text("line", LINE).expect("a valid line"),
+            Some("signals") => encode::from_text("signals", SIGNALS).expect("valid signals"),
+            _ => Vec::new(),
+        };
+        for (op, _, _) in Op::ALL {
+            let out = match (name, op.input_name()) {
+                ("shopper", input) => e.run_bytes(*op, bytes, &valid(input), NOW),
+                (n, Some(input)) if n == input => e.run_bytes(*op, &[], bytes, NOW),
+                _ => continue,
+            };
+            check(op.name(), &respond(out));
         }
     }
 }

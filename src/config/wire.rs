@@ -120,7 +120,12 @@ impl Program {
             None => Ok(p),
             Some(at) => Err(Error::at(
                 "program",
-                format!("the published program is corrupt (byte {at}); publish it again with `rewards-server publish`"),
+                [
+                    "the published program is corrupt (byte ",
+                    &crate::json::int_text(at as i64),
+                    "); publish it again with `rewards-server publish`",
+                ]
+                .concat(),
             )),
         }
     }

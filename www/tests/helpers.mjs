@@ -98,8 +98,11 @@ export async function coreEval(page, programUrl, fn, args) {
     async ([programUrl, fnText, args]) => {
       const m = await import('/dist/pkg/rewards_wasm.js');
       await m.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
+      const { makeEncoder } = await import('/src/ui/wire-encode.js');
+      const { jsonEngines } = await import('/tests/engine-json.mjs');
       const doc = await (await fetch(programUrl)).json(); // a published program
-      const engine = new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0)));
+      // Called with JSON texts (tests/engine-json.mjs).
+      const engine = jsonEngines(makeEncoder, m)(new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0))));
       // eslint-disable-next-line no-new-func
       return new Function('engine', 'args', 'return (' + fnText + ')(engine, args)')(engine, args);
     },

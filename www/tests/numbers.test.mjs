@@ -19,9 +19,12 @@ async function loadCore(page) {
     if (window.__core) return;
     const m = await import('/dist/pkg/rewards_wasm.js');
     await m.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
+    const { makeEncoder } = await import('/src/ui/wire-encode.js');
+    const { jsonEngines } = await import('/tests/engine-json.mjs');
     const store = window.DemoCatalogs[document.body.dataset.store];
     const doc = await (await fetch('/demo/programs/' + store.program + '.json')).json(); // published
-    window.__core = new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0)));
+    // Called with JSON texts (tests/engine-json.mjs).
+    window.__core = jsonEngines(makeEncoder, m)(new m.Engine(Uint8Array.from(atob(doc.engine), (c) => c.charCodeAt(0))));
     window.__program = doc.program;
   });
 }

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIGS, PROGRAMS, engineBytes, publish } from './publish.mjs';
+import { jsonEngines } from './engine-json.mjs';
 
 const www = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(www, '..');
@@ -42,9 +43,12 @@ export async function nodeEngine() {
   const source = readFileSync(join(www, 'dist/pkg/rewards_wasm.js'));
   const glue = await import('data:text/javascript;base64,' + source.toString('base64'));
   glue.initSync({ module: readFileSync(join(www, 'dist/pkg/rewards_wasm_bg.wasm')) });
+  const encoder = await import('data:text/javascript;base64,' + readFileSync(join(www, 'src/ui/wire-encode.js')).toString('base64'));
+  const withJson = jsonEngines(encoder.makeEncoder, glue);
   const engines = new Map();
+  // Called with JSON texts, as the server's engine is (tests/engine-json.mjs).
   return (program) => {
-    if (!engines.has(program)) engines.set(program, new glue.Engine(engineBytes(PROGRAMS[program])));
+    if (!engines.has(program)) engines.set(program, withJson(new glue.Engine(engineBytes(PROGRAMS[program]))));
     return engines.get(program);
   };
 }

@@ -9,6 +9,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/native.rs"));
 
+mod common;
+
 use rewards_core::Json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -45,7 +47,7 @@ fn through_exports(case: &Json, program: &[u8]) -> String {
     let name = case.get("op").and_then(Json::as_str).expect("op");
     let op = rewards_core::Op::from_name(name).expect("a known op");
     let arg = op.input_name().map(|k| input(case, k)).unwrap_or_default();
-    engine.run(name, &shopper, &arg, now)
+    common::run_json(&engine, name, &shopper, &arg, now)
 }
 
 #[wasm_bindgen_test]

@@ -16,6 +16,8 @@ mod gen;
 
 include!(concat!(env!("OUT_DIR"), "/differential.rs"));
 
+mod common;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -32,7 +34,7 @@ fn wasm_outputs(c: &gen::Case, program: &[u8]) -> Vec<String> {
         }
     };
     let (s, now) = (c.shopper.as_str(), c.now as f64);
-    gen::op_calls(c).iter().map(|(op, input)| e.run(op, s, input, now)).collect()
+    gen::op_calls(c).iter().map(|(op, input)| common::run_json(&e, op, s, input, now)).collect()
 }
 
 /// The next case's published program from `DIFF_PROGRAMS` (empty: invalid).

@@ -6,6 +6,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/native.rs"));
 
+mod common;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -25,17 +27,17 @@ fn preview_through_the_exports_equals_the_core() {
     let wasm = rewards_wasm::Engine::new(VN_COFFEE).unwrap_or_else(|e| panic!("published program reads: {}", message(e)));
     let core = rewards_core::Engine::from_wire(VN_COFFEE).unwrap();
     let expected = rewards_core::respond(core.preview("", cart, NOW as i64));
-    assert_eq!(wasm.run("preview", "", cart, NOW), expected);
+    assert_eq!(common::run_json(&wasm, "preview", "", cart, NOW), expected);
     assert!(expected.contains("\"total_points\":39"), "{expected}");
 }
 
 #[wasm_bindgen_test]
 fn bad_input_is_an_error_value_not_a_trap() {
     let wasm = rewards_wasm::Engine::new(VN_COFFEE).unwrap_or_else(|e| panic!("published program reads: {}", message(e)));
-    let out = wasm.run("preview", "", r#"{"currency":"VND","lines":[{"quantity":"2"}]}"#, NOW);
+    let out = common::run_json(&wasm, "preview", "", r#"{"currency":"VND","lines":[{"quantity":"2"}]}"#, NOW);
     assert!(out.starts_with(r#"{"error":"invalid""#), "{out}");
     assert!(out.contains(r#""path":"lines[0].quantity""#), "{out}");
-    let unknown = wasm.run("preveiw", "", "", NOW);
+    let unknown = wasm.run("preveiw", &[], &[], NOW);
     assert!(unknown.contains(r#""path":"op""#) && unknown.contains("unknown operation"), "{unknown}");
 }
 
@@ -46,4 +48,28 @@ fn a_merchant_config_or_corrupt_bytes_are_refused_with_a_message() {
     assert!(config.contains("rewards-server publish"), "{config}");
     let truncated = message(rewards_wasm::Engine::new(&VN_COFFEE[..VN_COFFEE.len() / 2]).err().expect("truncated"));
     assert!(truncated.contains("corrupt"), "{truncated}");
+}
+
+/// The bytes are read as untrusted: a cut or corrupt input is an error
+/// naming the field the bad byte is in, never a trap or a wrong number.
+#[wasm_bindgen_test]
+fn corrupt_input_bytes_are_an_error_naming_the_field() {
+    let wasm = rewards_wasm::Engine::new(VN_COFFEE).unwrap_or_else(|e| panic!("published program reads: {}", message(e)));
+    let cart = rewards_core::input::encode::from_text("cart", r#"{"currency":"VND","lines":[{"quantity":2,"unit_price":45000}]}"#).unwrap();
+    // The last three bytes: the line's gift_card, the cart's discount and shipping.
+    let cut = wasm.run("preview", &[], &cart[..cart.len() - 3], NOW);
+    assert!(
+        cut.starts_with(r#"{"error":"invalid""#) && cut.contains(r#""path":"lines[0].gift_card","message":"corrupt input at byte "#),
+        "{cut}"
+    );
+    let mut longer = cart.clone();
+    longer.push(0);
+    let extra = wasm.run("preview", &[], &longer, NOW);
+    assert!(extra.contains(&format!("corrupt input at byte {}", cart.len())), "{extra}");
+    // Not a bool: the gift_card byte is 7.
+    let mut bad = cart.clone();
+    let at = cart.len() - 3;
+    bad[at] = 7;
+    let out = wasm.run("preview", &[], &bad, NOW);
+    assert!(out.contains(&format!(r#""path":"lines[0].gift_card","message":"corrupt input at byte {at}""#)), "{out}");
 }

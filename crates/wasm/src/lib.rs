@@ -1,10 +1,11 @@
 //! WebAssembly bindings: conversions and exports only. The program arrives
 //! as the published bytes (`Program::from_wire`: the browser never reads
 //! the merchant's JSON). `run` is one call into
-//! `rewards_core::Engine::run_named`, so the operations are listed once, in
-//! `rewards_core::Op`; inputs and results cross the boundary as JSON
-//! text (one string each way keeps the boundary narrow and the glue tiny;
-//! see ARCHITECTURE.md "The wasm boundary").
+//! `rewards_core::Engine::run_bytes`, so the operations are listed once, in
+//! `rewards_core::Op`. The shopper and the op's input cross as bytes
+//! (`rewards_core::input`: the widget's JS encoder writes them from the
+//! field table `inputs()` gives); answers as JSON text (see
+//! ARCHITECTURE.md "The wasm boundary").
 //!
 //! Built twice (scripts/build-wasm.sh): with `cart-page`, the module a
 //! product or cart page downloads (the operations `Op::on_cart_page`, the
@@ -65,13 +66,14 @@ impl Engine {
     }
 
     /// An operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
-    /// `input` is its input's JSON text, `""` when it takes none. The
-    /// cart-page module has only the operations `Op::on_cart_page`.
-    pub fn run(&self, op: &str, shopper: &str, input: &str, now: f64) -> String {
+    /// `shopper` and `input` are their bytes (`rewards_core::input`; empty:
+    /// a guest, no input). The cart-page module has only the operations
+    /// `Op::on_cart_page`.
+    pub fn run(&self, op: &str, shopper: &[u8], input: &[u8], now: f64) -> String {
         #[cfg(feature = "cart-page")]
-        let run = rewards_core::Engine::run_cart_page;
+        let run = rewards_core::Engine::run_cart_page_bytes;
         #[cfg(not(feature = "cart-page"))]
-        let run = rewards_core::Engine::run;
+        let run = rewards_core::Engine::run_bytes;
         respond(Op::named(op).and_then(|op| run(&self.0, op, shopper, input, ms(now))))
     }
 }
@@ -91,4 +93,14 @@ pub fn ops() -> String {
         }
     }
     out
+}
+
+/// The inputs' field tables as JSON (`rewards_core::input::table::to_json`):
+/// the widget build reads them from the full module, so the JS encoder
+/// (`www/src/ui/wire-encode.js`) never lists a field itself. Not in the
+/// cart-page module.
+#[cfg(not(feature = "cart-page"))]
+#[wasm_bindgen]
+pub fn inputs() -> String {
+    rewards_core::input::table::to_json().to_text()
 }

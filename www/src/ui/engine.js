@@ -3,6 +3,8 @@
 // server's POST /api/engine/{op}, which returns the same bytes. Both give
 // one call, `run(op, shopper, input)`, with the core's operation names
 // (rewards_core::Op, the one list of them); results are the core's JSON, parsed.
+// The wasm takes the shopper and the input as bytes (wire-encode.js, by the
+// core's field tables); the server takes them as JSON.
 //
 // Two wasm modules read the same published program: the cart-page engine
 // (previews, product points, tier and punch progress, redemptions: what a
@@ -53,7 +55,6 @@ export function nextTask() {
  * is needed for, so a page loads the full module only when a surface asks.
  */
 export async function loadEngine(ctx) {
-  const json = (v) => (v == null ? '' : ctx.json(v));
   const program = Uint8Array.from(atob(ctx.engineBytes), (c) => c.charCodeAt(0));
   const modules = {
     cart: () => init({ module_or_path: ctx.wasm() }).then(() => Engine),
@@ -66,8 +67,12 @@ export async function loadEngine(ctx) {
       return open(E, program);
     }));
   let wasmError;
+  let callInputs;
   try {
+    // The encoder (and the core's field tables) come with the first module, in their own chunk.
+    const encoder = import('./wire-inputs.js');
     await engineOf(ctx.elements.size ? 'cart' : 'full');
+    ({ callInputs } = await encoder);
   } catch (e) {
     wasmError = e;
   }
@@ -79,7 +84,12 @@ export async function loadEngine(ctx) {
       kind: 'wasm',
       exponent: ctx.cfg.store.exponent,
       // Once the full module is here it answers everything.
-      run: async (op, s, input) => parse((await engineOf(loading.full || !CART_OPS.has(op) ? 'full' : 'cart')).run(op, json(s), json(input), now())),
+      run: async (op, s, input) => {
+        const e = await engineOf(loading.full || !CART_OPS.has(op) ? 'full' : 'cart');
+        const args = callInputs(op, s, input);
+        if (args.issues) throw new EngineError({ error: 'invalid', issues: args.issues });
+        return parse(e.run(op, args.shopper, args.input, now()));
+      },
     };
   }
   const blocked = /wasm-unsafe-eval|Content Security Policy|CompileError/i.test(String(wasmError && (wasmError.message || wasmError.name)));
