@@ -80,6 +80,12 @@ impl Op {
         })
     }
 
+    /// Whether the operation reads the shopper (the birthday rule takes
+    /// only dates: a shopper given with it is not read, nor checked).
+    pub fn reads_shopper(self) -> bool {
+        !matches!(self, Op::Birthday)
+    }
+
     /// The input's name, if the operation takes one.
     pub fn input_name(self) -> Option<&'static str> {
         match self.input() {

@@ -24,7 +24,7 @@ pub fn run_json(engine: &rewards_wasm::Engine, op: &str, shopper: &str, input: &
         // Refused by name before any input is read.
         return engine.run(op, &[], &[], now);
     }
-    let shopper = if absent(shopper) { Ok(Vec::new()) } else { encode::from_text("shopper", shopper) };
+    let shopper = if absent(shopper) || !o.reads_shopper() { Ok(Vec::new()) } else { encode::from_text("shopper", shopper) };
     let input = match o.input() {
         rewards_core::Input::Nothing => Ok(Vec::new()),
         rewards_core::Input::Optional(_) if absent(input) => Ok(Vec::new()),
