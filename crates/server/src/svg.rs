@@ -3,20 +3,8 @@
 
 use std::fmt::Write;
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// The console's escaping (`&`, `<`, `>`, `"`, `'`), one rule for every page.
+pub use crate::console::html::escape;
 
 pub struct Series<'a> {
     pub name: &'a str,
