@@ -124,6 +124,8 @@ pub struct AppState {
     pub signup_limiter: ratelimit::RateLimiter,
     /// The bound on recording refused webhook deliveries (`deliveries`).
     pub delivery_log: deliveries::Bound,
+    /// Console sign-in attempts per client address (`console::auth`).
+    pub sign_in_limiter: ratelimit::RateLimiter,
 }
 
 pub type App = Arc<AppState>;
@@ -138,6 +140,7 @@ impl AppState {
             clock,
             signup_limiter: limiter,
             delivery_log: Default::default(),
+            sign_in_limiter: console::auth::sign_in_limiter(),
         })
     }
 

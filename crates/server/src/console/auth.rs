@@ -24,7 +24,7 @@ use subtle::ConstantTimeEq;
 
 use super::audit::{self, Actor};
 use super::html::Html;
-use super::i18n::Lang;
+use super::i18n::{fill, Lang};
 use super::layout;
 use crate::routes::RawBody;
 use crate::App;
@@ -273,7 +273,18 @@ fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-pub async fn login(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> Response {
+/// Sign-in attempts per client address and window: each one costs an
+/// argon2 check and an audit row, so a guesser is slowed to a crawl.
+pub const SIGN_IN_ATTEMPTS: u32 = 10;
+pub const SIGN_IN_WINDOW_MS: i64 = 15 * 60_000;
+/// The longest email a sign-in is checked for (longer: a failure, unaudited).
+const MAX_EMAIL: usize = 254;
+
+pub fn sign_in_limiter() -> crate::ratelimit::RateLimiter {
+    crate::ratelimit::RateLimiter::new(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS)
+}
+
+pub async fn login(State(app): State<App>, peer: crate::routes::Peer, headers: HeaderMap, RawBody(body): RawBody) -> Response {
     let fallback = request_lang(&headers, None);
     let Some(f) = form::<LoginForm>(&body) else {
         return login_form(&app, &headers, fallback, "", Some(fallback.words().sign_in_failed), StatusCode::UNPROCESSABLE_ENTITY);
@@ -283,7 +294,16 @@ pub async fn login(State(app): State<App>, headers: HeaderMap, RawBody(body): Ra
     if !nonce_ok || !same_origin(&headers) {
         return login_form(&app, &headers, lang, &f.email, Some(lang.words().form_expired), StatusCode::FORBIDDEN);
     }
+    let ip = crate::routes::client_ip(&app, &headers, Some(peer.0));
+    if let Err(wait) = app.sign_in_limiter.check(ip, app.clock.now()) {
+        let minutes = ((wait + 59_999) / 60_000).to_string();
+        let message = fill(lang.words().sign_in_limited, &[&minutes]);
+        return login_form(&app, &headers, lang, &f.email, Some(&message), StatusCode::TOO_MANY_REQUESTS);
+    }
     let email = f.email.trim().to_lowercase();
+    if email.chars().count() > MAX_EMAIL {
+        return login_form(&app, &headers, lang, "", Some(lang.words().sign_in_failed), StatusCode::UNAUTHORIZED);
+    }
     match sign_in(&app, &email, f.password).await {
         Ok(Some(token)) => {
             let mut r = Redirect::to("/console").into_response();

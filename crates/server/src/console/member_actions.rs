@@ -42,7 +42,7 @@ pub fn parse_points(text: &str) -> Option<i64> {
     let t = text.trim().replace('−', "-");
     let t = t.strip_prefix('+').unwrap_or(&t);
     let n: i64 = t.parse().ok()?;
-    (n != 0 && n.abs() <= MAX_ADJUSTMENT).then_some(n)
+    (n != 0 && (-MAX_ADJUSTMENT..=MAX_ADJUSTMENT).contains(&n)).then_some(n)
 }
 
 /// A reason: trimmed, 1 to [`MAX_REASON_CHARS`] characters, no control characters.
@@ -120,7 +120,8 @@ pub async fn adjust(State(app): State<App>, console: Console, Path(id): Path<Str
         Ok(Ok(())) => Redirect::to(&format!("/console/members/{id}?done=adjusted&points={delta}")).into_response(),
         Ok(Err(Refusal::NotFound)) => super::layout::message(Some(&console), lang, StatusCode::NOT_FOUND, w.not_found),
         Ok(Err(Refusal::Negative(balance))) => {
-            let message = fill(w.would_go_negative, &[&lang.number(balance), &lang.number(delta.abs())]);
+            let message =
+                fill(w.would_go_negative, &[&lang.number(balance), &lang.number(i64::try_from(delta.unsigned_abs()).unwrap_or(i64::MAX))]);
             render(&app, &console, &id, refuse("points", message), StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => super::layout::api_error(Some(&console), lang, e),

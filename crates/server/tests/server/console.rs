@@ -365,3 +365,29 @@ async fn issue_13_members_are_found_shown_adjusted_and_erased() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn issue_13_sign_in_attempts_are_limited_per_address_and_overlong_emails_never_reach_argon2() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        users(&srv).await;
+        let mut b = Browser::new(&srv);
+        let long = format!("{}@cafe.vn", "a".repeat(300));
+        assert_eq!(b.sign_in(&long, PASSWORD).await.status, 401);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM admin_audit WHERE action = 'sign_in_failed'").await, 0, "not audited");
+        for _ in 1..rewards_server::console::auth::SIGN_IN_ATTEMPTS {
+            assert_eq!(b.sign_in(OWNER, "not the password at all").await.status, 401);
+        }
+        // The next attempt, even with the right password, waits.
+        let limited = b.sign_in(OWNER, PASSWORD).await;
+        assert_eq!(limited.status, 429, "{}", limited.body);
+        assert!(limited.body.contains("Vui lòng thử lại sau 15 phút."), "{}", limited.body);
+        assert!(!b.cookies.contains_key("rw_console"));
+        let failed = srv.scalar("SELECT COUNT(*) FROM admin_audit WHERE action = 'sign_in_failed'").await;
+        assert_eq!(failed, i64::from(rewards_server::console::auth::SIGN_IN_ATTEMPTS) - 1);
+        // After the window, the right password opens the console.
+        srv.app.clock.advance(rewards_server::console::auth::SIGN_IN_WINDOW_MS + 1);
+        assert_eq!(b.sign_in(OWNER, PASSWORD).await.status, 303);
+    })
+    .await;
+}
