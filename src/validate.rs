@@ -186,7 +186,8 @@ fn render(segs: &[Seg]) -> String {
     out
 }
 
-fn join(path: &str, key: &str) -> String {
+/// `path.key`, or `key` at the root: how every issue path is written.
+pub fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {

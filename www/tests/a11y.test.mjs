@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready, pageErrors, axe, screenshot, sleep } from './helpers.mjs';
-import { setupReal, customerWith, shopperOf } from './real-server.mjs';
+import { setupReal, customerWith, shopperOf, DEMO_MIN_FILL_MS } from './real-server.mjs';
 
 let env;
 before(async () => {
@@ -84,7 +84,7 @@ for (const [device, options] of WIDTHS) {
       await check(page, `popup-invalid-${tag}`);
       await page.fill('#rw-f-email', `an.${tag}.${Date.now()}@example.com`);
       await page.fill('#rw-f-name', 'An Trần'); // required in the US program
-      await sleep(1100); // the demo server's minimum fill time
+      await sleep(DEMO_MIN_FILL_MS);
       await page.click('dialog.rw-popup button[type=submit]');
       await overlay(page, 'dialog.rw-popup .rw-form-err:not([hidden])');
       await check(page, `popup-error-${tag}`);

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { axe, screenshot } from './helpers.mjs';
-import { startRealEnv } from './real-server.mjs';
+import { startRealEnv, DEMO_MIN_FILL_MS } from './real-server.mjs';
 import { CONFIGS, publish } from './publish.mjs';
 
 let server, browser, close;
@@ -34,7 +34,7 @@ async function signUp(p, email, path = '/vi/') {
   await p.evaluate(() => Rewards.open('popup'));
   await p.waitForSelector('rewards-widget dialog.rw-popup[open] #rw-f-email');
   await p.fill('rewards-widget #rw-f-email', email);
-  await p.waitForTimeout(1100); // the demo server's minimum fill time (signup_min_fill_ms)
+  await p.waitForTimeout(DEMO_MIN_FILL_MS);
   const answer = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await p.click('rewards-widget dialog.rw-popup button[type=submit]');
   const r = await answer;
@@ -124,7 +124,7 @@ test('issue 14: the real server\'s refusal of an address reaches the shopper at 
     await p.waitForSelector('rewards-widget dialog.rw-popup[open] #rw-f-email');
     // The form's own check lets two dots through; the server refuses them (`email: has an invalid name before the @`).
     await p.fill('rewards-widget #rw-f-email', 'lan..nguyen@example.vn');
-    await p.waitForTimeout(1100); // the demo server's minimum fill time
+    await p.waitForTimeout(DEMO_MIN_FILL_MS);
     const answer = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
     await p.click('rewards-widget dialog.rw-popup button[type=submit]');
     const r = await answer;

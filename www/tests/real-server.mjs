@@ -73,6 +73,9 @@ export async function setupReal() {
   };
 }
 
+/** The demo server refuses a signup form sent sooner than this after it was shown (its `signup_min_fill_ms`, 1000, plus a margin). */
+export const DEMO_MIN_FILL_MS = 1100;
+
 /** In `page` on a real demo store: a token the demo's backend signs for one of its customers (`demo-1`, …). */
 export const demoToken = (page, customer) => page.evaluate(async (c) => (await (await fetch('/demo/token?customer_id=' + c)).json()).token, customer);
 /** In `page`: what the server reads with `token` (GET /api/shopper). */

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { axe, screenshot } from './helpers.mjs';
-import { startRealEnv } from './real-server.mjs';
+import { startRealEnv, DEMO_MIN_FILL_MS } from './real-server.mjs';
 
 let server, browser, close;
 before(async () => ({ server, browser, close } = await startRealEnv()));
@@ -36,7 +36,7 @@ async function signUp(p, email) {
   await p.fill('rewards-widget #rw-f-email', email);
   for (const box of await p.$$('rewards-widget dialog.rw-popup input[type=checkbox][required]')) await box.check();
   if (await p.$('rewards-widget #rw-f-name[required]')) await p.fill('rewards-widget #rw-f-name', 'Ann');
-  await p.waitForTimeout(1100); // the demo's minimum fill time
+  await p.waitForTimeout(DEMO_MIN_FILL_MS);
   const answer = p.waitForResponse((r) => r.url().endsWith('/api/signup'));
   await p.click('rewards-widget dialog.rw-popup button[type=submit]');
   const body = await (await answer).json();

@@ -11,6 +11,7 @@
 //! unless the program file changed since it was last imported: editing
 //! the file is an import. The JSON file stays the import/export format.
 
+use rewards_core::validate::join; // changes are named by the validator's own paths
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
@@ -230,14 +231,6 @@ pub fn diff_texts(a: &str, b: &str) -> Vec<Change> {
     let mut out = Vec::new();
     diff(&parse(a), &parse(b), "", &mut out);
     out
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 fn diff(a: &Value, b: &Value, path: &str, out: &mut Vec<Change>) {
