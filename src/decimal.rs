@@ -30,7 +30,7 @@ impl Decimal {
     /// [`MAX_SCALE`] decimal places and values beyond ±10^15.
     pub fn parse(text: &str) -> core::result::Result<Decimal, String> {
         // Messages joined by hand: no `core::fmt` in the wasm.
-        let says = |what: &str| ["\"", text, "\" ", what].concat();
+        let says = |what: &str| crate::json::cat(&["\"", text, "\" ", what]);
         let bad = || says("is not a decimal number");
         let (num, exp) = match text.split_once(['e', 'E']) {
             Some((num, exp)) => (num, exp.parse::<i32>().map_err(|_| bad())?),
@@ -49,7 +49,7 @@ impl Decimal {
         }
         let frac = frac.trim_end_matches('0');
         let int = int.trim_start_matches('0');
-        let digits = [int, frac].concat();
+        let digits = crate::json::cat(&[int, frac]);
         let mut scale = frac.len() as i64 - exp as i64;
         let mut mantissa: i128 = 0;
         if digits.len() > 30 {
@@ -67,7 +67,7 @@ impl Decimal {
             scale += 1;
         }
         if scale > MAX_SCALE as i64 {
-            return Err(says(&["has more than ", &int_text(MAX_SCALE), " decimal places"].concat()));
+            return Err(says(&crate::json::cat(&["has more than ", &int_text(MAX_SCALE), " decimal places"])));
         }
         if mantissa / 10i128.pow(scale as u32) >= 1_000_000_000_000_000 {
             return Err(says("is too large"));
@@ -83,7 +83,7 @@ impl Decimal {
     pub fn from_json(v: &Json) -> core::result::Result<Decimal, String> {
         match v {
             Json::Number(t) | Json::String(t) => Decimal::parse(t),
-            other => Err(["expected a decimal number, found ", other.kind()].concat()),
+            other => Err(crate::json::cat(&["expected a decimal number, found ", other.kind()])),
         }
     }
 
@@ -254,7 +254,7 @@ impl Ratio {
             d /= 5;
             fives += 1;
         }
-        let fraction = || [int_text(r.num), "/".into(), int_text(r.den)].concat();
+        let fraction = || crate::json::cat(&[&int_text(r.num), "/", &int_text(r.den)]);
         if d != 1 {
             return fraction();
         }
@@ -271,7 +271,7 @@ impl Ratio {
             digits.insert(0, '0');
         }
         let (i, f) = digits.split_at(digits.len() - places as usize);
-        [if neg { "-" } else { "" }, i, ".", f].concat()
+        crate::json::cat(&[if neg { "-" } else { "" }, i, ".", f])
     }
 }
 

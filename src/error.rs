@@ -45,7 +45,7 @@ impl Error {
                 }
                 out
             }
-            Error::Overflow(step) => ["arithmetic overflow in ", step].concat(),
+            Error::Overflow(step) => crate::json::cat(&["arithmetic overflow in ", step]),
         }
     }
 

@@ -75,8 +75,14 @@ impl Op {
     /// path `op` naming the operations there are.
     pub fn named(name: &str) -> Result<Op> {
         Op::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = Op::ALL.iter().map(|(_, n, _)| *n).collect();
-            Error::at("op", ["unknown operation \"", name, "\"; expected one of: ", &names.join(", ")].concat())
+            let mut message = crate::json::cat(&["unknown operation \"", name, "\"; expected one of: "]);
+            for (i, (_, n, _)) in Op::ALL.iter().enumerate() {
+                if i > 0 {
+                    message.push_str(", ");
+                }
+                message.push_str(n);
+            }
+            Error::at("op", message)
         })
     }
 
@@ -128,7 +134,7 @@ impl Engine {
             Op::Redemptions => self.redemptions(shopper, input, now),
             Op::Quote => self.quote(shopper, input, now),
             Op::Explainer | Op::PopupDecision | Op::Actions | Op::Birthday => {
-                Err(Error::at("op", ["\"", op.name(), "\" is not in the cart-page engine"].concat()))
+                Err(Error::at("op", crate::json::cat(&["\"", op.name(), "\" is not in the cart-page engine"])))
             }
         }
     }
@@ -157,7 +163,7 @@ impl Engine {
         if !op.on_cart_page() {
             return Err(Error::Invalid(vec![crate::Issue {
                 path: "op".into(),
-                message: ["\"", op.name(), "\" is not in the cart-page engine"].concat(),
+                message: crate::json::cat(&["\"", op.name(), "\" is not in the cart-page engine"]),
             }]));
         }
         let s = self.shopper_bytes(shopper)?;

@@ -120,12 +120,11 @@ impl Program {
             None => Ok(p),
             Some(at) => Err(Error::at(
                 "program",
-                [
+                crate::json::cat(&[
                     "the published program is corrupt (byte ",
                     &crate::json::int_text(at as i64),
                     "); publish it again with `rewards-server publish`",
-                ]
-                .concat(),
+                ]),
             )),
         }
     }

@@ -77,7 +77,7 @@ impl<'a> Reader<'a> {
 
     fn issue(&mut self, name: &str, message: &[&str]) {
         let path = self.render(name);
-        self.issues.push(Issue { path, message: message.concat() });
+        self.issues.push(Issue { path, message: crate::json::cat(message) });
     }
 
     /// Once a read has failed: the issue names the field it was in (the
