@@ -401,7 +401,13 @@ pub fn cat(parts: &[&str]) -> String {
 /// in the wasm). Digits come off a `u64` (native division in wasm; `u128`
 /// division is a software call, far too slow per digit).
 pub fn int_text(n: impl Into<i128>) -> String {
-    let n: i128 = n.into();
+    let mut out = String::new();
+    push_int(&mut out, n.into());
+    out
+}
+
+/// [`int_text`] appended to `out` (no allocation of its own).
+pub fn push_int(out: &mut String, n: i128) {
     let mut digits = [0u8; 40];
     let mut i = digits.len();
     let mut put = |mut u: u64, at_least: usize, i: &mut usize| {
@@ -435,7 +441,124 @@ pub fn int_text(n: impl Into<i128>) -> String {
         i -= 1;
         digits[i] = b'-';
     }
-    digits[i..].iter().map(|&b| char::from(b)).collect()
+    // ASCII digits and '-': always valid UTF-8.
+    out.push_str(core::str::from_utf8(digits.get(i..).unwrap_or_default()).unwrap_or_default());
+}
+
+/// An answer written straight to text, in the order its fields are given:
+/// no [`Json`] tree, so an answer costs one growing `String` instead of an
+/// allocation per object, list, number and text. The engine's answers are
+/// written with it (`preview::Preview::write`, …); commas are placed here.
+pub struct Out {
+    text: String,
+    /// Whether the next key or value needs a comma before it.
+    comma: bool,
+}
+
+impl Default for Out {
+    fn default() -> Self {
+        Out::new()
+    }
+}
+
+impl Out {
+    pub fn new() -> Out {
+        Out { text: String::with_capacity(256), comma: false }
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    fn value(&mut self) -> &mut String {
+        if self.comma {
+            self.text.push(',');
+        }
+        self.comma = true;
+        &mut self.text
+    }
+
+    /// A member's key; the next call writes its value. Keys are the
+    /// engine's own field names (plain ASCII, never needing an escape), so
+    /// they are copied without a scan.
+    pub fn key(&mut self, k: &'static str) -> &mut Out {
+        let text = self.value();
+        text.push('"');
+        text.push_str(k);
+        text.push_str("\":");
+        self.comma = false;
+        self
+    }
+
+    pub fn open(&mut self) -> &mut Out {
+        self.value().push('{');
+        self.comma = false;
+        self
+    }
+
+    pub fn close(&mut self) -> &mut Out {
+        self.text.push('}');
+        self.comma = true;
+        self
+    }
+
+    pub fn open_list(&mut self) -> &mut Out {
+        self.value().push('[');
+        self.comma = false;
+        self
+    }
+
+    pub fn close_list(&mut self) -> &mut Out {
+        self.text.push(']');
+        self.comma = true;
+        self
+    }
+
+    pub fn str(&mut self, v: &str) -> &mut Out {
+        write_str(self.value(), v);
+        self
+    }
+
+    pub fn int(&mut self, n: impl Into<i128>) -> &mut Out {
+        push_int(self.value(), n.into());
+        self
+    }
+
+    pub fn bool(&mut self, b: bool) -> &mut Out {
+        self.value().push_str(if b { "true" } else { "false" });
+        self
+    }
+
+    pub fn null(&mut self) -> &mut Out {
+        self.value().push_str("null");
+        self
+    }
+
+    pub fn opt_str(&mut self, v: Option<&str>) -> &mut Out {
+        match v {
+            Some(v) => self.str(v),
+            None => self.null(),
+        }
+    }
+
+    pub fn opt_int(&mut self, v: Option<i128>) -> &mut Out {
+        match v {
+            Some(n) => self.int(n),
+            None => self.null(),
+        }
+    }
+
+    /// A value already written as JSON text (by another answer's writer).
+    pub fn raw(&mut self, json: &str) -> &mut Out {
+        self.value().push_str(json);
+        self
+    }
+}
+
+/// Text an [`Out`] wrote, as a tree, for the answers that embed it (the
+/// explainer's tier and punch progress). Our own output always parses.
+pub fn tree(text: &str) -> Json<'static> {
+    Json::parse(text).map_or(Json::Null, Json::into_owned)
 }
 
 pub fn s(v: impl Into<String>) -> Json<'static> {

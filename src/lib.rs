@@ -66,7 +66,7 @@ pub use ops::{Input, Op};
 pub use shopper::Shopper;
 pub use time::Millis;
 
-use json::obj;
+use json::Out;
 use prelude::*;
 
 /// A validated program plus the JSON-text operations on it. Parse the
@@ -101,90 +101,117 @@ impl Engine {
     }
 
     /// Points this cart earns this shopper.
-    pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn preview(&self, shopper: &str, cart: &str, now: Millis) -> Result<String> {
         self.preview_of(&self.shopper(shopper)?, &self.cart(cart)?, now)
     }
 
     /// Points a product earns: `line` is one cart line (quantity 1 typical).
-    pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn product_points(&self, shopper: &str, line: &str, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         let line = Json::parse(line).map_err(|m| Error::at("", m))?;
         self.product_points_of(&s, cart::line_from_json(&line, self.program.currency())?, now)
     }
 
     /// Tier progress, with the state after `cart` when one is given.
-    pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
+    pub fn tier_progress(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         self.tier_progress_of(&s, cart.map(|c| self.cart(c)).transpose()?.as_ref(), now)
     }
 
-    pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<Json<'static>> {
+    pub fn punch_card(&self, shopper: &str, cart: Option<&str>, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         self.punch_card_of(&s, cart.map(|c| self.cart(c)).transpose()?.as_ref(), now)
     }
 
-    pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn redemptions(&self, shopper: &str, cart: &str, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         self.redemptions_of(&s, &self.cart(cart)?, now)
     }
 
     /// The whole checkout prompt in one call (one boundary crossing).
-    pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn quote(&self, shopper: &str, cart: &str, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         self.quote_of(&s, &self.cart(cart)?, now)
     }
 
     /// The explainer panel's model, generated from the config.
-    pub fn explainer(&self, shopper: &str, now: Millis) -> Result<Json<'static>> {
-        explain::model(&self.program, &self.shopper(shopper)?, now)
+    pub fn explainer(&self, shopper: &str, now: Millis) -> Result<String> {
+        explain::model(&self.program, &self.shopper(shopper)?, now).map(|m| m.to_text())
     }
 
     /// Visitor segment and whether (and which) popup offer to show.
-    pub fn popup_decision(&self, shopper: &str, signals: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn popup_decision(&self, shopper: &str, signals: &str, now: Millis) -> Result<String> {
         let s = self.shopper(shopper)?;
         let sig = segment::Signals::parse(signals, self.program.currency())?;
-        segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json())
+        segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json().to_text())
     }
 
     /// Bonus actions and whether each can be rewarded now.
-    pub fn actions(&self, shopper: &str, now: Millis) -> Result<Json<'static>> {
-        Ok(actions::status(&self.program, &self.shopper(shopper)?, now))
+    pub fn actions(&self, shopper: &str, now: Millis) -> Result<String> {
+        Ok(actions::status(&self.program, &self.shopper(shopper)?, now).to_text())
     }
 
-    fn preview_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
-        Ok(preview::preview(&self.program, s, c, now)?.to_json(&self.program))
+    fn preview_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<String> {
+        let mut o = Out::new();
+        preview::preview(&self.program, s, c, now)?.write(&self.program, &mut o);
+        Ok(o.into_text())
     }
 
-    fn product_points_of(&self, s: &Shopper, line: Line, now: Millis) -> Result<Json<'static>> {
-        Ok(preview::product_points(&self.program, s, line, now)?.to_json(&self.program))
+    fn product_points_of(&self, s: &Shopper, line: Line, now: Millis) -> Result<String> {
+        let mut o = Out::new();
+        preview::product_points(&self.program, s, line, now)?.write(&self.program, &mut o);
+        Ok(o.into_text())
     }
 
-    fn tier_progress_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<Json<'static>> {
+    fn tier_progress_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<String> {
         let p = c.map(|c| preview::preview(&self.program, s, c, now)).transpose()?;
         let t = tiers::progress(&self.program, s, p.as_ref(), now)?;
-        Ok(t.map_or(Json::Null, |t| t.to_json(&self.program)))
+        let mut o = Out::new();
+        match t {
+            Some(t) => t.write(&self.program, &mut o),
+            None => drop(o.null()),
+        }
+        Ok(o.into_text())
     }
 
-    fn punch_card_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<Json<'static>> {
+    fn punch_card_of(&self, s: &Shopper, c: Option<&Cart>, now: Millis) -> Result<String> {
         let p = punch::progress(&self.program, s, c, now)?;
-        Ok(p.map_or(Json::Null, |p| p.to_json(&self.program)))
+        let mut o = Out::new();
+        match p {
+            Some(p) => p.write(&mut o),
+            None => drop(o.null()),
+        }
+        Ok(o.into_text())
     }
 
-    fn redemptions_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
-        Ok(redeem::to_json(&redeem::options(&self.program, s, c, now)?))
+    fn redemptions_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<String> {
+        let mut o = Out::new();
+        redeem::write(&redeem::options(&self.program, s, c, now)?, &mut o);
+        Ok(o.into_text())
     }
 
-    fn quote_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<Json<'static>> {
+    fn quote_of(&self, s: &Shopper, c: &Cart, now: Millis) -> Result<String> {
         let p = preview::preview(&self.program, s, c, now)?;
         let t = tiers::progress(&self.program, s, Some(&p), now)?;
         let k = punch::progress(&self.program, s, Some(c), now)?;
         let r = redeem::options(&self.program, s, c, now)?;
-        Ok(obj(vec![
-            ("preview", p.to_json(&self.program)),
-            ("tier", t.map_or(Json::Null, |t| t.to_json(&self.program))),
-            ("punch_card", k.map_or(Json::Null, |k| k.to_json(&self.program))),
-            ("redemptions", redeem::to_json(&r)),
-        ]))
+        let mut o = Out::new();
+        o.open().key("preview");
+        p.write(&self.program, &mut o);
+        o.key("tier");
+        match t {
+            Some(t) => t.write(&self.program, &mut o),
+            None => drop(o.null()),
+        }
+        o.key("punch_card");
+        match k {
+            Some(k) => k.write(&mut o),
+            None => drop(o.null()),
+        }
+        o.key("redemptions");
+        redeem::write(&r, &mut o);
+        o.close();
+        Ok(o.into_text())
     }
 
     /// The program as the widget's JS reads it (the published document's
@@ -202,9 +229,9 @@ fn active(mut s: Shopper) -> Shopper {
 
 /// Turns a result into the JSON text both bindings return: the value, or
 /// `{"error": …, "message": …, "issues": [{path, message}]}`.
-pub fn respond(r: Result<Json<'static>>) -> String {
+pub fn respond(r: Result<String>) -> String {
     match r {
-        Ok(v) => v.to_text(),
+        Ok(text) => text,
         Err(e) => e.to_json().to_text(),
     }
 }

@@ -5,7 +5,6 @@
 //! [`Engine::run`](crate::Engine::run), so an operation is added here once.
 
 use crate::error::{Error, Result};
-use crate::json::Json;
 use crate::prelude::*;
 use crate::{Cart, Engine, Millis, Shopper};
 
@@ -111,12 +110,12 @@ impl Engine {
     /// One operation by its table entry: `input` is the op's input as JSON
     /// text (`""` when absent; an optional cart may be absent, a required
     /// input then fails to parse with its own message).
-    pub fn run(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn run(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<String> {
         match op {
             Op::Explainer => self.explainer(shopper, now),
             Op::PopupDecision => self.popup_decision(shopper, input, now),
             Op::Actions => self.actions(shopper, now),
-            Op::Birthday => crate::birthday::run(&self.program, input),
+            Op::Birthday => crate::birthday::run(&self.program, input).map(|j| j.to_text()),
             _ => self.run_cart_page(op, shopper, input, now),
         }
     }
@@ -124,7 +123,7 @@ impl Engine {
     /// [`Engine::run`] for the operations [`Op::on_cart_page`]; any other
     /// is an error at path `op`. The cart-page wasm module calls only this,
     /// so it links none of the others.
-    pub fn run_cart_page(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn run_cart_page(&self, op: Op, shopper: &str, input: &str, now: Millis) -> Result<String> {
         let optional = (!absent(input)).then_some(input);
         match op {
             Op::Preview => self.preview(shopper, input, now),
@@ -143,23 +142,23 @@ impl Engine {
     /// takes; empty shopper bytes are a guest, an empty optional cart is
     /// none). The JSON [`Engine::run`] gives the same answer for the JSON
     /// those bytes were encoded from (`input::encode`).
-    pub fn run_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<Json<'static>> {
+    pub fn run_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<String> {
         match op {
-            Op::Explainer => crate::explain::model(&self.program, &self.shopper_bytes(shopper)?, now),
+            Op::Explainer => crate::explain::model(&self.program, &self.shopper_bytes(shopper)?, now).map(|m| m.to_text()),
             Op::PopupDecision => {
                 let s = self.shopper_bytes(shopper)?;
                 let sig = crate::segment::Signals::from_bytes(input, self.program.currency())?;
-                crate::segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json())
+                crate::segment::decide(&self.program, &s, &sig, now).map(|d| d.to_json().to_text())
             }
-            Op::Actions => Ok(crate::actions::status(&self.program, &self.shopper_bytes(shopper)?, now)),
-            Op::Birthday => crate::birthday::run_bytes(&self.program, input),
+            Op::Actions => Ok(crate::actions::status(&self.program, &self.shopper_bytes(shopper)?, now).to_text()),
+            Op::Birthday => crate::birthday::run_bytes(&self.program, input).map(|j| j.to_text()),
             _ => self.run_cart_page_bytes(op, shopper, input, now),
         }
     }
 
     /// [`Engine::run_bytes`] for the operations [`Op::on_cart_page`] (what
     /// the cart-page wasm module calls, so it links none of the others).
-    pub fn run_cart_page_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<Json<'static>> {
+    pub fn run_cart_page_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<String> {
         if !op.on_cart_page() {
             return Err(Error::Invalid(vec![crate::Issue {
                 path: "op".into(),
@@ -188,7 +187,7 @@ impl Engine {
     }
 
     /// [`Engine::run`] by the operation's name ([`Op::named`]).
-    pub fn run_named(&self, op: &str, shopper: &str, input: &str, now: Millis) -> Result<Json<'static>> {
+    pub fn run_named(&self, op: &str, shopper: &str, input: &str, now: Millis) -> Result<String> {
         self.run(Op::named(op)?, shopper, input, now)
     }
 }

@@ -16,7 +16,7 @@ use crate::cart::Cart;
 use crate::config::{ActionKind, Combine, Program};
 use crate::decimal::{Decimal, Ratio};
 use crate::error::{Error, Result};
-use crate::json::{int, obj, opt, s, Json};
+use crate::json::{Json, Out};
 use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::tiers;
@@ -182,46 +182,32 @@ pub fn product_points(program: &Program, shopper: &Shopper, line: crate::cart::L
 }
 
 impl Preview {
-    pub fn to_json(&self, program: &Program) -> Json<'static> {
-        let lines = self
-            .lines
-            .iter()
-            .map(|l| {
-                obj(vec![
-                    ("id", s(&*l.id)),
-                    ("net", int(l.net)),
-                    ("qualifying", int(l.qualifying)),
-                    ("points", s(l.points.to_text())),
-                    ("excluded", opt(l.excluded.as_ref(), |(rule, value)| obj(vec![("rule", s(*rule)), ("value", s(&**value))]))),
-                ])
-            })
-            .collect();
-        obj(vec![
-            ("currency", s(program.currency().code())),
-            ("lines", Json::Array(lines)),
-            ("qualifying_total", int(self.qualifying_total)),
-            ("units", int(self.units)),
-            ("base_points", s(self.base_points.to_text())),
-            (
-                "multipliers",
-                Json::Array(
-                    self.multipliers
-                        .iter()
-                        .map(|m| obj(vec![("source", s(m.source)), ("id", s(&*m.id)), ("value", s(m.value.to_text()))]))
-                        .collect(),
-                ),
-            ),
-            ("multiplier", s(self.multiplier.to_text())),
-            ("points_before_rounding", s(self.points_before_rounding.to_text())),
-            ("rounding", s(program.earning.rounding.name())),
-            ("minimum_order", int(program.earning.minimum_order)),
-            ("minimum_order_met", Json::Bool(self.minimum_order_met)),
-            ("capped", Json::Bool(self.capped)),
-            ("earned_points", int(self.earned_points)),
-            ("bonuses", Json::Array(self.bonuses.iter().map(|(id, p)| obj(vec![("action", s(&**id)), ("points", int(*p))])).collect())),
-            ("total_points", int(self.total_points)),
-            ("cashback", int(self.cashback)),
-        ])
+    /// The answer's JSON text (`preview` and `product_points`).
+    pub fn write(&self, program: &Program, o: &mut Out) {
+        o.open().key("currency").str(program.currency().code()).key("lines").open_list();
+        for l in &self.lines {
+            o.open().key("id").str(&l.id).key("net").int(l.net).key("qualifying").int(l.qualifying);
+            o.key("points").str(&l.points.to_text()).key("excluded");
+            match &l.excluded {
+                Some((rule, value)) => o.open().key("rule").str(rule).key("value").str(value).close(),
+                None => o.null(),
+            };
+            o.close();
+        }
+        o.close_list().key("qualifying_total").int(self.qualifying_total).key("units").int(self.units);
+        o.key("base_points").str(&self.base_points.to_text()).key("multipliers").open_list();
+        for m in &self.multipliers {
+            o.open().key("source").str(m.source).key("id").str(&m.id).key("value").str(&m.value.to_text()).close();
+        }
+        o.close_list().key("multiplier").str(&self.multiplier.to_text());
+        o.key("points_before_rounding").str(&self.points_before_rounding.to_text());
+        o.key("rounding").str(program.earning.rounding.name()).key("minimum_order").int(program.earning.minimum_order);
+        o.key("minimum_order_met").bool(self.minimum_order_met).key("capped").bool(self.capped);
+        o.key("earned_points").int(self.earned_points).key("bonuses").open_list();
+        for (id, p) in &self.bonuses {
+            o.open().key("action").str(id).key("points").int(*p).close();
+        }
+        o.close_list().key("total_points").int(self.total_points).key("cashback").int(self.cashback).close();
     }
 }
 

@@ -11,9 +11,8 @@
 use crate::cart::Cart;
 use crate::config::{Program, StampPer};
 use crate::error::{Error, Result};
-use crate::json::{int, obj, opt, s, Json};
+use crate::json::{Json, Out};
 use crate::money;
-use crate::prelude::*;
 use crate::shopper::Shopper;
 use crate::time::{format_instant, Millis, DAY_MS};
 
@@ -89,17 +88,19 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Cart>, now: 
 }
 
 impl PunchProgress {
+    /// The answer's JSON text (`punch_card`, and inside `quote`).
+    pub fn write(&self, o: &mut Out) {
+        o.open().key("stamps").int(self.stamps).key("required").int(self.required).key("added").int(self.added);
+        o.key("completes").int(self.completes).key("stamps_after").int(self.stamps_after);
+        o.key("remaining").int(self.required - self.stamps_after).key("expired").bool(self.expired);
+        o.key("expires_at").opt_str(self.expires_at.map(format_instant).as_deref());
+        o.key("reward_value").int(self.reward_value).close();
+    }
+
+    /// [`PunchProgress::write`] as a tree, for the explainer that embeds it.
     pub fn to_json(&self, _program: &Program) -> Json<'static> {
-        obj(vec![
-            ("stamps", int(self.stamps)),
-            ("required", int(self.required)),
-            ("added", int(self.added)),
-            ("completes", int(self.completes)),
-            ("stamps_after", int(self.stamps_after)),
-            ("remaining", int(self.required - self.stamps_after)),
-            ("expired", Json::Bool(self.expired)),
-            ("expires_at", opt(self.expires_at, |t| s(format_instant(t)))),
-            ("reward_value", int(self.reward_value)),
-        ])
+        let mut o = Out::new();
+        self.write(&mut o);
+        crate::json::tree(&o.into_text())
     }
 }

@@ -10,7 +10,7 @@ use crate::cart::Cart;
 use crate::config::{Program, Redemption, RedemptionKind};
 use crate::decimal::{Ratio, Rounding};
 use crate::error::Result;
-use crate::json::{int, obj, opt, s, Json};
+use crate::json::Out;
 use crate::money;
 use crate::prelude::*;
 use crate::shopper::Shopper;
@@ -130,36 +130,26 @@ pub fn options(program: &Program, shopper: &Shopper, cart: &Cart, _now: Millis) 
     Ok(Options { balance: shopper.balance.max(0), subtotal, options: out, best })
 }
 
-pub fn to_json(o: &Options) -> Json<'static> {
-    let opts = o
-        .options
-        .iter()
-        .map(|x| {
-            let (reason, detail) = match &x.blocked {
-                None => (Json::Null, Json::Null),
-                Some(Blocked::MembersOnly) => (s("members_only"), Json::Null),
-                Some(Blocked::MinCart(v)) => (s("min_cart"), int(*v)),
-                Some(Blocked::Shortfall(v)) => (s("insufficient_points"), int(*v)),
-                Some(Blocked::CartTooSmall) => (s("cart_too_small"), Json::Null),
-            };
-            obj(vec![
-                ("id", s(&*x.id)),
-                ("kind", s(x.kind)),
-                ("usable", Json::Bool(x.blocked.is_none())),
-                ("reason", reason),
-                ("shortfall", if matches!(x.blocked, Some(Blocked::Shortfall(_))) { detail.clone() } else { Json::Null }),
-                ("min_cart", if matches!(x.blocked, Some(Blocked::MinCart(_))) { detail } else { Json::Null }),
-                ("min_points", int(x.min_points)),
-                ("increment", int(x.increment)),
-                ("max_usable_points", int(x.max_usable_points)),
-                ("discount", int(x.discount)),
-            ])
-        })
-        .collect();
-    obj(vec![
-        ("balance", int(o.balance)),
-        ("subtotal", int(o.subtotal)),
-        ("options", Json::Array(opts)),
-        ("best", opt(o.best, |i| s(&*o.options[i].id))),
-    ])
+/// The answer's JSON text (`redemptions`, and inside `quote`).
+pub fn write(r: &Options, o: &mut Out) {
+    o.open().key("balance").int(r.balance).key("subtotal").int(r.subtotal).key("options").open_list();
+    for x in &r.options {
+        let reason = match &x.blocked {
+            None => None,
+            Some(Blocked::MembersOnly) => Some("members_only"),
+            Some(Blocked::MinCart(_)) => Some("min_cart"),
+            Some(Blocked::Shortfall(_)) => Some("insufficient_points"),
+            Some(Blocked::CartTooSmall) => Some("cart_too_small"),
+        };
+        let (shortfall, min_cart) = match x.blocked {
+            Some(Blocked::Shortfall(v)) => (Some(v.into()), None),
+            Some(Blocked::MinCart(v)) => (None, Some(v.into())),
+            _ => (None, None),
+        };
+        o.open().key("id").str(&x.id).key("kind").str(x.kind).key("usable").bool(x.blocked.is_none());
+        o.key("reason").opt_str(reason).key("shortfall").opt_int(shortfall).key("min_cart").opt_int(min_cart);
+        o.key("min_points").int(x.min_points).key("increment").int(x.increment);
+        o.key("max_usable_points").int(x.max_usable_points).key("discount").int(x.discount).close();
+    }
+    o.close_list().key("best").opt_str(r.best.and_then(|i| r.options.get(i)).map(|x| &*x.id)).close();
 }

@@ -11,9 +11,8 @@
 use crate::config::{Metric, Period, Program, Retention, Tier, Tiers};
 use crate::decimal::Ratio;
 use crate::error::Result;
-use crate::json::{int, obj, opt, s, Json};
+use crate::json::{Json, Out};
 use crate::money;
-use crate::prelude::*;
 use crate::preview::Preview;
 use crate::shopper::Shopper;
 use crate::time::{add_months, format_instant, start_of_year, Millis};
@@ -142,32 +141,30 @@ pub fn progress(program: &Program, shopper: &Shopper, cart: Option<&Preview>, no
 }
 
 impl Progress {
-    pub fn to_json(&self, program: &Program) -> Json<'static> {
+    /// The answer's JSON text (`tier_progress`, and inside `quote`).
+    pub fn write(&self, program: &Program, o: &mut Out) {
         let levels = program.tiers.as_ref().map(|t| &t.levels[..]).unwrap_or(&[]);
-        let id = |i: Option<usize>| opt(i, |i| s(&*levels[i].id));
+        let id = |i: Option<usize>| i.and_then(|i| levels.get(i)).map(|l| &*l.id);
         let permille = self.fraction.num.saturating_mul(1000) / self.fraction.den.max(1);
-        obj(vec![
-            (
-                "metric",
-                s(match program.tiers.as_ref().map(|t| t.metric) {
-                    Some(Metric::Points) => "points",
-                    Some(Metric::Orders) => "orders",
-                    _ => "spend",
-                }),
-            ),
-            ("value", int(self.value)),
-            ("current", id(self.current)),
-            ("next", id(self.next)),
-            ("next_threshold", opt(self.next, |n| int(levels[n].threshold))),
-            ("needed", int(self.needed)),
-            ("progress", s(self.fraction.to_text())),
-            ("progress_permille", int(permille)),
-            ("value_after", int(self.value_after)),
-            ("tier_after", id(self.tier_after)),
-            ("tier_changes", Json::Bool(self.tier_after != self.current)),
-            ("at_risk", Json::Bool(self.at_risk)),
-            ("needed_to_keep", opt(self.needed_to_keep, int)),
-            ("deadline", opt(self.deadline, |d| s(format_instant(d)))),
-        ])
+        let metric = match program.tiers.as_ref().map(|t| t.metric) {
+            Some(Metric::Points) => "points",
+            Some(Metric::Orders) => "orders",
+            _ => "spend",
+        };
+        o.open().key("metric").str(metric).key("value").int(self.value);
+        o.key("current").opt_str(id(self.current)).key("next").opt_str(id(self.next));
+        o.key("next_threshold").opt_int(self.next.and_then(|n| levels.get(n)).map(|l| l.threshold.into()));
+        o.key("needed").int(self.needed).key("progress").str(&self.fraction.to_text()).key("progress_permille").int(permille);
+        o.key("value_after").int(self.value_after).key("tier_after").opt_str(id(self.tier_after));
+        o.key("tier_changes").bool(self.tier_after != self.current).key("at_risk").bool(self.at_risk);
+        o.key("needed_to_keep").opt_int(self.needed_to_keep.map(Into::into));
+        o.key("deadline").opt_str(self.deadline.map(format_instant).as_deref()).close();
+    }
+
+    /// [`Progress::write`] as a tree, for the explainer that embeds it.
+    pub fn to_json(&self, program: &Program) -> Json<'static> {
+        let mut o = Out::new();
+        self.write(program, &mut o);
+        crate::json::tree(&o.into_text())
     }
 }

@@ -79,7 +79,7 @@ fn engine_with(name: &str, from: &str, to: &str) -> Engine {
     Engine::new(&text.replace(from, to)).unwrap()
 }
 
-fn json(r: rewards_core::Result<rewards_core::Json<'static>>) -> Value {
+fn json(r: rewards_core::Result<String>) -> Value {
     serde_json::from_str(&respond(r)).unwrap()
 }
 

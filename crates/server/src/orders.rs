@@ -210,8 +210,8 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
     ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
 
     // The award: exactly the engine call the widget makes.
-    let preview = app.engine().preview(&state.core_json().to_text(), &order.cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
-    let preview_text = preview.to_text();
+    let preview_text = app.engine().preview(&state.core_json().to_text(), &order.cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
+    let preview = rewards_core::json::tree(&preview_text);
     let num = |k: &str| preview.get(k).and_then(|v| if let Json::Number(n) = v { n.parse::<i64>().ok() } else { None }).unwrap_or(0);
     let (points, qualifying, cashback) = (num("total_points"), num("qualifying_total"), num("cashback"));
     let card = punch::progress(program, &state.shopper, Some(&order.cart), now).map_err(|e| ApiError::core(e, "cart"))?;
