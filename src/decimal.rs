@@ -270,8 +270,20 @@ impl Ratio {
         while digits.len() < places as usize + 1 {
             digits.insert(0, '0');
         }
-        let (i, f) = digits.split_at(digits.len() - places as usize);
-        crate::json::cat(&[if neg { "-" } else { "" }, i, ".", f])
+        // The point goes `places` digits from the end (digits are ASCII, so
+        // byte by byte: no char-boundary check and its panic message).
+        let point = digits.len() - places as usize;
+        let mut out = String::with_capacity(digits.len() + 2);
+        if neg {
+            out.push('-');
+        }
+        for (k, d) in digits.bytes().enumerate() {
+            if k == point {
+                out.push('.');
+            }
+            out.push(char::from(d));
+        }
+        out
     }
 }
 

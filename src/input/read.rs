@@ -29,6 +29,12 @@ pub struct Reader<'a> {
     reported: bool,
 }
 
+/// Characters in `s`: its bytes that do not continue a UTF-8 sequence (a
+/// plain loop; `chars().count()` links 0.9 KB of `core`'s SIMD-ish counter).
+fn chars(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader { r: R::new(bytes), path: Vec::new(), issues: Vec::new(), reported: false }
@@ -112,7 +118,7 @@ impl<'a> Reader<'a> {
         if let Text::Max(max) | Text::Id(max) = kind {
             if s.trim().is_empty() {
                 self.issue(name, &["must not be empty"]);
-            } else if s.len() > max && s.chars().count() > max {
+            } else if s.len() > max && chars(&s) > max {
                 self.issue(name, &["must be at most ", &int_text(max as i64), " characters"]);
             }
         }
