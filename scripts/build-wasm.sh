@@ -13,22 +13,33 @@ mkdir -p "$out"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo --remap-path-prefix=$PWD=/src"
 # Two modules from the one crate: the cart-page engine (www/dist/pkg-cart:
 # what a product or cart page downloads) and the full one (www/dist/pkg: the
-# explainer, popup decision and bonus actions too; also what the tests and
+# explainer, popup decision and bonus actions too; also what most tests and
 # Node use). crates/wasm/src/lib.rs says what the feature leaves out.
-build() { # features, out dir, [drop-fmt]
-  cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --features "$1"
-  mkdir -p "$2"
-  wasm-bindgen --target web --no-typescript --out-dir "$2" "$target_dir/wasm32-unknown-unknown/wasm-release/rewards_wasm.wasm"
-  # The cart-page module formats nothing, so its panic messages' formatting
-  # code goes (scripts/wasm-drop-fmt.mjs says why that is safe, and `check`
-  # proves it for this build); the full one still formats (`format!` in the
-  # explainer's texts), so it keeps the table.
-  [ "${3:-}" = drop-fmt ] && node scripts/wasm-drop-fmt.mjs drop "$2/rewards_wasm_bg.wasm" "$2/rewards_wasm_bg.wasm"
-  bash scripts/wasm-opt.sh "$2/rewards_wasm_bg.wasm" "$2/rewards_wasm_bg.wasm"
-  [ "${3:-}" = drop-fmt ] && node scripts/wasm-drop-fmt.mjs check "$2/rewards_wasm_bg.wasm"
-  npx --no-install esbuild --minify --format=esm --log-level=warning "$2/rewards_wasm.js" --outfile="$2/rewards_wasm.min.js"
-  mv "$2/rewards_wasm.min.js" "$2/rewards_wasm.js"
+wasm="$target_dir/wasm32-unknown-unknown/wasm-release/rewards_wasm.wasm"
+minify() { # the glue, in place
+  npx --no-install esbuild --minify --format=esm --log-level=warning "$1" --outfile="$1.min.js"
+  mv "$1.min.js" "$1"
 }
-build no-std,cart-page "${WASM_CART_OUT:-www/dist/pkg-cart}" drop-fmt
-build no-std "$out"
-node scripts/sizes.mjs "${WASM_CART_OUT:-www/dist/pkg-cart}/rewards_wasm_bg.wasm" "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm.js"
+
+# The cart-page module: its exports are written by hand (crates/wasm/src/raw.rs,
+# no wasm-bindgen, so no CLI step) and its glue is crates/wasm/cart-glue.js.
+# It formats nothing, so the panic messages' formatting code goes too
+# (scripts/wasm-drop-fmt.mjs says why that is safe; `check` proves it for
+# this build).
+cart_out=${WASM_CART_OUT:-www/dist/pkg-cart}
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --no-default-features --features no-std,cart-page
+mkdir -p "$cart_out"
+node scripts/wasm-drop-fmt.mjs drop "$wasm" "$cart_out/rewards_wasm_bg.wasm"
+bash scripts/wasm-opt.sh "$cart_out/rewards_wasm_bg.wasm" "$cart_out/rewards_wasm_bg.wasm"
+node scripts/wasm-drop-fmt.mjs check "$cart_out/rewards_wasm_bg.wasm"
+cp crates/wasm/cart-glue.js "$cart_out/rewards_wasm.js"
+minify "$cart_out/rewards_wasm.js"
+
+# The full module, through wasm-bindgen. It still formats (`format!` in the
+# explainer's texts), so it keeps its function table.
+cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --features no-std
+mkdir -p "$out"
+wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+bash scripts/wasm-opt.sh "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm_bg.wasm"
+minify "$out/rewards_wasm.js"
+node scripts/sizes.mjs "$cart_out/rewards_wasm_bg.wasm" "$cart_out/rewards_wasm.js" "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm.js"

@@ -17,6 +17,7 @@ step "clippy (-D warnings)"
 cargo clippy --workspace --all-targets --features rewards-core/schema -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p rewards-wasm -p rewards-wasm-conformance --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p rewards-wasm --features no-std -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p rewards-wasm --no-default-features --features no-std,cart-page -- -D warnings
 
 step "native tests"
 cargo test --workspace --exclude rewards-server --features rewards-core/schema

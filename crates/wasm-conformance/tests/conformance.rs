@@ -12,7 +12,6 @@ include!(concat!(env!("OUT_DIR"), "/native.rs"));
 mod common;
 
 use rewards_core::Json;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -38,10 +37,7 @@ fn now_ms(case: &Json) -> f64 {
 fn through_exports(case: &Json, program: &[u8]) -> String {
     let engine = match rewards_wasm::Engine::new(program) {
         Ok(e) => e,
-        Err(e) => {
-            let err: wasm_bindgen::JsValue = e.into();
-            return err.unchecked_into::<js_sys::Error>().message().into();
-        }
+        Err(e) => return common::refusal(e),
     };
     let (shopper, now) = (input(case, "shopper"), now_ms(case));
     let name = case.get("op").and_then(Json::as_str).expect("op");

@@ -18,7 +18,6 @@ include!(concat!(env!("OUT_DIR"), "/differential.rs"));
 
 mod common;
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -28,10 +27,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn wasm_outputs(c: &gen::Case, program: &[u8]) -> Vec<String> {
     let e = match rewards_wasm::Engine::new(program) {
         Ok(e) => e,
-        Err(err) => {
-            let err: wasm_bindgen::JsValue = err.into();
-            return vec![err.unchecked_into::<js_sys::Error>().message().into()];
-        }
+        Err(err) => return vec![common::refusal(err)],
     };
     let (s, now) = (c.shopper.as_str(), c.now as f64);
     gen::op_calls(c).iter().map(|(op, input)| common::run_json(&e, op, s, input, now)).collect()

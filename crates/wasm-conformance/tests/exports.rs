@@ -8,7 +8,6 @@ include!(concat!(env!("OUT_DIR"), "/native.rs"));
 
 mod common;
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -16,10 +15,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 const VN: &str = include_str!("../../../tests/fixtures/programs/vn-coffee.json");
 const NOW: f64 = 1_795_000_000_000.0; // 2026-11-18T…Z
 
-fn message(e: wasm_bindgen::JsError) -> String {
-    let err: wasm_bindgen::JsValue = e.into();
-    err.unchecked_into::<js_sys::Error>().message().into()
-}
+use common::refusal as message;
 
 #[wasm_bindgen_test]
 fn preview_through_the_exports_equals_the_core() {

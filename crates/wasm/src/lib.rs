@@ -9,7 +9,11 @@
 //!
 //! Built twice (scripts/build-wasm.sh): with `cart-page`, the module a
 //! product or cart page downloads (the operations `Op::on_cart_page`, the
-//! program without its display-only section); without, the full one.
+//! program without its display-only section), whose exports are written by
+//! hand (`raw`: no wasm-bindgen, whose glue cost the page ~2 KB gzip;
+//! docs/wasm-size.md); without, the full one through wasm-bindgen
+//! (`bindgen`). Both give JS the same `Engine` with `run(op, shopper,
+//! input, now)` (the cart-page one through `crates/wasm/cart-glue.js`).
 //!
 //! Nothing here can panic: the core returns errors as values, and they come
 //! back as `{"error": …, "message": …, "issues": [{"path", "message"}]}`.
@@ -17,9 +21,16 @@
 #![cfg_attr(feature = "no-std", no_std)]
 extern crate alloc;
 
-use alloc::string::String;
-use rewards_core::{respond, Millis, Op};
-use wasm_bindgen::prelude::*;
+use rewards_core::Millis;
+
+#[cfg(not(feature = "cart-page"))]
+mod bindgen;
+#[cfg(not(feature = "cart-page"))]
+pub use bindgen::*;
+#[cfg(feature = "cart-page")]
+mod raw;
+#[cfg(feature = "cart-page")]
+pub use raw::*;
 
 /// The engine never panics on any input (fuzzed; see fuzz/), so a panic is
 /// a bug: trap without formatting a message nobody would read.
@@ -35,12 +46,6 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-/// The published program (`rewards_core::publish`: validated by the
-/// server or `rewards-server publish`), read once; each cart update only
-/// decodes the shopper and the cart.
-#[wasm_bindgen]
-pub struct Engine(rewards_core::Engine);
-
 /// `now` arrives as JS milliseconds (`Date.now()`); non-finite values
 /// become 0 rather than trapping. This is the only float in the crate and
 /// it is a conversion, not a computation.
@@ -50,57 +55,4 @@ fn ms(now: f64) -> Millis {
     } else {
         0
     }
-}
-
-#[wasm_bindgen]
-impl Engine {
-    /// `program`: the published document's `engine` bytes. Throws an
-    /// `Error` whose message is the error JSON when they are corrupt.
-    #[wasm_bindgen(constructor)]
-    pub fn new(program: &[u8]) -> Result<Engine, JsError> {
-        #[cfg(feature = "cart-page")]
-        let program = rewards_core::Program::from_wire_cart_page(program);
-        #[cfg(not(feature = "cart-page"))]
-        let program = rewards_core::Program::from_wire(program);
-        program.map(|program| Engine(rewards_core::Engine { program })).map_err(|e| JsError::new(&e.to_json().to_text()))
-    }
-
-    /// An operation of `rewards_core::Op` by name (`"quote"`, `"preview"`, …):
-    /// `shopper` and `input` are their bytes (`rewards_core::input`; empty:
-    /// a guest, no input). The cart-page module has only the operations
-    /// `Op::on_cart_page`.
-    pub fn run(&self, op: &str, shopper: &[u8], input: &[u8], now: f64) -> String {
-        #[cfg(feature = "cart-page")]
-        let run = rewards_core::Engine::run_cart_page_bytes;
-        #[cfg(not(feature = "cart-page"))]
-        let run = rewards_core::Engine::run_bytes;
-        respond(Op::named(op).and_then(|op| run(&self.0, op, shopper, input, ms(now))))
-    }
-}
-
-/// This module's operations, comma-separated (`Op::on_cart_page` in the
-/// cart-page module; every operation in the full one). The widget build
-/// reads it once, so the JS never lists operations itself.
-#[wasm_bindgen]
-pub fn ops() -> String {
-    let mut out = String::new();
-    for (op, name, _) in Op::ALL {
-        if !cfg!(feature = "cart-page") || op.on_cart_page() {
-            if !out.is_empty() {
-                out.push(',');
-            }
-            out.push_str(name);
-        }
-    }
-    out
-}
-
-/// The inputs' field tables as JSON (`rewards_core::input::table::to_json`):
-/// the widget build reads them from the full module, so the JS encoder
-/// (`www/src/ui/wire-encode.js`) never lists a field itself. Not in the
-/// cart-page module.
-#[cfg(not(feature = "cart-page"))]
-#[wasm_bindgen]
-pub fn inputs() -> String {
-    rewards_core::input::table::to_json().to_text()
 }

@@ -7,7 +7,8 @@ async fn order_webhooks_award_the_core_preview_once_and_stay_pending() {
         let engine = rewards_core::Engine::new(&std::fs::read_to_string(program_path()).unwrap()).unwrap();
         let c = cart(&[("Cà phê", 45_000, 2), ("Bánh", 35_000, 1)]);
         let before = srv.core_shopper("alice").await;
-        let expected = engine.preview(&before, &c.to_string(), srv.now()).unwrap();
+        let expected_text = engine.preview(&before, &c.to_string(), srv.now()).unwrap();
+        let expected = rewards_core::json::tree(&expected_text);
         let r = srv.order("o-1", "alice", &c).await;
         assert_eq!(r.status, 200, "{}", r.body);
         let points = expected.get("total_points").unwrap().to_text().parse::<i64>().unwrap();
@@ -16,7 +17,7 @@ async fn order_webhooks_award_the_core_preview_once_and_stay_pending() {
         // The stored preview is the engine's exact output.
         let mut conn = srv.app.db.read().await.unwrap();
         let detail: String = sqlx::Row::get(&sqlx::query("SELECT detail FROM ledger").fetch_one(&mut *conn).await.unwrap(), 0);
-        assert_eq!(detail, expected.to_text());
+        assert_eq!(detail, expected_text);
         drop(conn);
 
         // Duplicate delivery: same bytes, nothing written.
