@@ -1,6 +1,7 @@
 // Section 4, preview latency: N cart updates on a 20-line cart through the
 // wasm boundary in Chromium (the widget's encoder writes the shopper and cart
-// as bytes, www/src/ui/wire-encode.js → Engine.run('preview') → JSON.parse,
+// as bytes, www/src/ui/wire-encode.js → the cart-page module's
+// Engine.run('preview') → JSON.parse,
 // what the widget does on every cart change), beside bench/baseline-preview.js,
 // a plain-JS implementation of the same earning rules written only as a
 // baseline (called on the cart object: no serialisation, its best case).
@@ -23,11 +24,13 @@ export const BATCH = 50;
 
 /** Runs inside the page. */
 async function inPage({ n, batch }) {
-  const glue = await import('/dist/pkg/rewards_wasm.js');
-  const { default: init, Engine } = glue;
-  await init('/dist/pkg/rewards_wasm_bg.wasm');
-  // The widget's encoder on the core's field tables (the build gives them to it; here the module does).
-  const { callInputs } = (await import('/src/ui/wire-encode.js')).makeEncoder(JSON.parse(glue.inputs()));
+  // The cart-page module: what a cart page runs its previews on.
+  const { default: init, Engine } = await import('/dist/pkg-cart/rewards_wasm.js');
+  await init({ module_or_path: '/dist/pkg-cart/rewards_wasm_bg.wasm' });
+  // The widget's encoder on the core's field tables (the build gives them to it; here the full module does).
+  const full = await import('/dist/pkg/rewards_wasm.js');
+  await full.default({ module_or_path: '/dist/pkg/rewards_wasm_bg.wasm' });
+  const { callInputs } = (await import('/src/ui/wire-encode.js')).makeEncoder(JSON.parse(full.inputs()));
   const call = (op, shopper, cart, now) => {
     const a = callInputs(op, shopper, cart);
     if (a.issues) throw new Error('encoder: ' + JSON.stringify(a.issues));
@@ -148,7 +151,7 @@ export async function run({ opts, log }) {
   return {
     title: 'Preview latency',
     commands: [`scripts/bench.sh preview --updates ${n}`],
-    method: `Chromium headless, one page, wasm from www/dist/pkg (scripts/build-wasm.sh). Batches of ${r.batch} updates timed with performance.now(); median/p99 over batch means (per-call timing is clamped by the browser). Implementations alternate batch by batch. Agreement checked on all ${r.n} carts before timing.`,
+    method: `Chromium headless, one page, the cart-page wasm from www/dist/pkg-cart (scripts/build-wasm.sh). Batches of ${r.batch} updates timed with performance.now(); median/p99 over batch means (per-call timing is clamped by the browser). Implementations alternate batch by batch. Agreement checked on all ${r.n} carts before timing.`,
     figures,
     budgets,
     markdown: md.join('\n'),
