@@ -213,3 +213,29 @@ test('issue 13: the console in English and Vietnamese at 1280 and 375 px, axe cl
     }
   }
 });
+
+test('issue 14: an exclude_paths entry that matches nothing the way it is written is warned about where the merchant edits it, in both languages, and still publishes', async () => {
+  for (const [lang, base, path, written, heading] of [
+    ['en', server.en, 'popup.exclude_paths[1]', '/cart', /This can be published, but probably does not do what you meant:/],
+    ['vi', server.vi, 'popup.exclude_paths[1]', '/account', /Có thể xuất bản, nhưng có lẽ chưa đúng ý bạn:/],
+  ]) {
+    const p = await console_();
+    await p.goto(base + '/console/login');
+    await typeInto(p, '#email', OWNER);
+    await typeInto(p, '#password', PASSWORD);
+    await Promise.all([p.waitForURL(/\/console$/), p.keyboard.press('Enter')]);
+    await p.goto(base + '/console/program');
+    assert.equal(await p.$('#warnings'), null, `${lang}: the demo program has nothing to warn about`);
+    // "/cart" leaves "/cart.html" (the demo's own cart page) showing the popup.
+    await p.fill(fieldId(path), written);
+    await Promise.all([p.waitForNavigation(), p.click('button[value=preview]')]);
+    assert.equal(await p.$('#issues'), null, `${lang}: a warning is no error`);
+    const warning = await p.textContent('#warnings');
+    assert.match(warning, heading);
+    assert.ok(warning.includes(`${path}: "${written}" matches only that exact path`) && warning.includes(`"${written}*"`), warning);
+    assert.deepEqual(await axe(p), [], `${lang}: the program editor with a warning`);
+    await screenshot(p, `console-program-warning-${lang}-1280`);
+    assert.deepEqual(p.errors, []);
+    await p.context().close();
+  }
+});

@@ -2,11 +2,13 @@
 // loader reserves the checkout prompt's and the product points' space from
 // the published program (the prompt's rows: points always, tier progress,
 // stamps, "Redeem"/"Join" only when the program has them) and from each
-// element's width (its words wrap on a phone card), so the page barely
-// moves when the numbers render. Measured for a points-only program and for
-// the full demo program, at 375 and 1280 px (and 320 for the demo): the
-// reserved height vs the height the content takes, and the layout shifts
-// (PerformanceObserver) from the frame the UI renders in. The demo stores
+// element's width (its words wrap on a phone card), so the page does not
+// move when the numbers render. Measured for a points-only program and for
+// the full demo program in both languages, at 320, 375 and 1280 px: the
+// reserved height vs the height the content takes (never less, at most
+// 4 px more), the page's own boxes with the reserve alone vs with the
+// content (the same), and the layout shifts (PerformanceObserver) from the
+// frame the UI renders in (none). The demo stores
 // on the real server (`rewards-server demo`); the points-only program on a
 // merchant's test page of its own.
 import { test, before, after } from 'node:test';
@@ -26,38 +28,51 @@ const WIDTHS = {
   375: { viewport: { width: 375, height: 812 }, hasTouch: true, isMobile: true },
   1280: { viewport: { width: 1280, height: 900 } },
 };
-// One line of text: what a reserve may be off by.
-const TOLERANCE = 20;
+// What a reserve may exceed its content by (the prompt's rows are estimated to 2 px); it is never
+// less (that would move the page).
+const TOLERANCE = 4;
 
 /** A program with nothing but points: no tiers, stamps, redemptions, actions, cashback or popup. */
 const POINTS_ONLY = JSON.stringify({ version: 1, store: { name: 'Plain Goods', currency: 'USD', default_locale: 'en' }, earning: { points_per_step: 1, step: 100 } });
 
-/** Before the widget: every layout shift, and the last frame before the UI rendered anything. */
+/**
+ * Before the widget: every layout shift, and when the first frame that shows
+ * rendered UI ran its animation-frame callbacks (`__renderAt`, read with
+ * performance.now()). A shift entry's startTime is the time its frame was
+ * painted, which comes after that frame's callbacks and can be 20–40 ms
+ * after the frame's own timestamp (the `t` a callback gets) on a busy
+ * machine: comparing entries with frame timestamps counted the move from the
+ * stylesheet's pre-definition height to the reserve (the frame that defines
+ * the elements, long before the numbers) as a shift after rendering: the
+ * 0.0117 of the vi collection's second row of cards at 1280 px. Painted
+ * after `__renderAt` means caused by the rendered UI's frame or a later one.
+ * `__renderedWithReserve`: that frame is not the one that set the reserve
+ * (when the UI renders in the very frame that defines the elements, the
+ * frame's shift is the move to the reserve and to the content at once).
+ */
 function watchShifts() {
   window.__shifts = [];
-  window.__beforeRender = 0;
-  window.__defined = 0;
+  window.__renderAt = Infinity;
+  window.__renderedWithReserve = false;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const what = (e.sources || []).map((s) => (s.node ? (s.node.localName || '#text') + (s.node.className ? '.' + String(s.node.className).split(' ')[0] : '') : '?'));
       if (!e.hadRecentInput) window.__shifts.push({ t: e.startTime, value: e.value, what });
     }
   }).observe({ type: 'layout-shift', buffered: true });
-  // The shifts that count come with the rendering: the frame that defines the elements moves the
-  // page from the stylesheet's pre-definition heights (the merchant's snippet, docs/embed.md) to the
-  // reserve, long before.
-  const frame = (t) => {
+  let reserved = false;
+  const frame = () => {
     const els = [...document.querySelectorAll('rewards-checkout-prompt, rewards-product-points')];
-    if (els.some((e) => e.shadowRoot && e.shadowRoot.firstElementChild)) return;
-    window.__beforeRender = t;
+    if (els.some((e) => e.shadowRoot && e.shadowRoot.firstElementChild)) {
+      window.__renderAt = performance.now();
+      window.__renderedWithReserve = reserved;
+      return;
+    }
+    // A frame laid out with every element's reserve set (the connected callback sets --rw-h).
+    reserved = els.length > 0 && els.every((e) => e.style.getPropertyValue('--rw-h'));
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  // On a loaded machine the UI can render in the very frame that defines the elements: that
-  // frame's shift is the move to the reserve, so the count starts after it either way.
-  for (const name of ['rewards-checkout-prompt', 'rewards-product-points']) {
-    customElements.whenDefined(name).then(() => requestAnimationFrame((t) => (window.__defined = Math.max(window.__defined, t))));
-  }
 }
 
 /** Each element's reserve (--rw-h) and the height its rendered content takes (its own min-height off). */
@@ -72,6 +87,22 @@ function heights() {
   });
 }
 
+/**
+ * The page's own boxes that sit elsewhere with the rendered UI than with the
+ * reserve alone (each element's content hidden, its min-height left): what
+ * rendering moved, whatever the frames' timing.
+ */
+function movedByRendering() {
+  const hosts = [...document.querySelectorAll('rewards-checkout-prompt, rewards-product-points')];
+  const page = [...document.body.querySelectorAll('*')].filter((e) => !hosts.some((h) => h.contains(e)) && e.localName != 'rewards-widget');
+  const boxes = () => page.map((e) => e.getBoundingClientRect()).map((r) => [r.top + scrollY, r.left, r.height].map(Math.round).join());
+  const rendered = boxes();
+  for (const h of hosts) h.shadowRoot.firstElementChild.style.display = 'none';
+  const reserve = boxes();
+  for (const h of hosts) h.shadowRoot.firstElementChild.style.display = '';
+  return page.flatMap((e, i) => (rendered[i] == reserve[i] ? [] : [`${e.localName}.${e.className}: ${reserve[i]} → ${rendered[i]}`])).slice(0, 5);
+}
+
 async function settle(page) {
   await page.waitForFunction(() => {
     const els = [...document.querySelectorAll('rewards-checkout-prompt, rewards-product-points')];
@@ -82,22 +113,26 @@ async function settle(page) {
 
 async function check(page, what) {
   const rows = await page.evaluate(heights);
-  const shifts = await page.evaluate(() => window.__shifts.filter((s) => s.t > Math.max(window.__beforeRender, window.__defined)));
+  const shifts = await page.evaluate(() => window.__shifts.filter((s) => s.t > window.__renderAt));
+  const withReserve = await page.evaluate(() => window.__renderedWithReserve);
+  const moved = await page.evaluate(movedByRendering);
   const shift = shifts.reduce((n, s) => n + s.value, 0);
   const report = rows.map((r) => `${r.tag} ${r.width} px: reserved ${r.reserved}, content ${r.content} — "${r.text}"`);
-  console.log(`# ${what}: layout shift once the UI renders ${shift.toFixed(4)}\n#   ` + report.join('\n#   '));
+  console.log(`# ${what}: layout shift once the UI renders ${shift.toFixed(4)}${withReserve ? '' : ' (rendered in the reserve\'s frame)'}\n#   ` + report.join('\n#   '));
   for (const r of rows) {
     assert.ok(Number.isFinite(r.reserved), `${what}: ${r.tag} has a reserve`);
-    assert.ok(Math.abs(r.content - r.reserved) <= TOLERANCE, `${what}: ${r.tag} at ${r.width} px reserved ${r.reserved} px, its content takes ${r.content} px`);
+    assert.ok(r.reserved >= r.content && r.reserved - r.content <= TOLERANCE, `${what}: ${r.tag} at ${r.width} px reserved ${r.reserved} px, its content takes ${r.content} px`);
   }
-  // Known, not yet found: on some runs the vi collection's cards move by 0.0117 some 10–30 ms after
-  // the UI renders, although every box ends exactly at its reserve (an intermediate render, e.g.
-  // before widget.css applies). The bound keeps that from growing; the session note tracks it.
-  assert.ok(shift < 0.02, `${what}: the page shifted ${shift} when the UI rendered: ${JSON.stringify(shifts)}`);
+  assert.deepEqual(moved, [], `${what}: the page's boxes that sit elsewhere with the UI rendered than with the reserve (top, left, height)`);
+  // Rendering moves nothing: every box ends at its reserve or inside it. Unless the UI rendered in
+  // the very frame that set the reserve: that frame's shift is the move from the stylesheet's
+  // pre-definition height, which the reserve cannot prevent (logged, not counted).
+  if (withReserve) assert.equal(shift, 0, `${what}: the page shifted ${shift} when the UI rendered: ${JSON.stringify(shifts)}`);
+  else console.log(`# ${what}: the UI rendered in the frame that set the reserve; its shift ${shift.toFixed(4)} is the move to the reserve`);
   return rows;
 }
 
-for (const width of [375, 1280]) {
+for (const width of [320, 375, 1280]) {
   test(`issue 14: a points-only program reserves the prompt's one row and its join button, not 220 px — ${width} px`, async (t) => {
     const env = await setup();
     t.after(() => env.close());
@@ -108,7 +143,8 @@ for (const width of [375, 1280]) {
     await ready(page);
     await settle(page);
     const [prompt] = await check(page, `points only, ${width} px`);
-    assert.ok(prompt.reserved <= 120, 'the prompt reserves what a points-only program shows: ' + prompt.reserved);
+    // One row (its sentence on two 22 px lines at 320 px) and the join button.
+    assert.ok(prompt.reserved <= 116 + 22 * (width == 320), 'the prompt reserves what a points-only program shows: ' + prompt.reserved);
     assert.deepEqual(await page.evaluate(() => [...document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('.rw-prompt').children].map((c) => c.className)), ['rw-pr-main', 'rw-pr-actions', 'rw-redeem']);
     await screenshot(page, `reserve-points-only-${width}`);
     assert.deepEqual(await pageErrors(page), []);

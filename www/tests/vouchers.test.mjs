@@ -88,7 +88,7 @@ test('issue 14: a code redeemed on the cart page is applied, survives reloads an
   // Checkout: the code is in the discount field; the order awards exactly the preview.
   await p.goto(server.vi + '/vi/checkout.html');
   await p.waitForFunction(() => {
-    const e = document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=earn]');
+    const e = document.querySelector('rewards-checkout-prompt').shadowRoot?.querySelector('[data-rw=earn]'); // null until the loader defines the element
     return e && Number(e.dataset.value) > 0;
   });
   assert.equal(await p.inputValue('#discount-code'), code);

@@ -283,3 +283,53 @@ test('issue 14: no line of the explainer, the prompt\'s redemptions or "Your cod
   assert.deepEqual(await en.evaluate(repeatedLines, ['rewards-widget', '.rw-panel li']), [], 'your codes, en');
   assert.deepEqual(await pageErrors(en), []);
 });
+
+test('issue 14: "Your activity" keeps each code and order number on one line and says "spendable from" only under pending credits, at 320 px in both languages', async () => {
+  for (const store of ['vi', 'en']) {
+    const page = await env.page({ viewport: { width: 320, height: 640 }, hasTouch: true, isMobile: true });
+    await page.goto(env.url(`/demo/${store}/`));
+    await ready(page);
+    // A seeded customer with a refund of an order whose points are still pending, and a code redeemed now.
+    const found = await page.evaluate(async () => {
+      for (let c = 1; c <= 80; c++) {
+        const token = (await (await fetch('/demo/token?customer_id=demo-' + c)).json()).token;
+        const { entries } = await (await fetch('/api/shopper/activity?limit=50', { headers: { authorization: 'Bearer ' + token } })).json();
+        const refund = entries.find((e) => e.cause === 'refund' && entries.some((o) => o.cause === 'order' && o.spendable_at && e.text.endsWith(o.text.split(' ').pop())));
+        if (refund) return { token, refund: refund.text };
+      }
+      return null;
+    });
+    assert.ok(found, store + ': a seeded customer has a refund of a pending order');
+    const cart = store == 'vi' ? { currency: 'VND', lines: [{ id: 'l1', product_id: 'ca-phe-hat-robusta', quantity: 1, unit_price: 185000 }] } : { currency: 'USD', lines: [{ id: 'l1', product_id: 'ridgeline-rain-shell', quantity: 1, unit_price: 18900 }] };
+    const redeemed = await page.evaluate(async ([t, cart]) => {
+      const program = (await (await fetch('/api/program')).json()).program;
+      const option = program.redemptions[0];
+      const r = await fetch('/api/redeem', { method: 'POST', headers: { authorization: 'Bearer ' + t, 'content-type': 'application/json' }, body: JSON.stringify({ redemption_id: option.id, points: option.points_cost || option.points || undefined, cart, idempotency_key: 'words-activity-' + Date.now() }) });
+      return [r.status, await r.json()];
+    }, [found.token, cart]);
+    await page.evaluate((t) => Rewards.setShopperToken(t), found.token);
+    await page.evaluate(() => Rewards.open('explainer'));
+    const show = page.locator('rewards-widget .rw-section:has([data-rw=activity]) button.rw-secondary');
+    await show.click();
+    await page.waitForSelector('rewards-widget [data-rw=activity] li');
+    const items = await page.evaluate(() =>
+      [...document.querySelector('rewards-widget').shadowRoot.querySelectorAll('[data-rw=activity] li')].map((li) => {
+        const name = li.querySelector('.rw-item-name');
+        // Each code or order number ("RW-DZSR-0YH9-EJA7", "demo-85-133") sits in one line box.
+        const broken = [...name.querySelectorAll('.rw-nobr')].filter((s) => s.getClientRects().length != 1).map((s) => s.textContent);
+        const tokens = name.textContent.split(/\s+/).filter((w) => /\S-\S/.test(w));
+        return { text: name.textContent, detail: li.querySelector('.rw-muted') && li.querySelector('.rw-muted').textContent, broken, kept: name.querySelectorAll('.rw-nobr').length, tokens: tokens.length };
+      }),
+    );
+    for (const i of items) {
+      assert.deepEqual(i.broken, [], store + ': broken across lines in ' + i.text);
+      assert.equal(i.kept, i.tokens, store + ': every hyphenated code kept whole in ' + i.text);
+    }
+    const refund = items.find((i) => i.text === found.refund);
+    assert.ok(refund, store + ': the refund is listed: ' + found.refund);
+    assert.doesNotMatch(refund.detail, /Spendable|Dùng được/, store + ': a refund takes points back at once: ' + refund.detail);
+    if (redeemed[0] === 200) assert.ok(items.some((i) => i.text.includes(redeemed[1].voucher_code)), store + ': the code just redeemed is listed');
+    assert.deepEqual(await pageErrors(page), []);
+    await page.context().close();
+  }
+});

@@ -66,7 +66,8 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, Query(q): Query<
             ("delta", int(delta)),
             ("cause", s(&*cause)),
             ("text", s(crate::describe::for_shopper(lang, &cause, &reference, delta, &detail))),
-            ("spendable_at", if available_at > now { s(format_instant(available_at)) } else { Json::Null }),
+            // Only credits become spendable: a refund of pending points takes them back at once.
+            ("spendable_at", if available_at > now && delta > 0 { s(format_instant(available_at)) } else { Json::Null }),
         ]));
     }
     let next = if more { int(last) } else { Json::Null };

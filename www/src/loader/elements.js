@@ -71,26 +71,34 @@ export function defineElements(ctx) {
 /**
  * The height (px) the element's content will take: the rows the published
  * program shows there (widget.css: the prompt's rows; 20 px lines of
- * product points) and how often their words wrap at its width, counted in
- * characters of the built-in strings (the Vietnamese ones are about a
- * fifth shorter than the English).
+ * product points) and how often their words wrap at its width. The words'
+ * widths are the built-in strings' in each language ([en, vi], a number of
+ * two or three digits included) as Chromium's default sans-serif (DejaVu
+ * Sans) sets them: wider than phones' system fonts, so a miss leaves blank
+ * space rather than moving the page. Vietnamese is not simply shorter:
+ * "Sản phẩm này không được tích điểm" is wider than its English.
  */
 function reserve(ctx, el) {
   const cfg = ctx.cfg;
   const w = el.offsetWidth;
-  const f = /^vi/.test(ctx.locale) ? 0.8 : 1;
-  /** Lines that `n` characters `px` wide each take in the width less `pad`. */
-  const lines = (n, px, pad) => Math.max(1, Math.ceil((n * f * px) / Math.max(w - pad, 40)));
+  const px = (en, vi) => (/^vi/.test(ctx.locale) ? vi : en);
+  /** Lines that words `n` px wide take in the width less `pad`: one when they fit, else about 20 px of each line lost where a word does not fit. */
+  const lines = (n, pad) => (n > w - pad ? Math.ceil(n / Math.max(w - pad - 20, 40)) : 1);
   const a = (name) => el.getAttribute(name) || '';
   const card = cfg.punch_card;
   if (el.localName == ELEMENTS[1]) {
     const values = PRODUCT_ATTRS.map(a).join().split(/\s*,\s*/);
     const match = (sel) => Object.values(sel).some((list) => list.some((v) => values.includes(v)));
     const price = (+a('price') || (a('shopify-price') * 10 ** cfg.store.exponent) / 100) * (+a('quantity') || 1);
-    // "This product doesn't earn points"; or "Earn 12 points", "· on orders from 50.000 ₫" (when the
-    // product alone is below the minimum order), "· +1 stamp". Narrow lines lose about 20 px where a
-    // word does not fit.
-    return 4 + 20 * lines(el.hasAttribute('gift-card') || match(cfg.earning.exclude) ? 33 : 15 + (price < cfg.earning.minimum_order) * 21 + (card && match(card.eligible)) * 10, 8.5, 44);
+    // "This product doesn't earn points" (no icon); or, beside the 24 px icon, "Earn 12 points",
+    // "· on orders from 50.000 ₫" (when the product alone is below the minimum order), "· +1 stamp".
+    return (
+      4 +
+      20 *
+        (el.hasAttribute('gift-card') || match(cfg.earning.exclude)
+          ? lines(px(243, 275), 0)
+          : lines(px(124, 109) + (price < cfg.earning.minimum_order) * px(182, 166) + (card && match(card.eligible)) * px(88, 69), 24))
+    );
   }
   const known = ctx.state.shopper || ctx.state.token;
   const n = card ? card.stamps_required : 0;
@@ -100,8 +108,8 @@ function reserve(ctx, el) {
     // and its bar), stamps (the circles beside the words, or below them when narrow), and a member's
     // "Redeem points" or a guest's "Join".
     32 +
-    22 * lines(32, 8.5, 64) +
-    18 * lines((!known && cfg.actions.some((x) => x.kind == 'first_order')) * 34 + !!cfg.cashback * 40, 6.5, 64) +
+    22 * lines(px(270, 220), 64) +
+    18 * lines((!known && cfg.actions.some((x) => x.kind == 'first_order')) * px(215, 184) + !!cfg.cashback * px(267, 213), 64) +
     (cfg.tiers ? 59 : 0) +
     (n ? (n <= 12 && w < 124 + 15 * n ? 44 : 28) : 0) +
     ((known ? cfg.redemptions.length : ctx.signupUrl && !ctx.store.get().signed_up) ? 44 : 0)

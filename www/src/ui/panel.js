@@ -227,7 +227,7 @@ export function makePanel(u) {
         if (!r.ok) throw new Error('api/shopper/activity answered ' + r.status);
         const page = await r.json();
         for (const e of page.entries) {
-          list.append(item(e.text, e.spendable_at ? t('activity_pending', { date: date(e.spendable_at) }) : date(e.at)));
+          list.append(item(unbroken(e.text), e.spendable_at ? t('activity_pending', { date: date(e.spendable_at) }) : date(e.at)));
         }
         if (before == null) {
           const lines = [];
@@ -344,6 +344,11 @@ export function makePanel(u) {
     if (limit === 'yearly') return t('limit_yearly');
     if (limit && limit.every_days) return limit.every_days === 1 ? t('limit_daily') : t('limit_every', { n: limit.every_days });
     return null;
+  }
+
+  /** The words with each code or order number ("RW-DZSR-0YH9-EJA7", "demo-85-133") kept on one line: a code broken at its hyphen reads as two. */
+  function unbroken(text) {
+    return text.split(/(\S+-\S+)/).map((part, i) => (i % 2 ? h('span', { class: 'rw-nobr', text: part }) : part));
   }
 
   function item(main, detail, side, done) {

@@ -101,10 +101,10 @@ export function makeVouchers(u) {
     });
     label(copy, t('vc_copy'));
     let apply = null;
-    // The prompt says where a code goes once, under the list; an item speaks
-    // for itself only once something happened to it.
+    // The list says where a code goes once, under it (the explainer said it under
+    // every code); an item speaks for itself only once something happened to it.
     const show = (state) => {
-      const key = state === 'applied' ? 'vc_applied' : state === 'refused' ? 'vc_refused' : compact ? null : u.canApply() ? 'vc_hint_apply' : 'vc_hint_manual';
+      const key = state === 'applied' ? 'vc_applied' : state === 'refused' ? 'vc_refused' : null;
       hint.textContent = key ? t(key) : '';
       if (apply) apply.hidden = state === 'applied';
     };
@@ -169,7 +169,7 @@ export function makeVouchers(u) {
         unused = unused.slice(0, PROMPT_SHOWN);
       }
     }
-    const where = compact && !unused.every((v) => u.isApplied(v.code)) ? h('p', { class: 'rw-muted rw-vc-hint', text: t(u.canApply() ? 'vc_hint_apply' : 'vc_hint_manual') }) : null;
+    const where = !unused.every((v) => u.isApplied(v.code)) ? h('p', { class: 'rw-muted rw-vc-hint', text: t(u.canApply() ? 'vc_hint_apply' : 'vc_hint_manual') }) : null;
     return h(
       'div',
       { class: 'rw-vcs', 'data-rw': 'vouchers' },

@@ -101,6 +101,15 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
         }
         h.lit("</ul></div>");
     }
+    // What `check-config` and the start-up log warn about, said where the merchant edits it.
+    let warnings = if v.issues.is_empty() { programs::check(&v.text).map(|p| p.warnings).unwrap_or_default() } else { Vec::new() };
+    if !warnings.is_empty() {
+        h.lit("<div class=\"warn\" role=\"status\" id=\"warnings\"><p>").text(w.warnings_found).lit("</p><ul>");
+        for warning in &warnings {
+            h.el("<li>", warning, "</li>");
+        }
+        h.lit("</ul></div>");
+    }
     // The form is long: keyboard users jump straight to the side's sections.
     h.lit("<nav class=\"jump\" aria-label=\"").text(w.jump_to).lit("\"><ul>");
     for (target, label) in

@@ -17,6 +17,10 @@ async fn issue_12_the_activity_pages_newest_first_in_the_shoppers_words_with_pen
         let c = cart(&[("Cà phê", 45_000, 3), ("Hạt", 220_000, 1)]); // 65 points, pending 7 days
         srv.order("o-1", "alice", &c).await;
         srv.refund("r-1", "o-1", Some(100_000)).await; // −18, pending
+                                                       // Issue 14: the pending order's points become spendable later; its refund took 18 back at once ("Spendable from" under a debit is untrue).
+        let pending = page(&srv, "alice", "?lang=en").await;
+        assert!(pending["entries"][1]["spendable_at"].is_string(), "o-1 is pending: {pending}");
+        assert_eq!(pending["entries"][0]["spendable_at"], Value::Null, "the refund: {pending}");
         srv.app.clock.advance(8 * DAY);
         let o2 = srv.order("o-2", "alice", &cart(&[("Cà phê", 45_000, 2)])).await.json()["points"].as_i64().unwrap();
         assert!(o2 > 0);
