@@ -41,6 +41,7 @@ pub mod json;
 #[cfg(feature = "serde")]
 pub mod json_de;
 pub mod lifecycle;
+pub mod membership;
 pub mod money;
 pub mod ops;
 pub mod preview;
@@ -179,11 +180,13 @@ impl Engine {
         let t = tiers::progress(&self.program, s, Some(&p), now)?;
         let k = punch::progress(&self.program, s, Some(c), now)?;
         let r = redeem::options(&self.program, s, c, now)?;
+        let m = membership::what_if(&self.program, s, c, &p, now)?;
         Ok(obj(vec![
             ("preview", p.to_json(&self.program)),
             ("tier", t.map_or(Json::Null, |t| t.to_json(&self.program))),
             ("punch_card", k.map_or(Json::Null, |k| k.to_json(&self.program))),
             ("redemptions", redeem::to_json(&r)),
+            ("membership_offer", m.map_or(Json::Null, |m| m.to_json())),
         ]))
     }
 
