@@ -1,7 +1,7 @@
 //! The membership what-if: what this cart would earn the shopper with the
 //! program's paid membership, computed by the same preview with the
-//! membership applied (held in trial, which gives its benefits, as a
-//! shopper who joins today holds it). The checkout prompt shows it to a
+//! membership applied (`preview::preview_holding`: as a shopper who joins
+//! today holds it, in trial, which gives its benefits). The checkout prompt shows it to a
 //! shopper without the membership ("With Phố Cổ+ this order earns 52 points
 //! instead of 26"), and a popup offer that is the membership says it.
 //!
@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::json::{int, obj, s, Json};
 use crate::prelude::*;
 use crate::preview::{self, Preview};
-use crate::shopper::{HeldMembership, MembershipStatus, Shopper};
+use crate::shopper::Shopper;
 use crate::time::Millis;
 use crate::Program;
 
@@ -39,8 +39,7 @@ pub fn what_if(program: &Program, shopper: &Shopper, cart: &Cart, without: &Prev
     if shopper.membership_active() == Some(m.id.as_str()) {
         return Ok(None);
     }
-    let joined = Shopper { membership: Some(HeldMembership { id: m.id.clone(), status: MembershipStatus::Trial }), ..shopper.clone() };
-    let with = preview::preview(program, &joined, cart, now)?;
+    let with = preview::preview_holding(program, shopper, Some(&m.id), cart, now)?;
     Ok((with.total_points > without.total_points).then(|| WhatIf {
         id: m.id.clone(),
         points: with.total_points,
