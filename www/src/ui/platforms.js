@@ -80,7 +80,7 @@ export function makePlatformCart(u) {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: ctx.json({ attributes: { rewards_ref: code } }),
+      body: ctx.json({ attributes: { rewards_ref: code || null } }), // null removes it (Shopify's Ajax Cart API)
     });
     if (r.ok) raw = await r.json();
     else ctx.warn(`the shopify cart did not take the referral attribute (${r.status}).`);
