@@ -159,50 +159,46 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
     }
     h.lit("</dl></section>");
 
-    h.lit("<section aria-labelledby=\"ref-top\"><h2 id=\"ref-top\">").text(rw.top_title).lit("</h2>");
-    if f.top.is_empty() {
-        h.el("<p>", rw.none_yet, "</p>");
-    } else {
-        h.lit("<div class=\"scroll\"><table class=\"stack-sm\"><thead><tr>");
-        h.el("<th scope=\"col\">", rw.member, "</th>").el("<th scope=\"col\">", rw.code, "</th>");
-        h.el("<th scope=\"col\" class=\"num\">", rw.friends, "</th>").el("<th scope=\"col\" class=\"num\">", rw.points, "</th>");
-        h.lit("</tr></thead><tbody>");
+    let top = [(rw.member, false), (rw.code, false), (rw.friends, true), (rw.points, true)];
+    table_section(&mut h, "ref-top", rw.top_title, f.top.is_empty().then_some(rw.none_yet), &top, |h| {
         for (id, code, friends, points) in &f.top {
-            h.lit("<tr><td data-label=\"")
-                .text(rw.member)
-                .lit("\"><a href=\"/console/members/")
-                .text(id)
-                .lit("\">")
-                .text(id)
-                .lit("</a></td>");
-            h.lit("<td data-label=\"").text(rw.code).lit("\"><code>").text(code).lit("</code></td>");
+            h.lit("<tr><td data-label=\"").text(rw.member).lit("\"><a href=\"/console/members/").text(id).lit("\">").text(id);
+            h.lit("</a></td><td data-label=\"").text(rw.code).lit("\"><code>").text(code).lit("</code></td>");
             h.lit("<td class=\"num\" data-label=\"").text(rw.friends).lit("\">").text(&lang.number(*friends)).lit("</td>");
             h.lit("<td class=\"num\" data-label=\"").text(rw.points).lit("\">").text(&lang.number(*points)).lit("</td></tr>");
         }
-        h.lit("</tbody></table></div>");
-    }
-    h.lit("</section>");
-
-    h.lit("<section aria-labelledby=\"ref-refusals\"><h2 id=\"ref-refusals\">").text(rw.refusals_title).lit("</h2>");
-    if f.refusals.is_empty() {
-        h.el("<p>", rw.no_refusals, "</p>");
-    } else {
-        h.lit("<div class=\"scroll\"><table class=\"stack-sm\"><thead><tr>");
-        h.el("<th scope=\"col\">", rw.reason, "</th>").el("<th scope=\"col\" class=\"num\">", rw.count, "</th>");
-        h.lit("</tr></thead><tbody>");
+    });
+    let cols = [(rw.reason, false), (rw.count, true)];
+    table_section(&mut h, "ref-refusals", rw.refusals_title, f.refusals.is_empty().then_some(rw.no_refusals), &cols, |h| {
         for (reason, n) in &f.refusals {
             h.lit("<tr><td data-label=\"").text(rw.reason).lit("\">").text(rw.reason(reason)).lit("</td>");
             h.lit("<td class=\"num\" data-label=\"").text(rw.count).lit("\">").text(&lang.number(*n)).lit("</td></tr>");
         }
-        h.lit("</tbody></table></div>");
-    }
-    h.lit("</section>");
+    });
     if console.user.role == Role::Owner {
         h.lit("<p><a href=\"/console/referrals.csv\" download>").text(rw.csv).lit("</a></p>");
     } else {
         h.el("<p class=\"hint\">", rw.csv_owner_only, "</p>");
     }
     layout::page(Some(&console), lang, rw.title, h, StatusCode::OK)
+}
+
+/// A section under its heading: `empty`'s words when there is nothing to
+/// list, else a table of these columns (`true`: a number, right-aligned)
+/// whose rows `rows` writes.
+fn table_section(h: &mut Html, id: &'static str, title: &str, empty: Option<&str>, cols: &[(&str, bool)], rows: impl FnOnce(&mut Html)) {
+    h.lit("<section aria-labelledby=\"").lit(id).lit("\"><h2 id=\"").lit(id).lit("\">").text(title).lit("</h2>");
+    if let Some(words) = empty {
+        h.el("<p>", words, "</p></section>");
+        return;
+    }
+    h.lit("<div class=\"scroll\"><table class=\"stack-sm\"><thead><tr>");
+    for (col, num) in cols {
+        h.lit(if *num { "<th scope=\"col\" class=\"num\">" } else { "<th scope=\"col\">" }).text(col).lit("</th>");
+    }
+    h.lit("</tr></thead><tbody>");
+    rows(h);
+    h.lit("</tbody></table></div></section>");
 }
 
 /// `GET /console/referrals.csv`: the export, for owners.
