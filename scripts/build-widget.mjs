@@ -44,8 +44,14 @@ const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // keeps it from growing: lower it with every saving; raised only with the
 // bytes said: 59300 → 59380 (issue 12, +88 B gzip: ?ref= kept from any page
 // in the loader chunk, the cart-page wasm reading the referral and birthday
-// sections of the program).
-const CEILING = { cartPage: 59380 };
+// sections of the program); 59380 → 60220 (issue 12 part 3, +840 B gzip over
+// that ceiling, +900 B over the 59311 B built before it: the membership
+// what-if in the cart-page wasm's quote, a second preview with the plan
+// applied, +588 B; the prompt's line "With … this order earns N instead of
+// M — first 30 days free · Join now" and its strings in both languages in
+// the UI chunk, +253 B; the loader's reserve for that line, +41 B; its CSS,
+// +18 B).
+const CEILING = { cartPage: 60220 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 

@@ -41,6 +41,7 @@ pub mod json;
 #[cfg(feature = "serde")]
 pub mod json_de;
 pub mod lifecycle;
+pub mod membership;
 pub mod money;
 pub mod ops;
 pub mod preview;
@@ -195,6 +196,7 @@ impl Engine {
         let t = tiers::progress(&self.program, s, Some(&p), now)?;
         let k = punch::progress(&self.program, s, Some(c), now)?;
         let r = redeem::options(&self.program, s, c, now)?;
+        let m = membership::what_if(&self.program, s, c, &p, now)?;
         let mut o = Out::new();
         o.open().key("preview");
         p.write(&self.program, &mut o);
@@ -210,6 +212,11 @@ impl Engine {
         }
         o.key("redemptions");
         redeem::write(&r, &mut o);
+        o.key("membership_offer");
+        match m {
+            Some(m) => m.write(&mut o),
+            None => drop(o.null()),
+        }
         o.close();
         Ok(o.into_text())
     }

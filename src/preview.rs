@@ -66,12 +66,17 @@ pub struct Preview {
 
 /// The combined earn multiplier of a shopper and the parts it came from.
 pub fn multiplier(program: &Program, shopper: &Shopper, now: Millis) -> Result<(Ratio, Vec<AppliedMultiplier>)> {
+    multiplier_holding(program, shopper, shopper.membership_active(), now)
+}
+
+/// [`multiplier`] as if the shopper's active membership were `held`.
+fn multiplier_holding(program: &Program, shopper: &Shopper, held: Option<&str>, now: Millis) -> Result<(Ratio, Vec<AppliedMultiplier>)> {
     const STEP: &str = "multiplier";
     let mut parts = Vec::new();
     if let Some(t) = tiers::current(program, shopper, now) {
         parts.push(AppliedMultiplier { source: "tier", id: t.id.clone(), value: t.multiplier });
     }
-    if let (Some(m), Some(held)) = (&program.membership, shopper.membership_active()) {
+    if let (Some(m), Some(held)) = (&program.membership, held) {
         if m.id == held {
             parts.push(AppliedMultiplier { source: "membership", id: m.id.clone(), value: m.multiplier });
         }
@@ -95,6 +100,12 @@ pub fn multiplier(program: &Program, shopper: &Shopper, now: Millis) -> Result<(
 }
 
 pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -> Result<Preview> {
+    preview_holding(program, shopper, shopper.membership_active(), cart, now)
+}
+
+/// [`preview`] as if the shopper's active membership were `held` (the
+/// membership what-if, `crate::membership`: one preview, not a copy of it).
+pub fn preview_holding(program: &Program, shopper: &Shopper, held: Option<&str>, cart: &Cart, now: Millis) -> Result<Preview> {
     let e = &program.earning;
     let shares = cart.allocate_order_discount()?;
     let rate = Ratio::new(e.points_per_step as i128, e.step as i128, "earning rate")?;
@@ -120,7 +131,7 @@ pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -
         base = base.add(points, "base points")?;
         lines.push(LinePoints { id: line.id.clone(), net, qualifying, points, excluded });
     }
-    let (mult, multipliers) = multiplier(program, shopper, now)?;
+    let (mult, multipliers) = multiplier_holding(program, shopper, held, now)?;
     let exact = base.mul(mult, "points before rounding")?;
     let minimum_order_met = qualifying_total >= e.minimum_order;
     let mut earned = if minimum_order_met { exact.round_i64(e.rounding, "earning rounding")? } else { 0 };

@@ -105,7 +105,9 @@ pub fn widget_program(p: &Program) -> Json<'static> {
         let levels = t.levels.iter().map(|l| obj(vec![("id", s(&*l.id)), ("name", text(&l.name)), ("threshold", int(l.threshold))]));
         obj(vec![("metric", s(t.metric.name())), ("levels", Json::Array(levels.collect()))])
     });
-    let membership = opt(p.membership.as_ref(), |m| obj(vec![("id", s(&*m.id)), ("name", text(&m.name))]));
+    // join_url: where the checkout prompt's and the popup's membership offers link.
+    let membership =
+        opt(p.membership.as_ref(), |m| obj(vec![("id", s(&*m.id)), ("name", text(&m.name)), ("join_url", opt(m.join_url.as_deref(), s))]));
     let punch_card = opt(p.punch_card.as_ref(), |c| {
         obj(vec![
             ("name", text(&c.name)),

@@ -132,11 +132,17 @@ pub struct Decision<'p> {
     /// None when the popup should show; otherwise why not.
     pub blocked: Option<&'static str>,
     pub offer: Option<(&'static str, &'p Offer)>,
-    /// Points at stake: the cart's points for abandoners, the signup bonus otherwise.
+    /// Points at stake: the cart's points for abandoners, the signup bonus
+    /// otherwise; for a membership offer with a cart that earns more with
+    /// it, the cart's points with the membership.
     pub points: i64,
     pub signup_bonus: i64,
     /// For a referred visitor: the code and what the friend gets for joining.
     pub referral: Option<(String, crate::referral::Rewards)>,
+    /// For an offer that is the membership (`Offer::membership`): what the
+    /// visitor's cart would earn with it (`crate::membership`), when it
+    /// earns more.
+    pub membership: Option<crate::membership::WhatIf>,
 }
 
 pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: Millis) -> Result<Decision<'p>> {
@@ -155,7 +161,7 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
         }
     }
     let Some(popup) = &program.popup else {
-        return Ok(Decision { segment: seg, blocked: Some("no_popup"), offer: None, points, signup_bonus, referral });
+        return Ok(Decision { segment: seg, blocked: Some("no_popup"), offer: None, points, signup_bonus, referral, membership: None });
     };
     let t = &popup.triggers;
     let trigger_on = match sig.trigger {
@@ -184,9 +190,25 @@ pub fn decide<'p>(program: &'p Program, shopper: &Shopper, sig: &Signals, now: M
     } else {
         None
     };
-    let (key, offer) =
+    let mut found =
         popup.offers.segments.iter().find(|(s, _)| *s == seg).map(|(s, o)| (s.name(), o)).unwrap_or(("default", &popup.offers.default));
-    Ok(Decision { segment: seg, blocked, offer: Some((key, offer)), points, signup_bonus, referral })
+    // The membership's offer is for those without it; one who holds it
+    // (active or in trial) sees the default offer.
+    let holds = program.membership.as_ref().is_some_and(|m| shopper.membership_active() == Some(m.id.as_str()));
+    if found.1.membership && holds {
+        found = ("default", &popup.offers.default);
+    }
+    let mut membership = None;
+    if found.1.membership {
+        if let Some(c) = &sig.cart {
+            let without = preview::preview(program, shopper, c, now)?;
+            membership = crate::membership::what_if(program, shopper, c, &without, now)?;
+            if let Some(m) = &membership {
+                points = m.points;
+            }
+        }
+    }
+    Ok(Decision { segment: seg, blocked, offer: Some(found), points, signup_bonus, referral, membership })
 }
 
 impl Decision<'_> {
@@ -198,7 +220,13 @@ impl Decision<'_> {
             (
                 "offer",
                 opt(self.offer, |(k, o)| {
-                    obj(vec![("key", s(k)), ("title", text(&o.title)), ("body", text(&o.body)), ("cta", text(&o.cta))])
+                    obj(vec![
+                        ("key", s(k)),
+                        ("title", text(&o.title)),
+                        ("body", text(&o.body)),
+                        ("cta", text(&o.cta)),
+                        ("membership", Json::Bool(o.membership)),
+                    ])
                 }),
             ),
             ("points", int(self.points)),
@@ -207,6 +235,7 @@ impl Decision<'_> {
                 "referral",
                 opt(self.referral.as_ref(), |(code, r)| obj(vec![("code", s(&**code)), ("friend", crate::referral::friend_json(r))])),
             ),
+            ("membership_offer", opt(self.membership.as_ref(), |m| m.to_json())),
         ])
     }
 }

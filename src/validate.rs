@@ -567,6 +567,14 @@ fn semantic_in(p: &Program, broken: &[String]) -> Vec<Issue> {
     }
     if let Some(popup) = &p.popup {
         unique_ids("popup.consents", popup.consents.iter().map(|c| c.id.as_str()), &mut fail);
+        // A membership offer's button goes to the membership's join page.
+        let joinable = p.membership.as_ref().is_some_and(|m| m.join_url.is_some());
+        let offers = core::iter::once(("default", &popup.offers.default)).chain(popup.offers.segments.iter().map(|(s, o)| (s.name(), o)));
+        for (key, offer) in offers {
+            if offer.membership && !joinable && ok("membership") {
+                fail(format!("popup.offers.{key}.membership"), "needs a \"membership\" section with a \"join_url\"".into());
+            }
+        }
     }
     if let Some(r) = &p.referral {
         let has = |k: ActionKind| p.actions.iter().any(|a| a.kind == k);

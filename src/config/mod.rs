@@ -458,6 +458,13 @@ pub struct Membership {
     /// Benefits listed in the widget.
     #[cfg_attr(feature = "serde", serde(default))]
     pub perks: Vec<Text>,
+    /// The store's page where a shopper joins the membership (http or
+    /// https). The checkout prompt links to it under "With … this order
+    /// earns N points instead of M", and a popup offer with `membership`
+    /// sends its button there. Absent: the widget shows the what-if
+    /// without a link, and no popup offer may be the membership.
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 2000), regex(pattern = r"^https?://")))]
+    pub join_url: Option<String>,
 }
 
 /// Whether stamps count orders or items.

@@ -103,7 +103,8 @@ pub struct Consent {
 }
 
 /// Popup copy. `{points}` in any of the texts is replaced by the points at
-/// stake: the cart's points for a cart abandoner, the signup bonus otherwise.
+/// stake: the cart's points for a cart abandoner, the signup bonus
+/// otherwise (a membership offer: see `membership`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(Deserialize), serde(deny_unknown_fields))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -114,6 +115,13 @@ pub struct Offer {
     pub body: Text,
     /// The button label.
     pub cta: Text,
+    /// true: the offer is the paid membership, not the free signup: no
+    /// form, the button goes to `membership.join_url` (needed), and when
+    /// the visitor's cart would earn more with the membership, `{points}`
+    /// is what it would earn with it. A visitor who holds the membership
+    /// sees the default offer instead.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub membership: bool,
 }
 
 /// The popup's offer per visitor segment: "default" plus any of the

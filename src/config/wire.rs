@@ -360,7 +360,7 @@ fields! {
     Cashback { percent, rounding }
     Tiers { metric, period, retention, levels }
     Tier { id, name, threshold, multiplier, perks }
-    Membership { id, name, fee, billing, trial_days, multiplier, perks }
+    Membership { id, name, fee, billing, trial_days, multiplier, perks, join_url }
     PunchCard { name, stamps_required, eligible, per, max_stamps_per_order, minimum_line_amount, reward, carry_over, expiry_days }
     PunchReward { description, value, product_id }
     Redemption { id, name, kind, points, min_points, max_points, increment, min_cart, max_discount, members_only }
@@ -368,7 +368,7 @@ fields! {
     Popup { enabled, triggers, cooldown_days, exclude_paths, name_field, birthday_field, consents, offers, high_value_order, passive_browser_views }
     Triggers { exit_intent, exit_sensitivity_px, delay_seconds, scroll_percent, mobile_scroll_up, mobile_back, tab_return, idle_seconds }
     Consent { id, version, text, required }
-    Offer { title, body, cta }
+    Offer { title, body, cta, membership }
     Offers { default, segments }
     Referral { remember_days, friend_reward_on, friend_voucher, referrer_cap, link_base }
     ReferrerCap { rewards, days }

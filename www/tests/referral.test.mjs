@@ -58,6 +58,25 @@ async function storeToken(base, email) {
   return (await (await fetch(base + '/demo/token?customer_id=' + encodeURIComponent(id))).json()).token;
 }
 
+const ADMIN = { authorization: 'Bearer demo-admin-token-not-for-production' };
+
+/** The shopper id the signups export lists with `email`. */
+async function idOf(base, email) {
+  const csv = await (await fetch(base + '/admin/export/signups.csv', { headers: ADMIN })).text();
+  const row = csv.split('\n').find((line) => line.split(',').includes(email));
+  return row.replace(/^\uFEFF/, '').split(',')[0].replace(/"/g, '');
+}
+
+/** The ledger export, read as (cause, ref, delta) per shopper id, in order. */
+async function ledgerOf(base) {
+  const csv = await (await fetch(base + '/admin/export/ledger.csv', { headers: ADMIN })).text();
+  const [head, ...rows] = csv.replace(/^\uFEFF/, '').trim().split('\n');
+  const cols = head.split(',');
+  const cells = (line) => [...line.matchAll(/"((?:[^"]|"")*)"|([^,]+)|(?<=,|^)(?=,|$)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/""/g, '"'));
+  const list = rows.map((line) => Object.fromEntries(cells(line).map((v, i) => [cols[i], v])));
+  return (id) => list.filter((e) => e.shopper_id === id).map((e) => [e.cause, e.ref, Number(e.delta)]);
+}
+
 async function hook(base, path, body) {
   const text = JSON.stringify(body);
   const sig = 'sha256=' + createHmac('sha256', WEBHOOK).update(text).digest('hex');
@@ -149,7 +168,47 @@ test('issue 12: a referred friend\'s journey — link, popup, signup, first orde
   assert.equal(report.referred_signups, 1);
   assert.equal(report.referred_revenue, 177500);
   assert.equal(report.rewards_paid.referrer_points, 50);
-  for (const p of [an, odd, binh]) assert.deepEqual(p.errors, []);
+  // The ledger entries the journey wrote, per shopper: (cause, ref, delta).
+  const entries = await ledgerOf(base);
+  const [anId, binhId] = [await idOf(base, 'an.referrer@example.com'), await idOf(base, 'binh.friend@example.com')];
+  const signup = (id) => ['action', new RegExp(`^${id}:signup:\\d+$`), 50];
+  const same = (got, want) => {
+    assert.equal(got.length, want.length, JSON.stringify(got));
+    got.forEach((g, i) => {
+      assert.equal(g[0], want[i][0], JSON.stringify(g));
+      if (want[i][1] instanceof RegExp) assert.match(g[1], want[i][1]);
+      else assert.equal(g[1], want[i][1]);
+      assert.equal(g[2], want[i][2], JSON.stringify(g));
+    });
+  };
+  // Bình: the signup bonus, the friend's 50 at signup, the order's 35 + 30 first-order bonus
+  // (355,000 ₫, 1 per 10,000, floor), then ⌊65 × ½⌋ = 32 back for half refunded. The friend's
+  // signup reward is not the order's, so the refund leaves it.
+  same(entries(binhId), [signup(binhId), ['action', `referral-friend:${binhId}`, 50], ['order', 'ref-journey-1', 65], ['refund', 'ref-journey-1-r', -32]]);
+  // An: the signup bonus, 100 for Bình's first order, ⌊100 × ½⌋ = 50 reversed with the refund.
+  same(entries(anId), [signup(anId), ['action', `referral:${binhId}`, 100], ['refund', 'ref-journey-1-r:referral-referrer', -50]]);
+
+  // The console's Referrals page says it, at 1280 and 375 px (the demo's owner).
+  const owner = await device(base);
+  await owner.goto(base + '/console/login');
+  await owner.fill('#email', 'owner@demo.test'); // crates/server/src/demo.rs CONSOLE_OWNER
+  await owner.fill('#password', 'demo-console-password-not-for-production');
+  await Promise.all([owner.waitForURL(/\/console$/), owner.press('#password', 'Enter')]);
+  await owner.goto(base + '/console/referrals');
+  assert.equal(await owner.textContent('h1'), 'Giới thiệu bạn bè');
+  const facts = await owner.$$eval('dl.facts div', (ds) => ds.map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]));
+  assert.deepEqual(facts.slice(0, 4), [
+    ['Đăng ký qua giới thiệu', '1'],
+    ['Đơn hàng của bạn được giới thiệu', '1'],
+    ['Doanh thu từ các đơn đó (đã trừ hoàn tiền)', '177.500 ₫'],
+    ['Điểm đã trả cho người giới thiệu (đã trừ phần thu hồi)', '50'],
+  ]);
+  assert.ok(await owner.$(`a[href="/console/members/${anId}"]`), 'the top referrer links to their member page');
+  assert.deepEqual(await axe(owner), []);
+  await screenshot(owner, 'issue12-console-referrals-vi-1280');
+  await owner.setViewportSize({ width: 375, height: 900 });
+  await screenshot(owner, 'issue12-console-referrals-vi-375');
+  for (const p of [an, odd, binh, owner]) assert.deepEqual(p.errors, []);
 });
 
 test('issue 12: the en store\'s explainer says "Give X, get Y" with a voucher, at 1280 and 375 px', async () => {

@@ -144,6 +144,16 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       c.total_discount = c.cart_level_discount_applications.reduce((s, d) => s + d.total_allocated_amount, 0);
       return send(res, 200, c), true;
     }
+    if (p === '/shopify/cart/update.js' && req.method === 'POST' && (json(body) || {}).attributes) {
+      // `attributes` merge into the cart's; a null value removes one (the Ajax Cart API's "update cart attributes").
+      const c = state.shopifyCart;
+      c.attributes = Object.assign({}, c.attributes);
+      for (const [k, v] of Object.entries(json(body).attributes)) {
+        if (v == null) delete c.attributes[k];
+        else c.attributes[k] = String(v);
+      }
+      return send(res, 200, c), true;
+    }
     if (/^\/shopify\/cart\/(add|change|update)\.js$/.test(p) && req.method === 'POST') {
       const b = json(body) || {};
       const item = state.shopifyCart.items.find((i) => String(i.id) === String(b.id) || i.key === b.id);

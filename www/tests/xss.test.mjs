@@ -12,6 +12,8 @@ import { CONFIGS, nodeEngine, publish } from './serve.mjs';
 /** A payload naming the field it sits in: an <img onerror>, a tag break-out, an <svg onload> and a javascript: URL. */
 const P = (id) => `${id}: <img src=x onerror="window.__xss='${id}'"> "><script>window.__xss='${id}'</script> <svg onload=window.__xss=1> javascript:window.__xss=1`;
 const EVIL_URL = 'https://instagram.com/northwind?"><script>window.__xss=1</script>';
+// The checkout prompt's membership link (issue 12): an attribute value too.
+const EVIL_JOIN = 'https://northwind.example/plus?"><img src=x onerror="window.__xss=1">';
 
 function hostileProgram() {
   const cfg = JSON.parse(CONFIGS['us-apparel']);
@@ -38,6 +40,7 @@ function hostileProgram() {
   });
   cfg.membership.name = P('membership');
   cfg.membership.perks = [P('membership_perk')];
+  cfg.membership.join_url = EVIL_JOIN;
   cfg.punch_card.name = P('punch_card');
   cfg.punch_card.reward.description = P('punch_reward');
   cfg.redemptions.forEach((r, i) => (r.name = P('redemption' + i)));
@@ -127,7 +130,7 @@ test('XSS: markup in every merchant string, the shopper name and a voucher code 
   await page.evaluate(() => Rewards.open('explainer'));
   await page.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-section');
   const panel = await take('explainer');
-  assert.deepEqual(panel.links, [EVIL_URL], 'the action URL is an attribute value, verbatim');
+  assert.deepEqual(panel.links, [EVIL_JOIN, EVIL_URL], 'the prompt\'s join link and the action URL are attribute values, verbatim');
   await page.keyboard.press('Escape');
 
   // The popup: offer texts and consent wording; the shopper types markup as a name.

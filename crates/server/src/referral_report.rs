@@ -1,7 +1,9 @@
 //! The admin's referral report: referred signups, referred orders and
 //! their revenue, rewards paid (net of reversals), top referrers, refusals
 //! by reason. `GET /admin/referrals.json` and `/admin/export/referrals.csv`
-//! (one row per referral), behind the admin token.
+//! (one row per referral), behind the admin token; the console's
+//! Referrals page (`console/referrals.rs`) shows the same figures and
+//! serves the same CSV to owners.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
@@ -28,56 +30,73 @@ async fn one(conn: &mut sqlx::AnyConnection, sql: &str) -> Result<i64, sqlx::Err
 const REFERRED_ORDERS: &str = "FROM orders o JOIN referrals r ON r.friend_id = o.shopper_id AND o.at >= r.at";
 const NET: &str = "o.subtotal - COALESCE((SELECT MAX(f.refunded_total) FROM refunds f WHERE f.order_id = o.order_id), 0)";
 
-async fn report(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(r) = crate::admin::deny(&app, &headers) {
-        return Ok(r);
-    }
-    let mut conn = app.db.read().await?;
-    let signups = one(&mut conn, "SELECT COUNT(*) FROM referrals").await?;
-    let orders = one(&mut conn, &format!("SELECT COUNT(*) {REFERRED_ORDERS}")).await?;
-    let revenue = one(&mut conn, &format!("SELECT COALESCE(CAST(SUM({NET}) AS BIGINT), 0) {REFERRED_ORDERS}")).await?;
+/// The report's figures (the JSON's and the console's Referrals page's).
+pub struct Report {
+    pub signups: i64,
+    pub orders: i64,
+    /// Minor units, net of refunds.
+    pub revenue: i64,
+    pub referrer_points: i64,
+    pub friend_points: i64,
+    pub friend_vouchers: i64,
+    /// The ten referrers with the most friends: (shopper id, code, friends, points credited).
+    pub top: Vec<(String, String, i64, i64)>,
+    /// (reason, count), by reason.
+    pub refusals: Vec<(String, i64)>,
+}
+
+pub async fn figures(conn: &mut sqlx::AnyConnection) -> Result<Report, sqlx::Error> {
+    let signups = one(conn, "SELECT COUNT(*) FROM referrals").await?;
+    let orders = one(conn, &format!("SELECT COUNT(*) {REFERRED_ORDERS}")).await?;
+    let revenue = one(conn, &format!("SELECT COALESCE(CAST(SUM({NET}) AS BIGINT), 0) {REFERRED_ORDERS}")).await?;
     let paid = |kind: &str| {
         format!("SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE detail LIKE '%\"kind\":\"{kind}\"%' AND cause IN ('action', 'refund')")
     };
-    let referrer_points = one(&mut conn, &paid("referral_referrer")).await?;
-    let friend_points = one(&mut conn, &paid("referral_friend")).await?;
-    let friend_vouchers = one(&mut conn, "SELECT COUNT(*) FROM vouchers WHERE source = 'referral'").await?;
-    let top = sqlx::query(
+    let referrer_points = one(conn, &paid("referral_referrer")).await?;
+    let friend_points = one(conn, &paid("referral_friend")).await?;
+    let friend_vouchers = one(conn, "SELECT COUNT(*) FROM vouchers WHERE source = 'referral'").await?;
+    let mut top = Vec::new();
+    for r in sqlx::query(
         "SELECT r.referrer_id, c.code, COUNT(*) AS n, COALESCE(CAST(SUM(w.referrer_points) AS BIGINT), 0)
          FROM referrals r JOIN referral_codes c ON c.shopper_id = r.referrer_id
          LEFT JOIN referral_rewards w ON w.friend_id = r.friend_id
          GROUP BY r.referrer_id, c.code ORDER BY n DESC, r.referrer_id LIMIT 10",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    let mut top_json = Vec::new();
-    for r in top {
-        top_json.push(obj(vec![
-            ("shopper_id", s(r.try_get::<String, _>(0)?)),
-            ("code", s(r.try_get::<String, _>(1)?)),
-            ("friends", int(r.try_get::<i64, _>(2)?)),
-            ("points_credited", int(r.try_get::<i64, _>(3)?)),
-        ]));
+    .await?
+    {
+        top.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
     }
     let mut refusals = Vec::new();
     for r in sqlx::query("SELECT reason, COUNT(*) FROM referral_refusals GROUP BY reason ORDER BY reason").fetch_all(&mut *conn).await? {
         refusals.push((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?));
     }
+    Ok(Report { signups, orders, revenue, referrer_points, friend_points, friend_vouchers, top, refusals })
+}
+
+async fn report(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(r) = crate::admin::deny(&app, &headers) {
+        return Ok(r);
+    }
+    let f = figures(&mut *app.db.read().await?).await?;
+    let top = f.top.iter().map(|(id, code, n, points)| {
+        obj(vec![("shopper_id", s(&**id)), ("code", s(&**code)), ("friends", int(*n)), ("points_credited", int(*points))])
+    });
     let out = obj(vec![
         ("currency", s(app.program().currency().code())),
-        ("referred_signups", int(signups)),
-        ("referred_orders", int(orders)),
-        ("referred_revenue", int(revenue)),
+        ("referred_signups", int(f.signups)),
+        ("referred_orders", int(f.orders)),
+        ("referred_revenue", int(f.revenue)),
         (
             "rewards_paid",
             obj(vec![
-                ("referrer_points", int(referrer_points)),
-                ("friend_points", int(friend_points)),
-                ("friend_vouchers", int(friend_vouchers)),
+                ("referrer_points", int(f.referrer_points)),
+                ("friend_points", int(f.friend_points)),
+                ("friend_vouchers", int(f.friend_vouchers)),
             ]),
         ),
-        ("top_referrers", Json::Array(top_json)),
-        ("refusals", Json::Object(refusals.into_iter().map(|(k, n)| (k.into(), int(n))).collect())),
+        ("top_referrers", Json::Array(top.collect())),
+        ("refusals", Json::Object(f.refusals.iter().map(|(k, n)| (k.clone().into(), int(*n))).collect())),
     ]);
     Ok(json_status(axum::http::StatusCode::OK, &out))
 }
@@ -89,18 +108,15 @@ fn cell(v: &str) -> String {
     format!("\"{}\"", v.replace('"', "\"\""))
 }
 
-async fn csv(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(r) = crate::admin::deny(&app, &headers) {
-        return Ok(r);
-    }
-    let mut conn = app.db.read().await?;
+/// The export: one row per referral (a byte order mark first, as the
+/// other exports: Excel then reads UTF-8).
+pub async fn csv_text(conn: &mut sqlx::AnyConnection) -> Result<String, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT r.at, r.friend_id, r.referrer_id, r.code, r.source, w.order_id, w.referrer_points, w.friend_points, w.available_at
          FROM referrals r LEFT JOIN referral_rewards w ON w.friend_id = r.friend_id ORDER BY r.at, r.friend_id",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(conn)
     .await?;
-    // A byte order mark first, as the other exports: Excel then reads UTF-8.
     let mut out =
         String::from("\u{feff}referred_at,friend_id,referrer_id,code,source,first_order,referrer_points,friend_points,spendable_at\n");
     for r in rows {
@@ -119,14 +135,26 @@ async fn csv(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> 
         out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
+    Ok(out)
+}
+
+/// `text` as the `referrals.csv` download.
+pub fn attachment(text: String) -> Response {
     let disposition = "attachment; filename=\"referrals.csv\"";
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        out,
+        text,
     )
-        .into_response())
+        .into_response()
+}
+
+async fn csv(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(r) = crate::admin::deny(&app, &headers) {
+        return Ok(r);
+    }
+    Ok(attachment(csv_text(&mut *app.db.read().await?).await?))
 }

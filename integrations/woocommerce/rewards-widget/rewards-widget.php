@@ -18,6 +18,7 @@ require_once __DIR__ . '/includes/token.php';
 require_once __DIR__ . '/includes/settings.php';
 require_once __DIR__ . '/includes/script-tag.php';
 require_once __DIR__ . '/includes/webhook-payload.php';
+require_once __DIR__ . '/includes/referral.php';
 
 /** Vietnamese and English (languages/rewards-widget-vi.l10n.php, WordPress 6.5's PHP translation files). */
 function rewards_widget_load_textdomain() {

@@ -112,6 +112,8 @@ function reserve(ctx, el) {
     18 * lines((!known && cfg.actions.some((x) => x.kind == 'first_order')) * px(215, 184) + !!cfg.cashback * px(267, 213), 64) +
     (cfg.tiers ? 59 : 0) +
     (n ? (n <= 12 && w < 124 + 15 * n ? 44 : 28) : 0) +
+    // Issue 12: the membership what-if (18 px lines), unless the page's shopper holds the plan (active or trial).
+    (cfg.membership && !/^[at]/.test(((ctx.state.shopper || {}).membership || {}).status) ? 8 + 18 * lines(90, 6.5, 34) : 0) +
     ((known ? cfg.redemptions.length : ctx.signupUrl && !ctx.store.get().signed_up) ? 44 : 0)
   );
 }

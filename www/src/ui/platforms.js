@@ -8,6 +8,12 @@
 // cart should end with) and WooCommerce's Store API apply-coupon (with the
 // `Nonce` its cart answer carries); which codes are on the cart is read back
 // from each cart answer (`discount_codes`, `coupons`).
+// A referral code the browser arrived with (`?ref=`, kept by the loader)
+// goes with the order when it still counts (the core's answer, popup
+// decision's `referral`): Shopify's cart attribute `rewards_ref`
+// (/cart/update.js `attributes`, read back from the order's
+// `note_attributes`), WooCommerce's first-party cookie `rewards_ref`,
+// which the plugin copies to the order's meta at checkout.
 
 const SHOPIFY_MUTATION = /\/cart\/(add|change|update|clear)(\.js|\.json)?(\?|$)/;
 const WOO_MUTATION = /\/wc\/store(\/v1)?\/(cart\/[a-z-]+|batch)|wc-ajax=(add_to_cart|remove_from_cart|apply_coupon|remove_coupon|update_order_review)|[?&]add-to-cart=/;
@@ -49,7 +55,35 @@ export function makePlatformCart(u) {
     if (codes.length) cart.discount_codes = codes;
     ctx.set('cart', cart);
     ctx.emit('cart:updated', { cart, platform });
+    if (!referred) referred = ctx.guard(carryReferral, 'keeping the referral code')();
     return cart;
+  }
+
+  /** Once per page: the kept code, when the core says it still counts, onto the platform's cart (or off it when it no longer does). */
+  let referred = null;
+  async function carryReferral() {
+    const saved = ctx.store.get();
+    const had = shopify ? (raw && raw.attributes && raw.attributes.rewards_ref) || '' : (/(?:^|; )rewards_ref=([^;]*)/.exec(document.cookie) || [])[1] || '';
+    if (typeof saved.ref !== 'string' && !had) return;
+    let code = '';
+    if (typeof saved.ref === 'string' && typeof saved.ref_at === 'number') {
+      const [engine, shopper] = await Promise.all([u.engine(), u.shopper()]);
+      const d = await engine.run('popup_decision', shopper, { path: u.path(), pages_viewed: 1, product_views: 0, referral: { code: saved.ref, at: saved.ref_at } });
+      code = (d.referral && d.referral.code) || '';
+    }
+    if (code === had) return;
+    if (!shopify) {
+      document.cookie = 'rewards_ref=' + code + '; path=/; SameSite=Lax' + (code ? '' : '; max-age=0') + (location.protocol === 'https:' ? '; secure' : '');
+      return;
+    }
+    const r = await ctx.fetch(at('cart/update.js'), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: ctx.json({ attributes: { rewards_ref: code || null } }), // null removes it (Shopify's Ajax Cart API)
+    });
+    if (r.ok) raw = await r.json();
+    else ctx.warn(`the shopify cart did not take the referral attribute (${r.status}).`);
   }
 
   /**

@@ -103,7 +103,11 @@ export function makePopup(u) {
       submit,
       later,
     );
-    const view = h('div', { class: 'rw-popup-body' }, h('div', { class: 'rw-badge' }, icon(ICONS.gift)), title, body, form);
+    // An offer that is the paid membership (offer.membership): no form, the
+    // button goes to the plan's join page, with what the cart would earn.
+    const plan = ctx.cfg.membership;
+    const member = decision.offer.membership && plan && plan.join_url ? membershipOffer(decision, plan, () => dialog.close('no_thanks'), () => (succeeded = true)) : null;
+    const view = h('div', { class: 'rw-popup-body' }, h('div', { class: 'rw-badge' }, icon(ICONS.gift)), title, body, member || form);
 
     const dialog = openDialog(u, {
       cls: 'rw-popup',
@@ -121,7 +125,7 @@ export function makePopup(u) {
     if (matchMedia('(hover: none) and (pointer: coarse)').matches) {
       title.tabIndex = -1;
       title.focus();
-    } else focusFirst(form);
+    } else focusFirst(member || form);
 
     const setError = (f, msg) => {
       f.err.textContent = msg || '';
@@ -225,6 +229,24 @@ export function makePopup(u) {
       done.focus();
       ctx.emit('signup', { consents: payload.consents.map((c) => c.id), locale: payload.locale });
     }
+  }
+
+  /** The membership offer's what-if line, join link and "No thanks". */
+  function membershipOffer(decision, plan, later, joined) {
+    const { t, text } = u.i;
+    const mo = decision.membership_offer;
+    const what = mo
+      ? h('p', { class: 'rw-muted', 'data-rw': 'membership-offer', 'data-value': mo.points, text: t('prompt_member', { plan: text(plan.name), points: u.i.points(mo.points), n: mo.points_without }) + (mo.trial_days > 0 ? t('prompt_member_trial', { n: mo.trial_days }) : '') })
+      : null;
+    const go = h('a', {
+      class: 'rw-primary rw-join',
+      href: plan.join_url,
+      'data-rw': 'membership-join',
+      'data-autofocus': true,
+      text: text(decision.offer.cta),
+      on: { click: () => (joined(), ctx.emit('popup:membership', { segment: decision.segment, points: mo ? mo.points : null })) },
+    });
+    return h('div', { class: 'rw-form' }, what, go, h('button', { type: 'button', class: 'rw-link', text: t('no_thanks'), on: { click: later } }));
   }
 
   return {

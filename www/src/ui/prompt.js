@@ -38,6 +38,15 @@ export async function renderPrompt(u, el, q, shopperKnown) {
     ),
   );
 
+  // Row 1b: what this order earns with the paid membership, for a shopper
+  // without it (the core's what-if: null when it earns nothing more).
+  const mo = q && q.membership_offer;
+  const plan = cfg.membership;
+  if (mo && plan) {
+    const say = t('prompt_member', { plan: text(plan.name), points: points(mo.points), n: mo.points_without }) + (mo.trial_days > 0 ? t('prompt_member_trial', { n: mo.trial_days }) : '');
+    rows.push(h('p', { class: 'rw-pr-member', 'data-rw': 'membership-offer', 'data-value': mo.points }, say + ' ', plan.join_url ? h('a', { href: plan.join_url, text: t('prompt_member_join') }) : null));
+  }
+
   // Row 2: tier progress after this order.
   const tier = q && q.tier;
   const levels = (cfg.tiers && cfg.tiers.levels) || [];

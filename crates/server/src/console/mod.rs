@@ -4,7 +4,7 @@
 //! admin action and its page), `members` (search and the member page),
 //! `member_actions` (adjust, void, erase), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
-//! preview), `users` (the `admin` CLI),
+//! preview), `referrals` (the referral report), `users` (the `admin` CLI),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
 //! The shared admin token (`crate::admin`) keeps working for the JSON API
@@ -22,6 +22,7 @@ pub mod members;
 pub mod program_form;
 pub mod program_page;
 pub mod programs;
+pub mod referrals;
 pub mod users;
 
 use axum::routing::{get, post};
@@ -43,6 +44,8 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/erase", post(member_actions::erase))
         .route("/console/audit", get(audit::page))
         .route("/console/connect", get(connect::page))
+        .route("/console/referrals", get(referrals::page))
+        .route("/console/referrals.csv", get(referrals::csv))
         .route("/console/program", get(program_page::page).post(program_page::submit))
         .route("/console/program/rollback", post(program_page::rollback))
         .route("/console/program/export.json", get(program_page::export))

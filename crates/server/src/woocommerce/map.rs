@@ -21,6 +21,10 @@
 //! - `shipping` = `shipping_total` (before tax); shipping never earns.
 //! - Fees (`fee_lines`) and taxes are left out; `coupon_lines[].code` are
 //!   the order's codes (our vouchers among them are marked used).
+//! - `meta_data[]` (`{id, key, value}`): the entry keyed `rewards_ref`
+//!   is a referral code the checkout carried (the plugin copies the
+//!   widget's `rewards_ref` cookie to it); other entries, whatever their
+//!   values' types, are ignored.
 //!
 //! Money: decimal strings in major units in the order's `currency`, which
 //! must be the program's (amounts are never converted), converted by
@@ -72,6 +76,18 @@ pub struct CouponLine {
     pub code: Option<Label>,
 }
 
+/// One of the order's `meta_data` entries. Values of other plugins'
+/// entries may be any JSON (arrays, objects, long texts): read as `Any`,
+/// only a text under [`REFERRAL_META`] is used.
+#[derive(Debug, Deserialize)]
+pub struct MetaData {
+    pub key: Option<Any>,
+    pub value: Option<Any>,
+}
+
+/// The order meta key the plugin writes the widget's kept `?ref=` code to.
+pub const REFERRAL_META: &str = "rewards_ref";
+
 #[derive(Debug, Deserialize)]
 pub struct RefundLine {
     pub id: Id<64>,
@@ -92,6 +108,7 @@ pub struct OrderPayload {
     pub total: Option<Amount>,
     pub coupon_lines: Option<Vec<CouponLine>>,
     pub refunds: Option<Vec<RefundLine>>,
+    pub meta_data: Option<Vec<MetaData>>,
 }
 
 /// A refund of the order, ready for the refund service.
@@ -120,6 +137,8 @@ pub struct MappedOrder {
     pub codes: Vec<String>,
     /// `refunds[]`, in id order.
     pub refunds: Vec<MappedRefund>,
+    /// The `rewards_ref` order meta: a referral code the checkout carried.
+    pub referral_code: Option<String>,
 }
 
 /// Maps an order body (`order.created`, `order.updated`).
@@ -227,6 +246,16 @@ pub fn map_order(p: &OrderPayload, program: Currency) -> ApiResult<MappedOrder> 
         cart: obj(cart).to_text(),
         codes: codes(p.coupon_lines.iter().flatten().filter_map(|c| label(&c.code))),
         refunds,
+        referral_code: referral_code(p),
+    })
+}
+
+/// The first `rewards_ref` meta entry's text (at most 64 characters; the
+/// referral service reads it as a code or refuses it).
+fn referral_code(p: &OrderPayload) -> Option<String> {
+    p.meta_data.iter().flatten().find(|m| matches!(&m.key, Some(Any::Str(k)) if k == REFERRAL_META)).and_then(|m| match &m.value {
+        Some(Any::Str(v)) if !v.trim().is_empty() => Some(v.trim().chars().take(64).collect()),
+        _ => None,
     })
 }
 

@@ -115,7 +115,8 @@ pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): 
         return Ok(json_body(answer));
     }
     let m = map::order(&body, app.program().currency())?;
-    let order = orders::Order::new(&app, m.order_id.clone(), (m.customer_id.clone(), m.email.clone()), m.cart.clone(), m.codes.clone())?;
+    let order = orders::Order::new(&app, m.order_id.clone(), (m.customer_id.clone(), m.email.clone()), m.cart.clone(), m.codes.clone())?
+        .with_referral_code(m.referral_code.clone());
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let result = async {

@@ -11,6 +11,7 @@ mod bodies;
 mod connect;
 mod console;
 mod console_program;
+mod console_referrals;
 mod crash;
 mod demo;
 mod faults;

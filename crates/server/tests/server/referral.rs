@@ -166,3 +166,49 @@ async fn issue_12_a_guest_checkout_carrying_the_code_is_attributed_and_a_cancell
     })
     .await;
 }
+
+#[tokio::test]
+async fn issue_12_the_referrer_cap_pays_at_most_its_rewards_in_any_window_and_says_why_for_the_rest() {
+    each(|k| async move {
+        // vn-coffee with a cap of 2 referrer rewards in any 30 days.
+        let mut program: Value = serde_json::from_str(&std::fs::read_to_string(program_path()).unwrap()).unwrap();
+        program["referral"]["referrer_cap"] = json!({"rewards": 2, "days": 30});
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("program.json");
+        std::fs::write(&path, program.to_string()).unwrap();
+        let srv = Srv::start_with(&k, |s| s.program_path = path.clone()).await;
+        let an = signup_with(&srv, "an@example.vn", None).await;
+        let code = state(&srv, &an["id"]).await["referral_code"].as_str().unwrap().to_string();
+        let referrer_credits = || srv.scalar("SELECT COUNT(*) FROM ledger WHERE ref LIKE 'referral:%'");
+        // Three friends order on days 0, 1 and 2: two rewards, the third refused for the cap.
+        for (i, friend) in ["b@example.vn", "c@example.vn", "d@example.vn"].iter().enumerate() {
+            assert_eq!(signup_with(&srv, friend, Some(&code)).await["referral"]["status"], "recorded");
+            order_by_email(&srv, &format!("cap-{i}"), friend, &cart(&[("Cà phê", 100_000, 1)]), None).await;
+            srv.app.clock.advance(DAY);
+        }
+        assert_eq!(referrer_credits().await, 2);
+        assert_eq!(srv.text("SELECT reason FROM referral_refusals ORDER BY id DESC LIMIT 1").await, "referrer_cap");
+        assert_eq!(
+            srv.scalar("SELECT COUNT(*) FROM referral_rewards WHERE referrer_points = 0").await,
+            1,
+            "the third friend's order pays the referrer nothing"
+        );
+        assert_eq!(
+            srv.scalar("SELECT COUNT(*) FROM ledger WHERE ref LIKE 'referral-friend:%'").await,
+            3,
+            "every friend still gets their own reward"
+        );
+        // The window is the 30 days up to the order: an hour past day 30, the
+        // day-0 reward has left it (day 1's has not), so the next friend pays again.
+        srv.app.clock.advance(27 * DAY + DAY / 24); // now day 30, 01:00
+        assert_eq!(signup_with(&srv, "e@example.vn", Some(&code)).await["referral"]["status"], "recorded");
+        order_by_email(&srv, "cap-3", "e@example.vn", &cart(&[("Cà phê", 100_000, 1)]), None).await;
+        assert_eq!(referrer_credits().await, 3);
+        // And the window is full again (day 1 and now): the fifth friend is refused.
+        assert_eq!(signup_with(&srv, "f@example.vn", Some(&code)).await["referral"]["status"], "recorded");
+        order_by_email(&srv, "cap-4", "f@example.vn", &cart(&[("Cà phê", 100_000, 1)]), None).await;
+        assert_eq!(referrer_credits().await, 3);
+        assert_eq!(admin(&srv).await["refusals"], json!({"referrer_cap": 2}));
+    })
+    .await;
+}

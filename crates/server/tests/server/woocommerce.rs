@@ -453,3 +453,58 @@ async fn issue_11_woocommerce_the_award_statuses_are_the_merchants() {
     })
     .await;
 }
+
+/// The referrer's code (they sign up through the API), and their shopper id.
+async fn referrer(srv: &Srv, email: &str) -> (String, String) {
+    let mut body = srv.signup_body(email).await;
+    body["email"] = json!(email);
+    assert_eq!(srv.post("/api/signup", &body.to_string(), &[("origin", ORIGIN.to_string())]).await.status, 201);
+    let id = srv.text(&format!("SELECT id FROM shoppers WHERE email = '{email}'")).await;
+    (srv.shopper(&id).await["referral_code"].as_str().unwrap().to_string(), id)
+}
+
+/// A fixture order as a guest's (`customer_id` 0) with these `meta_data` entries and id.
+fn with_meta(file: &str, id: i64, email: &str, meta: Value) -> String {
+    let mut o: Value = serde_json::from_str(&fixture(file)).unwrap();
+    o["id"] = json!(id);
+    o["customer_id"] = json!(0);
+    o["billing"]["email"] = json!(email);
+    o["meta_data"] = meta;
+    o.to_string()
+}
+
+#[tokio::test]
+async fn issue_12_a_rewards_ref_order_meta_attributes_a_guest_order_and_the_guards_hold() {
+    each(|k| async move {
+        let srv = start(&k, "vn-coffee").await;
+        let (code, an) = referrer(&srv, "an.referrer@example.vn").await;
+        let (other, _) = referrer(&srv, "chi.other@example.vn").await;
+        // The plugin's entry among another plugin's (an object value, which must not break the order).
+        let meta = json!([{"id": 9021, "key": "_other_plugin", "value": {"a": [1, 2]}}, {"id": 9022, "key": "rewards_ref", "value": code.to_lowercase()}]);
+        let body = with_meta("order-5120-processing-vnd.json", 5120, "binh.guest@example.vn", meta);
+        assert_eq!(map::order(body.as_bytes(), currency("VND")).unwrap().referral_code.as_deref(), Some(code.to_lowercase().as_str()));
+        let r = deliver(&srv, "order.created", "d-ref-1", &body).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referrals WHERE source = 'order'").await, 1);
+        assert_eq!(srv.shopper(&an).await["pending"], 100, "the referrer's reward, pending with the order");
+        // First code wins: the friend's next order with another member's code is refused, nothing credited.
+        let meta = json!([{"id": 9031, "key": "rewards_ref", "value": other}]);
+        let r = deliver(&srv, "order.created", "d-ref-2", &with_meta("order-5120-processing-vnd.json", 5121, "binh.guest@example.vn", meta)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(srv.text("SELECT reason FROM referral_refusals ORDER BY id DESC LIMIT 1").await, "already_referred");
+        // Self-referral: the referrer's own order carrying their own code.
+        let meta = json!([{"id": 9041, "key": "rewards_ref", "value": code}]);
+        let r = deliver(&srv, "order.created", "d-ref-3", &with_meta("order-5120-processing-vnd.json", 5122, "an.referrer@example.vn", meta)).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(srv.text("SELECT reason FROM referral_refusals ORDER BY id DESC LIMIT 1").await, "self_referral");
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referrals").await, 1);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger WHERE ref LIKE 'referral:%'").await, 1, "one referrer reward");
+        // A meta value that is not text is no code: the order is awarded, no referral is tried.
+        let meta = json!([{"id": 9051, "key": "rewards_ref", "value": ["ZZZZZZZZ"]}]);
+        let body = with_meta("order-5120-processing-vnd.json", 5123, "dung@example.vn", meta);
+        assert_eq!(map::order(body.as_bytes(), currency("VND")).unwrap().referral_code, None);
+        assert_eq!(deliver(&srv, "order.created", "d-ref-4", &body).await.status, 200);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referral_refusals").await, 2);
+    })
+    .await;
+}
