@@ -32,6 +32,8 @@
 //   node scripts/build-widget.mjs && node www/tests/bench-mount.mjs [runs=20]
 //     [--throttle=1,4] [--pages=launcher,cart] [--explain]   (what each load's longest widget task did)
 //     [--loader=/rewards.js,/dist/before/rewards.js]   A/B: loaders interleaved load by load
+//     [--config=inline]   the page's data-config="URL" becomes data-config-json with the published
+//                         program inline (a server-rendered store: no config request)
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { loadavg } from 'node:os';
@@ -126,14 +128,24 @@ function analyse(events, endMark) {
   };
 }
 
+/** data-config="URL" → data-config-json="…" (the published program, attribute-escaped). */
+async function inlineConfig(html) {
+  const m = /data-config="([^"]+)"/.exec(html);
+  if (!m) return html;
+  const text = await (await fetch(new URL(m[1], server.url))).text();
+  return html.replace(m[0], 'data-config-json="' + text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;') + '"');
+}
+
 async function once(page, throttle, loaderPath) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const tab = await context.newPage();
-    if (loaderPath !== '/rewards.js') {
+    if (loaderPath !== '/rewards.js' || opts.config === 'inline') {
       await tab.route('**' + page.path, async (route) => {
         const r = await route.fetch();
-        route.fulfill({ response: r, body: (await r.text()).replace('src="/rewards.js"', `src="${loaderPath}"`) });
+        let body = (await r.text()).replace('src="/rewards.js"', `src="${loaderPath}"`);
+        if (opts.config === 'inline') body = await inlineConfig(body);
+        route.fulfill({ response: r, body });
       });
     }
     const cdp = await context.newCDPSession(tab);
@@ -171,7 +183,7 @@ for (const throttle of THROTTLES) {
     for (let i = 0; i < RUNS; i++) for (const l of LOADERS) rows[l].push(await once(page, throttle, l));
     for (const l of LOADERS) {
       const r = rows[l];
-      console.log(`\n${page.label}, CPU ×${throttle}, ${RUNS} loads, loader ${l}`);
+      console.log(`\n${page.label}${opts.config === 'inline' ? ' (config inline)' : ''}, CPU ×${throttle}, ${RUNS} loads, loader ${l}`);
       console.log(`  widget main-thread time          ${fmt(r.map((x) => x.widget))}  (${stats(r.map((x) => x.tasks)).median} tasks)`);
       console.log(`  … + the frame that paints it     ${fmt(r.map((x) => x.frame))}`);
       console.log(`  … thread CPU time                ${fmt(r.map((x) => x.cpu))}; with the frame ${fmt(r.map((x) => x.frameCpu))}`);

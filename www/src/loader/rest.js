@@ -113,7 +113,7 @@ export function start(ctx) {
   // ---- styles ------------------------------------------------------------------
   // Each shadow root's own sheets, then the launcher's base sheet, then the
   // shared ones (widget.css, the surfaces' sheets).
-  const sheets = [ctx.baseSheet];
+  const sheets = [ctx.baseSheet()];
   const roots = new Map(); // shadow root → its own sheets
   const adoptAll = (root, own = []) => {
     roots.set(root, own);
@@ -364,6 +364,12 @@ export function start(ctx) {
       // once, then `loader`: the widget has started. Route watching and the
       // page-view count are idle steps of their own.
       define();
+      // Top layer: no z-index of the page can cover the launcher (the boot showed it as plain elements).
+      const w = ctx.launcher && ctx.launcher.wrap;
+      if (w && w.showPopover) {
+        w.popover = 'manual';
+        w.showPopover();
+      }
       await armPopup();
       mark('loader');
       idleSteps(
