@@ -14,7 +14,9 @@
 //                            (RunMicrotasks: the bench page runs no other script).
 //                            A task running the page's own script (the demo
 //                            cart's JS creating the prompt element) counts only
-//                            for the widget events inside it.
+//                            for the widget events inside it; so does a task of the
+//                            document's parsing or its DOMContentLoaded/load dispatch
+//                            (the boot's listener runs in it, then the page's layout).
 //   all tasks in the window  Σ of every task, the page's own work included (upper bound)
 //   + first frame            the widget time plus the rendering task that
 //                            first paints the launcher (style, layout, paint)
@@ -37,7 +39,7 @@
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { loadavg } from 'node:os';
-import { refersToOurs, isWasm, pageScript, unionUs } from '../../bench/lib/trace.mjs';
+import { refersToOurs, isWasm, pageScript, pageWork, unionUs } from '../../bench/lib/trace.mjs';
 
 const opts = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a))) || 20;
@@ -90,12 +92,14 @@ function analyse(events, endMark) {
   const inside = (t) => main.filter((e) => e.ts >= t.ts && e.ts <= t.ts + t.dur && e !== t);
   const ours = inWindow.filter((t) => t === first || t === last || inside(t).some(referToOurs));
   // A task that runs the page's own script (the demo store's JS creating a
-  // <rewards-checkout-prompt>, whose callbacks run widget code) counts only
-  // for the widget events inside it, not as a whole.
+  // <rewards-checkout-prompt>, whose callbacks run widget code), or the
+  // document's parsing and lifecycle events (the parser's last task
+  // dispatches DOMContentLoaded to the boot's listener, then lays out the
+  // page), counts only for the widget events inside it, not as a whole.
   const share = new Map();
   for (const t of ours) {
     const evs = inside(t);
-    if (!evs.some(pageScript)) continue;
+    if (t === first || !evs.some((e) => pageScript(e) || pageWork(e))) continue;
     const spans = evs.filter((e) => e.ph === 'X' && referToOurs(e) && e.name !== 'RunMicrotasks');
     share.set(t, { dur: unionUs(spans.map((e) => [e.ts, e.ts + e.dur])), tdur: unionUs(spans.map((e) => [e.tts || 0, (e.tts || 0) + (e.tdur || 0)])) });
   }
