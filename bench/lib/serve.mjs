@@ -54,6 +54,11 @@ const OUIBOUNCE_MODAL = `<div id="ouibounce-modal"><div class="underlay"></div><
 <script>ouibounce(document.getElementById('ouibounce-modal'));</script>
 `;
 
+/** The script tag's attribute holding a published program inline: data-config-json="…". */
+export function inlineConfigAttr(text) {
+  return 'data-config-json="' + text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;') + '"';
+}
+
 /** Rewrites one HTML page for the variant its query flags ask for. */
 export function rewritePage(html, flags) {
   let out = html;
@@ -63,7 +68,7 @@ export function rewritePage(html, flags) {
   if (flags.get('config') === 'inline') {
     out = out.replace(/data-config="(\/demo\/programs\/[\w-]+\.json)"/, (_, path) => {
       const text = publish(readFileSync(join(www, path), 'utf8'));
-      return 'data-config-json="' + text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;') + '"';
+      return inlineConfigAttr(text);
     });
   }
   if (flags.get('cart') === 'demo') {

@@ -40,6 +40,7 @@ import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { loadavg } from 'node:os';
 import { refersToOurs, isWasm, pageScript, pageWork, unionUs } from '../../bench/lib/trace.mjs';
+import { inlineConfigAttr } from '../../bench/lib/serve.mjs';
 
 const opts = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a))) || 20;
@@ -137,7 +138,7 @@ async function inlineConfig(html) {
   const m = /data-config="([^"]+)"/.exec(html);
   if (!m) return html;
   const text = await (await fetch(new URL(m[1], server.url))).text();
-  return html.replace(m[0], 'data-config-json="' + text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;') + '"');
+  return html.replace(m[0], inlineConfigAttr(text));
 }
 
 async function once(page, throttle, loaderPath) {

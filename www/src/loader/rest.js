@@ -361,19 +361,24 @@ export function start(ctx) {
       if (ctx.failed) return define();
       // This chunk came when idle (or for elements): the element
       // definitions (for elements added later) and the popup triggers at
-      // once, then `loader`: the widget has started. Route watching and the
-      // page-view count are idle steps of their own.
+      // once, then `loader`: the widget has started. The launcher's move
+      // into the top layer, route watching and the page-view count are idle
+      // steps of their own.
       define();
-      // Top layer: no z-index of the page can cover the launcher (the boot showed it as plain elements).
-      const w = ctx.launcher && ctx.launcher.wrap;
-      if (w && w.showPopover) {
-        w.popover = 'manual';
-        w.showPopover();
-      }
       await armPopup();
       mark('loader');
       idleSteps(
         [
+          // Top layer: no z-index of the page can cover the launcher (the boot
+          // showed it as plain elements above the page). Showing a popover
+          // updates the document's style: a step of its own.
+          () => {
+            const w = ctx.launcher && ctx.launcher.wrap;
+            if (w && w.showPopover) {
+              w.popover = 'manual';
+              w.showPopover();
+            }
+          },
           // The launcher steps aside for the page's controls (loader/clearance.js).
           () => ctx.launcher && ctx.clearance(),
           () => {
