@@ -193,7 +193,7 @@ function start(script, t0) {
       document.documentElement.append(host);
     }
     // Plain elements in the overlay root; the loader chunk moves the wrapper
-    // into the top layer when it starts (showing a popover updates the whole
+    // into the top layer in an idle step (showing a popover updates the whole
     // document's style at once: before the page's first frame that is the
     // page's own first style pass). Until then the host's z-index keeps it
     // above the page.
