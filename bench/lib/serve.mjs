@@ -12,6 +12,9 @@
 //   peer=ouibounce npm ouibounce (build/ouibounce.min.js) with the modal
 //                  markup and CSS from its own test page, installed as its
 //                  README says (script + ouibounce(el) at the end of <body>)
+//   config=inline  the tag's data-config="/demo/programs/…json" becomes data-config-json with
+//                  that program published inline (a store that renders it into the page:
+//                  no config request before the launcher)
 //   cart=demo      seeds the demo store's cart in localStorage before any
 //                  script runs, so the cart page has lines (both variants)
 //   isolate=1      cross-origin isolation headers (COOP + COEP), so
@@ -22,6 +25,7 @@
 //   s.url → http://127.0.0.1:PORT ; await s.close()
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -50,12 +54,23 @@ const OUIBOUNCE_MODAL = `<div id="ouibounce-modal"><div class="underlay"></div><
 <script>ouibounce(document.getElementById('ouibounce-modal'));</script>
 `;
 
+/** The script tag's attribute holding a published program inline: data-config-json="…". */
+export function inlineConfigAttr(text) {
+  return 'data-config-json="' + text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;') + '"';
+}
+
 /** Rewrites one HTML page for the variant its query flags ask for. */
 export function rewritePage(html, flags) {
   let out = html;
   const widget = flags.get('widget');
   if (widget === 'off') out = out.replace(WIDGET_TAG, '');
   else if (widget === 'popup') out = out.replace(/<script\s+src="\/rewards\.js"/i, '<script src="/rewards.js" data-launcher="off"');
+  if (flags.get('config') === 'inline') {
+    out = out.replace(/data-config="(\/demo\/programs\/[\w-]+\.json)"/, (_, path) => {
+      const text = publish(readFileSync(join(www, path), 'utf8'));
+      return inlineConfigAttr(text);
+    });
+  }
   if (flags.get('cart') === 'demo') {
     const seed = `<script>localStorage.setItem('demo:cart:vn', ${JSON.stringify(JSON.stringify(DEMO_CART))});</script>`;
     out = out.replace(/<head>/i, '<head>\n' + seed);
@@ -123,7 +138,7 @@ export async function startBenchServer({ port = 0 } = {}) {
       const flags = url.searchParams;
       // The demo's program files answer published, as on a store (/programs/ stays the merchant's config, for the JS baseline).
       const program = /^\/demo\/programs\/[\w-]+\.json$/.test(url.pathname);
-      const transform = program ? publish : ext === '.html' && [...flags.keys()].some((k) => ['widget', 'peer', 'cart'].includes(k)) ? (t) => rewritePage(t, flags) : null;
+      const transform = program ? publish : ext === '.html' && [...flags.keys()].some((k) => ['widget', 'peer', 'cart', 'config'].includes(k)) ? (t) => rewritePage(t, flags) : null;
       const bytes = await body(file, info, encoding, transform, url.search);
       const headers = { 'content-type': TYPES[ext] || 'application/octet-stream', 'cache-control': cacheControl(url.pathname), vary: 'accept-encoding' };
       if (encoding) headers['content-encoding'] = encoding;

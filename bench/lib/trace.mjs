@@ -25,6 +25,14 @@ export function pageScript(e) {
   return /^(EvaluateScript|FunctionCall|v8\.compileModule|v8\.evaluateModule)$/.test(e.name) && !!d.url && !OURS.test(d.url);
 }
 
+/** The document's own parsing or lifecycle work: HTML parsing, or the browser dispatching
+ * DOMContentLoaded / readystatechange / load (a task that does this also lays out the page;
+ * a widget listener called in it is only part of it). */
+export function pageWork(e) {
+  const type = e.args && e.args.data && e.args.data.type;
+  return e.name === 'ParseHTML' || (e.name === 'EventDispatch' && /^(DOMContentLoaded|readystatechange|load)$/.test(type || ''));
+}
+
 /** Total length of the union of [start, end) intervals (µs). */
 export function unionUs(intervals) {
   let total = 0;

@@ -1,7 +1,9 @@
 // Section 3, main-thread cost at load, Chromium with 4× CPU throttling
 // (CDP Emulation.setCPUThrottlingRate), each load in a fresh browser context
 // (cold HTTP cache, no wasm code cache), LOADS loads per page:
-//   - a page without previews (bench/pages/article.html): script start → launcher ready
+//   - a page without previews (bench/pages/article.html): script start → launcher ready,
+//     with the program fetched (data-config="URL") and inline (?config=inline:
+//     data-config-json, no request: the launcher is up in the script's own task)
 //   - the demo cart page (checkout prompt): script start → first numbers
 //     (UI chunk + wasm + first mount)
 //
@@ -25,7 +27,9 @@
 //                                 task that also runs the page's own script (the demo
 //                                 store's JS creating the prompt element, whose
 //                                 callbacks run widget code) counts only for the
-//                                 widget events inside it, as in www/tests/bench-mount.mjs.
+//                                 widget events inside it, as in www/tests/bench-mount.mjs;
+//                                 so does a task of the document's parsing or its
+//                                 DOMContentLoaded/load dispatch (a widget listener in it).
 //                                 A task running only promise continuations of widget
 //                                 code carries no such event: a lower bound.
 //             longest task        the longest such task, and the longest of any task
@@ -35,11 +39,12 @@
 import { launch } from '../lib/browser.mjs';
 import { startBenchServer } from '../lib/serve.mjs';
 import { summary, round } from '../lib/stats.mjs';
-import { OURS, refersToOurs, isWasm, pageScript, unionUs } from '../lib/trace.mjs';
+import { OURS, refersToOurs, isWasm, pageScript, pageWork, unionUs } from '../lib/trace.mjs';
 
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.wasm', 'toplevel', 'blink.user_timing'];
 export const PAGES = [
   { id: 'launcher', label: 'page without previews: script start → launcher ready', path: '/bench/pages/article.html', until: 'launcher' },
+  { id: 'inline', label: 'page without previews, program inline: script start → launcher ready', path: '/bench/pages/article.html?config=inline', until: 'launcher' },
   { id: 'cart', label: 'cart page: script start → first numbers (UI + wasm + first mount)', path: '/demo/vi/cart.html?cart=demo', until: 'firstRender' },
 ];
 
@@ -82,12 +87,16 @@ export function analyseTrace(events) {
   const marks = main.filter((e) => within(e) && (refersToOurs(e) || isWasm(e)));
   const widgetTasks = tasks.filter((t) => marks.some((m) => m.ts >= t.ts && m.ts <= t.ts + dur(t)));
   // A task that runs the page's own script (the demo store's JS creating a
-  // <rewards-checkout-prompt>, whose callbacks run widget code) counts only
+  // <rewards-checkout-prompt>, whose callbacks run widget code), or the
+  // document's parsing and lifecycle events (the parser's last task calls the
+  // boot's DOMContentLoaded listener, then lays out the page), counts only
   // for the widget events inside it, not as a whole (as www/tests/bench-mount.mjs).
+  // The loader's own evaluation task counts whole.
+  const e0 = (t) => t.ts <= loader.ts && loader.ts <= t.ts + dur(t);
   const share = new Map();
   for (const t of widgetTasks) {
     const evs = main.filter((e) => e !== t && e.ts >= t.ts && e.ts <= t.ts + dur(t));
-    if (!evs.some(pageScript)) continue;
+    if (e0(t) || !evs.some((e) => pageScript(e) || pageWork(e))) continue;
     const spans = evs.filter((e) => e.ph === 'X' && !pageScript(e) && (refersToOurs(e) || isWasm(e)));
     share.set(t, unionUs(spans.map((e) => [e.ts, e.ts + dur(e)])));
   }
@@ -164,8 +173,8 @@ export async function run({ opts, log }) {
   }
 
   const md = [`CPU throttled 4×, fresh context per load (cold cache), ${loads} plain + ${loads} traced loads per page. Figures: median / max (ms).`, ''];
-  md.push('| | page without previews → launcher | cart page → first numbers |', '|---|---:|---:|');
-  const [a, b] = results;
+  md.push('| | page without previews → launcher | … program inline → launcher | cart page → first numbers |', '|---|---:|---:|---:|');
+  const [a, inline, b] = results;
   const cell = (s) => (s && s.n ? `${s.median} / ${s.max}` : '—');
   const rows = [
     ['**widget main-thread time** (traced tasks running widget code; a lower bound)', (r) => r.trace.widget_main_ms],
@@ -183,15 +192,20 @@ export async function run({ opts, log }) {
     ['untraced wall: script start → engine ready', (r) => r.wall.engine_ms],
     ['untraced wall: script start → first numbers', (r) => r.wall.first_numbers_ms],
   ];
-  for (const [label, f] of rows) md.push(`| ${label} | ${cell(f(a))} | ${cell(f(b))} |`);
-  md.push('', `Long tasks (> 50 ms, PerformanceObserver, untraced loads): page without previews ${a.long_tasks_ms.length ? a.long_tasks_ms.join(', ') + ' ms' : 'none'}; cart page ${b.long_tasks_ms.length ? b.long_tasks_ms.join(', ') + ' ms' : 'none'}.`);
-  md.push('', 'The widget sets User Timing marks `rewards:launcher` (launcher shown), `rewards:ui` (UI chunk and widget.css loaded), `rewards:engine` (Engine built), `rewards:first-render` (first numbers) and exposes the same milestones in `Rewards.timings` (ms since its first statement). The bench ends its window at its own `bench:end` mark. A task that also runs the page\'s own script counts only for the widget events inside it.');
+  for (const [label, f] of rows) md.push(`| ${label} | ${results.map((r) => cell(f(r))).join(' | ')} |`);
+  const longs = (r) => (r.long_tasks_ms.length ? r.long_tasks_ms.join(', ') + ' ms' : 'none');
+  md.push('', `Long tasks (> 50 ms, PerformanceObserver, untraced loads): page without previews ${longs(a)}; program inline ${longs(inline)}; cart page ${longs(b)}.`);
+  md.push('', 'The widget sets User Timing marks `rewards:launcher` (launcher shown), `rewards:ui` (UI chunk and widget.css loaded), `rewards:engine` (Engine built), `rewards:first-render` (first numbers) and exposes the same milestones in `Rewards.timings` (ms since its first statement). The bench ends its window at its own `bench:end` mark. A task that also runs the page\'s own script, or the document\'s parsing and DOMContentLoaded/load dispatch, counts only for the widget events inside it.');
 
-  const launcherBusy = a.trace.widget_main_ms;
-  const longest = Math.max(a.trace.longest_widget_task_ms.max, b.trace.longest_widget_task_ms.max);
+  const longest = Math.max(...results.map((r) => r.trace.longest_widget_task_ms.max));
+  const toLauncher = (r, how) => {
+    const m = r.trace.widget_main_ms.median;
+    return { figure: `main-thread time, script start → launcher ready, ${how}, 4× throttle (median, traced widget tasks)`, budget: '≤ 10 ms', value: `${m} ms`, met: m <= 10, over_by: round(Math.max(0, m - 10), 2) };
+  };
   const budgets = [
-    { figure: 'main-thread time, script start → launcher ready, 4× throttle (median, traced widget tasks)', budget: '≤ 10 ms', value: `${launcherBusy.median} ms`, met: launcherBusy.median <= 10, over_by: round(Math.max(0, launcherBusy.median - 10), 2) },
-    { figure: 'no widget task > 50 ms during load (max over both pages, all traced loads)', budget: '≤ 50 ms', value: `${longest} ms`, met: longest <= 50, over_by: round(Math.max(0, longest - 50), 2) },
+    toLauncher(a, 'program fetched (data-config)'),
+    toLauncher(inline, 'program inline (data-config-json)'),
+    { figure: 'no widget task > 50 ms during load (max over all pages, all traced loads)', budget: '≤ 50 ms', value: `${longest} ms`, met: longest <= 50, over_by: round(Math.max(0, longest - 50), 2) },
   ];
   return {
     title: 'Main-thread cost at load',

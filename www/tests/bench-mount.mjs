@@ -14,7 +14,9 @@
 //                            (RunMicrotasks: the bench page runs no other script).
 //                            A task running the page's own script (the demo
 //                            cart's JS creating the prompt element) counts only
-//                            for the widget events inside it.
+//                            for the widget events inside it; so does a task of the
+//                            document's parsing or its DOMContentLoaded/load dispatch
+//                            (the boot's listener runs in it, then the page's layout).
 //   all tasks in the window  Σ of every task, the page's own work included (upper bound)
 //   + first frame            the widget time plus the rendering task that
 //                            first paints the launcher (style, layout, paint)
@@ -32,10 +34,13 @@
 //   node scripts/build-widget.mjs && node www/tests/bench-mount.mjs [runs=20]
 //     [--throttle=1,4] [--pages=launcher,cart] [--explain]   (what each load's longest widget task did)
 //     [--loader=/rewards.js,/dist/before/rewards.js]   A/B: loaders interleaved load by load
+//     [--config=inline]   the page's data-config="URL" becomes data-config-json with the published
+//                         program inline (a server-rendered store: no config request)
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { loadavg } from 'node:os';
-import { refersToOurs, isWasm, pageScript, unionUs } from '../../bench/lib/trace.mjs';
+import { refersToOurs, isWasm, pageScript, pageWork, unionUs } from '../../bench/lib/trace.mjs';
+import { inlineConfigAttr } from '../../bench/lib/serve.mjs';
 
 const opts = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
 const RUNS = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a))) || 20;
@@ -88,12 +93,14 @@ function analyse(events, endMark) {
   const inside = (t) => main.filter((e) => e.ts >= t.ts && e.ts <= t.ts + t.dur && e !== t);
   const ours = inWindow.filter((t) => t === first || t === last || inside(t).some(referToOurs));
   // A task that runs the page's own script (the demo store's JS creating a
-  // <rewards-checkout-prompt>, whose callbacks run widget code) counts only
-  // for the widget events inside it, not as a whole.
+  // <rewards-checkout-prompt>, whose callbacks run widget code), or the
+  // document's parsing and lifecycle events (the parser's last task
+  // dispatches DOMContentLoaded to the boot's listener, then lays out the
+  // page), counts only for the widget events inside it, not as a whole.
   const share = new Map();
   for (const t of ours) {
     const evs = inside(t);
-    if (!evs.some(pageScript)) continue;
+    if (t === first || !evs.some((e) => pageScript(e) || pageWork(e))) continue;
     const spans = evs.filter((e) => e.ph === 'X' && referToOurs(e) && e.name !== 'RunMicrotasks');
     share.set(t, { dur: unionUs(spans.map((e) => [e.ts, e.ts + e.dur])), tdur: unionUs(spans.map((e) => [e.tts || 0, (e.tts || 0) + (e.tdur || 0)])) });
   }
@@ -126,14 +133,24 @@ function analyse(events, endMark) {
   };
 }
 
+/** data-config="URL" → data-config-json="…" (the published program, attribute-escaped). */
+async function inlineConfig(html) {
+  const m = /data-config="([^"]+)"/.exec(html);
+  if (!m) return html;
+  const text = await (await fetch(new URL(m[1], server.url))).text();
+  return html.replace(m[0], inlineConfigAttr(text));
+}
+
 async function once(page, throttle, loaderPath) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
     const tab = await context.newPage();
-    if (loaderPath !== '/rewards.js') {
+    if (loaderPath !== '/rewards.js' || opts.config === 'inline') {
       await tab.route('**' + page.path, async (route) => {
         const r = await route.fetch();
-        route.fulfill({ response: r, body: (await r.text()).replace('src="/rewards.js"', `src="${loaderPath}"`) });
+        let body = (await r.text()).replace('src="/rewards.js"', `src="${loaderPath}"`);
+        if (opts.config === 'inline') body = await inlineConfig(body);
+        route.fulfill({ response: r, body });
       });
     }
     const cdp = await context.newCDPSession(tab);
@@ -171,7 +188,7 @@ for (const throttle of THROTTLES) {
     for (let i = 0; i < RUNS; i++) for (const l of LOADERS) rows[l].push(await once(page, throttle, l));
     for (const l of LOADERS) {
       const r = rows[l];
-      console.log(`\n${page.label}, CPU ×${throttle}, ${RUNS} loads, loader ${l}`);
+      console.log(`\n${page.label}${opts.config === 'inline' ? ' (config inline)' : ''}, CPU ×${throttle}, ${RUNS} loads, loader ${l}`);
       console.log(`  widget main-thread time          ${fmt(r.map((x) => x.widget))}  (${stats(r.map((x) => x.tasks)).median} tasks)`);
       console.log(`  … + the frame that paints it     ${fmt(r.map((x) => x.frame))}`);
       console.log(`  … thread CPU time                ${fmt(r.map((x) => x.cpu))}; with the frame ${fmt(r.map((x) => x.frameCpu))}`);

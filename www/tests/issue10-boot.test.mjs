@@ -166,3 +166,38 @@ test('issue 10: a cart page downloads only the cart-page engine; the explainer b
   assert.equal(env.server.engineCalls.length, 0, 'computed in the browser');
   assert.deepEqual(await pageErrors(page), []);
 });
+
+test('issue 10: with the program inline (data-config-json) the launcher is up when rewards.js has run, before any other task; the loader chunk moves it into the top layer when idle', async () => {
+  env.server.reset();
+  const page = await env.page();
+  const release = await holdLoaderChunk(page);
+  await page.route('**/tests/inline-boot.html', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>inline</title></head><body><p>A post.</p></body></html>' }));
+  await page.goto(env.url('/tests/inline-boot.html'));
+  const program = await (await fetch(env.url('/demo/programs/vn-coffee.json'))).text();
+  env.server.reset();
+  // The script's load event is dispatched right after it ran (and its microtasks), in the same task.
+  const atLoad = await page.evaluate(
+    (text) =>
+      new Promise((resolve) => {
+        const s = document.createElement('script');
+        s.src = '/rewards.js';
+        s.dataset.configJson = text;
+        s.onload = () => {
+          const host = document.querySelector('rewards-widget');
+          const wrap = host && host.shadowRoot.querySelector('.rw-launch');
+          resolve({ label: wrap && wrap.textContent, launcher: Rewards.timings.launcher != null, popover: wrap && wrap.matches(':popover-open') });
+        };
+        document.head.append(s);
+      }),
+    program,
+  );
+  assert.deepEqual(atLoad, { label: 'Ưu đãi', launcher: true, popover: false });
+  assert.ok(!env.server.requests.some((r) => r.path.includes('/programs/') || r.path === '/api/program'), 'no config request: ' + env.server.requests.map((r) => r.path).join(' '));
+  // On top of the page before the chunk came (the host's z-index), in the top layer after.
+  const box = await page.locator('rewards-widget .rw-launcher').boundingBox();
+  assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y).localName, [box.x + box.width / 2, box.y + box.height / 2]), 'rewards-widget');
+  release();
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').matches(':popover-open'));
+  assert.deepEqual(await pageErrors(page), []);
+});

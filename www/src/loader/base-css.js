@@ -7,7 +7,7 @@
 //
 //   :host   --rw-brand, --rw-on-brand, --rw-font from --rewards-* (theming by custom properties)
 //   :host(rewards-widget)   the overlay host: a zero-size fixed box out of the page's layout
-//   .rw-launch              the launcher's popover wrapper, fixed in a corner
+//   .rw-launch              the launcher's wrapper (a popover once the loader chunk starts), fixed in a corner
 //   .rw-launcher            the pill button; 44 px high below 520 px (its hover lift is in
 //                           widget.css, which hovering it loads)
 //   .rw-gift                its icon
@@ -25,7 +25,8 @@ const OVERLAY =
   // all:initial!important also undoes the page's transform, filter, contain (an
   // !important :host rule wins over the page's, even its !important ones).
   ':host(rewards-widget){all:initial!important;position:fixed!important;inset:0 auto auto 0!important;width:0!important;height:0!important;' +
-  'display:block!important}';
+  // Above the page until the launcher moves into the top layer (rest.js).
+  'display:block!important;z-index:2147483647!important}';
 
 // (The brand-coloured :focus-visible ring is in widget.css: focusing the
 // launcher loads it; until then the browser's own ring shows.)

@@ -50,7 +50,7 @@ export function makeClearance(ctx) {
     }
     const r = w.getBoundingClientRect();
     if (!r.width) {
-      // Not shown yet (its popover opens in an animation frame): look again soon.
+      // Not laid out yet: look again soon.
       if (tries++ < 20) setTimeout(later, 250);
       return;
     }

@@ -95,9 +95,16 @@ function start(script, t0) {
   // tools and the benchmarks.
   const timings = { start: t0, busy: 0 };
 
+  // The launcher's sheet, parsed when the launcher (or the loader chunk) first needs it.
   // Constructable sheets are not subject to the page's style-src CSP; a <style> where missing.
-  const sheet = document.adoptedStyleSheets ? new CSSStyleSheet() : BASE_CSS;
-  if (sheet != BASE_CSS) sheet.replaceSync(BASE_CSS);
+  let sheet;
+  const baseSheet = () => {
+    if (!sheet) {
+      sheet = document.adoptedStyleSheets ? new CSSStyleSheet() : BASE_CSS;
+      if (sheet != BASE_CSS) sheet.replaceSync(BASE_CSS);
+    }
+    return sheet;
+  };
   let chosenLocale = null; // by setLocale() before the config was read
   // The context the loader chunk completes and the UI chunk works with.
   const ctx = {
@@ -116,10 +123,10 @@ function start(script, t0) {
     },
     guard,
     /** The launcher's sheet; the loader chunk adds widget.css and the surfaces' sheets. */
-    baseSheet: sheet,
+    baseSheet,
     /** Styles a shadow root (the loader chunk replaces this with dom.js's adopt). */
     adopt(root) {
-      if (sheet != BASE_CSS) root.adoptedStyleSheets = [sheet];
+      if (baseSheet() != BASE_CSS) root.adoptedStyleSheets = [sheet];
       else root.append(el('style', '', {}, BASE_CSS)); // no constructable sheets
     },
     theme(el) {
@@ -185,16 +192,13 @@ function start(script, t0) {
       ctx.theme(host);
       document.documentElement.append(host);
     }
-    root.append(wrap);
-    // Top layer: no host z-index can cover the launcher. Opened while still
-    // empty: showing a popover updates the document's style (it looks for a
-    // focus delegate), and an empty one costs little to style; the button
-    // goes in after, styled in the next frame's own style pass.
-    if (wrap.showPopover) {
-      wrap.popover = 'manual';
-      wrap.showPopover();
-    }
+    // Plain elements in the overlay root; the loader chunk moves the wrapper
+    // into the top layer in an idle step (showing a popover updates the whole
+    // document's style at once: before the page's first frame that is the
+    // page's own first style pass). Until then the host's z-index keeps it
+    // above the page.
     wrap.append(button);
+    root.append(wrap);
     ctx.launcher = { wrap, button };
     timings.launcher = ctx.since();
     try {
@@ -244,8 +248,10 @@ function start(script, t0) {
   // ctx.ready: the config is read and the launcher is up (the loader chunk's
   // start steps and the UI wait for it).
   ctx.ready = (async () => {
-    let text = data.configJson;
+    let text = data.configJson; // inline: the launcher is up in this script's own task
     if (!text) {
+      // The request starts in a task of its own: the script's task stays short.
+      await new NativePromise((r) => setTimeout(r));
       const url = data.config ? new URL(data.config, location.href).href : apiUrl && apiUrl + 'api/program';
       if (!url) throw new Error('the script tag needs data-config (or data-api)');
       const r = await nativeFetch(url); // credentials: same-origin, the default

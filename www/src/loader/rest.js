@@ -113,7 +113,7 @@ export function start(ctx) {
   // ---- styles ------------------------------------------------------------------
   // Each shadow root's own sheets, then the launcher's base sheet, then the
   // shared ones (widget.css, the surfaces' sheets).
-  const sheets = [ctx.baseSheet];
+  const sheets = [ctx.baseSheet()];
   const roots = new Map(); // shadow root → its own sheets
   const adoptAll = (root, own = []) => {
     roots.set(root, own);
@@ -361,13 +361,24 @@ export function start(ctx) {
       if (ctx.failed) return define();
       // This chunk came when idle (or for elements): the element
       // definitions (for elements added later) and the popup triggers at
-      // once, then `loader`: the widget has started. Route watching and the
-      // page-view count are idle steps of their own.
+      // once, then `loader`: the widget has started. The launcher's move
+      // into the top layer, route watching and the page-view count are idle
+      // steps of their own.
       define();
       await armPopup();
       mark('loader');
       idleSteps(
         [
+          // Top layer: no z-index of the page can cover the launcher (the boot
+          // showed it as plain elements above the page). Showing a popover
+          // updates the document's style: a step of its own.
+          () => {
+            const w = ctx.launcher && ctx.launcher.wrap;
+            if (w && w.showPopover) {
+              w.popover = 'manual';
+              w.showPopover();
+            }
+          },
           // The launcher steps aside for the page's controls (loader/clearance.js).
           () => ctx.launcher && ctx.clearance(),
           () => {
