@@ -50,8 +50,10 @@ const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // applied, +588 B; the prompt's line "With … this order earns N instead of
 // M — first 30 days free · Join now" and its strings in both languages in
 // the UI chunk, +253 B; the loader's reserve for that line, +41 B; its CSS,
-// +18 B).
-const CEILING = { cartPage: 60220 };
+// +18 B); 60220 → 49500 (2026-12-03: the cart-page wasm without core's
+// panic formatting, its answers written straight to text, its exports by
+// hand without wasm-bindgen; 49,227 B built, docs/wasm-size.md).
+const CEILING = { cartPage: 49500 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
 
