@@ -39,7 +39,12 @@ pub fn what_if(program: &Program, shopper: &Shopper, cart: &Cart, without: &Prev
     if shopper.membership_active() == Some(m.id.as_str()) {
         return Ok(None);
     }
-    let with = preview::preview_holding(program, shopper, Some(&m.id), cart, now)?;
+    // The cart itself previewed, so only the plan's larger multiplier can
+    // fail here (an overflow): then there is no offer to show, and the
+    // quote and popup still give the shopper's own numbers.
+    let Ok(with) = preview::preview_holding(program, shopper, Some(&m.id), cart, now) else {
+        return Ok(None);
+    };
     Ok((with.total_points > without.total_points).then(|| WhatIf {
         id: m.id.clone(),
         points: with.total_points,
