@@ -32,6 +32,7 @@ pub fn page(console: Option<&Console>, lang: Lang, title: &str, body: Html, stat
         .lit("</p>");
     if let Some(c) = console {
         h.lit("<nav aria-label=\"").text(w.console).lit("\"><ul><li><a href=\"/console\">").text(w.nav_members).lit("</a></li>");
+        h.lit("<li><a href=\"/console/kpis\">").text(w.nav_kpis).lit("</a></li>");
         if c.user.role == Role::Owner {
             h.lit("<li><a href=\"/console/program\">").text(w.nav_program).lit("</a></li>");
             h.lit("<li><a href=\"/console/audit\">").text(w.nav_audit).lit("</a></li>");

@@ -2,7 +2,8 @@
 //! password, in Vietnamese or English. One file per page or concern:
 //! `auth` (users, sessions, CSRF, sign-in), `audit` (the log of every
 //! admin action and its page), `members` (search and the member page),
-//! `member_actions` (adjust, void, erase), `programs` (versions, publish,
+//! `member_actions` (adjust, void, erase), `kpis`, `kpi_page`,
+//! `kpi_words` and `chart` (the KPI page and its SVG charts), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
 //! preview), `users` (the `admin` CLI),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
@@ -13,9 +14,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod connect;
 pub mod html;
 pub mod i18n;
+pub mod kpi_page;
+pub mod kpi_words;
+pub mod kpis;
 pub mod layout;
 pub mod member_actions;
 pub mod members;
@@ -41,6 +46,7 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/adjust", post(member_actions::adjust))
         .route("/console/members/{id}/void", post(member_actions::void))
         .route("/console/members/{id}/erase", post(member_actions::erase))
+        .route("/console/kpis", get(kpi_page::page))
         .route("/console/audit", get(audit::page))
         .route("/console/connect", get(connect::page))
         .route("/console/program", get(program_page::page).post(program_page::submit))

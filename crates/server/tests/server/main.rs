@@ -10,6 +10,7 @@ mod birthday;
 mod bodies;
 mod connect;
 mod console;
+mod console_kpis;
 mod console_program;
 mod crash;
 mod demo;
