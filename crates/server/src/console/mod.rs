@@ -3,7 +3,8 @@
 //! `auth` (users, sessions, CSRF, sign-in), `audit` (the log of every
 //! admin action and its page), `members` (search and the member page),
 //! `member_actions` (adjust, void, erase), `kpis`, `kpi_page`,
-//! `kpi_words` and `chart` (the KPI page and its SVG charts), `programs` (versions, publish,
+//! `kpi_words` and `chart` (the KPI page and its SVG charts), `resend`
+//! (a voucher's code sent again by the merchant's own mail app), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
 //! preview), `users` (the `admin` CLI),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
@@ -27,6 +28,7 @@ pub mod members;
 pub mod program_form;
 pub mod program_page;
 pub mod programs;
+pub mod resend;
 pub mod users;
 
 use axum::routing::{get, post};
@@ -46,6 +48,7 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/adjust", post(member_actions::adjust))
         .route("/console/members/{id}/void", post(member_actions::void))
         .route("/console/members/{id}/erase", post(member_actions::erase))
+        .route("/console/members/{id}/resend", post(resend::resend))
         .route("/console/kpis", get(kpi_page::page))
         .route("/console/audit", get(audit::page))
         .route("/console/connect", get(connect::page))

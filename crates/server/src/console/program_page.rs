@@ -25,10 +25,9 @@ use crate::routes::RawBody;
 use crate::App;
 
 #[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct PageQuery {
     draft: Option<String>,
-    published: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn page(State(app): State<App>, console: Console, Query(q): Query<PageQuery>) -> Response {
@@ -44,7 +43,8 @@ pub async fn page(State(app): State<App>, console: Console, Query(q): Query<Page
         },
         None => (current.text.clone(), None),
     };
-    let notice = q.published.map(|v| fill(console.lang().words().published_as, &[&v]));
+    // The link says only that a publish happened; the version named is the one in force.
+    let notice = (q.done.as_deref() == Some("published")).then(|| fill(console.lang().words().published_as, &[&app.program.get().version]));
     let view = View { text, draft_id, issues: Vec::new(), stale: None, notice };
     render(&app, &console, view, StatusCode::OK).await
 }
@@ -287,7 +287,7 @@ pub async fn submit(State(app): State<App>, console: Console, RawBody(body): Raw
     }
     if op == "publish" && issues.is_empty() {
         return match programs::publish(&app, &console.actor(), &text, &base, "console").await {
-            Ok(Ok(version)) => Redirect::to(&format!("/console/program?published={version}")).into_response(),
+            Ok(Ok(_)) => Redirect::to("/console/program?done=published").into_response(),
             Ok(Err(refused)) => refused_page(&app, &console, text, refused).await,
             Err(e) => layout::api_error(Some(&console), console.lang(), e),
         };
@@ -339,7 +339,7 @@ pub async fn rollback(State(app): State<App>, console: Console, RawBody(body): R
         return r;
     }
     match programs::rollback(&app, &console.actor(), f.seq, &f.base).await {
-        Ok(Ok(version)) => Redirect::to(&format!("/console/program?published={version}")).into_response(),
+        Ok(Ok(_)) => Redirect::to("/console/program?done=published").into_response(),
         Ok(Err(refused)) => refused_page(&app, &console, app.program.text.clone(), refused).await,
         Err(e) if e.status == StatusCode::NOT_FOUND => layout::message(Some(&console), console.lang(), StatusCode::NOT_FOUND, &e.message),
         Err(e) => layout::api_error(Some(&console), console.lang(), e),

@@ -12,6 +12,7 @@ mod connect;
 mod console;
 mod console_kpis;
 mod console_program;
+mod console_resend;
 mod crash;
 mod demo;
 mod faults;
