@@ -6,7 +6,8 @@
 //! `kpi_words` and `chart` (the KPI page and its SVG charts), `resend`
 //! (a voucher's code sent again by the merchant's own mail app), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
-//! preview), `users` (the `admin` CLI),
+//! preview), `users` (adding, resetting, removing users: the `admin`
+//! CLI and `users_page`, the owner's page),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
 //! The shared admin token (`crate::admin`) keeps working for the JSON API
@@ -30,6 +31,7 @@ pub mod program_page;
 pub mod programs;
 pub mod resend;
 pub mod users;
+pub mod users_page;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -51,6 +53,10 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/resend", post(resend::resend))
         .route("/console/kpis", get(kpi_page::page))
         .route("/console/audit", get(audit::page))
+        .route("/console/users", get(users_page::page))
+        .route("/console/users/add", post(users_page::add))
+        .route("/console/users/reset", post(users_page::reset))
+        .route("/console/users/remove", post(users_page::remove))
         .route("/console/connect", get(connect::page))
         .route("/console/program", get(program_page::page).post(program_page::submit))
         .route("/console/program/rollback", post(program_page::rollback))

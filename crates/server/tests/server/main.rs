@@ -13,6 +13,7 @@ mod console;
 mod console_kpis;
 mod console_program;
 mod console_resend;
+mod console_users;
 mod crash;
 mod demo;
 mod faults;
