@@ -6,7 +6,7 @@
 //! `kpi_words` and `chart` (the KPI page and its SVG charts), `resend`
 //! (a voucher's code sent again by the merchant's own mail app), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
-//! preview), `users` (adding, resetting, removing users: the `admin`
+//! preview; `field_labels` its labels), `users` (adding, resetting, removing users: the `admin`
 //! CLI and `users_page`, the owner's page),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod chart;
 pub mod connect;
+pub mod field_labels;
 pub mod html;
 pub mod i18n;
 pub mod kpi_page;

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Number, Value};
 
+use super::field_labels::label;
 use super::html::Html;
 use super::i18n::Lang;
 
@@ -91,6 +92,7 @@ fn issue_list(h: &mut Html, path: &str, issues: &Issues) -> bool {
     true
 }
 
+/// `key` is the title shown: the key's label, or the list's label and the item's number.
 fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
     let (issues, lang) = (ctx.issues, ctx.lang);
     let id = field_id(path);
@@ -102,7 +104,7 @@ fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
             }
             issue_list(h, path, issues);
             for (k, c) in m {
-                walk(h, c, &join(path, k), k, ctx);
+                walk(h, c, &join(path, k), label(k, lang), ctx);
             }
             if !path.is_empty() {
                 h.lit("</fieldset>");
@@ -140,7 +142,9 @@ fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
                 Value::Bool(b) => ("b:", b.to_string()),
                 _ => ("z:", String::new()),
             };
-            h.lit("<div class=\"field\"><label for=\"").text(&id).lit("\">").text(key).lit("</label>");
+            // The label in words, and the path that check-config and the JSON file use.
+            h.lit("<div class=\"field\"><label for=\"").text(&id).lit("\">").text(key).lit(" <code class=\"path\">").text(path);
+            h.lit("</code></label>");
             let has_issue = issue_list(h, path, issues);
             let name = format!("{prefix}{path}");
             if let Value::Bool(b) = leaf {
