@@ -199,14 +199,20 @@ test('issue 13: a new user signs in, adjusts a member, changes the earn rate and
     await context.close();
     return text;
   };
-  assert.match(await explainerText('console-storefront-after-publish-vi-1280'), /Kim cương/);
+  // The new tier and the new earn rate (1 point per 5.000 ₫ instead of 10.000 ₫).
+  const fiveThousand = /(^|[^\d.])5\.000\s₫/;
+  const published = await explainerText('console-storefront-after-publish-vi-1280');
+  assert.match(published, /Kim cương/);
+  assert.match(published, fiveThousand, published);
 
   // Roll back to the file's version: the store no longer shows the new tier.
   await tabTo(p, '.jump a[href="#versions-h"]');
   await p.keyboard.press('Enter');
   await tabTo(p, '.versions button', 20);
   await Promise.all([p.waitForURL(/done=published/), p.keyboard.press('Enter')]);
-  assert.doesNotMatch(await explainerText(), /Kim cương/);
+  const rolledBack = await explainerText();
+  assert.doesNotMatch(rolledBack, /Kim cương/);
+  assert.doesNotMatch(rolledBack, fiveThousand);
   assert.deepEqual(p.errors, []);
 });
 
@@ -247,6 +253,7 @@ test('issue 13: the KPI page — charts whose values a keyboard reaches, axe cle
       await tabTo(p, 'nav a[href="/console/kpis"]');
       await Promise.all([p.waitForURL(/\/console\/kpis$/), p.keyboard.press('Enter')]);
       await checkAxe(p, `kpis ${lang} ${width}`);
+      await screenshot(p, `console-kpis-${lang}-${width}`);
       const cards = await p.$$eval('.kpis > li', (li) => li.length);
       assert.equal(cards, 14, 'every KPI beside the previous period');
       // The page is no wider than the phone.
@@ -261,6 +268,7 @@ test('issue 13: the KPI page — charts whose values a keyboard reaches, axe cle
         assert.equal(shown, 'visible', 'the focused mark shows its value');
         const other = await p.evaluate(() => getComputedStyle(document.querySelector('#kpi-trends-h ~ figure .mark:not(:focus) .tip') || document.body).visibility);
         assert.equal(other, marks > 1 ? 'hidden' : 'visible');
+        await screenshot(p, `console-kpis-focus-${lang}-${width}`);
       }
       // The cost chart's bars are reachable too; its table opens from the keyboard.
       await tabTo(p, '#kpi-cost-h ~ figure .mark, #kpi-cost-h ~ details summary');
@@ -269,7 +277,7 @@ test('issue 13: the KPI page — charts whose values a keyboard reaches, axe cle
       assert.equal(await p.evaluate(() => document.querySelector('#kpi-cost-h ~ details').open), true);
       await checkAxe(p, `kpis with a table open ${lang} ${width}`);
       await p.evaluate(() => document.activeElement.blur());
-      await screenshot(p, `console-kpis-${lang}-${width}`);
+      await screenshot(p, `console-kpis-table-${lang}-${width}`);
       // Weeks instead of months, from the form.
       await tabTo(p, '#kpi-period');
       await p.keyboard.press('End');

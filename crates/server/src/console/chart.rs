@@ -13,15 +13,15 @@ use super::html::Html;
 use crate::kpi::Q;
 
 /// The viewBox: narrow enough that its type stays readable on a 375 px phone.
-const W: i64 = 440;
-const H: i64 = 260;
+const W: i64 = 360;
+const H: i64 = 250;
 const TOP: i64 = 16;
 const BOTTOM: i64 = 44;
 const RIGHT: i64 = 12;
 /// Type size in viewBox units.
-const FONT: i64 = 13;
+const FONT: i64 = 15;
 /// Width of one character of axis text, roughly, in viewBox units.
-const CHAR_W: i64 = 7;
+const CHAR_W: i64 = 8;
 
 #[derive(Clone, Copy)]
 pub enum Marker {

@@ -255,7 +255,14 @@ impl View<'_> {
         let k = self.k;
         h.lit("<details class=\"figures\"><summary>").text(k.figures).lit("</summary>");
         h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"").lit(id).lit("-c\"><table><caption id=\"");
-        h.lit(id).lit("-c\">").text(caption).lit("</caption><thead><tr><th scope=\"col\">").text(k.period).lit("</th>");
+        h.lit(id)
+            .lit("-c\">")
+            .text(caption)
+            .lit(" · ")
+            .text(k.figures)
+            .lit("</caption><thead><tr><th scope=\"col\">")
+            .text(k.period)
+            .lit("</th>");
         for (name, _) in rows {
             h.lit("<th scope=\"col\" class=\"num\">").text(name).lit("</th>");
         }
@@ -323,8 +330,9 @@ impl View<'_> {
         move |t| format!("{} %", self.lang.number(t))
     }
 
+    /// An axis tick in money, short: `20 tr ₫`, `500 N ₫` (vi); `20M VND`, `500K VND` (en).
     fn money_tick(&self) -> impl Fn(i64) -> String + '_ {
-        move |t| self.lang.money(t, self.currency)
+        move |t| compact_money(self.lang, t, self.currency)
     }
 
     fn trends(&self, h: &mut Html) {
@@ -419,6 +427,25 @@ impl View<'_> {
     }
 }
 
+/// A round amount of minor units in thousands, millions or billions of the
+/// major unit when it divides exactly (axis ticks are 1, 2 or 5 × 10^k), else in full.
+pub fn compact_money(lang: Lang, minor: i64, currency: Currency) -> String {
+    let unit = 10i64.pow(u32::from(currency.exponent));
+    let code = if lang == Lang::Vi && currency.code() == "VND" { "₫" } else { currency.code() };
+    let steps: [(i64, &str, &str); 3] = [(1_000_000_000, " tỷ", "B"), (1_000_000, " tr", "M"), (1_000, " N", "K")];
+    for (size, vi, en) in steps {
+        let Some(whole) = unit.checked_mul(size) else { continue };
+        if minor != 0 && minor % whole == 0 {
+            let n = lang.number(minor / whole);
+            return match lang {
+                Lang::Vi => format!("{n}{vi} {code}"),
+                Lang::En => format!("{n}{en} {code}"),
+            };
+        }
+    }
+    lang.money(minor, currency)
+}
+
 const MONTHS_EN: [&str; 12] =
     ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -434,5 +461,11 @@ mod tests {
         assert_eq!(signed("-2.5".into(), true, false), "−2.5");
         assert_eq!(signed("0.0".into(), false, true), "0.0");
         assert_eq!(local_decimal(Lang::Vi, "12.5".into()), "12,5");
+        let (vnd, usd) = (Currency::from_code("VND").unwrap(), Currency::from_code("USD").unwrap());
+        assert_eq!(compact_money(Lang::Vi, 20_000_000, vnd), "20 tr ₫");
+        assert_eq!(compact_money(Lang::En, 500_000, vnd), "500K VND");
+        assert_eq!(compact_money(Lang::En, 200_000, usd), "2K USD");
+        assert_eq!(compact_money(Lang::En, 50, usd), "0.50 USD");
+        assert_eq!(compact_money(Lang::Vi, 0, vnd), "0 ₫");
     }
 }
