@@ -64,7 +64,7 @@ struct View {
 async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Response {
     let (lang, w) = (console.lang(), console.lang().words());
     let current = app.program.get();
-    let tree: Value = serde_json::from_str(&v.text).unwrap_or(Value::Null);
+    let tree: Value = program_form::exact_tree(&v.text).unwrap_or(Value::Null);
     let mut known = Vec::new();
     program_form::paths(&tree, "", &mut known);
     let mut issues = Issues::new();
@@ -116,7 +116,7 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
         .lit("</button> <button type=\"submit\" name=\"op\" value=\"publish\">")
         .text(w.publish)
         .lit("</button></div>");
-    let shape: Value = serde_json::from_str(&current.text).unwrap_or(Value::Null);
+    let shape: Value = program_form::exact_tree(&current.text).unwrap_or(Value::Null);
     program_form::render(&mut h, &tree, &shape, &issues, lang);
     h.lit("<div class=\"actions\"><button type=\"submit\" name=\"op\" value=\"preview\">")
         .text(w.check_preview)
@@ -261,15 +261,17 @@ pub async fn submit(State(app): State<App>, console: Console, RawBody(body): Raw
     let (op, base) = (get("op").unwrap_or("preview").to_string(), get("base").unwrap_or("").to_string());
     let mut issues = Vec::new();
     let tree = if op == "import" {
-        match serde_json::from_str::<Value>(get("json").unwrap_or("")) {
-            Ok(t) => t,
-            Err(e) => {
-                issues.push((String::new(), format!("not JSON: {e}")));
-                serde_json::from_str(&app.program.text).unwrap_or(Value::Null)
+        let pasted = get("json").unwrap_or("");
+        match program_form::exact_tree(pasted) {
+            Some(t) => t,
+            None => {
+                let why = rewards_core::json::Json::parse(pasted).err().unwrap_or_default();
+                issues.push((String::new(), format!("not JSON: {why}")));
+                program_form::exact_tree(&app.program.text).unwrap_or(Value::Null)
             }
         }
     } else {
-        let Ok(mut tree) = serde_json::from_str::<Value>(get("draft").unwrap_or("")) else { return bad_form(&console) };
+        let Some(mut tree) = program_form::exact_tree(get("draft").unwrap_or("")) else { return bad_form(&console) };
         let leaves: Vec<(String, String)> = fields.iter().filter(|(n, _)| n.contains(':')).cloned().collect();
         if program_form::apply(&mut tree, &leaves).is_err() {
             return bad_form(&console);
