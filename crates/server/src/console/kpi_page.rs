@@ -164,7 +164,7 @@ impl View<'_> {
             return "—".into();
         }
         let (negative, zero) = (d.num.signum() * d.den.signum() < 0, d.num == 0);
-        let text = match unit {
+        match unit {
             Unit::Percent => {
                 fill(self.k.pp, &[&signed(local_decimal(self.lang, Q::new(d.num.saturating_mul(100), d.den).fixed(1)), negative, zero)])
             }
@@ -173,8 +173,7 @@ impl View<'_> {
                 signed(self.money(abs), negative, zero)
             }
             _ => signed(self.write(unit, Q::new(d.num.abs(), d.den.abs())), negative, zero),
-        };
-        text
+        }
     }
 
     /// A period's full name (`tháng 11/2026`, `November 2026`, a week's first and last day).

@@ -276,10 +276,8 @@ pub async fn render(app: &App, console: &Console, id: &str, notice: Notice, stat
                 h.el("<p class=\"ok\" role=\"status\">", &fill(w.adjusted, &[&lang.points(l.delta)]), "</p>");
             }
         }
-        Notice::Done(Done::Voided(code)) => {
-            if m.vouchers.iter().any(|v| &v.code == code && matches!(v.status, Status::Voided(_))) {
-                h.el("<p class=\"ok\" role=\"status\">", &fill(w.voided_done, &[code]), "</p>");
-            }
+        Notice::Done(Done::Voided(code)) if m.vouchers.iter().any(|v| &v.code == code && matches!(v.status, Status::Voided(_))) => {
+            h.el("<p class=\"ok\" role=\"status\">", &fill(w.voided_done, &[code]), "</p>");
         }
         Notice::Done(Done::Resent(code)) => {
             if let Some(v) = m.vouchers.iter().find(|v| &v.code == code && v.status == Status::Unused) {

@@ -280,13 +280,10 @@ fn status_of(r: &Refusal) -> StatusCode {
 }
 
 /// The forms' common start: the form decoded, CSRF and the owner checked.
-fn checked<T: serde::de::DeserializeOwned>(console: &Console, body: &[u8], csrf: impl Fn(&T) -> &str) -> Result<T, Response> {
-    let f = form::<T>(body).ok_or_else(|| expired(console))?;
-    if let Some(r) = console.csrf_refusal(csrf(&f)) {
-        return Err(r);
-    }
-    if let Some(r) = console.owner_refusal() {
-        return Err(r);
+fn checked<T: serde::de::DeserializeOwned>(console: &Console, body: &[u8], csrf: impl Fn(&T) -> &str) -> Result<T, Box<Response>> {
+    let f = form::<T>(body).ok_or_else(|| Box::new(expired(console)))?;
+    if let Some(r) = console.csrf_refusal(csrf(&f)).or_else(|| console.owner_refusal()) {
+        return Err(Box::new(r));
     }
     Ok(f)
 }
@@ -294,7 +291,7 @@ fn checked<T: serde::de::DeserializeOwned>(console: &Console, body: &[u8], csrf:
 pub async fn add(State(app): State<App>, console: Console, RawBody(body): RawBody) -> Response {
     let f = match checked::<AddForm>(&console, &body, |f| &f.csrf) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (Some(role), Some(lang)) = (Role::from_code(&f.role), Lang::from_code(&f.lang)) else { return expired(&console) };
     match users::add(&app.db, app.clock.now(), &console.actor(), &f.email, role, lang, &f.password).await {
@@ -309,7 +306,7 @@ pub async fn add(State(app): State<App>, console: Console, RawBody(body): RawBod
 pub async fn reset(State(app): State<App>, console: Console, RawBody(body): RawBody) -> Response {
     let f = match checked::<ResetForm>(&console, &body, |f| &f.csrf) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match users::reset_password(&app.db, app.clock.now(), &console.actor(), &f.email, &f.password).await {
         // The owner's own new password ends their session too: sign in again.
@@ -325,7 +322,7 @@ pub async fn reset(State(app): State<App>, console: Console, RawBody(body): RawB
 pub async fn remove(State(app): State<App>, console: Console, RawBody(body): RawBody) -> Response {
     let f = match checked::<RemoveForm>(&console, &body, |f| &f.csrf) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let email = f.email.trim().to_lowercase();
     if f.confirm.as_deref() != Some("yes") {
