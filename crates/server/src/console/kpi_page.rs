@@ -334,23 +334,33 @@ impl View<'_> {
         move |t| compact_money(self.lang, t, self.currency)
     }
 
+    /// A chart over the periods.
+    fn over_periods<'c>(
+        &self,
+        id: &'static str,
+        title: &'c str,
+        y_label: &'c str,
+        series: Vec<Series<'c>>,
+        tick: &'c dyn Fn(i64) -> String,
+    ) -> Chart<'c> {
+        Chart { id, title, x_label: self.k.axis_period, y_label, x: self.x(), series, tick }
+    }
+
     fn trends(&self, h: &mut Html) {
         let k = self.k;
         self.section(h, "kpi-trends", k.trends_title, k.trends_lead);
         let tick = self.percent_tick();
-        let c = Chart {
-            id: "kpi-trends",
-            title: k.trends_title,
-            x_label: k.axis_period,
-            y_label: k.axis_percent,
-            x: self.x(),
-            series: vec![
+        let c = self.over_periods(
+            "kpi-trends",
+            k.trends_title,
+            k.axis_percent,
+            vec![
                 self.series(k.crr, Unit::Percent, |f| f.report.crr),
                 self.series(k.repeat, Unit::Percent, |f| f.report.repeat_rate),
                 self.series(k.redemption, Unit::Percent, |f| f.report.redemption_rate),
             ],
-            tick: &tick,
-        };
+            &tick,
+        );
         self.chart(h, &c, false, k.trends_title);
         h.lit("</section>");
     }
@@ -360,18 +370,16 @@ impl View<'_> {
         self.section(h, "kpi-cost", k.cost_title, k.cost_lead);
         let tick = self.money_tick();
         let n = |v: i64| Q::new(v.into(), 1);
-        let c = Chart {
-            id: "kpi-cost",
-            title: k.cost_title,
-            x_label: k.axis_period,
-            y_label: k.axis_money,
-            x: self.x(),
-            series: vec![
+        let c = self.over_periods(
+            "kpi-cost",
+            k.cost_title,
+            k.axis_money,
+            vec![
                 self.bar_series(k.cost, Unit::Money, |f| n(f.cost.total())),
                 self.bar_series(k.member_revenue, Unit::Money, |f| n(f.members.revenue)),
             ],
-            tick: &tick,
-        };
+            &tick,
+        );
         h.lit("<figure>");
         chart::bars(h, &c);
         h.lit("<figcaption>");
@@ -395,31 +403,27 @@ impl View<'_> {
         self.section(h, "kpi-versus", k.versus_title, k.versus_lead);
         h.lit("<div class=\"cols\">");
         let money = self.money_tick();
-        let aov = Chart {
-            id: "kpi-aov",
-            title: k.aov_title,
-            x_label: k.axis_period,
-            y_label: k.axis_money,
-            x: self.x(),
-            series: vec![self.series(k.members, Unit::Money, |f| f.members.aov()), self.series(k.guests, Unit::Money, |f| f.guests.aov())],
-            tick: &money,
-        };
+        let aov = self.over_periods(
+            "kpi-aov",
+            k.aov_title,
+            k.axis_money,
+            vec![self.series(k.members, Unit::Money, |f| f.members.aov()), self.series(k.guests, Unit::Money, |f| f.guests.aov())],
+            &money,
+        );
         h.lit("<div>").el("<h3>", k.aov_title, "</h3>");
         self.chart(h, &aov, true, k.aov_title);
         h.lit("</div>");
         let count = |t: i64| self.lang.number(t);
-        let freq = Chart {
-            id: "kpi-frequency",
-            title: k.frequency_title,
-            x_label: k.axis_period,
-            y_label: k.axis_orders,
-            x: self.x(),
-            series: vec![
+        let freq = self.over_periods(
+            "kpi-frequency",
+            k.frequency_title,
+            k.axis_orders,
+            vec![
                 self.series(k.members, Unit::Decimal, |f| f.members.frequency()),
                 self.series(k.guests, Unit::Decimal, |f| f.guests.frequency()),
             ],
-            tick: &count,
-        };
+            &count,
+        );
         h.lit("<div>").el("<h3>", k.frequency_title, "</h3>");
         self.chart(h, &freq, true, k.frequency_title);
         h.lit("</div></div></section>");
