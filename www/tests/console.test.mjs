@@ -1,5 +1,6 @@
 // Issue 13 against the real server (`rewards-server demo`, SQLite): the
-// merchant console, keyboard only. Sign in → find a member → adjust their
+// merchant console, keyboard only. The demo's owner adds a new user on the
+// users page; that new user signs in → finds a member → adjust their
 // balance (a refused one first) → edit the program (an error at its field,
 // fixed; the earn rate changed and a tier added) → the preview frame shows
 // the real widget with the draft → publish → the storefront's widget shows
@@ -14,6 +15,8 @@ import { startRealEnv } from './real-server.mjs';
 
 const OWNER = 'owner@demo.test';
 const PASSWORD = 'demo-console-password-not-for-production';
+const NEW_USER = 'moi@demo.test';
+const NEW_PASSWORD = 'mật khẩu của người mới 2026';
 const AXE = readFileSync(join(repo, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let server, browser, close;
@@ -57,11 +60,11 @@ async function typeInto(p, selector, text) {
 
 const fieldId = (path) => '#f-' + Buffer.from(path).toString('hex');
 
-async function signIn(p) {
+async function signIn(p, email = OWNER, password = PASSWORD) {
   await p.goto(server.vi + '/console');
   assert.match(p.url(), /\/console\/login$/);
-  await typeInto(p, '#email', OWNER);
-  await typeInto(p, '#password', PASSWORD);
+  await typeInto(p, '#email', email);
+  await typeInto(p, '#password', password);
   await Promise.all([p.waitForURL(/\/console$/), p.keyboard.press('Enter')]);
 }
 
@@ -69,11 +72,28 @@ async function checkAxe(p, what) {
   assert.deepEqual(await axe(p), [], what);
 }
 
-test('issue 13: sign in, adjust a member, edit and publish the program, see it on the store, roll back — keyboard only', async () => {
+test('issue 13: a new user signs in, adjusts a member, changes the earn rate and adds a tier, sees it in the preview and on the store, rolls back — keyboard only', async () => {
+  // The demo's owner adds the new user on the users page, then signs out.
+  const first = await console_();
+  await signIn(first);
+  await first.goto(server.vi + '/console/users');
+  await checkAxe(first, 'users page');
+  await typeInto(first, '#new-email', NEW_USER);
+  await tabTo(first, '#new-role');
+  await first.keyboard.press('End'); // owner: the program editor is the owner's
+  await typeInto(first, '#new-password', NEW_PASSWORD);
+  await Promise.all([first.waitForURL(/done=added/), first.keyboard.press('Enter')]);
+  assert.match(await first.textContent('.ok'), /Đã thêm người dùng/);
+  assert.match(await first.textContent('table'), /moi@demo\.test/);
+  await screenshot(first, 'console-users-vi-1280');
+  await first.setViewportSize({ width: 375, height: 800 });
+  await screenshot(first, 'console-users-vi-375');
+  await first.context().close();
+
   const p = await console_();
-  await signIn(p);
+  await signIn(p, NEW_USER, NEW_PASSWORD);
   await checkAxe(p, 'members');
-  assert.match(await p.textContent('header'), /Đang đăng nhập: owner@demo.test \(chủ cửa hàng\)/);
+  assert.match(await p.textContent('header'), /Đang đăng nhập: moi@demo.test \(chủ cửa hàng\)/);
 
   // Find the seeded customer demo-1 and open their page.
   await typeInto(p, '#q', 'demo-1');
@@ -100,7 +120,8 @@ test('issue 13: sign in, adjust a member, edit and publish the program, see it o
   await typeInto(p, '#reason', 'Quà xin lỗi vì giao trễ');
   await Promise.all([p.waitForURL(/done=adjusted/), p.keyboard.press('Enter')]);
   assert.equal(await balance(), start + 50);
-  assert.match(await p.textContent('#history'), /Điều chỉnh bởi owner@demo\.test \(Quà xin lỗi vì giao trễ\): \+50 điểm/);
+  assert.match(await p.textContent('#history'), /Điều chỉnh bởi moi@demo\.test \(Quà xin lỗi vì giao trễ\): \+50 điểm/);
+  assert.match(await p.textContent('.ok'), /Đã ghi điều chỉnh \+50 điểm/);
   await screenshot(p, 'console-member-vi-1280');
   await p.setViewportSize({ width: 375, height: 800 });
   await screenshot(p, 'console-member-vi-375');
@@ -163,7 +184,7 @@ test('issue 13: sign in, adjust a member, edit and publish the program, see it o
   // Publish: in force at once on the storefront.
   await p.keyboard.press('Escape');
   await tabTo(p, 'button[value=publish]');
-  await Promise.all([p.waitForURL(/published=/), p.keyboard.press('Enter')]);
+  await Promise.all([p.waitForURL(/done=published/), p.keyboard.press('Enter')]);
   assert.match(await p.textContent('.ok'), /Đã xuất bản/);
   const explainerText = async (shot) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
@@ -178,14 +199,20 @@ test('issue 13: sign in, adjust a member, edit and publish the program, see it o
     await context.close();
     return text;
   };
-  assert.match(await explainerText('console-storefront-after-publish-vi-1280'), /Kim cương/);
+  // The new tier and the new earn rate (1 point per 5.000 ₫ instead of 10.000 ₫).
+  const fiveThousand = /(^|[^\d.])5\.000\s₫/;
+  const published = await explainerText('console-storefront-after-publish-vi-1280');
+  assert.match(published, /Kim cương/);
+  assert.match(published, fiveThousand, published);
 
   // Roll back to the file's version: the store no longer shows the new tier.
   await tabTo(p, '.jump a[href="#versions-h"]');
   await p.keyboard.press('Enter');
   await tabTo(p, '.versions button', 20);
-  await Promise.all([p.waitForURL(/published=/), p.keyboard.press('Enter')]);
-  assert.doesNotMatch(await explainerText(), /Kim cương/);
+  await Promise.all([p.waitForURL(/done=published/), p.keyboard.press('Enter')]);
+  const rolledBack = await explainerText();
+  assert.doesNotMatch(rolledBack, /Kim cương/);
+  assert.doesNotMatch(rolledBack, fiveThousand);
   assert.deepEqual(p.errors, []);
 });
 
@@ -237,5 +264,55 @@ test('issue 14: an exclude_paths entry that matches nothing the way it is writte
     await screenshot(p, `console-program-warning-${lang}-1280`);
     assert.deepEqual(p.errors, []);
     await p.context().close();
+  }
+});
+
+test('issue 13: the KPI page — charts whose values a keyboard reaches, axe clean, at 1280 and 375 px in both languages', async () => {
+  for (const [lang, base] of [['vi', server.vi], ['en', server.en]]) {
+    for (const width of [1280, 375]) {
+      const p = await console_({ width, height: 900 });
+      await p.goto(base + '/console/login');
+      await typeInto(p, '#email', OWNER);
+      await typeInto(p, '#password', PASSWORD);
+      await Promise.all([p.waitForURL(/\/console$/), p.keyboard.press('Enter')]);
+      // From the navigation, by keyboard.
+      await tabTo(p, 'nav a[href="/console/kpis"]');
+      await Promise.all([p.waitForURL(/\/console\/kpis$/), p.keyboard.press('Enter')]);
+      await checkAxe(p, `kpis ${lang} ${width}`);
+      await screenshot(p, `console-kpis-${lang}-${width}`);
+      const cards = await p.$$eval('.kpis > li', (li) => li.length);
+      assert.equal(cards, 14, 'every KPI beside the previous period');
+      // The page is no wider than the phone.
+      assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `no sideways scroll at ${width}`);
+      // Tab reaches a mark of the trend chart: its name carries its value, and its value shows beside it.
+      const marks = await p.$$eval('#kpi-trends-h ~ figure .mark', (m) => m.length);
+      if (marks > 0) {
+        await tabTo(p, '#kpi-trends-h ~ figure .mark');
+        const label = await p.evaluate(() => document.activeElement.getAttribute('aria-label'));
+        assert.match(label, /·.*: .*%$/, 'series · period: value');
+        const shown = await p.evaluate(() => getComputedStyle(document.activeElement.querySelector('.tip')).visibility);
+        assert.equal(shown, 'visible', 'the focused mark shows its value');
+        const other = await p.evaluate(() => getComputedStyle(document.querySelector('#kpi-trends-h ~ figure .mark:not(:focus) .tip') || document.body).visibility);
+        assert.equal(other, marks > 1 ? 'hidden' : 'visible');
+        await screenshot(p, `console-kpis-focus-${lang}-${width}`);
+      }
+      // The cost chart's bars are reachable too; its table opens from the keyboard.
+      await tabTo(p, '#kpi-cost-h ~ figure .mark, #kpi-cost-h ~ details summary');
+      await tabTo(p, '#kpi-cost-h ~ details summary');
+      await p.keyboard.press('Enter');
+      assert.equal(await p.evaluate(() => document.querySelector('#kpi-cost-h ~ details').open), true);
+      await checkAxe(p, `kpis with a table open ${lang} ${width}`);
+      await p.evaluate(() => document.activeElement.blur());
+      await screenshot(p, `console-kpis-table-${lang}-${width}`);
+      // Weeks instead of months, from the form.
+      await tabTo(p, '#kpi-period');
+      await p.keyboard.press('End');
+      await tabTo(p, 'form[action="/console/kpis"] button');
+      await Promise.all([p.waitForURL(/period=week/), p.keyboard.press('Enter')]);
+      assert.equal(await p.$$eval('.kpis > li', (li) => li.length), 14);
+      await checkAxe(p, `kpis by week ${lang} ${width}`);
+      assert.deepEqual(p.errors, []);
+      await p.context().close();
+    }
   }
 });

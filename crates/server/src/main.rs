@@ -21,7 +21,9 @@ USAGE:
                                              (Vietnamese/VND on port N, default 8787; English/USD on N+1),
                                              each on an embedded SQLite file
   rewards-server admin add-user EMAIL --role owner|staff [--lang vi|en] [--settings FILE]
-                                             add a console user (/console); the password from
+  rewards-server admin reset-password EMAIL | remove-user EMAIL [--settings FILE]
+                                             add a console user (/console), reset their password
+                                             (their sessions end) or remove them; a password from
                                              REWARDS_ADMIN_PASSWORD or the first line of stdin
   rewards-server bench [--requests N] [--concurrency N] [--database-url URL]
                                              measure order-webhook throughput and latency on loopback

@@ -173,6 +173,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
     (5, crate::console::migration),
     (6, crate::referral::migration),
     (7, crate::deliveries::migration),
+    (9, crate::console::users::migration),
 ];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {

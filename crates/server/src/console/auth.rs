@@ -150,7 +150,7 @@ pub async fn session(app: &App, headers: &HeaderMap) -> Result<Option<Console>, 
     let mut conn = app.db.read().await?;
     let row = sqlx::query(
         "SELECT u.id, u.email, u.role, u.locale, s.csrf FROM admin_sessions s JOIN admin_users u ON u.id = s.user_id
-         WHERE s.token_sha256 = $1 AND s.expires_at > $2",
+         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.removed_at IS NULL",
     )
     .bind(sha256_hex(token))
     .bind(app.clock.now())
@@ -322,7 +322,10 @@ pub async fn login(State(app): State<App>, peer: crate::routes::Peer, headers: H
 async fn sign_in(app: &App, email: &str, password: String) -> Result<Option<String>, sqlx::Error> {
     let found = {
         let mut conn = app.db.read().await?;
-        sqlx::query("SELECT id, password_hash FROM admin_users WHERE email = $1").bind(email).fetch_optional(&mut *conn).await?
+        sqlx::query("SELECT id, password_hash FROM admin_users WHERE email = $1 AND removed_at IS NULL")
+            .bind(email)
+            .fetch_optional(&mut *conn)
+            .await?
     };
     let (user_id, stored): (Option<i64>, String) = match &found {
         Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),

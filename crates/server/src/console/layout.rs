@@ -33,9 +33,11 @@ pub fn page(console: Option<&Console>, lang: Lang, title: &str, body: Html, stat
     if let Some(c) = console {
         h.lit("<nav aria-label=\"").text(w.console).lit("\"><ul><li><a href=\"/console\">").text(w.nav_members).lit("</a></li>");
         h.lit("<li><a href=\"/console/referrals\">").text(lang.referral_words().nav).lit("</a></li>");
+        h.lit("<li><a href=\"/console/kpis\">").text(w.nav_kpis).lit("</a></li>");
         if c.user.role == Role::Owner {
             h.lit("<li><a href=\"/console/program\">").text(w.nav_program).lit("</a></li>");
             h.lit("<li><a href=\"/console/audit\">").text(w.nav_audit).lit("</a></li>");
+            h.lit("<li><a href=\"/console/users\">").text(lang.users_words().nav).lit("</a></li>");
             h.lit("<li><a href=\"/console/connect\">").text(lang.connect_words().nav).lit("</a></li>");
         }
         h.lit("</ul></nav><div class=\"who\"><p>").text(&fill(w.signed_in_as, &[&c.user.email, c.user.role.label(lang)])).lit("</p>");

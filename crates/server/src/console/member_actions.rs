@@ -117,7 +117,7 @@ pub async fn adjust(State(app): State<App>, console: Console, Path(id): Path<Str
     }
     .await;
     match outcome {
-        Ok(Ok(())) => Redirect::to(&format!("/console/members/{id}?done=adjusted&points={delta}")).into_response(),
+        Ok(Ok(())) => Redirect::to(&format!("/console/members/{}?done=adjusted", super::resend::percent_encode(&id))).into_response(),
         Ok(Err(Refusal::NotFound)) => super::layout::message(Some(&console), lang, StatusCode::NOT_FOUND, w.not_found),
         Ok(Err(Refusal::Negative(balance))) => {
             let message =
@@ -165,7 +165,12 @@ pub async fn void(State(app): State<App>, console: Console, Path(id): Path<Strin
     }
     .await;
     match outcome {
-        Ok(_) => Redirect::to(&format!("/console/members/{id}?done=voided&code={code}")).into_response(),
+        Ok(_) => Redirect::to(&format!(
+            "/console/members/{}?done=voided&code={}",
+            super::resend::percent_encode(&id),
+            super::resend::percent_encode(&code)
+        ))
+        .into_response(),
         Err(e) if e.status == StatusCode::CONFLICT || e.status == StatusCode::NOT_FOUND => {
             let order = match app.db.read().await {
                 Ok(mut c) => vouchers::find(&mut c, &code).await.ok().flatten().and_then(|v| match v.status {

@@ -146,7 +146,8 @@ pub async fn list(State(app): State<App>, console: Console, Query(query): Query<
 pub enum Notice {
     #[default]
     None,
-    Done(String),
+    /// A form went through: which (the page says what, from the database).
+    Done(Done),
     /// The adjustment form refused: (field id, message, points typed, reason typed).
     Adjust(&'static str, String, String, String),
     /// A voucher could not be voided: (code, message).
@@ -154,19 +155,28 @@ pub enum Notice {
     Erase(String),
 }
 
+/// What the redirect after a form names: a code, never text to show. The
+/// page reads what happened from the database (the newest adjustment, the
+/// voucher's state), so a crafted link cannot make it say anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Done {
+    Adjusted,
+    Voided(String),
+    Resent(String),
+}
+
 #[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct PageQuery {
     done: Option<String>,
-    points: Option<i64>,
     code: Option<String>,
 }
 
 pub async fn page(State(app): State<App>, console: Console, Path(id): Path<String>, Query(q): Query<PageQuery>) -> Response {
-    let w = console.lang().words();
+    let code = || vouchers::normalise(q.code.as_deref().unwrap_or(""));
     let notice = match q.done.as_deref() {
-        Some("adjusted") => Notice::Done(fill(w.adjusted, &[&console.lang().points(q.points.unwrap_or(0))])),
-        Some("voided") => Notice::Done(fill(w.voided_done, &[q.code.as_deref().unwrap_or("")])),
+        Some("adjusted") => Notice::Done(Done::Adjusted),
+        Some("voided") => Notice::Done(Done::Voided(code())),
+        Some("resent") => Notice::Done(Done::Resent(code())),
         _ => Notice::None,
     };
     render(&app, &console, &id, notice, StatusCode::OK).await
@@ -261,8 +271,18 @@ pub async fn render(app: &App, console: &Console, id: &str, notice: Notice, stat
     let mut h = Html::new();
     h.el("<h1>", &title, "</h1>");
     match &notice {
-        Notice::Done(text) => {
-            h.el("<p class=\"ok\" role=\"status\">", text, "</p>");
+        Notice::Done(Done::Adjusted) => {
+            if let Some(l) = m.lines.iter().find(|l| l.cause == "adjustment") {
+                h.el("<p class=\"ok\" role=\"status\">", &fill(w.adjusted, &[&lang.points(l.delta)]), "</p>");
+            }
+        }
+        Notice::Done(Done::Voided(code)) if m.vouchers.iter().any(|v| &v.code == code && matches!(v.status, Status::Voided(_))) => {
+            h.el("<p class=\"ok\" role=\"status\">", &fill(w.voided_done, &[code]), "</p>");
+        }
+        Notice::Done(Done::Resent(code)) => {
+            if let Some(v) = m.vouchers.iter().find(|v| &v.code == code && v.status == Status::Unused) {
+                super::resend::message(&mut h, lang, program, &m.row, v);
+            }
         }
         Notice::Erase(text) => {
             h.el("<p class=\"error\" role=\"alert\">", text, "</p>");
@@ -404,6 +424,7 @@ fn vouchers_section(h: &mut Html, console: &Console, id: &str, m: &Loaded, progr
                 .lit("\" name=\"reason\" required maxlength=\"200\"><button type=\"submit\">")
                 .text(w.void)
                 .lit("</button></form>");
+            super::resend::button(h, console, id, &v.code);
         }
         h.lit("</td></tr>");
     }

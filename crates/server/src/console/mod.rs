@@ -2,9 +2,13 @@
 //! password, in Vietnamese or English. One file per page or concern:
 //! `auth` (users, sessions, CSRF, sign-in), `audit` (the log of every
 //! admin action and its page), `members` (search and the member page),
-//! `member_actions` (adjust, void, erase), `programs` (versions, publish,
+//! `member_actions` (adjust, void, erase), `kpis`, `kpi_page`,
+//! `kpi_words` and `chart` (the KPI page and its SVG charts), `resend`
+//! (a voucher's code sent again by the merchant's own mail app), `programs` (versions, publish,
 //! rollback), `program_page` and `program_form` (the editor and its
-//! preview), `referrals` (the referral report), `users` (the `admin` CLI),
+//! preview; `field_labels` its labels), `referrals` (the referral report),
+//! `users` (adding, resetting, removing users: the `admin` CLI and
+//! `users_page`, the owner's page),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
 //! The shared admin token (`crate::admin`) keeps working for the JSON API
@@ -13,9 +17,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod chart;
 pub mod connect;
+pub mod field_labels;
 pub mod html;
 pub mod i18n;
+pub mod kpi_page;
+pub mod kpi_words;
+pub mod kpis;
 pub mod layout;
 pub mod member_actions;
 pub mod members;
@@ -23,7 +32,9 @@ pub mod program_form;
 pub mod program_page;
 pub mod programs;
 pub mod referrals;
+pub mod resend;
 pub mod users;
+pub mod users_page;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -42,7 +53,13 @@ pub fn router() -> Router<App> {
         .route("/console/members/{id}/adjust", post(member_actions::adjust))
         .route("/console/members/{id}/void", post(member_actions::void))
         .route("/console/members/{id}/erase", post(member_actions::erase))
+        .route("/console/members/{id}/resend", post(resend::resend))
+        .route("/console/kpis", get(kpi_page::page))
         .route("/console/audit", get(audit::page))
+        .route("/console/users", get(users_page::page))
+        .route("/console/users/add", post(users_page::add))
+        .route("/console/users/reset", post(users_page::reset))
+        .route("/console/users/remove", post(users_page::remove))
         .route("/console/connect", get(connect::page))
         .route("/console/referrals", get(referrals::page))
         .route("/console/referrals.csv", get(referrals::csv))

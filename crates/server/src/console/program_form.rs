@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Number, Value};
+use serde_json::Value;
 
+use super::field_labels::label;
 use super::html::Html;
 use super::i18n::Lang;
 
@@ -91,6 +92,7 @@ fn issue_list(h: &mut Html, path: &str, issues: &Issues) -> bool {
     true
 }
 
+/// `key` is the title shown: the key's label, or the list's label and the item's number.
 fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
     let (issues, lang) = (ctx.issues, ctx.lang);
     let id = field_id(path);
@@ -102,7 +104,7 @@ fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
             }
             issue_list(h, path, issues);
             for (k, c) in m {
-                walk(h, c, &join(path, k), k, ctx);
+                walk(h, c, &join(path, k), label(k, lang), ctx);
             }
             if !path.is_empty() {
                 h.lit("</fieldset>");
@@ -140,7 +142,9 @@ fn walk(h: &mut Html, v: &Value, path: &str, key: &str, ctx: &Ctx) {
                 Value::Bool(b) => ("b:", b.to_string()),
                 _ => ("z:", String::new()),
             };
-            h.lit("<div class=\"field\"><label for=\"").text(&id).lit("\">").text(key).lit("</label>");
+            // The label in words, and the path that check-config and the JSON file use.
+            h.lit("<div class=\"field\"><label for=\"").text(&id).lit("\">").text(key).lit(" <code class=\"path\">").text(path);
+            h.lit("</code></label>");
             let has_issue = issue_list(h, path, issues);
             let name = format!("{prefix}{path}");
             if let Value::Bool(b) = leaf {
@@ -217,7 +221,7 @@ pub fn apply(draft: &mut Value, fields: &[(String, String)]) -> Result<(), Strin
             "s" => Value::String(text.clone()),
             "b" => Value::Bool(text == "true"),
             "z" if text.trim().is_empty() => Value::Null,
-            "z" => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone())),
+            "z" => exact_tree(text).unwrap_or_else(|| Value::String(text.clone())),
             _ => return Err(name.clone()),
         };
         *at_mut(draft, path).ok_or_else(|| name.clone())? = value;
@@ -225,17 +229,42 @@ pub fn apply(draft: &mut Value, fields: &[(String, String)]) -> Result<(), Strin
     Ok(())
 }
 
-/// A number field's value: a JSON number when it is one, else the text
-/// (the validator then says what it expected, at this path).
+/// A number field's value: a JSON number when it is an integer; anything
+/// else stays the text typed, so a rate such as `1.25` reaches the
+/// validator as the exact decimal string the schema prefers, never through
+/// a float (the validator says what it expected where a string is wrong).
 fn number(text: &str) -> Value {
     let t = text.trim();
     if let Ok(i) = t.parse::<i64>() {
         return Value::Number(i.into());
     }
-    match serde_json::from_str::<Number>(t) {
-        Ok(n) => Value::Number(n),
-        Err(_) => Value::String(text.to_string()),
+    if let Ok(u) = t.parse::<u64>() {
+        return Value::Number(u.into());
     }
+    Value::String(t.to_string())
+}
+
+/// A JSON text as a tree the editor can walk, with no float anywhere:
+/// read by the core's exact reader (`rewards_core::json`), integers become
+/// JSON numbers and every other number its exact decimal text (serde_json
+/// without `arbitrary_precision` would round it through an `f64`).
+pub fn exact_tree(text: &str) -> Option<Value> {
+    fn convert(j: &rewards_core::json::Json) -> Value {
+        use rewards_core::json::Json;
+        match j {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(t) => t
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| t.parse::<u64>().map(Value::from))
+                .unwrap_or_else(|_| Value::String(t.to_string())),
+            Json::String(t) => Value::String(t.to_string()),
+            Json::Array(a) => Value::Array(a.iter().map(convert).collect()),
+            Json::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.to_string(), convert(v))).collect()),
+        }
+    }
+    rewards_core::json::Json::parse(text).ok().map(|j| convert(&j))
 }
 
 /// `add:<path>`: one more item like the last; `remove:<path>[i]`: that item gone.
@@ -271,6 +300,24 @@ pub fn edit(draft: &mut Value, op: &str) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod exact_tests {
+    use super::*;
+
+    #[test]
+    fn issue_13_decimals_never_pass_through_a_float() {
+        // An f64 would read this as 0.1.
+        let tree = exact_tree(r#"{"m": 0.1000000000000000055511151231257827, "n": 12, "p": "2.50", "big": 18446744073709551615}"#).unwrap();
+        assert_eq!(tree["m"], Value::String("0.1000000000000000055511151231257827".into()));
+        assert_eq!((tree["n"].as_i64(), tree["p"].as_str(), tree["big"].as_u64()), (Some(12), Some("2.50"), Some(u64::MAX)));
+        let mut draft = tree.clone();
+        apply(&mut draft, &[("n:m".into(), " 1.250000000000000000001 ".into()), ("n:n".into(), "7".into())]).unwrap();
+        assert_eq!(draft["m"], Value::String("1.250000000000000000001".into()));
+        assert_eq!(draft["n"], Value::from(7));
+        assert!(exact_tree("{").is_none());
+    }
 }
 
 #[cfg(test)]

@@ -25,10 +25,9 @@ use crate::routes::RawBody;
 use crate::App;
 
 #[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct PageQuery {
     draft: Option<String>,
-    published: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn page(State(app): State<App>, console: Console, Query(q): Query<PageQuery>) -> Response {
@@ -44,7 +43,8 @@ pub async fn page(State(app): State<App>, console: Console, Query(q): Query<Page
         },
         None => (current.text.clone(), None),
     };
-    let notice = q.published.map(|v| fill(console.lang().words().published_as, &[&v]));
+    // The link says only that a publish happened; the version named is the one in force.
+    let notice = (q.done.as_deref() == Some("published")).then(|| fill(console.lang().words().published_as, &[&app.program.get().version]));
     let view = View { text, draft_id, issues: Vec::new(), stale: None, notice };
     render(&app, &console, view, StatusCode::OK).await
 }
@@ -64,7 +64,7 @@ struct View {
 async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Response {
     let (lang, w) = (console.lang(), console.lang().words());
     let current = app.program.get();
-    let tree: Value = serde_json::from_str(&v.text).unwrap_or(Value::Null);
+    let tree: Value = program_form::exact_tree(&v.text).unwrap_or(Value::Null);
     let mut known = Vec::new();
     program_form::paths(&tree, "", &mut known);
     let mut issues = Issues::new();
@@ -125,7 +125,7 @@ async fn render(app: &App, console: &Console, v: View, status: StatusCode) -> Re
         .lit("</button> <button type=\"submit\" name=\"op\" value=\"publish\">")
         .text(w.publish)
         .lit("</button></div>");
-    let shape: Value = serde_json::from_str(&current.text).unwrap_or(Value::Null);
+    let shape: Value = program_form::exact_tree(&current.text).unwrap_or(Value::Null);
     program_form::render(&mut h, &tree, &shape, &issues, lang);
     h.lit("<div class=\"actions\"><button type=\"submit\" name=\"op\" value=\"preview\">")
         .text(w.check_preview)
@@ -270,15 +270,17 @@ pub async fn submit(State(app): State<App>, console: Console, RawBody(body): Raw
     let (op, base) = (get("op").unwrap_or("preview").to_string(), get("base").unwrap_or("").to_string());
     let mut issues = Vec::new();
     let tree = if op == "import" {
-        match serde_json::from_str::<Value>(get("json").unwrap_or("")) {
-            Ok(t) => t,
-            Err(e) => {
-                issues.push((String::new(), format!("not JSON: {e}")));
-                serde_json::from_str(&app.program.text).unwrap_or(Value::Null)
+        let pasted = get("json").unwrap_or("");
+        match program_form::exact_tree(pasted) {
+            Some(t) => t,
+            None => {
+                let why = rewards_core::json::Json::parse(pasted).err().unwrap_or_default();
+                issues.push((String::new(), format!("not JSON: {why}")));
+                program_form::exact_tree(&app.program.text).unwrap_or(Value::Null)
             }
         }
     } else {
-        let Ok(mut tree) = serde_json::from_str::<Value>(get("draft").unwrap_or("")) else { return bad_form(&console) };
+        let Some(mut tree) = program_form::exact_tree(get("draft").unwrap_or("")) else { return bad_form(&console) };
         let leaves: Vec<(String, String)> = fields.iter().filter(|(n, _)| n.contains(':')).cloned().collect();
         if program_form::apply(&mut tree, &leaves).is_err() {
             return bad_form(&console);
@@ -296,7 +298,7 @@ pub async fn submit(State(app): State<App>, console: Console, RawBody(body): Raw
     }
     if op == "publish" && issues.is_empty() {
         return match programs::publish(&app, &console.actor(), &text, &base, "console").await {
-            Ok(Ok(version)) => Redirect::to(&format!("/console/program?published={version}")).into_response(),
+            Ok(Ok(_)) => Redirect::to("/console/program?done=published").into_response(),
             Ok(Err(refused)) => refused_page(&app, &console, text, refused).await,
             Err(e) => layout::api_error(Some(&console), console.lang(), e),
         };
@@ -348,7 +350,7 @@ pub async fn rollback(State(app): State<App>, console: Console, RawBody(body): R
         return r;
     }
     match programs::rollback(&app, &console.actor(), f.seq, &f.base).await {
-        Ok(Ok(version)) => Redirect::to(&format!("/console/program?published={version}")).into_response(),
+        Ok(Ok(_)) => Redirect::to("/console/program?done=published").into_response(),
         Ok(Err(refused)) => refused_page(&app, &console, app.program.text.clone(), refused).await,
         Err(e) if e.status == StatusCode::NOT_FOUND => layout::message(Some(&console), console.lang(), StatusCode::NOT_FOUND, &e.message),
         Err(e) => layout::api_error(Some(&console), console.lang(), e),

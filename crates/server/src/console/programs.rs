@@ -227,7 +227,7 @@ pub struct Change {
 
 /// What changed from `a` to `b` (JSON texts), leaf by leaf.
 pub fn diff_texts(a: &str, b: &str) -> Vec<Change> {
-    let parse = |t: &str| serde_json::from_str::<Value>(t).unwrap_or(Value::Null);
+    let parse = |t: &str| super::program_form::exact_tree(t).unwrap_or(Value::Null);
     let mut out = Vec::new();
     diff(&parse(a), &parse(b), "", &mut out);
     out

@@ -295,7 +295,7 @@ async fn issue_13_members_are_found_shown_adjusted_and_erased() {
         // An adjustment: an entry naming who made it, once even if the form is sent twice.
         let form = [("csrf", csrf.as_str()), ("key", key.as_str()), ("points", "-50"), ("reason", "Đơn trùng <b>")];
         let done = b.post(&format!("/console/members/{id}/adjust"), &form).await;
-        assert_eq!((done.status, done.location()), (303, format!("/console/members/{id}?done=adjusted&points=-50").as_str()));
+        assert_eq!((done.status, done.location()), (303, format!("/console/members/{id}?done=adjusted").as_str()));
         assert_eq!(b.post(&format!("/console/members/{id}/adjust"), &form).await.status, 303);
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger").await, entries + 1);
         assert_eq!(srv.shopper("c-1").await["balance"], 100);
