@@ -49,6 +49,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("id", "Mã định danh", "Id"),
     ("idle_seconds", "Không thao tác (giây)", "Idle (seconds)"),
     ("increment", "Bước tăng", "Increment"),
+    ("join_url", "Đường dẫn đăng ký gói", "Join link"),
     ("kind", "Loại", "Kind"),
     ("levels", "Các hạng", "Levels"),
     ("lifecycle", "Vòng đời điểm", "Points lifecycle"),
