@@ -82,6 +82,7 @@ function reserve(ctx, el) {
   const cfg = ctx.cfg;
   const w = el.offsetWidth;
   const px = (en, vi) => (/^vi/.test(ctx.locale) ? vi : en);
+  const plan = (name) => (name && typeof name == 'object' ? px(name.en, name.vi) || Object.values(name)[0] : name) || '';
   /** Lines that words `n` px wide take in the width less `pad`: one when they fit, else about 20 px of each line lost where a word does not fit. */
   const lines = (n, pad) => (n > w - pad ? Math.ceil(n / Math.max(w - pad - 20, 40)) : 1);
   const a = (name) => el.getAttribute(name) || '';
@@ -112,8 +113,14 @@ function reserve(ctx, el) {
     18 * lines((!known && cfg.actions.some((x) => x.kind == 'first_order')) * px(215, 184) + !!cfg.cashback * px(267, 213), 64) +
     (cfg.tiers ? 59 : 0) +
     (n ? (n <= 12 && w < 124 + 15 * n ? 44 : 28) : 0) +
-    // Issue 12: the membership what-if (18 px lines), unless the page's shopper holds the plan (active or trial).
-    (cfg.membership && !/^[at]/.test(((ctx.state.shopper || {}).membership || {}).status) ? 8 + 18 * lines(90, 6.5, 34) : 0) +
+    // Issue 12: the membership what-if, a full-width row of 18 px lines ("With {plan} this order earns
+    // 520 points instead of 260 — first 30 days free Join now": its words with three-digit numbers,
+    // 505 px in English, plus ~7.5 px per character of the plan's name; the Vietnamese, 539 px, is
+    // counted as 490: its short words lose less at each wrap), unless the page's shopper holds the
+    // plan (active or trial).
+    (cfg.membership && !/^[at]/.test(((ctx.state.shopper || {}).membership || {}).status)
+      ? 8 + 18 * lines(px(505, 490) + 7.5 * String(plan(cfg.membership.name)).length, 32)
+      : 0) +
     ((known ? cfg.redemptions.length : ctx.signupUrl && !ctx.store.get().signed_up) ? 44 : 0)
   );
 }
