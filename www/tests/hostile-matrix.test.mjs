@@ -142,6 +142,11 @@ async function launcherWorks(page) {
   // Styled by its own sheet whatever the page's CSS says (the default brand colour).
   assert.equal(await page.locator('rewards-widget .rw-launcher').evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(29, 92, 74)');
   const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  // Where the page's content sits under it (zoom 200%: the checkout prompt), the launcher has stepped
+  // aside for it (loader/clearance.js: transparent, out of the pointer's way); focused, it is back.
+  if (await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').classList.contains('rw-tucked'))) {
+    await page.locator('rewards-widget .rw-launcher').focus();
+  }
   assert.equal(await page.evaluate(([x, y]) => document.elementFromPoint(x, y).localName, [x, y]), 'rewards-widget', 'nothing covers the launcher');
   await page.mouse.click(x, y);
   await page.waitForSelector('rewards-widget dialog.rw-panel[open] .rw-section', { timeout: 10000 });

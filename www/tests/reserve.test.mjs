@@ -57,7 +57,11 @@ function watchShifts() {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const what = (e.sources || []).map((s) => (s.node ? (s.node.localName || '#text') + (s.node.className ? '.' + String(s.node.className).split(' ')[0] : '') : '?'));
-      if (!e.hadRecentInput) window.__shifts.push({ t: e.startTime, value: e.value, what });
+      // The demo store's own bar (its shopper switcher, filled by the demo's script) is not the
+      // widget's to move: a shift of nothing but its controls is not counted.
+      const el = (n) => (n && n.nodeType === 1 ? n : n && n.parentElement);
+      const demoOwn = (e.sources || []).length > 0 && e.sources.every((s) => el(s.node) && el(s.node).closest('.demo-bar'));
+      if (!e.hadRecentInput && !demoOwn) window.__shifts.push({ t: e.startTime, value: e.value, what });
     }
   }).observe({ type: 'layout-shift', buffered: true });
   let reserved = false;
