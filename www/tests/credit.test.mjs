@@ -62,7 +62,8 @@ test('issue 14: cashback says it is store credit for the next order, and the exp
   // The order: its cashback joins the pending credit, as the prompt said.
   await p.goto(server.vi + '/vi/checkout.html');
   await p.waitForFunction(() => {
-    const e = document.querySelector('rewards-checkout-prompt').shadowRoot.querySelector('[data-rw=earn]');
+    // The prompt may not be defined yet on the new page (no shadow root): keep waiting.
+    const e = document.querySelector('rewards-checkout-prompt')?.shadowRoot?.querySelector('[data-rw=earn]');
     return e && Number(e.dataset.value) > 0;
   });
   await p.click('button[type=submit]');
