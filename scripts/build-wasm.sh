@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the wasm engine for the browser: release build, wasm-bindgen
-# (pinned CLI), npm binaryen's wasm-opt (Debian's v108 miscompiles current
+# (pinned CLI; the full module only: the cart-page one has hand-written
+# exports), npm binaryen's wasm-opt (Debian's v108 miscompiles current
 # wasm-bindgen output), into www/dist/pkg-cart/ and www/dist/pkg/. Prints sizes
 # (raw/gzip/brotli).
 set -euo pipefail

@@ -69,3 +69,28 @@ fn corrupt_input_bytes_are_an_error_naming_the_field() {
     let out = wasm.run("preview", &[], &bad, NOW);
     assert!(out.contains(&format!(r#""path":"lines[0].gift_card","message":"corrupt input at byte {at}""#)), "{out}");
 }
+
+/// The cart-page module's hand-written exports: lengths past the input
+/// buffer (a glue bug) are an error answer at path `op`, never a trap.
+#[cfg(feature = "cart-page")]
+#[wasm_bindgen_test]
+fn hand_written_exports_refuse_lengths_past_the_buffer() {
+    let program = rewards_wasm::buffer(VN_COFFEE.len() as u32);
+    // SAFETY: `buffer` made room for the program's bytes.
+    unsafe { core::ptr::copy_nonoverlapping(VN_COFFEE.as_ptr(), program, VN_COFFEE.len()) };
+    let engine = rewards_wasm::engine_new();
+    assert_ne!(engine, 0, "published program reads");
+    let name = rewards_wasm::buffer(7);
+    // SAFETY: seven bytes of room.
+    unsafe { core::ptr::copy_nonoverlapping(b"preview".as_ptr(), name, 7) };
+    for (op, shopper) in [(7, 1), (8, 0), (u32::MAX, 2)] {
+        // SAFETY: `engine` is live until freed below.
+        let len = unsafe { rewards_wasm::engine_run(engine, op, shopper, NOW) };
+        // SAFETY: `answer()` holds `len` bytes of the answer.
+        let out = unsafe { core::slice::from_raw_parts(rewards_wasm::answer(), len as usize) };
+        let out = core::str::from_utf8(out).unwrap();
+        assert!(out.contains(r#""path":"op""#), "{op}+{shopper}: {out}");
+    }
+    // SAFETY: freed once.
+    unsafe { rewards_wasm::engine_free(engine) };
+}

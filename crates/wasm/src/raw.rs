@@ -102,9 +102,12 @@ pub unsafe extern "C" fn engine_run(engine: u32, op: u32, shopper: u32, now: f64
     let engine = &*(engine as *const rewards_core::Engine);
     let bytes = input();
     let (op, shopper) = (op as usize, shopper as usize);
-    let name = bytes.get(..op).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("");
-    let shopper_bytes = bytes.get(op..op + shopper).unwrap_or_default();
-    let input_bytes = bytes.get(op + shopper..).unwrap_or_default();
+    // Lengths past the buffer (a glue bug) read as absent, never as a trap:
+    // the unknown or empty name is then an error answer.
+    let split = op.checked_add(shopper).filter(|&end| end <= bytes.len());
+    let name = split.and_then(|_| bytes.get(..op)).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("");
+    let shopper_bytes = split.and_then(|end| bytes.get(op..end)).unwrap_or_default();
+    let input_bytes = split.and_then(|end| bytes.get(end..)).unwrap_or_default();
     let text = respond(Op::named(name).and_then(|o| engine.run_cart_page_bytes(o, shopper_bytes, input_bytes, ms(now))));
     answer_with(text)
 }
