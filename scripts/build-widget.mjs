@@ -59,7 +59,7 @@ const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // the target-features section left the wasm); 51250 → 51300 (+83 B gzip: the
 // input encoder builds one writer per field table once instead of
 // interpreting the rows on every call, 2× faster on a 20-line cart,
-// /tmp-free A/B in docs/benchmarks.md).
+// `scripts/bench.sh preview` reports the encoder alone).
 const CEILING = { cartPage: 51300 };
 const TARGET = ['es2020', 'chrome90', 'firefox90', 'safari15'];
 const CSS_TARGET = ['chrome111', 'safari16.2', 'firefox113'];
