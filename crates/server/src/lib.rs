@@ -162,11 +162,15 @@ pub async fn serve(app: App) -> std::io::Result<()> {
     serve_on(app, listener).await
 }
 
-/// Serves HTTP/1.1 on `listener` until the process is stopped. Each
+/// Serves HTTP/1.1 on `listener` until the process is stopped, and keeps
+/// the program in force up to date with the database's newest version
+/// (`console::program_watch`). Each
 /// connection must deliver a request's headers within the request timeout
 /// (hyper closes it otherwise), so slow or idle clients cost only their
 /// own connection.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    // Versions published by other instances on the same database.
+    console::program_watch::start(&app);
     let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
     serve_router(routes::router(app), header_timeout, listener).await
 }

@@ -44,6 +44,9 @@ pub struct Settings {
     /// the connection is closed), and its body and handling (else `503`).
     /// A slow client holds only its own connection, never the writer.
     pub request_timeout_ms: u64,
+    /// How often this instance looks for a program version published by
+    /// another instance or process on the same database (`program_poll_ms`).
+    pub program_poll_ms: u64,
     /// Demo mode: `GET /demo/token` signs tokens for demo customers.
     pub demo: bool,
 }
@@ -70,6 +73,7 @@ struct File {
     signup_rate_window_seconds: Option<i64>,
     max_body_bytes: Option<usize>,
     request_timeout_seconds: Option<u64>,
+    program_poll_ms: Option<u64>,
 }
 
 /// Which Shopify order topic awards points (`shopify_award_on`).
@@ -130,6 +134,7 @@ impl Settings {
             signup_rate_window_ms: 600_000,
             max_body_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
+            program_poll_ms: 2_000,
             demo: false,
         }
     }
@@ -172,6 +177,7 @@ impl Settings {
         set(&mut self.signup_rate_window_ms, f.signup_rate_window_seconds.map(|s| s.saturating_mul(1000)));
         set(&mut self.max_body_bytes, f.max_body_bytes);
         set(&mut self.request_timeout_ms, f.request_timeout_seconds.map(|s| s.saturating_mul(1000)));
+        set(&mut self.program_poll_ms, f.program_poll_ms);
         Ok(())
     }
 
@@ -255,6 +261,9 @@ impl Settings {
         if self.request_timeout_ms == 0 {
             errors.push("request_timeout_seconds must be positive".into());
         }
+        if self.program_poll_ms == 0 {
+            errors.push("program_poll_ms must be positive".into());
+        }
         if self.signup_rate_max == 0 || self.signup_rate_window_ms <= 0 {
             errors.push("signup_rate_max and signup_rate_window_seconds must be positive".into());
         }
@@ -305,6 +314,7 @@ mod tests {
             ("woocommerce_award_statuses = [\"wc-completed\"]\n", "wc- prefix"),
             ("woocommerce_award_statuses = [\"completed\", \"refunded\"]\n", "never awards"),
             ("woocommerce_award_statuses = \"completed\"\n", "woocommerce_award_statuses"),
+            ("program_poll_ms = 0\n", "program_poll_ms"),
         ] {
             let e = load(toml).unwrap_err();
             assert!(e.contains(names), "{toml}: {e}");

@@ -5,7 +5,7 @@
 //! `member_actions` (adjust, void, erase), `kpis`, `kpi_page`,
 //! `kpi_words` and `chart` (the KPI page and its SVG charts), `resend`
 //! (a voucher's code sent again by the merchant's own mail app), `programs` (versions, publish,
-//! rollback), `program_page` and `program_form` (the editor and its
+//! rollback), `program_watch` (versions published by other instances), `program_page` and `program_form` (the editor and its
 //! preview; `field_labels` its labels), `referrals` (the referral report),
 //! `users` (adding, resetting, removing users: the `admin` CLI and
 //! `users_page`, the owner's page),
@@ -30,6 +30,7 @@ pub mod member_actions;
 pub mod members;
 pub mod program_form;
 pub mod program_page;
+pub mod program_watch;
 pub mod programs;
 pub mod referrals;
 pub mod resend;

@@ -3,9 +3,12 @@
 //! the console's editor (`console`) or a rollback (`rollback`). Publishing
 //! validates with the core's native validator (the same messages as
 //! `check-config`), refuses a stale form (someone published since the form
-//! was built) with what changed, records the version and swaps it into the
-//! running server (`AppState::program`), so `GET /api/program` and every
-//! award from then on use it; nothing already awarded changes.
+//! was built, on any instance: the newest row is read in the publishing
+//! transaction) with what changed, records the version and swaps it into
+//! the running server (`AppState::program`), so `GET /api/program` and
+//! every award from then on use it; nothing already awarded changes.
+//! Other instances put it in force within `program_poll_ms`
+//! ([`super::program_watch`]).
 //!
 //! At start-up ([`adopt`]) the newest published version is put in force,
 //! unless the program file changed since it was last imported: editing
@@ -102,6 +105,7 @@ pub async fn adopt(app: &App) -> Result<(), String> {
             drop(conn);
             let mut w = app.db.write().await?;
             let r = async {
+                lock_versions(app, w.conn()).await?;
                 insert(w.conn(), file, "file", "file", app.clock.now()).await?;
                 Ok(None)
             }
@@ -115,7 +119,7 @@ pub async fn adopt(app: &App) -> Result<(), String> {
     match result.map_err(|e| e.message)? {
         Some(text) if text != file.text => {
             let p = LoadedProgram::parse(text).map_err(|e| format!("the newest published program no longer validates:\n{e}"))?;
-            app.program.replace(p);
+            super::program_watch::put_in_force(app, p);
             Ok(())
         }
         _ => Ok(()),
@@ -140,51 +144,85 @@ pub fn check(text: &str) -> Result<LoadedProgram, Vec<(String, String)>> {
     })
 }
 
-/// One publish at a time in this process (the stale check and the swap together).
-static PUBLISHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+/// One publish or version swap at a time in this process (the check,
+/// the commit and the swap together; [`super::program_watch`] too).
+pub(crate) static PUBLISHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Publishes `text` if `base` is still the version in force: recorded, audited, swapped in.
+/// Serialises writers of `program_versions` across instances, for the rest
+/// of the transaction: the newest row read after it stays the newest until
+/// the commit. On PostgreSQL a table lock that plain reads pass (read
+/// committed: the next statement sees whatever a publish before it
+/// committed). On SQLite every write transaction already holds the file's
+/// one write lock (`BEGIN IMMEDIATE`), against other processes too.
+async fn lock_versions(app: &App, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    if app.db.backend == crate::db::Backend::Postgres {
+        sqlx::query("LOCK TABLE program_versions IN SHARE ROW EXCLUSIVE MODE").execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// The newest version row: seq, version and text.
+async fn newest_row(conn: &mut AnyConnection) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT seq, version, text FROM program_versions ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+}
+
+/// Publishes `text` if `base` is still the newest published version (read
+/// in the publishing transaction, so whichever instance published it):
+/// recorded, audited, swapped in. Refused as stale, this instance puts
+/// the newest version in force too, so the form it shows next is current.
 pub async fn publish(app: &App, actor: &Actor, text: &str, base: &str, source: &'static str) -> ApiResult<Result<String, Refused>> {
     let _one = PUBLISHING.lock().await;
     let current = app.program.get();
-    if current.version != base {
-        let mut conn = app.db.read().await?;
-        let before = text_of_version(&mut conn, base).await?.unwrap_or_default();
-        return Ok(Err(Refused::Stale { now: current.version.clone(), changes: diff_texts(&before, &current.text) }));
-    }
-    let loaded = match check(text) {
-        Ok(p) => p,
-        Err(issues) => return Ok(Err(Refused::Invalid(issues))),
-    };
-    if loaded.version == current.version {
-        return Ok(Err(Refused::Unchanged));
-    }
+    let checked = check(text);
     let now = app.clock.now();
+    let mut newest = None;
     let mut w = app.db.write().await?;
-    let r = async {
-        // A program in force that was never recorded (a server started
-        // without `adopt`, as the demo and tests are) is kept before it is replaced.
-        if text_of_version(w.conn(), &current.version).await?.is_none() {
+    let r: ApiResult<Result<(), Refused>> = async {
+        lock_versions(app, w.conn()).await?;
+        newest = newest_row(w.conn()).await?;
+        // Nothing recorded yet (a server started without `adopt`, as the
+        // demo and tests are): the program this instance serves is the newest.
+        let (in_force, in_force_text) = match &newest {
+            Some((_, v, t)) => (v.clone(), t.as_str()),
+            None => (current.version.clone(), current.text.as_str()),
+        };
+        if in_force != base {
+            let before = text_of_version(w.conn(), base).await?.unwrap_or_default();
+            return Ok(Err(Refused::Stale { now: in_force, changes: diff_texts(&before, in_force_text) }));
+        }
+        let loaded = match &checked {
+            Ok(p) => p,
+            Err(issues) => return Ok(Err(Refused::Invalid(issues.clone()))),
+        };
+        if loaded.version == in_force {
+            return Ok(Err(Refused::Unchanged));
+        }
+        if newest.is_none() {
             insert(w.conn(), current, "file", "file", now).await?;
         }
-        insert(w.conn(), &loaded, source, &actor.name, now).await?;
-        let detail = format!("{} -> {}", current.version, loaded.version);
-        audit::record(
-            w.conn(),
-            now,
-            actor,
-            if source == "rollback" { "rollback_program" } else { "publish_program" },
-            &loaded.version,
-            &detail,
-        )
-        .await?;
-        Ok(())
+        insert(w.conn(), loaded, source, &actor.name, now).await?;
+        let detail = format!("{in_force} -> {}", loaded.version);
+        let action = if source == "rollback" { "rollback_program" } else { "publish_program" };
+        audit::record(w.conn(), now, actor, action, &loaded.version, &detail).await?;
+        Ok(Ok(()))
     }
     .await;
-    w.finish(r).await?;
-    let version = loaded.version.clone();
-    app.program.replace(loaded);
-    Ok(Ok(version))
+    let keep = matches!(r, Ok(Ok(())));
+    match w.finish_keeping(r, keep).await? {
+        Ok(()) => {
+            let loaded = checked.unwrap_or_else(|_| unreachable!("kept only when it validated"));
+            let version = loaded.version.clone();
+            super::program_watch::put_in_force(app, loaded);
+            Ok(Ok(version))
+        }
+        Err(refused) => {
+            if let (Refused::Stale { .. }, Some((seq, _, text))) = (&refused, newest) {
+                super::program_watch::adopt_text(app, seq, text);
+            }
+            Ok(Err(refused))
+        }
+    }
 }
 
 pub async fn save_draft(app: &App, user_id: i64, text: &str) -> ApiResult<String> {

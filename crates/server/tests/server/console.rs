@@ -16,9 +16,9 @@ pub const OWNER: &str = "chu@cafe.vn";
 pub const STAFF: &str = "staff@cafe.vn";
 pub const PASSWORD: &str = "một mật khẩu dài 2026";
 
-/// One browser: its cookies, no redirects followed.
-pub struct Browser<'a> {
-    pub srv: &'a Srv,
+/// One browser on one server (its base URL): its cookies, no redirects followed.
+pub struct Browser {
+    pub base: String,
     pub http: reqwest::Client,
     pub cookies: HashMap<String, String>,
 }
@@ -42,10 +42,15 @@ impl Page {
     }
 }
 
-impl<'a> Browser<'a> {
-    pub fn new(srv: &'a Srv) -> Browser<'a> {
+impl Browser {
+    pub fn new(srv: &Srv) -> Browser {
+        Browser::at(&srv.base)
+    }
+
+    /// A browser on the server at `base` (another process's, say).
+    pub fn at(base: &str) -> Browser {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Browser { srv, http, cookies: HashMap::new() }
+        Browser { base: base.to_string(), http, cookies: HashMap::new() }
     }
 
     fn cookie_header(&self) -> String {
@@ -70,13 +75,13 @@ impl<'a> Browser<'a> {
     }
 
     pub async fn get(&mut self, path: &str) -> Page {
-        let r = self.http.get(format!("{}{path}", self.srv.base)).header("accept-language", "vi-VN,vi;q=0.9");
+        let r = self.http.get(format!("{}{path}", self.base)).header("accept-language", "vi-VN,vi;q=0.9");
         self.send(r).await
     }
 
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(form).unwrap();
-        let r = self.http.post(format!("{}{path}", self.srv.base)).header("content-type", "application/x-www-form-urlencoded").body(body);
+        let r = self.http.post(format!("{}{path}", self.base)).header("content-type", "application/x-www-form-urlencoded").body(body);
         self.send(r).await
     }
 

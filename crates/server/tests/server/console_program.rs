@@ -15,7 +15,7 @@ fn unescape(s: &str) -> String {
 }
 
 /// The fields of the page's first program form, as a browser would send them (no `op`).
-fn form_fields(page: &Page) -> Vec<(String, String)> {
+pub fn form_fields(page: &Page) -> Vec<(String, String)> {
     let start = page.body.find("<form method=\"post\" action=\"/console/program\"").expect("the editor form");
     let html = &page.body[start..start + page.body[start..].find("</form>").unwrap()];
     let mut out = Vec::new();
@@ -33,12 +33,12 @@ fn form_fields(page: &Page) -> Vec<(String, String)> {
     out
 }
 
-fn set(fields: &mut [(String, String)], name: &str, value: &str) {
+pub fn set(fields: &mut [(String, String)], name: &str, value: &str) {
     let f = fields.iter_mut().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no field {name}"));
     f.1 = value.to_string();
 }
 
-async fn submit(b: &mut Browser<'_>, mut fields: Vec<(String, String)>, op: &str) -> Page {
+pub async fn submit(b: &mut Browser, mut fields: Vec<(String, String)>, op: &str) -> Page {
     fields.push(("op".into(), op.into()));
     let refs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     b.post("/console/program", &refs).await

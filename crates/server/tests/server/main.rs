@@ -26,6 +26,7 @@ mod ledger;
 mod limits;
 mod pg_restart;
 mod platform_crash;
+mod program_instances;
 mod referral;
 mod shopify;
 mod signup;
