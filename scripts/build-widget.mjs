@@ -52,7 +52,7 @@ const BUDGET = { loader: 3 * 1024, jsFile: 10000, cartPage: 25 * 1024 };
 // +18 B); 60220 → 49500 (2026-12-03: the cart-page wasm without core's
 // panic formatting, its answers written straight to text, its exports by
 // hand without wasm-bindgen; 49,227 B built, docs/wasm-size.md); 49500 →
-// 51250 (2026-12-04: the sum now follows the build's import graph and what
+// 51250 (2026-12-03, night: the sum now follows the build's import graph and what
 // Chromium requests, and so counts two files it had left out: the chunk of
 // field tables the UI and the encoder share, 848 B, and the clearance, 1,113
 // B; 51,349 B measured by `scripts/bench.sh sizes` before this, 51,201 B after
