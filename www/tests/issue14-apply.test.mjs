@@ -10,12 +10,15 @@
 // cart's Nonce. The platform refuses a code it does not know (the merchant
 // has not created it there) and takes it once it does. Applying uses
 // nothing on our server: the code stays unused until the platform's order
-// webhook carries it, and is then shown as used.
+// webhook carries it, and is then shown as used. On any other platform
+// the page's `voucher:apply` listener answers (docs/embed.md), with the
+// codes the server holds.
 //
 // The platform's side (pages and cart APIs) is storefront.mjs and
 // platform-carts.mjs; every answer of ours is the real binary's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, repo, screenshot } from './helpers.mjs';
@@ -199,6 +202,62 @@ test('issue 14: WooCommerce — a code redeemed in the widget goes to the Store 
     held = await shopperOf(server, shop.token);
     assert.equal(held.vouchers.find((x) => x.code === code).status, 'used');
     await shownAsUsed(p, code, /Used on/);
+    assert.deepEqual(p.errors, []);
+    await p.context().close();
+  } finally {
+    await server.close();
+    await shop.close();
+  }
+});
+
+test('issue 14: another platform — without a voucher:apply listener the codes the server holds say to enter them at checkout; the page\'s respondWith decides applied or refused; nothing is used on the server', async () => {
+  const shop = await storeOn('vn-coffee', {});
+  const { server } = shop;
+  try {
+    // The merchant backend's order webhook for its customer, then points to spend from the console.
+    const cart = { currency: 'VND', lines: [{ id: 'a', product_type: 'Cà phê', quantity: 1, unit_price: 55000 }] };
+    const body = JSON.stringify({ order_id: 'g-1001', customer: { id: 'cust-generic-1' }, cart });
+    const sig = 'sha256=' + createHmac('sha256', 'e2e-webhook-secret-0123456789').update(body).digest('hex');
+    const r = await fetch(server.url + '/api/webhooks/orders', { method: 'POST', headers: { 'content-type': 'application/json', 'x-rewards-signature': sig }, body });
+    assert.equal(r.status, 200, await r.text());
+    assert.equal(await adjustInConsole(browser, server, 'cust-generic-1', 250, 'Welcome gift'), 250);
+    // The backend signs the token (the same format as the Liquid snippet's); two codes redeemed with it.
+    shop.token = liquidToken(server.merchantSecret, 'cust-generic-1');
+    const codes = [];
+    for (const key of ['g-redeem-1', 'g-redeem-2']) {
+      const answer = await fetch(server.url + '/api/redeem', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + shop.token }, body: JSON.stringify({ redemption_id: 'giam-tien', points: 100, cart, idempotency_key: key }) });
+      assert.equal(answer.status, 200);
+      codes.push((await answer.json()).voucher_code);
+    }
+    const [taken, refused] = codes;
+
+    const p = await cartPage(shop, '/pages/spa.html', 'vi-VN');
+    await p.waitForFunction((n) => document.querySelector('rewards-checkout-prompt')?.shadowRoot?.querySelectorAll('.rw-vc').length === n, codes.length);
+    // No listener: no Apply button, and the prompt says where the code goes.
+    assert.equal(await p.locator('rewards-checkout-prompt .rw-vc button.rw-primary').count(), 0);
+    assert.match(await p.locator('rewards-checkout-prompt .rw-vcs').textContent(), /Nhập mã vào ô mã giảm giá khi thanh toán\./);
+
+    // A listener that takes one code and refuses the other (its cart re-set: the list shows Apply now).
+    await p.evaluate(([taken, cart]) => {
+      window.__asked = [];
+      Rewards.on('voucher:apply', (v) => {
+        window.__asked.push([v.code, v.discount, v.currency]);
+        v.respondWith(new Promise((r) => setTimeout(() => r(v.code === taken), 50)));
+      });
+      Rewards.on('voucher:applied', (v) => window.__asked.push(['applied', v.code]));
+      Rewards.setCart(cart);
+    }, [taken, cart]);
+    await applyButton(p, taken).click();
+    await hint(p, taken).filter({ hasText: 'Đã áp dụng cho đơn này.' }).waitFor();
+    assert.equal(await applyButton(p, taken).isHidden(), true, 'no second Apply once applied');
+    await applyButton(p, refused).click();
+    await hint(p, refused).filter({ hasText: 'Cửa hàng chưa nhận mã này' }).waitFor();
+    assert.deepEqual(await p.evaluate(() => window.__asked), [[taken, 10000, 'VND'], ['applied', taken], [refused, 10000, 'VND']]);
+    // The page's cart naming its codes keeps them shown as applied after a re-render.
+    await p.evaluate(([refused, cart]) => Rewards.setCart({ ...cart, discount: 10000, discount_codes: [refused.toLowerCase()] }), [refused, cart]);
+    await hint(p, refused).filter({ hasText: 'Đã áp dụng cho đơn này.' }).waitFor();
+    // Applying is the page's business: both codes are still unused on the server.
+    for (const code of codes) assert.equal((await voucherOf(server, code)).status, 'unused');
     assert.deepEqual(p.errors, []);
     await p.context().close();
   } finally {

@@ -72,6 +72,11 @@ export async function startStorefront() {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         return res.end(html);
       }
+      // The fixture pages' own stylesheet.
+      if (path === '/tests/fixtures/pages/plain.css') {
+        res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
+        return res.end(readFileSync(join(repo, 'www/tests/fixtures/pages/plain.css')));
+      }
       const a = platformAnswer(shop.platform, req, path, body);
       res.writeHead(a ? a.status : 404, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...(a ? a.headers : {}) });
       res.end(JSON.stringify(a ? a.value : { error: 'not_found' }));
