@@ -16,35 +16,18 @@
 // variants, the 10 % line discount, the GIAM20K cart-level code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { launchChromium, repo, screenshot } from './helpers.mjs';
 import { startRealServe } from './real-server.mjs';
+import { liquidToken, platformSignature, pluginToken } from './storefront.mjs';
 
 const fixture = (p) => readFileSync(join(repo, p), 'utf8');
 
 let browser;
 before(async () => (browser = await launchChromium()));
 after(() => browser.close());
-
-/** base64 HMAC-SHA256 of the raw body: both platforms' webhook signature. */
-const platformSignature = (secret, body) => createHmac('sha256', secret).update(body).digest('base64');
-
-/** The Liquid snippet's token (integrations/shopify/snippets/rewards-widget.liquid): base64url, `=` removed. */
-function liquidToken(secret, customerId) {
-  const head = Buffer.from(String(customerId)).toString('base64url') + '.' + (Math.floor(Date.now() / 1000) + 3600);
-  return head + '.' + createHmac('sha256', secret).update(head).digest('hex');
-}
-
-/** The WordPress plugin's token, by its own function (integrations/woocommerce/rewards-widget/includes/token.php). */
-function pluginToken(secret, customerId) {
-  const file = join(repo, 'integrations/woocommerce/rewards-widget/includes/token.php');
-  const code = "define('REWARDS_WIDGET_TEST', true); require $argv[1]; echo rewards_widget_shopper_token($argv[2], $argv[3], time());";
-  return execFileSync('php', ['-r', code, '--', file, secret, String(customerId)], { encoding: 'utf8' });
-}
 
 /**
  * The store: its cart page with the script tag as the platform integration

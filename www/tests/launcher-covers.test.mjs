@@ -3,11 +3,13 @@
 // it shows — has no visible link, button or form field of the page under its
 // box, and a tap on any control it would have covered reaches the control.
 // A store's own element named in data-launcher-avoid is kept clear too.
-// On the real server (`rewards-server demo`), serving the demo stores.
+// On the real server (`rewards-server demo`), serving the demo stores; the
+// store's own page on its origin in front of `rewards-server serve`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
-import { setupReal } from './real-server.mjs';
+import { newPage, ready, pageErrors, screenshot } from './helpers.mjs';
+import { setupReal, startRealServe } from './real-server.mjs';
+import { startStorefront } from './storefront.mjs';
 
 let env;
 before(async () => {
@@ -72,10 +74,15 @@ for (const width of [320, 375]) {
 
 // A test page of a store's own (not a demo page): served by the test server.
 test('issue 14: data-launcher-avoid keeps the launcher off the store\'s own sticky bar; keyboard focus still reaches it', async (t) => {
-  const env = await setup();
-  t.after(() => env.close());
-  const page = await env.page({ viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
-  await page.goto(env.url('/tests/fixtures/pages/avoid.html'));
+  // A store's own page (fixtures/pages/avoid.html) in front of the real server.
+  const shop = await startStorefront();
+  shop.server = await startRealServe({ program: 'us-apparel', env: { REWARDS_ALLOWED_ORIGINS: shop.url } });
+  t.after(async () => {
+    await shop.server.close();
+    await shop.close();
+  });
+  const page = await newPage(env.browser, { viewport: { width: 375, height: 640 }, isMobile: true, hasTouch: true });
+  await page.goto(shop.url + '/pages/avoid.html');
   await ready(page);
   await page.waitForFunction(() => Rewards.timings.clearance != null, null, { timeout: 10000 });
   await page.waitForFunction(() => getComputedStyle(document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch')).opacity === '0');

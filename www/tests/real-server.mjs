@@ -4,12 +4,15 @@
 // The binary is cargo's (the test command builds it for the server tests;
 // built here when missing).
 
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, newPage, repo } from './helpers.mjs';
 import { serverBinary } from './publish.mjs';
+
+const execFileAsync = promisify(execFile);
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
 export async function startRealServer() {
@@ -114,21 +117,18 @@ export async function startRealServe({ program, env = {} }) {
     });
   });
   const data = mkdtempSync(join(tmpdir(), 'rewards-serve-'));
-  const child = spawn(serverBinary(), ['serve'], {
-    cwd: repo,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${join(data, 'rewards.sqlite')}?mode=rwc`,
-      REWARDS_BIND: `127.0.0.1:${port}`,
-      REWARDS_PROGRAM: join(repo, 'tests/fixtures/programs', program + '.json'),
-      REWARDS_WWW_DIST: join(repo, 'www/dist'),
-      REWARDS_MERCHANT_SECRET: 'e2e-merchant-secret-0123456789',
-      REWARDS_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
-      REWARDS_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
-      ...env,
-    },
-  });
+  const settings = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${join(data, 'rewards.sqlite')}?mode=rwc`,
+    REWARDS_BIND: `127.0.0.1:${port}`,
+    REWARDS_PROGRAM: join(repo, 'tests/fixtures/programs', program + '.json'),
+    REWARDS_WWW_DIST: join(repo, 'www/dist'),
+    REWARDS_MERCHANT_SECRET: 'e2e-merchant-secret-0123456789',
+    REWARDS_WEBHOOK_SECRET: 'e2e-webhook-secret-0123456789',
+    REWARDS_ADMIN_TOKEN: 'e2e-admin-token-0123456789',
+    ...env,
+  };
+  const child = spawn(serverBinary(), ['serve'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: settings });
   let out = '';
   child.stdout.on('data', (c) => (out += c));
   child.stderr.on('data', (c) => (out += c));
@@ -146,7 +146,10 @@ export async function startRealServe({ program, env = {} }) {
   }
   return {
     url,
-    merchantSecret: 'e2e-merchant-secret-0123456789',
+    merchantSecret: settings.REWARDS_MERCHANT_SECRET,
+    adminToken: settings.REWARDS_ADMIN_TOKEN,
+    /** `rewards-server ARGS…` on this server's settings and database (the CLI a merchant runs beside it); resolves to its stdout. */
+    cli: (args, password) => execFileAsync(serverBinary(), args, { cwd: repo, env: { ...settings, REWARDS_ADMIN_PASSWORD: password ?? '' }, encoding: 'utf8' }).then((r) => r.stdout),
     log: () => out,
     async close() {
       child.kill('SIGTERM');
@@ -154,4 +157,42 @@ export async function startRealServe({ program, env = {} }) {
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * On `startRealServe()`'s server: a console owner, added with the CLI (as
+ * a merchant adds one beside the server), signed in to /console in a new
+ * context of `browser` (`options`: its viewport…). Resolves to the page.
+ */
+export async function consolePage(browser, serve, options = {}) {
+  const email = 'owner@e2e.test';
+  const password = 'e2e console password 2026';
+  if (!serve.owner) serve.owner = serve.cli(['admin', 'add-user', email, '--role', 'owner', '--lang', 'en'], password);
+  await serve.owner;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...options });
+  const p = await context.newPage();
+  await p.goto(serve.url + '/console/login');
+  await p.fill('#email', email);
+  await p.fill('#password', password);
+  await Promise.all([p.waitForURL(/\/console$/), p.press('#password', 'Enter')]);
+  return p;
+}
+
+/**
+ * On `startRealServe()`'s server: the console's owner records an
+ * adjustment of `points` for the member with `customerId` (the members
+ * search by customer id, the member page's form), as a merchant gives a
+ * customer points by hand. Resolves to the balance the console then shows.
+ */
+export async function adjustInConsole(browser, serve, customerId, points, reason) {
+  const p = await consolePage(browser, serve);
+  await p.fill('#q', String(customerId));
+  await Promise.all([p.waitForURL(/q=/), p.press('#q', 'Enter')]);
+  await Promise.all([p.waitForURL(/\/console\/members\/shp_/), p.click('table a[href^="/console/members/"]')]);
+  await p.fill('#points', String(points));
+  await p.fill('#reason', reason);
+  await Promise.all([p.waitForURL(/done=adjusted/), p.press('#reason', 'Enter')]);
+  const balance = Number((await p.textContent('dl.facts div:first-child dd')).replace(/[^\d]/g, ''));
+  await p.context().close();
+  return balance;
 }

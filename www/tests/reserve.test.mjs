@@ -10,12 +10,15 @@
 // content (the same), and the layout shifts (PerformanceObserver) from the
 // frame the UI renders in (none). The demo stores
 // on the real server (`rewards-server demo`); the points-only program on a
-// merchant's test page of its own.
+// merchant's test page of its own, in front of `rewards-server serve` with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, ready, pageErrors, screenshot } from './helpers.mjs';
-import { publish } from './publish.mjs';
-import { setupReal } from './real-server.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ready, pageErrors, screenshot } from './helpers.mjs';
+import { setupReal, startRealServe } from './real-server.mjs';
+import { startStorefront } from './storefront.mjs';
 
 let env;
 before(async () => {
@@ -136,14 +139,35 @@ async function check(page, what) {
   return rows;
 }
 
+/** A store's own page (fixtures/pages/reserve.html) in front of the real server running the points-only program. */
+let pointsOnly = null;
+async function pointsOnlyStore() {
+  if (!pointsOnly) {
+    pointsOnly = (async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rewards-points-only-'));
+      writeFileSync(join(dir, 'program.json'), POINTS_ONLY);
+      const shop = await startStorefront();
+      shop.server = await startRealServe({ program: 'vn-coffee', env: { REWARDS_PROGRAM: join(dir, 'program.json'), REWARDS_ALLOWED_ORIGINS: shop.url } });
+      shop.dir = dir;
+      return shop;
+    })();
+  }
+  return pointsOnly;
+}
+after(async () => {
+  if (!pointsOnly) return;
+  const shop = await pointsOnly;
+  await shop.server.close();
+  await shop.close();
+  rmSync(shop.dir, { recursive: true, force: true });
+});
+
 for (const width of [320, 375, 1280]) {
-  test(`issue 14: a points-only program reserves the prompt's one row and its join button, not 220 px — ${width} px`, async (t) => {
-    const env = await setup();
-    t.after(() => env.close());
+  test(`issue 14: a points-only program reserves the prompt's one row and its join button, not 220 px — ${width} px`, async () => {
+    const shop = await pointsOnlyStore();
     const page = await env.page(WIDTHS[width]);
     await page.addInitScript(watchShifts);
-    await page.route('**/tests/fixtures/reserve-program.json', (route) => route.fulfill({ contentType: 'application/json', body: publish(POINTS_ONLY) }));
-    await page.goto(env.url('/tests/fixtures/pages/reserve.html'));
+    await page.goto(shop.url + '/pages/reserve.html');
     await ready(page);
     await settle(page);
     const [prompt] = await check(page, `points only, ${width} px`);

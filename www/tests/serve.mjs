@@ -6,8 +6,9 @@
 // answered as the real server answers every accepted one, a shopper state
 // the test sets (hostile values included), and /api/engine/{op} running the
 // same wasm engine in Node, so its answers are the core's exact bytes.
-// Tests of the demo stores that sign up, read a shopper or redeem run on
-// the real server instead (real-server.mjs); there is no stub redemption.
+// Tests that sign up, read a shopper, redeem or apply a code run on the
+// real server instead (real-server.mjs, storefront.mjs); there is no stub
+// redemption. The platforms' cart APIs are platform-carts.mjs.
 //
 //   node www/tests/serve.mjs [port]      → http://127.0.0.1:8787/demo/
 //
@@ -20,6 +21,7 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONFIGS, PROGRAMS, engineBytes, publish } from './publish.mjs';
 import { jsonEngines } from './engine-json.mjs';
+import { platformAnswer, platformState } from './platform-carts.mjs';
 
 const www = fileURLToPath(new URL('..', import.meta.url));
 const repo = join(www, '..');
@@ -55,7 +57,6 @@ export async function nodeEngine() {
 
 export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
   const engineFor = await nodeEngine();
-  const fixture = (name) => JSON.parse(readFileSync(join(www, 'tests/fixtures', name), 'utf8'));
   const state = {
     program,
     signups: [],
@@ -66,13 +67,8 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     /** path → extra response headers (e.g. a Content-Security-Policy) */
     headers: new Map(),
     wasmType: 'application/wasm',
-    shopifyCart: fixture('shopify-cart-vnd.json'),
-    shopifyProducts: fixture('shopify-products.json'),
-    wooCart: fixture('woo-cart-usd.json'),
-    wooProducts: fixture('woo-products.json'),
-    /** Discount codes the stub platforms know: code → amount off (Shopify ×100 units / Woo minor units). */
-    platformCodes: new Map(),
-    wooNonce: 'f3a9c2e1b7',
+    // The platforms' carts, products and known codes (platform-carts.mjs).
+    ...platformState(),
   };
 
   const server = createServer(async (req, res) => {
@@ -131,70 +127,9 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
       const out = e.run(op[1], s, str(b.input), Date.now());
       return send(res, /"path":"op"/.test(out) && out.startsWith('{"error"') ? 404 : 200, out), true;
     }
-    // Shopify storefront AJAX API (recorded shapes, money in ×100 units).
-    if (p === '/shopify/cart.js') return send(res, 200, state.shopifyCart), true;
-    if (p === '/shopify/cart/update.js' && req.method === 'POST' && typeof (json(body) || {}).discount === 'string') {
-      // `discount`: the whole set of codes the cart should end with (Shopify's changelog, May 2025).
-      const c = state.shopifyCart;
-      const codes = json(body).discount.split(',').map((x) => x.trim()).filter(Boolean);
-      c.discount_codes = codes.map((code) => ({ code, applicable: state.platformCodes.has(code.toUpperCase()) }));
-      c.cart_level_discount_applications = c.discount_codes
-        .filter((d) => d.applicable)
-        .map((d) => ({ type: 'discount_code', key: d.code, title: d.code, description: '', value: String(state.platformCodes.get(d.code.toUpperCase()) / 100), value_type: 'fixed_amount', allocation_method: 'across', target_selection: 'all', target_type: 'line_item', total_allocated_amount: state.platformCodes.get(d.code.toUpperCase()) }));
-      c.total_discount = c.cart_level_discount_applications.reduce((s, d) => s + d.total_allocated_amount, 0);
-      return send(res, 200, c), true;
-    }
-    if (p === '/shopify/cart/update.js' && req.method === 'POST' && (json(body) || {}).attributes) {
-      // `attributes` merge into the cart's; a null value removes one (the Ajax Cart API's "update cart attributes").
-      const c = state.shopifyCart;
-      c.attributes = Object.assign({}, c.attributes);
-      for (const [k, v] of Object.entries(json(body).attributes)) {
-        if (v == null) delete c.attributes[k];
-        else c.attributes[k] = String(v);
-      }
-      return send(res, 200, c), true;
-    }
-    if (/^\/shopify\/cart\/(add|change|update)\.js$/.test(p) && req.method === 'POST') {
-      const b = json(body) || {};
-      const item = state.shopifyCart.items.find((i) => String(i.id) === String(b.id) || i.key === b.id);
-      if (item) {
-        item.quantity = p.endsWith('add.js') ? item.quantity + (b.quantity || 1) : b.quantity;
-        item.original_line_price = item.original_price * item.quantity;
-        item.final_line_price = item.line_price = item.final_price * item.quantity;
-        state.shopifyCart.items = state.shopifyCart.items.filter((i) => i.quantity > 0);
-      }
-      return send(res, 200, state.shopifyCart), true;
-    }
-    const sp = /^\/shopify\/products\/([\w-]+)\.js$/.exec(p);
-    if (sp) return state.shopifyProducts[sp[1]] ? send(res, 200, state.shopifyProducts[sp[1]]) : send(res, 404, {}), true;
-    // WooCommerce Store API (amounts are strings in minor units).
-    if (p === '/woo/wp-json/wc/store/v1/cart') return send(res, 200, state.wooCart, { Nonce: state.wooNonce }), true;
-    if (p === '/woo/wp-json/wc/store/v1/cart/apply-coupon' && req.method === 'POST') {
-      // As the Store API answers: a nonce is required; an unknown coupon is a 400; else the new cart.
-      if (req.headers.nonce !== state.wooNonce) return send(res, 401, { code: 'woocommerce_rest_missing_nonce', message: 'Missing the Nonce header. This endpoint requires a valid nonce.', data: { status: 401 } }), true;
-      const code = String((json(body) || {}).code || '').toLowerCase();
-      const amount = state.platformCodes.get(code.toUpperCase());
-      if (amount == null) return send(res, 400, { code: 'woocommerce_rest_cart_coupon_error', message: `Coupon "${code}" does not exist!`, data: { status: 400 } }), true;
-      const c = state.wooCart;
-      c.coupons.push({ code, discount_type: 'fixed_cart', totals: { total_discount: String(amount), total_discount_tax: '0', currency_code: c.totals.currency_code, currency_minor_unit: c.totals.currency_minor_unit } });
-      const first = c.items[0].totals;
-      first.line_total = String(Number(first.line_total) - amount);
-      return send(res, 200, c, { Nonce: state.wooNonce }), true;
-    }
-    if (p === '/woo/wp-json/wc/store/v1/cart/update-item' && req.method === 'POST') {
-      const b = json(body) || {};
-      const item = state.wooCart.items.find((i) => i.key === b.key);
-      if (item) {
-        const unit = Number(item.totals.line_subtotal) / item.quantity;
-        const ratio = Number(item.totals.line_total) / Number(item.totals.line_subtotal);
-        item.quantity = b.quantity;
-        item.totals.line_subtotal = String(unit * b.quantity);
-        item.totals.line_total = String(Math.round(unit * b.quantity * ratio));
-      }
-      return send(res, 200, state.wooCart), true;
-    }
-    const wp = /^\/woo\/wp-json\/wc\/store\/v1\/products\/(\d+)$/.exec(p);
-    if (wp) return state.wooProducts[wp[1]] ? send(res, 200, state.wooProducts[wp[1]]) : send(res, 404, {}), true;
+    // The platforms' own cart APIs (platform-carts.mjs).
+    const pa = platformAnswer(state, req, p, body);
+    if (pa) return send(res, pa.status, pa.value, pa.headers), true;
     return false;
   }
 
@@ -245,9 +180,7 @@ export async function startServer({ port = 0, program = 'vn-coffee' } = {}) {
     state.headers.clear();
     state.wasmType = 'application/wasm';
     state.program = program;
-    state.shopifyCart = fixture('shopify-cart-vnd.json');
-    state.wooCart = fixture('woo-cart-usd.json');
-    state.platformCodes.clear();
+    Object.assign(state, platformState());
   };
   return state;
 }
