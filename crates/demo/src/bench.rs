@@ -1,4 +1,4 @@
-//! `rewards-server bench`: drives N signed order webhooks with C
+//! `rewards-demo bench`: drives N signed order webhooks with C
 //! concurrent clients over loopback against an in-process server on a
 //! fresh database, then prints throughput and latency percentiles. A
 //! measurement to run by hand; tests never assert timings.
@@ -17,7 +17,9 @@ use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rewards_core::json::{obj, s};
 
-use crate::{demo, token, AppState, Clock, Db, LoadedProgram};
+use rewards_server::{token, AppState, Clock, Db, LoadedProgram};
+
+use crate::demo;
 
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
@@ -46,7 +48,6 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let url = flag(args, "--database-url").unwrap_or_else(|| format!("sqlite://{}", dir.join("bench.sqlite").display()));
     let mut settings = demo::demo_settings(url.clone(), std::net::SocketAddr::from(([127, 0, 0, 1], 0)), None);
-    settings.demo = false;
     settings.shopify_webhook_secret = "bench-shopify-signing-secret-0123456789".into();
     let program = LoadedProgram::load(std::path::Path::new(&program_path))?;
     let db = Db::connect(&url).await?;
@@ -54,7 +55,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     let (code, exp) = (app.program().currency().code().to_string(), app.program().currency().exponent);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(crate::serve_on(app, listener));
+    tokio::spawn(rewards_server::serve_on(app, listener));
 
     let mut rng = StdRng::seed_from_u64(7);
     let run_id = std::process::id();
@@ -121,7 +122,7 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     lat.sort_unstable();
     let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     let what = if shopify.is_some() { "Shopify orders/paid webhooks" } else { "order webhooks" };
-    println!("{what}: {n} requests, {c} concurrent clients, {}", crate::db::redact(&url));
+    println!("{what}: {n} requests, {c} concurrent clients, {}", rewards_server::storage::db::redact(&url));
     println!("  total      {:.2} s", elapsed.as_secs_f64());
     println!("  throughput {:.0} requests/s", n as f64 / elapsed.as_secs_f64());
     println!(
@@ -164,6 +165,6 @@ fn shopify_order(template: &str, secret: &str, run_id: u32, i: usize) -> (String
         c.insert("email".into(), format!("bench-{}@example.com", i % 500).into());
     }
     let body = serde_json::Value::Object(o).to_string();
-    let sig = crate::platform::signature(secret, body.as_bytes());
+    let sig = rewards_server::services::platforms::signature(secret, body.as_bytes());
     (body, sig)
 }

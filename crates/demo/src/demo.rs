@@ -1,4 +1,4 @@
-//! `rewards-server demo`: the demo stores (`www/demo`), the widget build
+//! `rewards-demo demo`: the demo stores (`www/demo`), the widget build
 //! (`www/dist`) and this server on embedded SQLite files, with seeded,
 //! deterministic history (90 days of orders, signups, refunds and
 //! redemptions) so the widget and the KPI page have something to show.
@@ -31,7 +31,12 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::DAY_MS;
 use tower::ServiceExt;
 
-use crate::{console, routes, token, App, AppState, Clock, Db, LoadedProgram, Settings};
+use rewards_server::console;
+use rewards_server::http::routes;
+use rewards_server::services::birthday;
+use rewards_server::{token, App, AppState, Clock, Db, LoadedProgram, Settings};
+
+use crate::demo_backend;
 
 pub const MERCHANT_SECRET: &str = "demo-merchant-secret-not-for-production";
 pub const WEBHOOK_SECRET: &str = "demo-webhook-secret-not-for-production";
@@ -67,7 +72,6 @@ pub fn demo_settings(database_url: String, bind: SocketAddr, site_dir: Option<Pa
     s.site_dir = site_dir;
     s.signup_rate_max = 1000;
     s.signup_min_fill_ms = 1000;
-    s.demo = true;
     s
 }
 
@@ -143,12 +147,12 @@ pub async fn start(opts: &Options) -> Result<Vec<Instance>, String> {
         }
         let others: Arc<[(&'static str, SocketAddr)]> =
             STORES.iter().zip(&addrs).filter(|(s, _)| s.path != store.path).map(|(s, a)| (s.path, *a)).collect();
-        let router = routes::router(app.clone())
+        let router = routes::router_with(app.clone(), demo_backend::router())
             .layer(axum::middleware::from_fn_with_state(others, to_own_instance))
             .layer(axum::middleware::from_fn_with_state(published.clone(), published_program))
             .layer(axum::middleware::from_fn_with_state((app.clone(), format!("/{}", store.program)), own_program));
         let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
-        tokio::spawn(crate::serve_router(router, header_timeout, listener));
+        tokio::spawn(rewards_server::serve_router(router, header_timeout, listener));
         instances.push(Instance { store, app, addr, seeded });
     }
     Ok(instances)
@@ -234,7 +238,7 @@ async fn call(app: &App, method: &str, uri: &str, body: String, headers: &[(&str
     }
     let mut req = req.body(Body::from(body)).map_err(|e| e.to_string())?;
     req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 1))));
-    let resp = routes::router(app.clone()).oneshot(req).await.map_err(|e| e.to_string())?;
+    let resp = routes::router_with(app.clone(), demo_backend::router()).oneshot(req).await.map_err(|e| e.to_string())?;
     let status = resp.status();
     let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await.map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -336,7 +340,7 @@ pub async fn seed(app: &App) -> Result<String, String> {
                 // The signed-in demo shopper's birthday is the demo's today
                 // (store time): the gift shows on the first visit.
                 if c == 1 && program.popup.as_ref().is_some_and(|p| p.birthday_field != FieldMode::Hidden) {
-                    let today = crate::birthday::local_day(&program.store.time_zone, real_now);
+                    let today = birthday::local_day(&program.store.time_zone, real_now);
                     let (_, m, d) = rewards_core::time::civil_from_days(today);
                     let d = if (m, d) == (2, 29) { 28 } else { d };
                     fields.push(("birthday", s(format!("1990-{m:02}-{d:02}"))));

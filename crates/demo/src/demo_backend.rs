@@ -1,4 +1,4 @@
-//! Demo mode only: this server also plays the merchant's backend for the
+//! The demo only (`rewards-demo demo` merges these routes): the server also plays the merchant's backend for the
 //! demo stores, the parts a real store's platform or backend does:
 //! signing shopper tokens (`GET /demo/token`), checking a discount code at
 //! checkout (`GET /demo/voucher?code=`, what `GET /api/vouchers/{code}` does
@@ -12,10 +12,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use rewards_core::json::{int, obj, s};
 
-use crate::body::{decode, Codes, Id, Obj, Raw};
-use crate::error::{ApiError, ApiResult};
-use crate::routes::{json_body, json_status, token_subject, RawBody};
-use crate::{orders, token, vouchers, App};
+use rewards_server::body::{decode, Codes, Id, Obj, Raw, Str};
+use rewards_server::error::{ApiError, ApiResult};
+use rewards_server::http::error::{json_body, json_status};
+use rewards_server::http::extract::{token_subject, RawBody};
+use rewards_server::services::{orders, vouchers};
+use rewards_server::{token, App};
 
 pub fn router() -> Router<App> {
     Router::new().route("/demo/token", get(demo_token)).route("/demo/voucher", get(voucher)).route("/demo/order", post(order))
@@ -63,7 +65,7 @@ async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBod
     let order_id = Id(format!("web-{}", hex::encode(rand::random::<[u8; 6]>())));
     let body =
         orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes, referral_code: body.referral_code };
-    orders::receive_order(&app, body).await
+    Ok(json_body(orders::receive_order(&app, body).await?))
 }
 
 /// `POST /demo/order`.
@@ -73,5 +75,5 @@ struct DemoOrderBody {
     cart: Raw,
     discount_codes: Option<Codes>,
     /// The referral code the widget kept (`Rewards.referralCode()`), as a platform's cart attribute would carry it.
-    referral_code: Option<crate::body::Str>,
+    referral_code: Option<Str>,
 }

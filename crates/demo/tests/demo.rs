@@ -1,4 +1,4 @@
-//! `rewards-server demo`: each store is served with its own program, so
+//! `rewards-demo demo`: each store is served with its own program, so
 //! the English store's signups and previews land in the USD program and
 //! the Vietnamese store's in the VND one. Read through the pages
 //! themselves: the API and config their script tag names.
@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use reqwest::Url;
-use rewards_server::demo::{self, Instance, Options};
+use rewards_demo::demo::{self, Instance, Options};
 use serde_json::{json, Value};
 
 fn site() -> PathBuf {

@@ -9,38 +9,16 @@
 //! `admin`/`kpi`/`svg` (the KPI page and CSV exports), `console` (the
 //! merchant console: admin users, members).
 
-pub mod actions;
-pub mod activity;
-pub mod admin;
-pub mod assets;
-pub mod bench;
-pub mod birthday;
 pub mod body;
 pub mod clock;
 pub mod console;
-pub mod db;
-pub mod deliveries;
-pub mod demo;
-pub mod demo_backend;
-pub mod describe;
 pub mod error;
-pub mod kpi;
-pub mod ledger;
-pub mod orders;
-pub mod platform;
+pub mod http;
 pub mod ratelimit;
-pub mod redeem;
-pub mod referral;
-pub mod referral_report;
-pub mod routes;
-pub mod schema;
+pub mod services;
 pub mod settings;
-pub mod shopify;
-pub mod signup;
-pub mod svg;
+pub mod storage;
 pub mod token;
-pub mod vouchers;
-pub mod woocommerce;
 
 use std::sync::Arc;
 
@@ -48,7 +26,7 @@ use rewards_core::Engine;
 use sha2::{Digest, Sha256};
 
 pub use clock::Clock;
-pub use db::Db;
+pub use storage::db::Db;
 pub use settings::Settings;
 
 /// A program config that passed the core's validation, with the version
@@ -123,7 +101,7 @@ pub struct AppState {
     pub clock: Clock,
     pub signup_limiter: ratelimit::RateLimiter,
     /// The bound on recording refused webhook deliveries (`deliveries`).
-    pub delivery_log: deliveries::Bound,
+    pub delivery_log: http::deliveries::Bound,
     /// Console sign-in attempts per client address (`console::auth`).
     pub sign_in_limiter: ratelimit::RateLimiter,
 }
@@ -168,7 +146,7 @@ pub async fn serve(app: App) -> std::io::Result<()> {
 /// own connection.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
-    serve_router(routes::router(app), header_timeout, listener).await
+    serve_router(http::routes::router(app), header_timeout, listener).await
 }
 
 /// [`serve_on`] with the router built by the caller (the demo adds a layer).

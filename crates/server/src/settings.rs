@@ -44,8 +44,6 @@ pub struct Settings {
     /// the connection is closed), and its body and handling (else `503`).
     /// A slow client holds only its own connection, never the writer.
     pub request_timeout_ms: u64,
-    /// Demo mode: `GET /demo/token` signs tokens for demo customers.
-    pub demo: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -130,7 +128,6 @@ impl Settings {
             signup_rate_window_ms: 600_000,
             max_body_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
-            demo: false,
         }
     }
 

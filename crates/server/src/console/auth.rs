@@ -26,7 +26,7 @@ use super::audit::{self, Actor};
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
-use crate::routes::RawBody;
+use crate::http::extract::RawBody;
 use crate::App;
 
 /// A session lasts this long after sign-in (8 hours: a working day).
@@ -284,7 +284,7 @@ pub fn sign_in_limiter() -> crate::ratelimit::RateLimiter {
     crate::ratelimit::RateLimiter::new(SIGN_IN_ATTEMPTS, SIGN_IN_WINDOW_MS)
 }
 
-pub async fn login(State(app): State<App>, peer: crate::routes::Peer, headers: HeaderMap, RawBody(body): RawBody) -> Response {
+pub async fn login(State(app): State<App>, peer: crate::http::extract::Peer, headers: HeaderMap, RawBody(body): RawBody) -> Response {
     let fallback = request_lang(&headers, None);
     let Some(f) = form::<LoginForm>(&body) else {
         return login_form(&app, &headers, fallback, "", Some(fallback.words().sign_in_failed), StatusCode::UNPROCESSABLE_ENTITY);
@@ -294,7 +294,7 @@ pub async fn login(State(app): State<App>, peer: crate::routes::Peer, headers: H
     if !nonce_ok || !same_origin(&headers) {
         return login_form(&app, &headers, lang, &f.email, Some(lang.words().form_expired), StatusCode::FORBIDDEN);
     }
-    let ip = crate::routes::client_ip(&app, &headers, Some(peer.0));
+    let ip = crate::http::extract::client_ip(&app, &headers, Some(peer.0));
     if let Err(wait) = app.sign_in_limiter.check(ip, app.clock.now()) {
         let minutes = ((wait + 59_999) / 60_000).to_string();
         let message = fill(lang.words().sign_in_limited, &[&minutes]);

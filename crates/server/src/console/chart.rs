@@ -10,7 +10,7 @@
 //! same figures in a table under the chart.
 
 use super::html::Html;
-use crate::kpi::Q;
+use crate::services::kpi::Q;
 
 /// The viewBox: narrow enough that its type stays readable on a 375 px phone.
 const W: i64 = 360;

@@ -2,7 +2,7 @@
 //! the webhook URLs to paste into Shopify or WooCommerce, whether each
 //! platform's secret is set, the theme snippet with this server's URL
 //! filled in, which topics arrived in the last 7 days and every refused
-//! delivery with the error its sender got (`crate::deliveries`).
+//! delivery with the error its sender got (`crate::http::deliveries`).
 //!
 //! Its words live here rather than in `i18n::Words`: they are this page's
 //! alone. The snippet shown is the file merchants install
@@ -17,7 +17,7 @@ use super::auth::Console;
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
-use crate::deliveries::{self, Platform, Refusal};
+use crate::http::deliveries::{self, Platform, Refusal};
 use crate::App;
 
 /// The theme snippet, as merchants install it.
@@ -215,10 +215,10 @@ fn platform_section(
     let s = &app.settings;
     let (name, secret_set, secret_name, topics): (&str, bool, &str, Vec<&str>) = match platform {
         Platform::Shopify => {
-            ("Shopify", !s.shopify_webhook_secret.is_empty(), "shopify_webhook_secret", crate::shopify::subscribed(s.shopify_award_on))
+            ("Shopify", !s.shopify_webhook_secret.is_empty(), "shopify_webhook_secret", crate::http::webhooks::shopify::subscribed(s.shopify_award_on))
         }
         Platform::WooCommerce => {
-            ("WooCommerce", !s.woocommerce_webhook_secret.is_empty(), "woocommerce_webhook_secret", crate::woocommerce::TOPICS.to_vec())
+            ("WooCommerce", !s.woocommerce_webhook_secret.is_empty(), "woocommerce_webhook_secret", crate::http::webhooks::woocommerce::TOPICS.to_vec())
         }
     };
     let id = platform.route();

@@ -21,7 +21,7 @@ use super::i18n::{fill, Lang};
 use super::kpi_words::KpiWords;
 use super::kpis::{self, Figures, Kind, DEFAULT_ACTIVE_DAYS, PERIODS};
 use super::layout;
-use crate::kpi::Q;
+use crate::services::kpi::Q;
 use crate::App;
 
 #[derive(serde::Deserialize, Default)]

@@ -1,6 +1,6 @@
 //! The figures of the console's KPI page (`kpi_page` draws them): for each
 //! of the last [`PERIODS`] periods (calendar months or 7-day weeks in the
-//! store's time zone, the newest one so far), the seeds' KPIs (`crate::kpi`,
+//! store's time zone, the newest one so far), the seeds' KPIs (`crate::services::kpi`,
 //! the same formulas as `/admin`), the program's cost against the revenue
 //! from members, and members against guests.
 //!
@@ -23,7 +23,7 @@ use std::collections::{BTreeSet, HashMap};
 use rewards_core::time::{civil_from_days, days_from_civil, DAY_MS};
 use sqlx::Row;
 
-use crate::kpi::{self, Inputs, OrderFact, Q};
+use crate::services::kpi::{self, Inputs, OrderFact, Q};
 use crate::App;
 
 /// Periods on the trend charts (the newest, so far, included).
@@ -77,7 +77,7 @@ pub struct Period {
 /// The last `n` periods ending with the one holding `now`, oldest first.
 /// The newest ends at `now` (it is "so far").
 pub fn periods(kind: Kind, tz: &str, now: i64, n: usize) -> Vec<Period> {
-    let today = crate::birthday::local_day(tz, now);
+    let today = crate::services::birthday::local_day(tz, now);
     let mut out = Vec::with_capacity(n);
     for back in (0..n as i64).rev() {
         let (first, next) = match kind {

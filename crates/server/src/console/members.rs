@@ -17,8 +17,8 @@ use super::auth::{Console, Role};
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
-use crate::ledger::{self, ShopperRow};
-use crate::vouchers::{self, Status};
+use crate::storage::ledger::{self, ShopperRow};
+use crate::services::vouchers::{self, Status};
 use crate::App;
 
 /// One way the search box finds members. `sql` is a condition on
@@ -471,7 +471,7 @@ fn history_section(h: &mut Html, lang: Lang, lines: &[LedgerLine], currency: rew
     }
     h.lit("</tr></thead><tbody>");
     for l in lines {
-        let text = crate::describe::entry_in(lang, &l.cause, &l.reference, l.delta, &l.detail, currency);
+        let text = crate::http::describe::entry_in(lang, &l.cause, &l.reference, l.delta, &l.detail, currency);
         h.lit("<tr><td data-label=\"").text(w.when).lit("\">").text(&lang.instant(l.at)).lit("</td>");
         h.lit("<td data-label=\"").text(w.what).lit("\">").text(&text).lit("</td>");
         let available = if l.available_at > l.at { lang.day(l.available_at) } else { "—".into() };

@@ -11,7 +11,7 @@
 //! `users_page`, the owner's page),
 //! `layout` (the page frame), `html` (escaping by construction), `i18n`.
 //!
-//! The shared admin token (`crate::admin`) keeps working for the JSON API
+//! The shared admin token (`crate::http::admin`) keeps working for the JSON API
 //! and the CSV exports; the console never accepts it, and it never accepts
 //! the console's cookie.
 
@@ -39,7 +39,6 @@ pub mod users_page;
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::db::Backend;
 use crate::App;
 
 pub fn router() -> Router<App> {
@@ -71,52 +70,3 @@ pub fn router() -> Router<App> {
         .route("/console/preview.js", get(program_page::preview_script))
 }
 
-/// Migration 5: console users, their sessions, the audit log, member
-/// erasures, program versions and drafts. (Numbers 4 and 6 belong to other branches; `schema::apply`
-/// runs whichever are missing in list order, so a gap is harmless.)
-pub fn migration(backend: Backend) -> Vec<String> {
-    let id = match backend {
-        Backend::Sqlite => "INTEGER PRIMARY KEY",
-        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-    };
-    let mut out = vec![
-        format!(
-            "CREATE TABLE admin_users (
-            id {id},
-            email TEXT NOT NULL UNIQUE,
-            password_hash TEXT NOT NULL,
-            role TEXT NOT NULL CHECK (role IN ('owner','staff')),
-            locale TEXT NOT NULL CHECK (locale IN ('vi','en')),
-            created_at BIGINT NOT NULL)"
-        ),
-        // The cookie's token is never stored, only its SHA-256.
-        "CREATE TABLE admin_sessions (
-            token_sha256 TEXT PRIMARY KEY,
-            user_id BIGINT NOT NULL REFERENCES admin_users(id),
-            csrf TEXT NOT NULL,
-            created_at BIGINT NOT NULL,
-            expires_at BIGINT NOT NULL)"
-            .into(),
-        format!(
-            "CREATE TABLE admin_audit (
-            id {id},
-            at BIGINT NOT NULL,
-            user_id BIGINT,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            target TEXT NOT NULL,
-            detail TEXT NOT NULL)"
-        ),
-        "CREATE INDEX admin_audit_at ON admin_audit (at)".into(),
-        "CREATE TABLE erasures (
-            shopper_id TEXT PRIMARY KEY REFERENCES shoppers(id),
-            at BIGINT NOT NULL,
-            actor TEXT NOT NULL)"
-            .into(),
-    ];
-    out.extend(programs::tables(id));
-    out.extend(crate::schema::append_only(backend, "admin_audit"));
-    out.extend(crate::schema::append_only(backend, "program_versions"));
-    out.extend(crate::schema::append_only(backend, "erasures"));
-    out
-}

@@ -21,7 +21,7 @@ use super::members::pick;
 use super::program_form::{self, Issues};
 use super::programs::{self, Change, Refused};
 use crate::error::ApiError;
-use crate::routes::RawBody;
+use crate::http::extract::RawBody;
 use crate::App;
 
 #[derive(serde::Deserialize, Default)]
@@ -385,7 +385,7 @@ pub async fn draft_document(State(app): State<App>, console: Console, Path(file)
         Err(e) => return e.into_response(),
     };
     match programs::check(&text) {
-        Ok(p) => crate::routes::json_body(p.published),
+        Ok(p) => crate::http::error::json_body(p.published),
         Err(_) => ApiError::not_found("the draft no longer validates").into_response(),
     }
 }

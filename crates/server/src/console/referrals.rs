@@ -1,5 +1,5 @@
 //! "Referrals" (`/console/referrals`, owners and staff; issue 12): the
-//! referral report (`crate::referral_report`, the figures of
+//! referral report (`crate::http::referral_report`, the figures of
 //! `/admin/referrals.json`): referred signups, referred orders and their
 //! revenue, rewards paid, the top referrers (linked to their member pages)
 //! and every refusal by reason. The CSV (one row per referral, with
@@ -18,7 +18,7 @@ use super::auth::{Console, Role};
 use super::html::Html;
 use super::i18n::Lang;
 use super::layout;
-use crate::referral_report;
+use crate::http::referral_report;
 use crate::App;
 
 pub struct ReferralWords {

@@ -19,14 +19,8 @@
 use super::audit::{self, Actor};
 use super::auth::{hash_password, Role, MIN_PASSWORD_CHARS};
 use super::i18n::Lang;
-use crate::db::Backend;
 use crate::error::ApiError;
 use crate::{Clock, Db, Settings};
-
-/// Migration 9: a removed console user keeps their row.
-pub fn migration(_backend: Backend) -> Vec<String> {
-    vec!["ALTER TABLE admin_users ADD COLUMN removed_at BIGINT".into()]
-}
 
 /// Why a change to the users was refused (the CLI prints it; the page words it).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
 use super::users::{self, Refusal};
-use crate::routes::RawBody;
+use crate::http::extract::RawBody;
 use crate::App;
 
 pub struct UsersWords {

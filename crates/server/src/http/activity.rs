@@ -1,6 +1,6 @@
 //! `GET /api/shopper/activity` (token): the token's shopper's own ledger,
 //! newest first, in pages, each entry in plain words in their language
-//! (`crate::describe::for_shopper`), with when pending points become
+//! (`crate::http::describe::for_shopper`), with when pending points become
 //! spendable and which points expire when.
 //!
 //! Query: `before` (an entry id from the previous page's `next_before`),
@@ -15,7 +15,9 @@ use rewards_core::time::format_instant;
 use sqlx::Row;
 
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{current_state, json_status, require_subject};
+use crate::http::error::json_status;
+use crate::http::extract::require_subject;
+use crate::services::lifecycle::current_state;
 use crate::App;
 
 #[derive(serde::Deserialize)]
@@ -65,7 +67,7 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, Query(q): Query<
             ("at", s(format_instant(at))),
             ("delta", int(delta)),
             ("cause", s(&*cause)),
-            ("text", s(crate::describe::for_shopper(lang, &cause, &reference, delta, &detail))),
+            ("text", s(crate::http::describe::for_shopper(lang, &cause, &reference, delta, &detail))),
             // Only credits become spendable: a refund of pending points takes them back at once.
             ("spendable_at", if available_at > now && delta > 0 { s(format_instant(available_at)) } else { Json::Null }),
         ]));

@@ -19,8 +19,8 @@ use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ApiResult};
-use crate::kpi::{self, Inputs, OrderFact, Q};
-use crate::svg::{bars, escape, Series};
+use crate::services::kpi::{self, Inputs, OrderFact, Q};
+use crate::http::svg::{bars, escape, Series};
 use crate::App;
 
 pub fn router() -> Router<App> {
@@ -363,7 +363,7 @@ async fn kpis_json(State(app): State<App>, headers: HeaderMap, Query(q): Query<P
         ("repeat_rate_percent", q(Q::new(r.repeat_rate.num * 100, r.repeat_rate.den))),
         ("time_between_days", q(r.time_between_days)),
     ]);
-    crate::routes::json_status(StatusCode::OK, &body)
+    crate::http::error::json_status(StatusCode::OK, &body)
 }
 
 /// One CSV field. Text that a spreadsheet would run as a formula gets a
@@ -476,7 +476,7 @@ async fn ledger_csv(State(app): State<App>, headers: HeaderMap) -> Response {
         for r in rows {
             let (cause, reference, delta, detail): (String, String, i64, String) =
                 (r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(8)?);
-            let description = crate::describe::entry(&cause, &reference, delta, &detail, currency);
+            let description = crate::http::describe::entry(&cause, &reference, delta, &detail, currency);
             csv_row(
                 &mut out,
                 &[

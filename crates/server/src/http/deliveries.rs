@@ -23,7 +23,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sqlx::{AnyConnection, Row};
 
-use crate::db::Backend;
 use crate::ratelimit::RateLimiter;
 use crate::App;
 
@@ -33,29 +32,6 @@ pub const RECORDED_PER_MINUTE: u32 = 120;
 pub const KEPT: i64 = 1000;
 /// The longest error body read back from a refusal (error bodies are small).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
-
-/// Migration 7: the refusals of webhook deliveries.
-pub fn migration(backend: Backend) -> Vec<String> {
-    let id = match backend {
-        Backend::Sqlite => "INTEGER PRIMARY KEY",
-        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-    };
-    vec![
-        format!(
-            "CREATE TABLE webhook_refusals (
-            id {id},
-            at BIGINT NOT NULL,
-            route TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            delivery_id TEXT NOT NULL,
-            status BIGINT NOT NULL,
-            error TEXT NOT NULL,
-            message TEXT NOT NULL,
-            path TEXT NOT NULL)"
-        ),
-        "CREATE INDEX webhook_refusals_route ON webhook_refusals (route, id)".into(),
-    ]
-}
 
 /// The log's bound, one per server (`AppState::delivery_log`): the rate
 /// of recorded refusals, and the count of those it left out since start
@@ -91,7 +67,7 @@ pub async fn record_refusals(State(app): State<App>, req: Request, next: Next) -
     let route = req.uri().path().trim_start_matches("/api/webhooks/").chars().take(40).collect::<String>();
     let (topic, delivery_id) = named(req.headers());
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let sender = crate::routes::client_ip(&app, req.headers(), peer);
+    let sender = crate::http::extract::client_ip(&app, req.headers(), peer);
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {

@@ -179,7 +179,7 @@ fn group(digits: &str, sep: char) -> String {
 
 /// The shopper's own words for an entry, in their language (`vi`, else
 /// English): "+26 points — order 1001", "−15 điểm — hoàn tiền đơn hàng 1001",
-/// "+100 points — birthday gift". For "Your activity" (`crate::activity`).
+/// "+100 points — birthday gift". For "Your activity" (`crate::http::activity`).
 pub fn for_shopper(lang: &str, cause: &str, reference: &str, delta: i64, detail: &str) -> String {
     let vi = lang == "vi";
     let d = Json::parse(detail).unwrap_or(Json::Null);

@@ -15,7 +15,7 @@ use rewards_core::time::format_instant;
 use sqlx::Row;
 
 use crate::error::ApiResult;
-use crate::routes::json_status;
+use crate::http::error::json_status;
 use crate::App;
 
 pub fn router() -> Router<App> {
@@ -75,7 +75,7 @@ pub async fn figures(conn: &mut sqlx::AnyConnection) -> Result<Report, sqlx::Err
 }
 
 async fn report(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(r) = crate::admin::deny(&app, &headers) {
+    if let Some(r) = crate::http::admin::deny(&app, &headers) {
         return Ok(r);
     }
     let f = figures(&mut *app.db.read().await?).await?;
@@ -153,7 +153,7 @@ pub fn attachment(text: String) -> Response {
 }
 
 async fn csv(State(app): State<App>, headers: HeaderMap) -> ApiResult<Response> {
-    if let Some(r) = crate::admin::deny(&app, &headers) {
+    if let Some(r) = crate::http::admin::deny(&app, &headers) {
         return Ok(r);
     }
     Ok(attachment(csv_text(&mut *app.db.read().await?).await?))

@@ -3,26 +3,22 @@
 //! are credited when the core's `actions::eligible` allows it (limits:
 //! once, yearly, every N days). Idempotent by `event_id`.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use rewards_core::config::{Action, ActionKind};
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use sqlx::Row;
 
-use crate::body::{decode, Id, MembershipStatus, Obj};
-use crate::db::WriteTx;
+use crate::body::{Id, MembershipStatus, Obj};
+use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry, ShopperRow};
-use crate::orders::{customer, order_shopper, verify, Customer};
-use crate::routes::{json_status, RawBody};
+use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::services::orders::{customer, order_shopper, Customer};
 use crate::App;
 
 /// `POST /api/webhooks/actions`.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ActionBody {
+pub struct ActionBody {
     event_id: Id<128>,
     customer: Option<Obj<Customer>>,
     action_id: Id<64>,
@@ -31,15 +27,14 @@ struct ActionBody {
 /// `POST /api/webhooks/membership`.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MembershipBody {
+pub struct MembershipBody {
     customer: Option<Obj<Customer>>,
     membership_id: Id<64>,
     status: MembershipStatus,
 }
 
-pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    verify(&app, &headers, &body)?;
-    let body: ActionBody = decode(&body)?;
+/// A bonus action whose sender is already trusted, credited once per event id.
+pub async fn action(app: &App, body: ActionBody) -> ApiResult<Json<'static>> {
     let (event_id, action_id) = (body.event_id.0, body.action_id.0);
     let (cid, email) = customer(body.customer);
     if cid.is_none() && email.is_none() {
@@ -54,11 +49,11 @@ pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     }
     let now = app.clock.now();
     let mut w = app.db.write().await?;
-    let result = credit(&app, &mut w, action, &event_id, (cid.as_deref(), email.as_deref()), now).await;
+    let result = credit(app, &mut w, action, &event_id, (cid.as_deref(), email.as_deref()), now).await;
     // A redelivered event answers what was credited and writes nothing.
     let keep = result.as_ref().is_ok_and(|(_, fresh)| *fresh);
     let (out, _) = w.finish_keeping(result, keep).await?;
-    Ok(json_status(StatusCode::OK, &out))
+    Ok(out)
 }
 
 /// The action's writes: the response, and whether this delivery is new.
@@ -93,7 +88,7 @@ async fn credit(
         return Ok((reply(r.try_get(0)?, None), false));
     }
     let mut state = ledger::load(w.conn(), program, row.clone(), now).await?;
-    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+    crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     if let Err(next) = rewards_core::actions::eligible(action, &state.shopper, now) {
         return Ok((reply(0, Some(next.map_or(Json::Null, |t| s(format_instant(t))))), true));
     }
@@ -117,12 +112,10 @@ async fn credit(
     Ok((reply(action.points, None), true))
 }
 
-/// `POST /api/webhooks/membership`: the merchant's billing reports the
+/// `POST /api/webhooks/membership`'s service: the merchant's billing reports the
 /// paid membership's state (`trial`, `active`, `lapsed`); the engine
 /// applies its multiplier and members-only rewards from then on.
-pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    verify(&app, &headers, &body)?;
-    let body: MembershipBody = decode(&body)?;
+pub async fn membership(app: &App, body: MembershipBody) -> ApiResult<Json<'static>> {
     let (cid, email) = customer(body.customer);
     if cid.is_none() && email.is_none() {
         return Err(ApiError::invalid("customer", "needs an id or an email"));
@@ -149,5 +142,5 @@ pub async fn membership_webhook(State(app): State<App>, headers: HeaderMap, RawB
     let row = w.finish(result).await?;
     let out =
         obj(vec![("ok", Json::Bool(true)), ("shopper_id", s(&*row.id)), ("membership_id", s(&*membership_id)), ("status", s(status))]);
-    Ok(json_status(StatusCode::OK, &out))
+    Ok(out)
 }

@@ -14,7 +14,10 @@ use rewards_core::config::{Action, ActionKind, Program};
 use rewards_core::time::{civil_from_days, days_from_civil, parse_instant, DAY_MS};
 use rewards_core::Shopper;
 
-use crate::ledger::ShopperRow;
+use rewards_core::json::{int, obj, Json};
+
+use crate::error::ApiResult;
+use crate::storage::ledger::ShopperRow;
 
 /// The local day number (days since 1970-01-01) of instant `t` in `tz`;
 /// UTC when the zone is unknown (the validator refuses unknown zones).
@@ -63,3 +66,20 @@ mod tests {
         assert_eq!(civil_from_days(local_day("America/New_York", parse_instant("2026-07-01T02:00:00Z").unwrap())), (2026, 6, 30));
     }
 }
+
+/// This local year's birthday gift, `{points, year}`, once credited (the
+/// widget says "Happy birthday" once per year); `null` otherwise.
+pub async fn gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
+    use sqlx::Row;
+    let day = local_day(&program.store.time_zone, now);
+    let year = rewards_core::time::civil_from_days(day).0;
+    let r = sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1")
+        .bind(format!("birthday:{id}:{year}"))
+        .fetch_optional(conn)
+        .await?;
+    Ok(match r {
+        Some(r) => obj(vec![("points", int(r.try_get::<i64, _>(0)?)), ("year", int(year))]),
+        None => Json::Null,
+    })
+}
+

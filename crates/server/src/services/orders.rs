@@ -12,35 +12,18 @@
 //! of reversals never exceeds it). Stamps, qualifying spend and cashback
 //! are reversed the same way.
 
-use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
 use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::body::{decode, Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
-use crate::db::WriteTx;
+use crate::body::{Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
+use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry, ShopperRow};
-use crate::routes::{json_body, RawBody};
-use crate::{redeem, token, vouchers, App};
-
-pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
-    let sig = headers.get("x-rewards-signature").and_then(|v| v.to_str().ok());
-    if token::verify_webhook(&app.settings.webhook_secret, body, sig) {
-        Ok(())
-    } else {
-        Err(ApiError::unauthorized("X-Rewards-Signature is missing or does not match the body (sha256=<lower-case hex HMAC-SHA256 of the raw body with the webhook secret>)"))
-    }
-}
-
-/// A stored response, answered byte for byte.
-fn stored(text: String) -> Response {
-    json_body(text)
-}
+use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::services::{redeem, vouchers};
+use crate::App;
 
 /// A webhook's `customer: {id?, email?}`.
 #[derive(Debug, Deserialize)]
@@ -76,11 +59,11 @@ pub struct OrderBody {
 /// `POST /api/webhooks/refunds`: `amount` (minor units) or `cancel: true`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RefundBody {
-    refund_id: Id<128>,
-    order_id: Id<128>,
-    amount: Option<Amount>,
-    cancel: Option<Flag>,
+pub struct RefundBody {
+    pub refund_id: Id<128>,
+    pub order_id: Id<128>,
+    pub amount: Option<Amount>,
+    pub cancel: Option<Flag>,
 }
 
 /// Finds or creates the order's shopper, linking a customer id to a
@@ -154,14 +137,9 @@ impl Order {
     }
 }
 
-pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    verify(&app, &headers, &body)?;
-    receive_order(&app, decode(&body)?).await
-}
-
 /// An order body whose sender is already trusted (a verified signature, or
 /// the demo's own checkout): its cart checked by the core, then recorded once.
-pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
+pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<String> {
     let codes = body.discount_codes.unwrap_or_default().0;
     let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?
         .with_referral_code(body.referral_code.map(|c| c.0));
@@ -172,11 +150,11 @@ pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<Response> {
     // undo this one and answer the winner's response.
     let keep = matches!(result, Ok(Some(_)));
     match w.finish_keeping(result, keep).await? {
-        Some(text) => Ok(json_body(text)),
+        Some(text) => Ok(text),
         None => {
             let mut conn = app.db.read().await?;
             let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order.id).fetch_one(&mut *conn).await?;
-            Ok(stored(r.try_get(0)?))
+            Ok(r.try_get(0)?)
         }
     }
 }
@@ -207,7 +185,7 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
     };
     let row = ledger::lock(&app.db, w.conn(), row).await?;
     let mut state = ledger::load(w.conn(), program, row, now).await?;
-    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+    crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
 
     // The award: exactly the engine call the widget makes.
     let preview_text = app.engine().preview(&state.core_json().to_text(), &order.cart_text, now).map_err(|e| ApiError::core(e, "cart"))?;
@@ -300,7 +278,7 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
     }
     let referral_codes: Vec<&str> = order.referral_code.iter().chain(&order.codes).map(String::as_str).collect();
     let had_orders = state.shopper.lifetime_orders > 0;
-    crate::referral::on_order(app, w.conn(), &app.db, &state.row, &referral_codes, had_orders, order_id, qualifying, available_at, now)
+    crate::services::referral::on_order(app, w.conn(), &app.db, &state.row, &referral_codes, had_orders, order_id, qualifying, available_at, now)
         .await?;
     update_tier(w.conn(), app, &state.with_order(now, qualifying, points), now).await?;
     Ok(Some(resp))
@@ -375,9 +353,9 @@ fn pro_rata(x: i64, num: i64, den: i64) -> i64 {
     ((x as i128 * num as i128) / den as i128) as i64
 }
 
-pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    verify(&app, &headers, &body)?;
-    let body: RefundBody = decode(&body)?;
+/// A refund body whose sender is already trusted, recorded once; returns
+/// the response text (a redelivery's is the stored one).
+pub async fn receive_refund(app: &App, body: RefundBody) -> ApiResult<String> {
     let (refund_id, order_id) = (body.refund_id.0, body.order_id.0);
     let amount = match (body.amount, body.cancel.is_some_and(|c| c.0)) {
         (None, true) => None,
@@ -387,15 +365,15 @@ pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(
     };
     let now = app.clock.now();
     let mut w = app.db.write().await?;
-    let result = record_refund(&app, &mut w, &refund_id, &order_id, amount, now).await;
+    let result = record_refund(app, &mut w, &refund_id, &order_id, amount, now).await;
     // `None`: a concurrent delivery of the same refund won (PostgreSQL).
     let keep = matches!(result, Ok(Some(_)));
     match w.finish_keeping(result, keep).await? {
-        Some(text) => Ok(json_body(text)),
+        Some(text) => Ok(text),
         None => {
             let mut conn = app.db.read().await?;
             let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
-            Ok(stored(r.try_get(0)?))
+            Ok(r.try_get(0)?)
         }
     }
 }
@@ -462,7 +440,7 @@ pub(crate) async fn record_refund(
         let mut state = ledger::load(w.conn(), program, row, now).await?;
         let id = state.row.id.clone();
         let id = id.as_str();
-        ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+        crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
         // Still pending: cancel pending points (dated like the award).
         // Spendable: never take more than the balance holds.
         let (amount, available_at) =
@@ -495,7 +473,7 @@ pub(crate) async fn record_refund(
             ledger::append_stamps(w.conn(), version, id, -stamps_debited, "refund", refund_id, now, started, 0).await?;
         }
     }
-    crate::referral::on_refund(app, w.conn(), &app.db, order_id, refund_id, (num, den), now).await?;
+    crate::services::referral::on_refund(app, w.conn(), &app.db, order_id, refund_id, (num, den), now).await?;
     let resp = obj(vec![
         ("ok", Json::Bool(true)),
         ("refund_id", s(refund_id)),

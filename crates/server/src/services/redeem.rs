@@ -6,25 +6,22 @@
 //! idempotency key per shopper makes a retried request answer the same
 //! voucher; the same key with a different request is a 409.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::Cart;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use crate::body::{decode, Id, Points, Raw};
-use crate::db::WriteTx;
+use crate::body::{Id, Points, Raw};
+use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry};
-use crate::routes::{check_origin, json_body, require_subject, resolve, RawBody};
+use crate::storage::ledger::{self, Entry};
 use crate::App;
 
 /// `POST /api/redeem`.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RedeemBody {
+pub struct RedeemBody {
     redemption_id: Id<64>,
     points: Points,
     /// Decoded by the core.
@@ -80,10 +77,10 @@ pub async fn insert_voucher(
     Ok(())
 }
 
-pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    check_origin(&app, &headers)?;
-    let subject = require_subject(&app, &headers)?;
-    let body: RedeemBody = decode(&body)?;
+/// A redemption for the token's shopper `subject`: the cart read by the
+/// core, then the points spent once per idempotency key. Returns the
+/// response text (stored with the voucher, answered again to a retry).
+pub async fn redeem(app: &App, subject: String, body: RedeemBody) -> ApiResult<String> {
     let (redemption_id, key, points) = (body.redemption_id.0, body.idempotency_key.0, body.points.0);
     let program = app.program();
     // The cart is read once, by the core; its canonical text (the core's
@@ -94,9 +91,9 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, RawBody(body): R
     let request_hash = hex::encode(Sha256::digest(format!("{redemption_id}\n{points}\n{}", cart_json.to_text()).as_bytes()));
     let request = Redeem { subject, redemption_id, key, points, cart, request_hash, now: app.clock.now() };
     let mut w = app.db.write().await?;
-    let result = spend(&app, &mut w, &request).await;
+    let result = spend(app, &mut w, &request).await;
     let text = w.finish(result).await?;
-    Ok(json_body(text))
+    Ok(text)
 }
 
 /// A redemption request, checked before it waits for the writer.
@@ -114,7 +111,7 @@ struct Redeem {
 async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
     let Redeem { subject, redemption_id, key, points, cart, request_hash, now } = req;
     let (program, version, points, now) = (app.program(), &app.program.version, *points, *now);
-    let row = resolve(w.conn(), subject).await?.ok_or_else(|| ApiError::not_found("this shopper has no points yet"))?;
+    let row = ledger::resolve(w.conn(), subject).await?.ok_or_else(|| ApiError::not_found("this shopper has no points yet"))?;
     let row = ledger::lock(&app.db, w.conn(), row).await?;
     if let Some(r) = sqlx::query("SELECT request_sha256, response FROM vouchers WHERE shopper_id = $1 AND idempotency_key = $2")
         .bind(&row.id)
@@ -129,7 +126,7 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
         return Ok(resp);
     }
     let mut state = ledger::load(w.conn(), program, row, now).await?;
-    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+    crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     let opts = rewards_core::redeem::options(program, &state.shopper, cart, now).map_err(|e| ApiError::core(e, "cart"))?;
     let Some(i) = program.redemptions.iter().position(|r| r.id == *redemption_id) else {
         return Err(ApiError::invalid("redemption_id", "is not a redemption option of this program"));

@@ -21,67 +21,10 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::referral::{self as core, Party, Refusal};
 use sqlx::{AnyConnection, Row};
 
-use crate::db::Backend;
 use crate::error::ApiResult;
-use crate::ledger::{self, Entry, ShopperRow};
-use crate::{redeem, App};
-
-/// Migration 6 (4 and 5 are other branches' WooCommerce and admin
-/// console tables: the numbers need not be contiguous, `schema::apply`
-/// runs every one not yet recorded, in order).
-pub fn migration(backend: Backend) -> Vec<String> {
-    let id = match backend {
-        Backend::Sqlite => "INTEGER PRIMARY KEY",
-        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-    };
-    let mut out = vec![
-        "CREATE TABLE referral_codes (
-            code TEXT PRIMARY KEY,
-            shopper_id TEXT NOT NULL UNIQUE REFERENCES shoppers(id),
-            at BIGINT NOT NULL)"
-            .to_string(),
-        "CREATE TABLE referrals (
-            friend_id TEXT PRIMARY KEY REFERENCES shoppers(id),
-            referrer_id TEXT NOT NULL REFERENCES shoppers(id),
-            code TEXT NOT NULL,
-            source TEXT NOT NULL CHECK (source IN ('signup','order')),
-            at BIGINT NOT NULL)"
-            .to_string(),
-        "CREATE INDEX referrals_referrer ON referrals (referrer_id)".to_string(),
-        format!(
-            "CREATE TABLE referral_refusals (
-            id {id},
-            at BIGINT NOT NULL,
-            code TEXT NOT NULL,
-            reason TEXT NOT NULL,
-            friend_id TEXT REFERENCES shoppers(id),
-            source TEXT NOT NULL)"
-        ),
-        "CREATE TABLE referral_rewards (
-            friend_id TEXT PRIMARY KEY REFERENCES shoppers(id),
-            order_id TEXT NOT NULL UNIQUE REFERENCES orders(order_id),
-            referrer_id TEXT NOT NULL REFERENCES shoppers(id),
-            at BIGINT NOT NULL,
-            available_at BIGINT NOT NULL,
-            referrer_points BIGINT NOT NULL,
-            friend_points BIGINT NOT NULL)"
-            .to_string(),
-        "CREATE INDEX referral_rewards_referrer ON referral_rewards (referrer_id, at)".to_string(),
-        "CREATE TABLE referral_reversals (
-            refund_id TEXT NOT NULL,
-            side TEXT NOT NULL CHECK (side IN ('referrer','friend')),
-            order_id TEXT NOT NULL,
-            reversed BIGINT NOT NULL,
-            debited BIGINT NOT NULL,
-            at BIGINT NOT NULL,
-            PRIMARY KEY (refund_id, side))"
-            .to_string(),
-    ];
-    for t in ["referral_codes", "referrals", "referral_refusals", "referral_rewards", "referral_reversals"] {
-        out.extend(crate::schema::append_only(backend, t));
-    }
-    out
-}
+use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::services::redeem;
+use crate::App;
 
 /// The member's code, drawn on first use (a collision draws again).
 pub async fn code_of(conn: &mut AnyConnection, shopper_id: &str, now: i64) -> Result<String, sqlx::Error> {

@@ -9,18 +9,14 @@
 //! time, locale and page URL. The signup bonus goes through the core's
 //! action eligibility, so it is credited once.
 
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use rewards_core::config::{ActionKind, FieldMode};
 use rewards_core::json::{int, obj, s, Json};
 use sha2::{Digest, Sha256};
 
-use crate::body::{decode, Any, Described, Email, Flag, Int, List, Str, Text};
-use crate::db::WriteTx;
+use crate::body::{Any, Described, Email, Flag, Int, List, Str, Text};
+use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger;
-use crate::routes::{check_origin, client_ip, json_status, Peer, RawBody};
+use crate::storage::ledger;
 use crate::App;
 
 /// `POST /api/signup`. Types are checked here; the checks that depend on
@@ -28,7 +24,7 @@ use crate::App;
 /// [`validate`], so the form can mark each field.
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SignupBody {
+pub struct SignupBody {
     email: Option<Text>,
     name: Option<Text>,
     birthday: Option<Text>,
@@ -176,20 +172,14 @@ fn consents(app: &App, items: Vec<ConsentBody>, issues: &mut Vec<(String, String
     out
 }
 
-pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
-    check_origin(&app, &headers)?;
-    let now = app.clock.now();
-    let ip = client_ip(&app, &headers, Some(peer.0));
-    if let Err(wait) = app.signup_limiter.check(ip, now) {
-        let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many signups from this address; try again later");
-        e.issues.push(("".into(), format!("retry after {} seconds", (wait + 999) / 1000)));
-        return Err(e);
-    }
-    let form = validate(&app, decode(&body)?, now)?;
+/// A signup whose sender passed the HTTP checks (origin, rate limit):
+/// checked against the program, then recorded once.
+pub async fn sign_up(app: &App, body: SignupBody, now: i64) -> ApiResult<()> {
+    let form = validate(app, body, now)?;
     let mut w = app.db.write().await?;
-    let result = record(&app, &mut w, &form, now).await;
+    let result = record(app, &mut w, &form, now).await;
     w.finish(result).await?;
-    Ok(json_status(StatusCode::CREATED, &answer()))
+    Ok(())
 }
 
 /// Every accepted signup gets the same `201 {"ok":true}`, whether the
@@ -198,7 +188,7 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
 /// it is a member, not its id, not what the signup credited — and lends
 /// nothing to read or spend its points. The shopper sees their points once
 /// the store signs them in (the store's own token, `store.sign_in_url`).
-fn answer() -> Json<'static> {
+pub fn answer() -> Json<'static> {
     obj(vec![("ok", Json::Bool(true))])
 }
 
@@ -246,7 +236,7 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     }
     let row = ledger::find(w.conn(), "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
     let mut state = ledger::load(w.conn(), program, row, now).await?;
-    ledger::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
+    crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     let mut bonus = 0i64;
     for a in program.actions.iter().filter(|a| a.kind == ActionKind::Signup) {
         if rewards_core::actions::eligible(a, &state.shopper, now).is_ok() && a.points > 0 {
@@ -259,10 +249,10 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     }
     let mut referral = Json::Null;
     if first_signup && program.referral.is_some() {
-        crate::referral::code_of(w.conn(), &state.row.id, now).await?;
+        crate::services::referral::code_of(w.conn(), &state.row.id, now).await?;
         if let Some(code) = &form.referral_code {
             let known_before = state.shopper.lifetime_orders > 0;
-            referral = crate::referral::on_signup(app, w.conn(), &state.row, known_before, code, now).await?;
+            referral = crate::services::referral::on_signup(app, w.conn(), &state.row, known_before, code, now).await?;
         }
     }
     Ok((state.row.id, created, bonus, referral))

@@ -12,26 +12,16 @@
 //! worth on the cart it was redeemed on. Voiding an unused redemption
 //! voucher gives its points back (an `adjustment` entry naming the code).
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::Program;
 use sqlx::{AnyConnection, Row};
 
-use crate::body::{decode, Code, Reason};
+use crate::body::Code;
 use crate::error::{ApiError, ApiResult};
-use crate::ledger::{self, Entry};
-use crate::routes::{json_body, RawBody};
+use crate::storage::db::WriteTx;
+use crate::storage::ledger::{self, Entry};
 use crate::App;
-
-/// `POST /api/vouchers/{code}/void`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct VoidBody {
-    reason: Option<Reason>,
-}
 
 pub use crate::body::{MAX_CODES_PER_ORDER, MAX_CODE_CHARS};
 
@@ -174,37 +164,10 @@ pub async fn use_codes(conn: &mut AnyConnection, codes: &[String], order_id: &st
     Ok(out)
 }
 
-/// `GET /api/vouchers/{code}` (admin token): a code's value and state, for
-/// a merchant's checkout that checks a code before accepting it.
-pub async fn lookup(State(app): State<App>, headers: HeaderMap, Path(code): Path<String>) -> ApiResult<Response> {
-    if let Some(denied) = crate::admin::deny(&app, &headers) {
-        return Ok(denied);
-    }
-    let mut conn = app.db.read().await?;
-    let v = find(&mut conn, &normalise(&code)).await?.ok_or_else(|| ApiError::not_found("no voucher has this code"))?;
-    Ok(json_body(v.to_json(app.program()).to_text()))
-}
-
-/// `POST /api/vouchers/{code}/void` (admin token), body `{"reason": "…"}`:
-/// an unused voucher can no longer be used; its points go back to the
-/// shopper. Voiding again answers the same voucher; a used one is a 409.
-pub async fn void(State(app): State<App>, headers: HeaderMap, Path(code): Path<String>, RawBody(body): RawBody) -> ApiResult<Response> {
-    if let Some(denied) = crate::admin::deny(&app, &headers) {
-        return Ok(denied);
-    }
-    let body: VoidBody = decode(&body)?;
-    let Some(Reason(reason)) = body.reason else { return Err(ApiError::invalid("reason", Reason::RULE)) };
-    let code = normalise(&code);
-    let now = app.clock.now();
-    let mut w = app.db.write().await?;
-    let result = void_in(&app, &mut w, &code, &reason, now).await.map(|v| v.to_json(app.program()).to_text());
-    Ok(json_body(w.finish(result).await?).into_response())
-}
-
 /// Voids `code` inside the write `w`: the voided voucher, the same one if
 /// it was voided already, a 409 if an order used it. Its points go back
 /// (an `adjustment` entry naming the code). The console's void calls it too.
-pub async fn void_in(app: &App, w: &mut crate::db::WriteTx, code: &str, reason: &str, now: i64) -> ApiResult<Voucher> {
+pub async fn void_in(app: &App, w: &mut WriteTx, code: &str, reason: &str, now: i64) -> ApiResult<Voucher> {
     let v = find(w.conn(), code).await?.ok_or_else(|| ApiError::not_found("no voucher has this code"))?;
     match &v.status {
         Status::Used(order) => return Err(ApiError::conflict(format!("the voucher was already used by order {order}"))),

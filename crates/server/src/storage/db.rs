@@ -21,7 +21,7 @@
 //!   (A background PASSIVE checkpointer was measured too: no gain over
 //!   SQLite's own auto-checkpoint, and a WAL that grew to 64 MB.)
 //! - PostgreSQL writes are plain transactions that lock the shopper's row
-//!   ([`crate::ledger::lock`]), so several stateless instances can share one
+//!   ([`super::ledger::lock`]), so several stateless instances can share one
 //!   database; its own group commit is the server's business.
 
 use std::str::FromStr;
@@ -33,7 +33,10 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
+// The request's error shape (a leaf module, below every layer): a write
+// ends with the handler's result, and a failed one says if storage was full.
 use crate::error::ApiResult;
+
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -122,7 +125,7 @@ impl WriteTx {
         let full = result.as_ref().is_err_and(|e| e.storage_full);
         let ended = self.end(keep && result.is_ok(), full).await;
         match (ended, result) {
-            (Err(e), Ok(_)) => Err(e.into()),
+            (Err(e), Ok(_)) => Err(super::Error(e).into()),
             (_, result) => result,
         }
     }
@@ -293,7 +296,7 @@ impl Db {
             .await
             .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
         let mut db = Db { pool, backend, writer: None, stats: Arc::default() };
-        crate::schema::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+        super::migrations::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
         if backend == Backend::Sqlite {
             // The writer keeps its own connection: its page cache stays warm
             // (no other connection writes), and readers keep the pool.

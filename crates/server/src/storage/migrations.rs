@@ -7,7 +7,7 @@
 //! refuse UPDATE and DELETE, so "entries are never changed" holds even
 //! against a buggy handler or a hand-typed SQL statement.
 
-use crate::db::{Backend, Db};
+use super::db::{Backend, Db};
 
 const APPEND_ONLY: &[&str] = &["ledger", "stamps", "consents", "orders", "refunds", "actions_rewarded", "vouchers"];
 
@@ -164,16 +164,186 @@ pub(crate) fn append_only(backend: Backend, t: &str) -> Vec<String> {
     }
 }
 
+/// Migration 3: the Shopify delivery ids seen, with the answer each got
+/// (append-only, like the ledger).
+fn migration_3_shopify(backend: Backend) -> Vec<String> {
+    let mut out = vec!["CREATE TABLE shopify_deliveries (
+            webhook_id TEXT PRIMARY KEY,
+            topic TEXT NOT NULL,
+            ref TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            response TEXT NOT NULL)"
+        .into()];
+    out.extend(append_only(backend, "shopify_deliveries"));
+    out
+}
+
+/// Migration 4: the WooCommerce deliveries seen, with the order state each
+/// carried and the answer it got (append-only, like the ledger).
+fn migration_4_woocommerce(backend: Backend) -> Vec<String> {
+    let mut out = vec![
+        "CREATE TABLE woocommerce_deliveries (
+            delivery_id TEXT NOT NULL,
+            body_sha256 TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            order_id TEXT NOT NULL,
+            modified TEXT NOT NULL,
+            status TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            response TEXT NOT NULL,
+            PRIMARY KEY (delivery_id, body_sha256))"
+            .into(),
+        "CREATE INDEX woocommerce_deliveries_order ON woocommerce_deliveries (order_id, modified)".into(),
+    ];
+    out.extend(append_only(backend, "woocommerce_deliveries"));
+    out
+}
+
+/// Migration 5: console users, their sessions, the audit log, member
+/// erasures, program versions and drafts. (Numbers 4 and 6 belong to other branches; `schema::apply`
+/// runs whichever are missing in list order, so a gap is harmless.)
+fn migration_5_console(backend: Backend) -> Vec<String> {
+    let id = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY",
+        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+    let mut out = vec![
+        format!(
+            "CREATE TABLE admin_users (
+            id {id},
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('owner','staff')),
+            locale TEXT NOT NULL CHECK (locale IN ('vi','en')),
+            created_at BIGINT NOT NULL)"
+        ),
+        // The cookie's token is never stored, only its SHA-256.
+        "CREATE TABLE admin_sessions (
+            token_sha256 TEXT PRIMARY KEY,
+            user_id BIGINT NOT NULL REFERENCES admin_users(id),
+            csrf TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT NOT NULL)"
+            .into(),
+        format!(
+            "CREATE TABLE admin_audit (
+            id {id},
+            at BIGINT NOT NULL,
+            user_id BIGINT,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL)"
+        ),
+        "CREATE INDEX admin_audit_at ON admin_audit (at)".into(),
+        "CREATE TABLE erasures (
+            shopper_id TEXT PRIMARY KEY REFERENCES shoppers(id),
+            at BIGINT NOT NULL,
+            actor TEXT NOT NULL)"
+            .into(),
+    ];
+    out.extend(crate::console::programs::tables(id));
+    out.extend(append_only(backend, "admin_audit"));
+    out.extend(append_only(backend, "program_versions"));
+    out.extend(append_only(backend, "erasures"));
+    out
+}
+
+/// Migration 6 (4 and 5 are other branches' WooCommerce and admin
+/// console tables: the numbers need not be contiguous, `schema::apply`
+/// runs every one not yet recorded, in order).
+fn migration_6_referral(backend: Backend) -> Vec<String> {
+    let id = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY",
+        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+    let mut out = vec![
+        "CREATE TABLE referral_codes (
+            code TEXT PRIMARY KEY,
+            shopper_id TEXT NOT NULL UNIQUE REFERENCES shoppers(id),
+            at BIGINT NOT NULL)"
+            .to_string(),
+        "CREATE TABLE referrals (
+            friend_id TEXT PRIMARY KEY REFERENCES shoppers(id),
+            referrer_id TEXT NOT NULL REFERENCES shoppers(id),
+            code TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('signup','order')),
+            at BIGINT NOT NULL)"
+            .to_string(),
+        "CREATE INDEX referrals_referrer ON referrals (referrer_id)".to_string(),
+        format!(
+            "CREATE TABLE referral_refusals (
+            id {id},
+            at BIGINT NOT NULL,
+            code TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            friend_id TEXT REFERENCES shoppers(id),
+            source TEXT NOT NULL)"
+        ),
+        "CREATE TABLE referral_rewards (
+            friend_id TEXT PRIMARY KEY REFERENCES shoppers(id),
+            order_id TEXT NOT NULL UNIQUE REFERENCES orders(order_id),
+            referrer_id TEXT NOT NULL REFERENCES shoppers(id),
+            at BIGINT NOT NULL,
+            available_at BIGINT NOT NULL,
+            referrer_points BIGINT NOT NULL,
+            friend_points BIGINT NOT NULL)"
+            .to_string(),
+        "CREATE INDEX referral_rewards_referrer ON referral_rewards (referrer_id, at)".to_string(),
+        "CREATE TABLE referral_reversals (
+            refund_id TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('referrer','friend')),
+            order_id TEXT NOT NULL,
+            reversed BIGINT NOT NULL,
+            debited BIGINT NOT NULL,
+            at BIGINT NOT NULL,
+            PRIMARY KEY (refund_id, side))"
+            .to_string(),
+    ];
+    for t in ["referral_codes", "referrals", "referral_refusals", "referral_rewards", "referral_reversals"] {
+        out.extend(append_only(backend, t));
+    }
+    out
+}
+
+/// Migration 7: the refusals of webhook deliveries.
+fn migration_7_deliveries(backend: Backend) -> Vec<String> {
+    let id = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY",
+        Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+    vec![
+        format!(
+            "CREATE TABLE webhook_refusals (
+            id {id},
+            at BIGINT NOT NULL,
+            route TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            delivery_id TEXT NOT NULL,
+            status BIGINT NOT NULL,
+            error TEXT NOT NULL,
+            message TEXT NOT NULL,
+            path TEXT NOT NULL)"
+        ),
+        "CREATE INDEX webhook_refusals_route ON webhook_refusals (route, id)".into(),
+    ]
+}
+
+/// Migration 9: a removed console user keeps their row.
+fn migration_9_users(_backend: Backend) -> Vec<String> {
+    vec!["ALTER TABLE admin_users ADD COLUMN removed_at BIGINT".into()]
+}
+
 type Migration = fn(Backend) -> Vec<String>;
 const MIGRATIONS: &[(i64, Migration)] = &[
     (1, migration_1),
     (2, migration_2),
-    (3, crate::shopify::migration),
-    (4, crate::woocommerce::migration),
-    (5, crate::console::migration),
-    (6, crate::referral::migration),
-    (7, crate::deliveries::migration),
-    (9, crate::console::users::migration),
+    (3, migration_3_shopify),
+    (4, migration_4_woocommerce),
+    (5, migration_5_console),
+    (6, migration_6_referral),
+    (7, migration_7_deliveries),
+    (9, migration_9_users),
 ];
 
 pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {

@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::harness::*;
-use rewards_server::db::{GroupLimits, WriteTx};
+use rewards_server::storage::db::{GroupLimits, WriteTx};
 use rewards_server::error::{ApiError, ApiResult};
 use rewards_server::Db;
 

@@ -1,6 +1,6 @@
 //! `POST /api/webhooks/shopify`: Shopify's own webhook deliveries, in front
 //! of the same order and refund services as `/api/webhooks/orders` and
-//! `/api/webhooks/refunds` ([`crate::orders`]), so the award is still the
+//! `/api/webhooks/refunds` ([`crate::services::orders`]), so the award is still the
 //! core's preview of the (mapped) cart.
 //!
 //! A delivery is checked in this order, and a refused one writes nothing:
@@ -21,7 +21,7 @@
 //! the same transaction as what the delivery wrote, so a crash leaves
 //! either both or neither.
 
-pub mod map;
+use crate::services::platforms::shopify as map;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -30,15 +30,16 @@ use rewards_core::json::{obj, s, Json};
 use sqlx::{AnyConnection, Row};
 
 use crate::body::Id;
-use crate::db::Backend;
 use crate::error::{ApiError, ApiResult};
-use crate::platform::{bad_request, header, verify_signature};
-use crate::routes::{json_body, RawBody};
+use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::http::error::json_body;
+use crate::http::extract::RawBody;
 use crate::settings::ShopifyAwardOn;
-use crate::{orders, App};
+use crate::services::orders;
+use crate::App;
 
 /// The header value Shopify sends with `body` (the scheme WooCommerce uses too).
-pub use crate::platform::signature;
+pub use crate::services::platforms::signature;
 
 /// The topics this endpoint takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,16 +294,3 @@ async fn customer(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response
     Ok(json_body(answer))
 }
 
-/// Migration 3: the Shopify delivery ids seen, with the answer each got
-/// (append-only, like the ledger).
-pub fn migration(backend: Backend) -> Vec<String> {
-    let mut out = vec!["CREATE TABLE shopify_deliveries (
-            webhook_id TEXT PRIMARY KEY,
-            topic TEXT NOT NULL,
-            ref TEXT NOT NULL,
-            at BIGINT NOT NULL,
-            response TEXT NOT NULL)"
-        .into()];
-    out.extend(crate::schema::append_only(backend, "shopify_deliveries"));
-    out
-}

@@ -1,6 +1,6 @@
 //! `POST /api/webhooks/woocommerce`: WooCommerce's own webhook deliveries
 //! (`order.created`, `order.updated`), in front of the same order and
-//! refund services as `/api/webhooks/orders` ([`crate::orders`]), so the
+//! refund services as `/api/webhooks/orders` ([`crate::services::orders`]), so the
 //! award is still the core's preview of the (mapped) cart.
 //!
 //! WooCommerce sends the whole order, as it is when the delivery is built,
@@ -38,7 +38,7 @@
 //! The delivery (`woocommerce_deliveries`, with its answer) is recorded in
 //! the same transaction as what it wrote, so a crash leaves both or neither.
 
-pub mod map;
+use crate::services::platforms::woocommerce as map;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -48,14 +48,16 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::body::Id;
-use crate::db::{Backend, WriteTx};
+use crate::storage::db::{Backend, WriteTx};
 use crate::error::{ApiError, ApiResult};
-use crate::platform::{bad_request, header, verify_signature};
-use crate::routes::{json_body, RawBody};
+use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::http::error::json_body;
+use crate::http::extract::RawBody;
 use crate::settings::WOOCOMMERCE_REVERSE_STATUSES;
-use crate::{orders, App};
+use crate::services::orders;
+use crate::App;
 
-pub use crate::platform::signature;
+pub use crate::services::platforms::signature;
 
 /// The refund id a WooCommerce refund is recorded under.
 pub fn refund_id(order_id: &str, refund: &str) -> String {
@@ -269,23 +271,3 @@ fn parsed(text: &str) -> Json<'static> {
     Json::parse(text).map(Json::into_owned).unwrap_or_else(|_| s(text))
 }
 
-/// Migration 4: the WooCommerce deliveries seen, with the order state each
-/// carried and the answer it got (append-only, like the ledger).
-pub fn migration(backend: Backend) -> Vec<String> {
-    let mut out = vec![
-        "CREATE TABLE woocommerce_deliveries (
-            delivery_id TEXT NOT NULL,
-            body_sha256 TEXT NOT NULL,
-            topic TEXT NOT NULL,
-            order_id TEXT NOT NULL,
-            modified TEXT NOT NULL,
-            status TEXT NOT NULL,
-            at BIGINT NOT NULL,
-            response TEXT NOT NULL,
-            PRIMARY KEY (delivery_id, body_sha256))"
-            .into(),
-        "CREATE INDEX woocommerce_deliveries_order ON woocommerce_deliveries (order_id, modified)".into(),
-    ];
-    out.extend(crate::schema::append_only(backend, "woocommerce_deliveries"));
-    out
-}

@@ -4,6 +4,9 @@
 //! path) and the field rules their mappings read (decimal amounts, ids and
 //! labels as exact text, quantities, codes, emails).
 
+pub mod shopify;
+pub mod woocommerce;
+
 use axum::http::{HeaderMap, StatusCode};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;

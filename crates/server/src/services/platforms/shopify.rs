@@ -41,8 +41,8 @@ use serde::Deserialize;
 
 use crate::body::{Any, Id};
 use crate::error::{ApiError, ApiResult};
-pub use crate::platform::decode;
-use crate::platform::{add, codes, first_email, label, quantity, Amount, Label, MAX_LINES};
+pub use crate::services::platforms::decode;
+use crate::services::platforms::{add, codes, first_email, label, quantity, Amount, Label, MAX_LINES};
 use rewards_core::config::MAX_AMOUNT;
 use rewards_core::money::minor_from_major as to_minor;
 

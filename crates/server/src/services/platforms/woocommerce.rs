@@ -45,7 +45,7 @@ use serde::Deserialize;
 
 use crate::body::{Any, Id};
 use crate::error::{ApiError, ApiResult};
-use crate::platform::{add, codes, decode, first_email, label, quantity, Amount, Label, MAX_LINES};
+use crate::services::platforms::{add, codes, decode, first_email, label, quantity, Amount, Label, MAX_LINES};
 
 #[derive(Debug, Deserialize)]
 pub struct LineItem {
