@@ -3,7 +3,7 @@
 // it shows — has no visible link, button or form field of the page under its
 // box, and a tap on any control it would have covered reaches the control.
 // A store's own element named in data-launcher-avoid is kept clear too.
-// On the real server (`rewards-server demo`), serving the demo stores.
+// On the real server (`rewards-demo demo`), serving the demo stores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, ready, pageErrors, screenshot } from './helpers.mjs';

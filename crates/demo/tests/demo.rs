@@ -152,3 +152,29 @@ async fn each_demo_store_runs_its_own_program_so_signups_and_previews_land_in_it
         }
     }
 }
+
+/// The demo checkout's `POST /demo/order` decodes its body as every
+/// endpoint does: a malformed one is a 422 at its exact path, nothing
+/// written (it left the server's own malformed-body table with the demo).
+#[tokio::test]
+async fn issue_11_the_demo_checkout_refuses_a_malformed_order_at_its_path() {
+    let data = tempfile::tempdir().unwrap();
+    let opts =
+        Options { port: 0, site: site(), www_dist: data.path().join("dist"), data: data.path().to_path_buf(), keep: false, seed: false };
+    let instances = demo::start(&opts).await.unwrap();
+    let vi = &instances[0];
+    let before = count(vi, "SELECT COUNT(*) FROM orders WHERE order_id <> $1", "").await;
+    let cart = r#"{"currency":"VND","lines":[{"id":"l","unit_price":45000,"quantity":1}]}"#;
+    let r = reqwest::Client::new()
+        .post(format!("http://{}/demo/order", vi.addr))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"cart":{cart},"discount_codes":"RW-1"}}"#))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["issues"][0]["path"], "discount_codes", "{body}");
+    assert_eq!(body["issues"][0]["message"], "expected an array of codes, found a string", "{body}");
+    assert_eq!(count(vi, "SELECT COUNT(*) FROM orders WHERE order_id <> $1", "").await, before);
+}
