@@ -31,7 +31,7 @@ use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::DAY_MS;
 use tower::ServiceExt;
 
-use rewards_server::console;
+use rewards_server::http::console;
 use rewards_server::http::routes;
 use rewards_server::services::birthday;
 use rewards_server::{token, App, AppState, Clock, Db, LoadedProgram, Settings};

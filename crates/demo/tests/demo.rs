@@ -173,7 +173,7 @@ async fn issue_11_the_demo_checkout_refuses_a_malformed_order_at_its_path() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    let body: Value = r.json().await.unwrap();
+    let body: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
     assert_eq!(body["issues"][0]["path"], "discount_codes", "{body}");
     assert_eq!(body["issues"][0]["message"], "expected an array of codes, found a string", "{body}");
     assert_eq!(count(vi, "SELECT COUNT(*) FROM orders WHERE order_id <> $1", "").await, before);

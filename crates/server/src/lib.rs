@@ -3,15 +3,17 @@
 //! or PostgreSQL. Every number that is shown or awarded comes from
 //! `rewards_core`, so the widget's preview and the ledger's award agree.
 //!
-//! Module map: `settings` (TOML + env), `db` (pool, dialect, migrations),
-//! `ledger` (append-only entries, shopper state, lifecycle), `token`
-//! (shopper identity and webhook signatures), `routes` (the HTTP API),
-//! `admin`/`kpi`/`svg` (the KPI page and CSV exports), `console` (the
-//! merchant console: admin users, members).
+//! Module map (ARCHITECTURE.md has it whole): `http` (route table,
+//! extractors, error answers, endpoints, the console), `services` (what the
+//! server does: orders, refunds, signup, redemption, lifecycle, referrals,
+//! vouchers, the platform mappings), `storage` (pool, group commit, ledger
+//! queries, migrations). Each imports only those below it
+//! (`tests/layers.rs`). Below all three: `error` (the failure shape), `body`
+//! (request field rules), `token`, `clock`, `settings`, `ratelimit`.
 
 pub mod body;
 pub mod clock;
-pub mod console;
+
 pub mod error;
 pub mod http;
 pub mod ratelimit;
@@ -102,7 +104,7 @@ pub struct AppState {
     pub signup_limiter: ratelimit::RateLimiter,
     /// The bound on recording refused webhook deliveries (`deliveries`).
     pub delivery_log: http::deliveries::Bound,
-    /// Console sign-in attempts per client address (`console::auth`).
+    /// Console sign-in attempts per client address (`http::console::auth`).
     pub sign_in_limiter: ratelimit::RateLimiter,
 }
 
@@ -118,7 +120,7 @@ impl AppState {
             clock,
             signup_limiter: limiter,
             delivery_log: Default::default(),
-            sign_in_limiter: console::auth::sign_in_limiter(),
+            sign_in_limiter: http::console::auth::sign_in_limiter(),
         })
     }
 

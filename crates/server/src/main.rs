@@ -48,7 +48,7 @@ async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), Strin
     let db = Db::open(&settings).await?;
     let app = AppState::new(settings.clone(), program, db, Clock::system());
     // The console's newest published program, unless the file changed since.
-    rewards_server::console::programs::adopt(&app).await?;
+    rewards_server::http::console::programs::adopt(&app).await?;
     Ok((app, settings))
 }
 
@@ -133,7 +133,7 @@ async fn main() -> ExitCode {
                 }
             }
         },
-        Some("admin") => match rewards_server::console::users::cli(&args).await {
+        Some("admin") => match rewards_server::http::console::users::cli(&args).await {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS

@@ -7,7 +7,7 @@
 use rewards_core::money::Currency;
 use rewards_core::Json;
 
-use crate::console::i18n::{fill, Lang};
+use crate::http::console::i18n::{fill, Lang};
 
 /// An amount of minor units as major units with grouped thousands: `355,000 VND`, `12.50 USD`.
 pub fn money(minor: i64, currency: Currency) -> String {

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod admin;
+pub mod console;
 pub mod assets;
 pub mod deliveries;
 pub mod describe;

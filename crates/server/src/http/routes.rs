@@ -46,7 +46,7 @@ pub fn router_with(app: App, extra: Router<App>) -> Router {
         .route("/api/vouchers/{code}/void", post(vouchers::void))
         .route("/api/health", get(|| async { json_body("{\"ok\":true}".into()) }))
         .merge(admin::router())
-        .merge(crate::console::router())
+        .merge(crate::http::console::router())
         .merge(referral_report::router())
         .merge(assets::router(&app.settings))
         .merge(extra);

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 /// The console's escaping (`&`, `<`, `>`, `"`, `'`), one rule for every page.
-pub use crate::console::html::escape;
+pub use crate::http::console::html::escape;
 
 pub struct Series<'a> {
     pub name: &'a str,

@@ -242,7 +242,7 @@ fn migration_5_console(backend: Backend) -> Vec<String> {
             actor TEXT NOT NULL)"
             .into(),
     ];
-    out.extend(crate::console::programs::tables(id));
+    out.extend(program_tables(id));
     out.extend(append_only(backend, "admin_audit"));
     out.extend(append_only(backend, "program_versions"));
     out.extend(append_only(backend, "erasures"));
@@ -332,6 +332,28 @@ fn migration_7_deliveries(backend: Backend) -> Vec<String> {
 /// Migration 9: a removed console user keeps their row.
 fn migration_9_users(_backend: Backend) -> Vec<String> {
     vec!["ALTER TABLE admin_users ADD COLUMN removed_at BIGINT".into()]
+}
+
+/// Migration 5's statements for versions and drafts.
+fn program_tables(id: &str) -> Vec<String> {
+    vec![
+        format!(
+            "CREATE TABLE program_versions (
+            seq {id},
+            version TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('file','console','rollback')),
+            actor TEXT NOT NULL,
+            at BIGINT NOT NULL)"
+        ),
+        // The editor's unpublished drafts, which the preview frame reads.
+        "CREATE TABLE program_drafts (
+            id TEXT PRIMARY KEY,
+            user_id BIGINT NOT NULL REFERENCES admin_users(id),
+            text TEXT NOT NULL,
+            at BIGINT NOT NULL)"
+            .into(),
+    ]
 }
 
 type Migration = fn(Backend) -> Vec<String>;

@@ -4,11 +4,11 @@
 //! accepted ones are counted by topic; the page gives the URLs to paste
 //! and the theme snippet with this server's URL.
 
-use rewards_server::console::html::escape;
+use rewards_server::http::console::html::escape;
 use rewards_server::http::deliveries::RECORDED_PER_MINUTE;
 use rewards_server::http::webhooks::shopify;
 
-use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};
+use crate::http::console::{users, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 const SECRET: &str = "test-shopify-signing-secret-0123456789abcdef";

@@ -21,7 +21,7 @@ use crate::http::deliveries::{self, Platform, Refusal};
 use crate::App;
 
 /// The theme snippet, as merchants install it.
-const SHOPIFY_SNIPPET: &str = include_str!("../../../../integrations/shopify/snippets/rewards-widget.liquid");
+const SHOPIFY_SNIPPET: &str = include_str!("../../../../../integrations/shopify/snippets/rewards-widget.liquid");
 /// The window of "arrived recently", in days.
 const RECENT_DAYS: i64 = 7;
 /// Refusals listed per route.

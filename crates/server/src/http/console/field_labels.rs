@@ -152,7 +152,7 @@ mod tests {
 
     #[test]
     fn every_schema_property_has_a_label_in_both_languages() {
-        let text = include_str!("../../../../docs/program.schema.json");
+        let text = include_str!("../../../../../docs/program.schema.json");
         let mut keys = Vec::new();
         properties(&serde_json::from_str(text).unwrap(), &mut keys);
         assert!(keys.len() > 100);

@@ -19,28 +19,6 @@ use super::audit::{self, Actor};
 use crate::error::{ApiError, ApiResult};
 use crate::{App, LoadedProgram};
 
-/// Migration 5's statements for versions and drafts.
-pub fn tables(id: &str) -> Vec<String> {
-    vec![
-        format!(
-            "CREATE TABLE program_versions (
-            seq {id},
-            version TEXT NOT NULL,
-            text TEXT NOT NULL,
-            source TEXT NOT NULL CHECK (source IN ('file','console','rollback')),
-            actor TEXT NOT NULL,
-            at BIGINT NOT NULL)"
-        ),
-        // The editor's unpublished drafts, which the preview frame reads.
-        "CREATE TABLE program_drafts (
-            id TEXT PRIMARY KEY,
-            user_id BIGINT NOT NULL REFERENCES admin_users(id),
-            text TEXT NOT NULL,
-            at BIGINT NOT NULL)"
-            .into(),
-    ]
-}
-
 pub struct VersionRow {
     pub seq: i64,
     pub version: String,
