@@ -28,8 +28,8 @@ use rewards_core::Engine;
 use sha2::{Digest, Sha256};
 
 pub use clock::Clock;
-pub use storage::db::Db;
 pub use settings::Settings;
+pub use storage::db::Db;
 
 /// A program config that passed the core's validation, with the version
 /// string every ledger entry records (`v<config version>:<sha256 prefix>`

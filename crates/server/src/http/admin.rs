@@ -19,8 +19,8 @@ use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ApiResult};
-use crate::services::kpi::{self, Inputs, OrderFact, Q};
 use crate::http::svg::{bars, escape, Series};
+use crate::services::kpi::{self, Inputs, OrderFact, Q};
 use crate::App;
 
 pub fn router() -> Router<App> {

@@ -6,8 +6,8 @@
 
 pub mod activity;
 pub mod admin;
-pub mod console;
 pub mod assets;
+pub mod console;
 pub mod deliveries;
 pub mod describe;
 pub mod error;

@@ -107,4 +107,3 @@ fn text(v: &Option<Raw>) -> ApiResult<String> {
     }
     Ok(raw.to_string())
 }
-

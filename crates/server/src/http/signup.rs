@@ -24,4 +24,3 @@ pub async fn handle(State(app): State<App>, peer: Peer, headers: HeaderMap, RawB
     signup::sign_up(&app, decode(&body)?, now).await?;
     Ok(json_status(StatusCode::CREATED, &signup::answer()))
 }
-

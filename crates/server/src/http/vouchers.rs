@@ -46,4 +46,3 @@ pub async fn void(State(app): State<App>, headers: HeaderMap, Path(code): Path<S
     let result = vouchers::void_in(&app, &mut w, &code, &reason, now).await.map(|v| v.to_json(app.program()).to_text());
     Ok(json_body(w.finish(result).await?).into_response())
 }
-

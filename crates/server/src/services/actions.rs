@@ -9,10 +9,10 @@ use rewards_core::time::format_instant;
 use sqlx::Row;
 
 use crate::body::{Id, MembershipStatus, Obj};
-use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::services::orders::{customer, order_shopper, Customer};
+use crate::storage::db::WriteTx;
+use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::App;
 
 /// `POST /api/webhooks/actions`.

@@ -51,22 +51,6 @@ pub fn due<'p>(program: &'p Program, row: &ShopperRow, shopper: &Shopper, now: i
     st.due.is_ok().then_some((year, a))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_days_follow_the_store_zone_across_midnight_and_the_year() {
-        let t = parse_instant("2026-12-31T17:30:00Z").unwrap();
-        // 00:30 on 1 January in Hanoi (UTC+7), still 31 December in New York and UTC.
-        assert_eq!(civil_from_days(local_day("Asia/Ho_Chi_Minh", t)), (2027, 1, 1));
-        assert_eq!(civil_from_days(local_day("America/New_York", t)), (2026, 12, 31));
-        assert_eq!(civil_from_days(local_day("UTC", t)), (2026, 12, 31));
-        // New York in summer time (UTC−4): 02:00Z on 1 July is 30 June there.
-        assert_eq!(civil_from_days(local_day("America/New_York", parse_instant("2026-07-01T02:00:00Z").unwrap())), (2026, 6, 30));
-    }
-}
-
 /// This local year's birthday gift, `{points, year}`, once credited (the
 /// widget says "Happy birthday" once per year); `null` otherwise.
 pub async fn gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
@@ -83,3 +67,18 @@ pub async fn gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Progra
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_days_follow_the_store_zone_across_midnight_and_the_year() {
+        let t = parse_instant("2026-12-31T17:30:00Z").unwrap();
+        // 00:30 on 1 January in Hanoi (UTC+7), still 31 December in New York and UTC.
+        assert_eq!(civil_from_days(local_day("Asia/Ho_Chi_Minh", t)), (2027, 1, 1));
+        assert_eq!(civil_from_days(local_day("America/New_York", t)), (2026, 12, 31));
+        assert_eq!(civil_from_days(local_day("UTC", t)), (2026, 12, 31));
+        // New York in summer time (UTC−4): 02:00Z on 1 July is 30 June there.
+        assert_eq!(civil_from_days(local_day("America/New_York", parse_instant("2026-07-01T02:00:00Z").unwrap())), (2026, 6, 30));
+    }
+}

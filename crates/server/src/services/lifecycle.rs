@@ -72,8 +72,8 @@ pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, versio
             shopper.balance = 0;
         }
     }
-    let lapsed = shopper.stamps > 0
-        && punch::progress(program, shopper, None, now).map_err(|e| ApiError::core(e, ""))?.is_some_and(|p| p.expired);
+    let lapsed =
+        shopper.stamps > 0 && punch::progress(program, shopper, None, now).map_err(|e| ApiError::core(e, ""))?.is_some_and(|p| p.expired);
     if lapsed {
         let reference = format!("{}:{now}", state.row.id);
         append_stamps(conn, version, &state.row.id, -shopper.stamps, "expiry", &reference, now, None, 0).await?;
@@ -163,4 +163,3 @@ pub async fn tick(db: &Db, program: &Program, version: &str, since: i64, now: i6
     }
     Ok(report)
 }
-

@@ -19,10 +19,10 @@ use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
 use crate::body::{Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
-use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
-use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::services::{redeem, vouchers};
+use crate::storage::db::WriteTx;
+use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::App;
 
 /// A webhook's `customer: {id?, email?}`.
@@ -278,8 +278,19 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
     }
     let referral_codes: Vec<&str> = order.referral_code.iter().chain(&order.codes).map(String::as_str).collect();
     let had_orders = state.shopper.lifetime_orders > 0;
-    crate::services::referral::on_order(app, w.conn(), &app.db, &state.row, &referral_codes, had_orders, order_id, qualifying, available_at, now)
-        .await?;
+    crate::services::referral::on_order(
+        app,
+        w.conn(),
+        &app.db,
+        &state.row,
+        &referral_codes,
+        had_orders,
+        order_id,
+        qualifying,
+        available_at,
+        now,
+    )
+    .await?;
     update_tier(w.conn(), app, &state.with_order(now, qualifying, points), now).await?;
     Ok(Some(resp))
 }

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
 use crate::body::{Id, Points, Raw};
-use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
+use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry};
 use crate::App;
 

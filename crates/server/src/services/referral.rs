@@ -22,8 +22,8 @@ use rewards_core::referral::{self as core, Party, Refusal};
 use sqlx::{AnyConnection, Row};
 
 use crate::error::ApiResult;
-use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::services::redeem;
+use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::App;
 
 /// The member's code, drawn on first use (a collision draws again).

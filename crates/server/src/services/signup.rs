@@ -14,8 +14,8 @@ use rewards_core::json::{int, obj, s, Json};
 use sha2::{Digest, Sha256};
 
 use crate::body::{Any, Described, Email, Flag, Int, List, Str, Text};
-use crate::storage::db::WriteTx;
 use crate::error::{ApiError, ApiResult};
+use crate::storage::db::WriteTx;
 use crate::storage::ledger;
 use crate::App;
 

@@ -37,7 +37,6 @@ use tokio::sync::{mpsc, oneshot};
 // ends with the handler's result, and a failed one says if storage was full.
 use crate::error::ApiResult;
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

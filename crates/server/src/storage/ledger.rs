@@ -16,7 +16,6 @@ use rewards_core::shopper::{HeldMembership, HeldTier, MembershipStatus, Rewarded
 use rewards_core::{Program, Shopper};
 use sqlx::{AnyConnection, Row};
 
-
 #[derive(Debug, Clone)]
 pub struct ShopperRow {
     pub id: String,

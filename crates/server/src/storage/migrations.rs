@@ -6,6 +6,16 @@
 //! `actions_rewarded`, `vouchers`, `voucher_events`, `shopify_deliveries`, `woocommerce_deliveries`) get triggers that
 //! refuse UPDATE and DELETE, so "entries are never changed" holds even
 //! against a buggy handler or a hand-typed SQL statement.
+//!
+//! Why not sqlx's migrator (its `migrate` feature is off): every database
+//! deployed so far records its migrations here, in `schema_migrations`,
+//! and some migrations are generated per backend (identity columns,
+//! triggers from one list of append-only tables). sqlx's migrator would
+//! keep a second record (`_sqlx_migrations`, checksums of SQL files per
+//! backend) that each existing database would have to be seeded with
+//! exactly, or it would re-run migration 1 on a full database; this
+//! runner already upgrades those databases in place, one transaction per
+//! migration, serialised across PostgreSQL instances by an advisory lock.
 
 use super::db::{Backend, Db};
 

@@ -8,7 +8,7 @@ use rewards_server::http::console::html::escape;
 use rewards_server::http::deliveries::RECORDED_PER_MINUTE;
 use rewards_server::http::webhooks::shopify;
 
-use crate::http::console::{users, Browser, OWNER, PASSWORD, STAFF};
+use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 const SECRET: &str = "test-shopify-signing-secret-0123456789abcdef";

@@ -10,7 +10,7 @@ use rewards_core::money::Currency;
 use rewards_server::http::console::i18n::Lang;
 use serde_json::json;
 
-use crate::http::console::{users, Browser, OWNER, PASSWORD, STAFF};
+use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 /// What the test did, per order.

@@ -7,7 +7,7 @@
 use rewards_server::http::console::programs;
 use rewards_server::LoadedProgram;
 
-use crate::http::console::{users, Browser, Page, OWNER, PASSWORD, STAFF};
+use crate::console::{users, Browser, Page, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 fn unescape(s: &str) -> String {

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::http::console::{users, Browser, OWNER, PASSWORD, STAFF};
+use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 #[tokio::test]

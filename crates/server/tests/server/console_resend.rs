@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use crate::http::console::{users, Browser, OWNER, PASSWORD};
+use crate::console::{users, Browser, OWNER, PASSWORD};
 use crate::harness::*;
 
 #[tokio::test]

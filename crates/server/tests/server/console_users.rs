@@ -6,7 +6,7 @@
 use rewards_server::http::console::audit::Actor;
 use rewards_server::http::console::users;
 
-use crate::http::console::{users as seed, Browser, OWNER, PASSWORD, STAFF};
+use crate::console::{users as seed, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
 
 const NEW: &str = "moi@cafe.vn";

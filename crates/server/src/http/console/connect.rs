@@ -214,12 +214,18 @@ fn platform_section(
     let cw = lang.connect_words();
     let s = &app.settings;
     let (name, secret_set, secret_name, topics): (&str, bool, &str, Vec<&str>) = match platform {
-        Platform::Shopify => {
-            ("Shopify", !s.shopify_webhook_secret.is_empty(), "shopify_webhook_secret", crate::http::webhooks::shopify::subscribed(s.shopify_award_on))
-        }
-        Platform::WooCommerce => {
-            ("WooCommerce", !s.woocommerce_webhook_secret.is_empty(), "woocommerce_webhook_secret", crate::http::webhooks::woocommerce::TOPICS.to_vec())
-        }
+        Platform::Shopify => (
+            "Shopify",
+            !s.shopify_webhook_secret.is_empty(),
+            "shopify_webhook_secret",
+            crate::http::webhooks::shopify::subscribed(s.shopify_award_on),
+        ),
+        Platform::WooCommerce => (
+            "WooCommerce",
+            !s.woocommerce_webhook_secret.is_empty(),
+            "woocommerce_webhook_secret",
+            crate::http::webhooks::woocommerce::TOPICS.to_vec(),
+        ),
     };
     let id = platform.route();
     h.lit("<section aria-labelledby=\"connect-").text(id).lit("\"><h2 id=\"connect-").text(id).lit("\">").text(name).lit("</h2>");

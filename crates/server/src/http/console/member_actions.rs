@@ -17,9 +17,9 @@ use super::auth::{form, Console};
 use super::i18n::fill;
 use super::members::{render, Notice};
 use crate::error::{ApiError, ApiResult};
-use crate::storage::ledger::{self, Entry};
 use crate::http::extract::RawBody;
 use crate::services::vouchers::{self, Status};
+use crate::storage::ledger::{self, Entry};
 use crate::App;
 
 /// Largest adjustment, either way, in one entry.

@@ -17,8 +17,8 @@ use super::auth::{Console, Role};
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
-use crate::storage::ledger::{self, ShopperRow};
 use crate::services::vouchers::{self, Status};
+use crate::storage::ledger::{self, ShopperRow};
 use crate::App;
 
 /// One way the search box finds members. `sql` is a condition on

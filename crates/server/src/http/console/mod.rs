@@ -69,4 +69,3 @@ pub fn router() -> Router<App> {
         .route("/console/program/drafts/{file}", get(program_page::draft_document))
         .route("/console/preview.js", get(program_page::preview_script))
 }
-

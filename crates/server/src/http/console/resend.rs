@@ -20,9 +20,9 @@ use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::members::{render, Notice};
 use crate::error::ApiError;
-use crate::storage::ledger::ShopperRow;
 use crate::http::extract::RawBody;
 use crate::services::vouchers::{self, Status, Voucher};
+use crate::storage::ledger::ShopperRow;
 use crate::App;
 
 struct ResendWords {

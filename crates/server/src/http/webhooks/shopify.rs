@@ -31,11 +31,11 @@ use sqlx::{AnyConnection, Row};
 
 use crate::body::Id;
 use crate::error::{ApiError, ApiResult};
-use crate::services::platforms::{bad_request, header, verify_signature};
 use crate::http::error::json_body;
 use crate::http::extract::RawBody;
-use crate::settings::ShopifyAwardOn;
 use crate::services::orders;
+use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::settings::ShopifyAwardOn;
 use crate::App;
 
 /// The header value Shopify sends with `body` (the scheme WooCommerce uses too).
@@ -293,4 +293,3 @@ async fn customer(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response
     eprintln!("shopify: customers/create {customer_id} (delivery {}): {answer}", d.id);
     Ok(json_body(answer))
 }
-

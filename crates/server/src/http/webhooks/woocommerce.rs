@@ -48,13 +48,13 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::body::Id;
-use crate::storage::db::{Backend, WriteTx};
 use crate::error::{ApiError, ApiResult};
-use crate::services::platforms::{bad_request, header, verify_signature};
 use crate::http::error::json_body;
 use crate::http::extract::RawBody;
-use crate::settings::WOOCOMMERCE_REVERSE_STATUSES;
 use crate::services::orders;
+use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::settings::WOOCOMMERCE_REVERSE_STATUSES;
+use crate::storage::db::{Backend, WriteTx};
 use crate::App;
 
 pub use crate::services::platforms::signature;
@@ -270,4 +270,3 @@ async fn apply(
 fn parsed(text: &str) -> Json<'static> {
     Json::parse(text).map(Json::into_owned).unwrap_or_else(|_| s(text))
 }
-
