@@ -25,10 +25,8 @@
 const utf8 = new TextEncoder();
 // Non-ASCII texts met before (product types, titles: the same on every cart update), as UTF-8.
 const texts = new Map();
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-const names = new WeakMap();
-/** The field names of a table's rows (cached: looked up per object). */
-const namesOf = (rows) => names.get(rows) || (names.set(rows, new Set(rows.map((r) => r[0]))), names.get(rows));
+// JSON.stringify's fields: own and enumerable.
+const isField = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
 const EMPTY = new Uint8Array(0);
 
 const kindOf = (v) => (v === null ? 'null' : typeof v == 'boolean' ? 'a boolean' : typeof v == 'number' ? 'a number' : typeof v == 'string' ? 'a string' : Array.isArray(v) ? 'an array' : 'an object');
@@ -55,177 +53,235 @@ export function makeEncoder(TABLES) {
   return { callInputs, encode: (name, value) => encodeInput(TABLES[name], value) };
 }
 
+// The encoder's state for the call in progress (one at a time: JS runs one
+// call to the end). Module-level so a call creates no closures: the widget
+// encodes on every cart change (issue 10's preview budget).
+let buf = new Uint8Array(1024);
+let n = 0;
+let issues = [];
+// The path to the value being encoded (keys and indexes), rendered only for an issue.
+const stack = [];
+
 /** Encodes `value` by the rows of one input: { bytes } or { issues }. */
 function encodeInput(rows, value) {
-  let buf = new Uint8Array(256);
-  let n = 0;
-  const issues = [];
-  // The path to the value being encoded (keys and indexes), rendered only for an issue.
-  const stack = [];
-  const fail = (message) => {
-    let path = '';
-    for (const k of stack) path = typeof k == 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k;
-    issues.push({ path, message });
-  };
-  const inside = (k, f) => {
-    stack.push(k);
-    f();
-    stack.pop();
-  };
-  const grow = (k) => {
-    const b = new Uint8Array(Math.max(buf.length * 2, n + k));
-    b.set(buf);
-    buf = b;
-  };
-  const room = (k) => n + k > buf.length && grow(k);
-  const byte = (b) => {
-    if (n >= buf.length) grow(1);
-    buf[n++] = b;
-  };
-  const uvar = (u) => {
-    // u: a non-negative integer (a number up to 2^53, or a BigInt).
-    if (typeof u == 'bigint') {
-      while (u >= 128n) byte(Number(u & 127n) | 128), (u >>= 7n);
-      return byte(Number(u));
-    }
-    while (u >= 128) byte(u % 128 | 128), (u = Math.floor(u / 128));
-    byte(u);
-  };
-  const zigzag = (i) => (typeof i == 'bigint' ? uvar(i < 0n ? -2n * i - 1n : 2n * i) : Math.abs(i) < 2 ** 51 ? uvar(i < 0 ? -2 * i - 1 : 2 * i) : zigzag(BigInt(i)));
-  const str = (s) => {
-    // ASCII (ids, SKUs, dates) byte by byte; anything else through TextEncoder.
-    const len = s.length;
-    room(len + 10);
-    let ascii = len < 128;
-    for (let k = 0; ascii && k < len; k++) if (s.charCodeAt(k) > 127) ascii = false;
-    if (ascii) {
-      buf[n++] = len;
-      for (let k = 0; k < len; k++) buf[n++] = s.charCodeAt(k);
-      return;
-    }
-    let bytes = texts.get(s);
-    if (!bytes) {
-      if (texts.size > 500) texts.clear();
-      texts.set(s, (bytes = utf8.encode(s)));
-    }
-    uvar(bytes.length);
-    room(bytes.length);
-    buf.set(bytes, n);
-    n += bytes.length;
-  };
+  n = 0;
+  issues = [];
+  stack.length = 0;
+  compile(rows)(plain(value));
+  // A copy: the next call reuses the buffer.
+  return issues.length ? { issues } : { bytes: buf.slice(0, n) };
+}
 
-  /** An integer in min..max, as the engine reads the number's JSON text. */
-  function int(v, min, max) {
-    if (typeof v != 'number') return fail('expected an integer, found ' + kindOf(v)), 0;
-    // The common case without BigInt (slow): an exact integer, compared exactly (min and max are exact doubles).
-    if (Number.isSafeInteger(v)) {
-      if (v < min) return fail('must be at least ' + min + ', found ' + v), 0;
-      if (v > max) return fail('must be at most ' + max + ', found ' + v), 0;
-      return v;
-    }
-    const t = JSON.stringify(v);
-    if (!/^-?\d+$/.test(t)) return fail(/e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
-    const i = BigInt(t);
-    if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(t + ' is out of range'), 0;
-    if (i < BigInt(min)) return fail('must be at least ' + min + ', found ' + i), 0;
-    if (i > BigInt(max)) return fail('must be at most ' + max + ', found ' + i), 0;
-    return i;
+function fail(message) {
+  let path = '';
+  for (const k of stack) path = typeof k == 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k;
+  issues.push({ path, message });
+}
+
+function grow(k) {
+  const b = new Uint8Array(Math.max(buf.length * 2, n + k));
+  b.set(buf);
+  buf = b;
+}
+
+function byte(b) {
+  if (n >= buf.length) grow(1);
+  buf[n++] = b;
+}
+
+function uvar(u) {
+  // u: a non-negative integer (a number up to 2^53, or a BigInt).
+  if (typeof u == 'bigint') {
+    while (u >= 128n) byte(Number(u & 127n) | 128), (u >>= 7n);
+    return byte(Number(u));
   }
+  while (u >= 128) byte(u % 128 | 128), (u = Math.floor(u / 128));
+  byte(u);
+}
 
-  function text(v, kind, max) {
-    if ((kind == 'id' || kind == 'dec') && typeof v == 'number') return JSON.stringify(v);
-    if (typeof v != 'string') return fail((kind == 'dec' ? 'expected a decimal number, found ' : 'expected a string, found ') + kindOf(v)), '';
-    if (kind == 'max' || kind == 'id') {
-      if (!v.trim()) fail('must not be empty');
-      else if (v.length > max && [...v].length > max) fail('must be at most ' + max + ' characters');
-    }
+function zigzag(i) {
+  return typeof i == 'bigint' ? uvar(i < 0n ? -2n * i - 1n : 2n * i) : Math.abs(i) < 2 ** 51 ? uvar(i < 0 ? -2 * i - 1 : 2 * i) : zigzag(BigInt(i));
+}
+
+function str(s) {
+  // ASCII (ids, SKUs, dates) byte by byte; anything else through TextEncoder.
+  const len = s.length;
+  if (n + len + 10 > buf.length) grow(len + 10);
+  let ascii = len < 128;
+  for (let k = 0; ascii && k < len; k++) if (s.charCodeAt(k) > 127) ascii = false;
+  if (ascii) {
+    buf[n++] = len;
+    for (let k = 0; k < len; k++) buf[n++] = s.charCodeAt(k);
+    return;
+  }
+  let bytes = texts.get(s);
+  if (!bytes) {
+    if (texts.size > 500) texts.clear();
+    texts.set(s, (bytes = utf8.encode(s)));
+  }
+  uvar(bytes.length);
+  if (n + bytes.length > buf.length) grow(bytes.length);
+  buf.set(bytes, n);
+  n += bytes.length;
+}
+
+/** An integer in min..max, as the engine reads the number's JSON text. */
+function int(v, min, max) {
+  if (typeof v != 'number') return fail('expected an integer, found ' + kindOf(v)), 0;
+  // The common case without BigInt (slow): an exact integer, compared exactly (min and max are exact doubles).
+  if (Number.isSafeInteger(v)) {
+    if (v < min) return fail('must be at least ' + min + ', found ' + v), 0;
+    if (v > max) return fail('must be at most ' + max + ', found ' + v), 0;
     return v;
   }
+  const t = JSON.stringify(v);
+  if (!/^-?\d+$/.test(t)) return fail(/e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
+  const i = BigInt(t);
+  if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(t + ' is out of range'), 0;
+  if (i < BigInt(min)) return fail('must be at least ' + min + ', found ' + i), 0;
+  if (i > BigInt(max)) return fail('must be at most ' + max + ', found ' + i), 0;
+  return i;
+}
 
-  function instant(v, min, max) {
-    if (typeof v == 'string') return byte(1), str(v);
-    if (typeof v != 'number') fail('expected a date string or epoch milliseconds, found ' + kindOf(v));
-    byte(0);
-    zigzag(typeof v == 'number' ? int(v, min, max) : 0);
+function text(v, kind, max) {
+  if ((kind == 'id' || kind == 'dec') && typeof v == 'number') return JSON.stringify(v);
+  if (typeof v != 'string') return fail((kind == 'dec' ? 'expected a decimal number, found ' : 'expected a string, found ') + kindOf(v)), '';
+  if (kind == 'max' || kind == 'id') {
+    if (!v.trim()) fail('must not be empty');
+    else if (v.length > max && [...v].length > max) fail('must be at most ' + max + ' characters');
   }
+  return v;
+}
 
-  function items(v) {
-    if (Array.isArray(v)) return v;
-    fail('expected an array, found ' + kindOf(v));
-    return [];
-  }
+function instant(v, min, max) {
+  if (typeof v == 'string') return byte(1), str(v);
+  if (typeof v != 'number') fail('expected a date string or epoch milliseconds, found ' + kindOf(v));
+  byte(0);
+  zigzag(typeof v == 'number' ? int(v, min, max) : 0);
+}
 
-  function field(row, v) {
-    const [, kind, a, b, c] = row;
-    const absent = v == null;
-    const opt = (write) => (absent ? byte(0) : (byte(1), write()));
-    switch (kind) {
-      case 'i':
-        if (!absent) return zigzag(int(v, a, b));
-        if (c == null) return fail('is required');
-        return zigzag(c);
-      case 'oi':
-        return opt(() => zigzag(int(v, a, b)));
-      case 'b':
-        if (!absent && typeof v != 'boolean') fail('expected true or false, found ' + kindOf(v));
-        return byte(v === true ? 1 : 0);
-      case 't':
-        if (!absent) return str(text(v, a, b));
-        if (c == null) return fail('is required');
-        return str(c);
-      case 'ot':
-        return opt(() => str(text(v, a, b)));
-      case 'ts': {
-        const list = absent ? [] : items(v);
+function items(v) {
+  if (Array.isArray(v)) return v;
+  fail('expected an array, found ' + kindOf(v));
+  return [];
+}
+
+/**
+ * The writer of one row: a function of the field's value (undefined when
+ * absent). Built once per table (`compile`), so a call only runs them.
+ */
+function writer(row) {
+  const [, kind, a, b, c] = row;
+  switch (kind) {
+    case 'i':
+      return (v) => (v != null ? zigzag(int(v, a, b)) : c == null ? fail('is required') : zigzag(c));
+    case 'oi':
+      return (v) => (v == null ? byte(0) : (byte(1), zigzag(int(v, a, b))));
+    case 'b':
+      return (v) => {
+        if (v != null && typeof v != 'boolean') fail('expected true or false, found ' + kindOf(v));
+        byte(v === true ? 1 : 0);
+      };
+    case 't':
+      return (v) => (v != null ? str(text(v, a, b)) : c == null ? fail('is required') : str(c));
+    case 'ot':
+      return (v) => (v == null ? byte(0) : (byte(1), str(text(v, a, b))));
+    case 'ts':
+      return (v) => {
+        const list = v == null ? [] : items(v);
         uvar(list.length);
-        for (let i = 0; i < list.length; i++) inside(i, () => str(text(plain(list[i]), a, b)));
-        return;
-      }
-      case 'd':
-        return absent ? fail('is required') : instant(v, a, b);
-      case 'od':
-        return opt(() => instant(v, a, b));
-      case 'c': {
-        if (absent) return b == null ? byte(0) : byte(b);
+        for (let i = 0; i < list.length; i++) {
+          stack.push(i);
+          str(text(plain(list[i]), a, b));
+          stack.pop();
+        }
+      };
+    case 'd':
+      return (v) => (v == null ? fail('is required') : instant(v, a, b));
+    case 'od':
+      return (v) => (v == null ? byte(0) : (byte(1), instant(v, a, b)));
+    case 'c':
+      return (v) => {
+        if (v == null) return b == null ? byte(0) : byte(b);
         if (b == null) byte(1);
         const i = typeof v == 'string' ? a.indexOf(v) : -1;
         if (i < 0) fail(typeof v == 'string' ? 'unknown value "' + v + '"; expected one of: ' + a.join(', ') : 'expected a string, found ' + kindOf(v));
-        return byte(Math.max(i, 0));
-      }
-      case 'l': {
-        if (absent && b) return fail('is required');
-        const list = absent ? [] : items(v);
+        byte(Math.max(i, 0));
+      };
+    case 'l':
+      return (v) => {
+        if (v == null && b) return fail('is required');
+        const list = v == null ? [] : items(v);
         if (list.length > a) return fail('at most ' + a + ' lines'), byte(0);
         uvar(list.length);
-        for (let i = 0; i < list.length; i++) inside(i, () => object(c, plain(list[i])));
-        return;
-      }
-      case 'o':
-        return opt(() => object(a, v));
-      case 's': {
-        // Checked like the row it holds, then the bytes are dropped.
+        const item = compile(c);
+        for (let i = 0; i < list.length; i++) {
+          stack.push(i);
+          item(plain(list[i]));
+          stack.pop();
+        }
+      };
+    case 'o':
+      return (v) => (v == null ? byte(0) : (byte(1), compile(a)(v)));
+    case 's': {
+      // Checked like the row it holds, then the bytes are dropped.
+      const inner = writer(a);
+      return (v) => {
         const at = n;
-        if (!absent) field(a, v);
+        if (v != null) inner(v);
         n = at;
-        return;
-      }
+      };
     }
+    default: // 'a': accepted, not sent
+      return () => {};
   }
-
-  function object(rows, v) {
-    if (v === null || typeof v != 'object' || Array.isArray(v)) return fail('expected an object, found ' + kindOf(v));
-    // Own fields only, as JSON.stringify sends them (a page's prototype additions are not fields).
-    const get = (k) => {
-      const x = v[k];
-      return x === undefined || !hasOwn(v, k) ? undefined : plain(x);
-    };
-    for (const row of rows) if (row[1] != 'e') inside(row[0], () => field(row, get(row[0])));
-    const names = namesOf(rows);
-    for (const k of Object.keys(v)) if (!names.has(k) && v[k] !== undefined) inside(k, () => fail('unknown field'));
-    for (const row of rows) if (row[1] == 'e' && get(row[2]) == null && get(row[3]) == null) inside(row[2], () => fail('is required (or ' + row[3] + ')'));
-  }
-
-  object(rows, plain(value));
-  return issues.length ? { issues } : { bytes: buf.subarray(0, n) };
 }
 
+const compiled = new WeakMap();
+/** The encoder of one object's rows (cached per table). */
+function compile(rows) {
+  let f = compiled.get(rows);
+  if (f) return f;
+  const names = rows.filter((r) => r[1] != 'e').map((r) => r[0]);
+  const writers = rows.filter((r) => r[1] != 'e').map(writer);
+  const either = rows.filter((r) => r[1] == 'e');
+  const known = new Set(rows.map((r) => r[0]));
+  f = (v) => {
+    if (v === null || typeof v != 'object' || Array.isArray(v)) return fail('expected an object, found ' + kindOf(v));
+    let read = 0;
+    for (let k = 0; k < names.length; k++) {
+      const x = own(v, names[k]);
+      if (x !== undefined) read++;
+      stack.push(names[k]);
+      writers[k](x);
+      stack.pop();
+    }
+    // As many of Object.keys as rows read (each of those is among them): every
+    // field is a row's, no unknown one to look for (the common case).
+    const keys = Object.keys(v);
+    if (keys.length != read) {
+      for (const k of keys) {
+        if (!known.has(k) && v[k] !== undefined) {
+          stack.push(k);
+          fail('unknown field');
+          stack.pop();
+        }
+      }
+    }
+    for (const row of either) {
+      if (own(v, row[2]) == null && own(v, row[3]) == null) {
+        stack.push(row[2]);
+        fail('is required (or ' + row[3] + ')');
+        stack.pop();
+      }
+    }
+  };
+  compiled.set(rows, f);
+  return f;
+}
+
+/** `v[k]` as JSON.stringify would send it: own enumerable fields only (a page's prototype additions are not fields). */
+function own(v, k) {
+  const x = v[k];
+  return x === undefined || !isField(v, k) ? undefined : plain(x);
+}
