@@ -7,6 +7,7 @@
 //! [`crate::error::ApiError`], which the HTTP layer renders.
 
 pub mod actions;
+pub mod audited;
 pub mod birthday;
 pub mod kpi;
 pub mod lifecycle;

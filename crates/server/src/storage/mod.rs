@@ -1,9 +1,10 @@
 //! Storage: the pool and the SQLite group-commit writer (`db`), the
-//! migrations (`migrations`), and the queries on shoppers and the ledger
-//! (`ledger`). Its failures are [`Error`]; the HTTP layer alone decides
+//! migrations (`migrations`), the queries on shoppers and the ledger
+//! (`ledger`) and the console's audit rows (`audit`). Its failures are [`Error`]; the HTTP layer alone decides
 //! what a client is told about one (`crate::http::error`). Imports neither
 //! services nor HTTP.
 
+pub mod audit;
 pub mod db;
 pub mod ledger;
 pub mod migrations;

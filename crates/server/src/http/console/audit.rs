@@ -6,31 +6,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
 use super::auth::Console;
 use super::html::Html;
 use super::layout;
 use crate::App;
 
-/// Who did it: a console user, or the command line (`user_id` None).
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub name: String,
-}
-
-pub async fn record(conn: &mut AnyConnection, at: i64, actor: &Actor, action: &str, target: &str, detail: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO admin_audit (at, user_id, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(at)
-        .bind(actor.user_id)
-        .bind(&actor.name)
-        .bind(action)
-        .bind(target)
-        .bind(detail)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
+pub use crate::storage::audit::{record, Actor};
 
 /// The newest entries shown on the page.
 const SHOWN: i64 = 200;

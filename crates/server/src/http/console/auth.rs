@@ -27,6 +27,7 @@ use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
 use crate::http::extract::RawBody;
+use crate::services::audited::{self, Audit};
 use crate::App;
 
 /// A session lasts this long after sign-in (8 hours: a working day).
@@ -372,16 +373,12 @@ pub async fn logout(State(app): State<App>, console: Console, headers: HeaderMap
     }
     let token = cookie(&headers, SESSION_COOKIE).unwrap_or("").to_string();
     let now = app.clock.now();
-    let result = async {
-        let mut w = app.db.write().await?;
-        let done = async {
-            sqlx::query("DELETE FROM admin_sessions WHERE token_sha256 = $1").bind(sha256_hex(&token)).execute(w.conn()).await?;
-            audit::record(w.conn(), now, &console.actor(), "sign_out", &console.user.email, "").await?;
-            Ok(())
-        }
-        .await;
-        w.finish(done).await
-    }
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "sign_out", target: &console.user.email };
+    let result = audited::write(&app.db, audit, async |w| {
+        sqlx::query("DELETE FROM admin_sessions WHERE token_sha256 = $1").bind(sha256_hex(&token)).execute(w.conn()).await?;
+        Ok(((), Some(String::new())))
+    })
     .await;
     if let Err(e) = result {
         return layout::api_error(Some(&console), console.lang(), e);
@@ -408,20 +405,12 @@ pub async fn language(State(app): State<App>, console: Console, headers: HeaderM
     }
     let Some(lang) = Lang::from_code(&f.lang) else { return StatusCode::UNPROCESSABLE_ENTITY.into_response() };
     let now = app.clock.now();
-    let result = async {
-        let mut w = app.db.write().await?;
-        let done = async {
-            sqlx::query("UPDATE admin_users SET locale = $1 WHERE id = $2")
-                .bind(lang.code())
-                .bind(console.user.id)
-                .execute(w.conn())
-                .await?;
-            audit::record(w.conn(), now, &console.actor(), "language", &console.user.email, lang.code()).await?;
-            Ok(())
-        }
-        .await;
-        w.finish(done).await
-    }
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "language", target: &console.user.email };
+    let result = audited::write(&app.db, audit, async |w| {
+        sqlx::query("UPDATE admin_users SET locale = $1 WHERE id = $2").bind(lang.code()).bind(console.user.id).execute(w.conn()).await?;
+        Ok(((), Some(lang.code().to_string())))
+    })
     .await;
     if let Err(e) = result {
         return layout::api_error(Some(&console), console.lang(), e);

@@ -12,12 +12,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use rewards_core::json::{int, obj, s};
 
-use super::audit;
 use super::auth::{form, Console};
 use super::i18n::fill;
 use super::members::{render, Notice};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::RawBody;
+use crate::services::audited::{self, Audit};
 use crate::services::vouchers::{self, Status};
 use crate::storage::ledger::{self, Entry};
 use crate::App;
@@ -80,41 +80,34 @@ pub async fn adjust(State(app): State<App>, console: Console, Path(id): Path<Str
     }
     let now = app.clock.now();
     let reference = format!("console:{}", f.key);
-    let outcome: ApiResult<Result<(), Refusal>> = async {
-        let mut tx = app.db.write().await?;
-        let result: ApiResult<Result<(), Refusal>> = async {
-            let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok(Err(Refusal::NotFound)) };
-            ledger::lock(&app.db, tx.conn(), row).await?;
-            let seen = sqlx::query("SELECT 1 FROM ledger WHERE cause = 'adjustment' AND ref = $1")
-                .bind(&reference)
-                .fetch_optional(tx.conn())
-                .await?;
-            if seen.is_some() {
-                return Ok(Ok(()));
-            }
-            let balance = ledger::balance_at(tx.conn(), &id, now).await?;
-            if balance.checked_add(delta).is_none_or(|b| b < 0) {
-                return Ok(Err(Refusal::Negative(balance)));
-            }
-            let detail =
-                obj(vec![("reason", s(&*reason)), ("by", s(&*console.user.email)), ("by_user_id", int(console.user.id))]).to_text();
-            let e = Entry {
-                shopper_id: &id,
-                delta,
-                cause: "adjustment",
-                reference: &reference,
-                at: now,
-                available_at: now,
-                detail: detail.clone(),
-            };
-            ledger::append(tx.conn(), &app.program.version, e).await?;
-            audit::record(tx.conn(), now, &console.actor(), "adjust", &id, &detail).await?;
-            Ok(Ok(()))
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "adjust", target: &id };
+    // A refusal (no such member, a balance that would go negative) wrote nothing and records nothing.
+    let outcome: ApiResult<Result<(), Refusal>> = audited::write(&app.db, audit, async |tx| {
+        let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok((Err(Refusal::NotFound), None)) };
+        ledger::lock(&app.db, tx.conn(), row).await?;
+        let seen =
+            sqlx::query("SELECT 1 FROM ledger WHERE cause = 'adjustment' AND ref = $1").bind(&reference).fetch_optional(tx.conn()).await?;
+        if seen.is_some() {
+            return Ok((Ok(()), None));
         }
-        .await;
-        let keep = matches!(result, Ok(Ok(())));
-        tx.finish_keeping(result, keep).await
-    }
+        let balance = ledger::balance_at(tx.conn(), &id, now).await?;
+        if balance.checked_add(delta).is_none_or(|b| b < 0) {
+            return Ok((Err(Refusal::Negative(balance)), None));
+        }
+        let detail = obj(vec![("reason", s(&*reason)), ("by", s(&*console.user.email)), ("by_user_id", int(console.user.id))]).to_text();
+        let e = Entry {
+            shopper_id: &id,
+            delta,
+            cause: "adjustment",
+            reference: &reference,
+            at: now,
+            available_at: now,
+            detail: detail.clone(),
+        };
+        ledger::append(tx.conn(), &app.program.version, e).await?;
+        Ok((Ok(()), Some(detail)))
+    })
     .await;
     match outcome {
         Ok(Ok(())) => Redirect::to(&format!("/console/members/{}?done=adjusted", super::resend::percent_encode(&id))).into_response(),
@@ -147,22 +140,18 @@ pub async fn void(State(app): State<App>, console: Console, Path(id): Path<Strin
         return render(&app, &console, &id, Notice::Void(code, w.reason_required.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let now = app.clock.now();
-    let outcome: ApiResult<vouchers::Voucher> = async {
-        let mut tx = app.db.write().await?;
-        let result = async {
-            // Only this member's voucher, whatever the form says.
-            let v = vouchers::find(tx.conn(), &code).await?.filter(|v| v.shopper_id == id);
-            if v.is_none() {
-                return Err(ApiError::not_found("no voucher of this member has this code"));
-            }
-            let after = vouchers::void_in(&app, &mut tx, &code, &reason, now).await?;
-            let detail = obj(vec![("voucher", s(&*code)), ("reason", s(&*reason))]).to_text();
-            audit::record(tx.conn(), now, &console.actor(), "void_voucher", &id, &detail).await?;
-            Ok(after)
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "void_voucher", target: &id };
+    let outcome: ApiResult<vouchers::Voucher> = audited::write(&app.db, audit, async |tx| {
+        // Only this member's voucher, whatever the form says.
+        let v = vouchers::find(tx.conn(), &code).await?.filter(|v| v.shopper_id == id);
+        if v.is_none() {
+            return Err(ApiError::not_found("no voucher of this member has this code"));
         }
-        .await;
-        tx.finish(result).await
-    }
+        let after = vouchers::void_in(&app, tx, &code, &reason, now).await?;
+        let detail = obj(vec![("voucher", s(&*code)), ("reason", s(&*reason))]).to_text();
+        Ok((after, Some(detail)))
+    })
     .await;
     match outcome {
         Ok(_) => Redirect::to(&format!(
@@ -209,33 +198,29 @@ pub async fn erase(State(app): State<App>, console: Console, Path(id): Path<Stri
         return render(&app, &console, &id, Notice::Erase(w.erase_unconfirmed.into()), StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let now = app.clock.now();
-    let outcome: ApiResult<bool> = async {
-        let mut tx = app.db.write().await?;
-        let result: ApiResult<bool> = async {
-            let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok(false) };
-            ledger::lock(&app.db, tx.conn(), row).await?;
-            let done = sqlx::query("SELECT 1 FROM erasures WHERE shopper_id = $1").bind(&id).fetch_optional(tx.conn()).await?;
-            if done.is_some() {
-                return Ok(true);
-            }
-            // The row stays (the ledger, orders and vouchers refer to it);
-            // what identifies the person goes.
-            sqlx::query("UPDATE shoppers SET customer_id = NULL, email = NULL, name = NULL, birthday = NULL, locale = NULL WHERE id = $1")
-                .bind(&id)
-                .execute(tx.conn())
-                .await?;
-            sqlx::query("INSERT INTO erasures (shopper_id, at, actor) VALUES ($1, $2, $3)")
-                .bind(&id)
-                .bind(now)
-                .bind(&console.user.email)
-                .execute(tx.conn())
-                .await?;
-            audit::record(tx.conn(), now, &console.actor(), "erase_member", &id, "").await?;
-            Ok(true)
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "erase_member", target: &id };
+    let outcome: ApiResult<bool> = audited::write(&app.db, audit, async |tx| {
+        let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok((false, None)) };
+        ledger::lock(&app.db, tx.conn(), row).await?;
+        let done = sqlx::query("SELECT 1 FROM erasures WHERE shopper_id = $1").bind(&id).fetch_optional(tx.conn()).await?;
+        if done.is_some() {
+            return Ok((true, None));
         }
-        .await;
-        tx.finish(result).await
-    }
+        // The row stays (the ledger, orders and vouchers refer to it);
+        // what identifies the person goes.
+        sqlx::query("UPDATE shoppers SET customer_id = NULL, email = NULL, name = NULL, birthday = NULL, locale = NULL WHERE id = $1")
+            .bind(&id)
+            .execute(tx.conn())
+            .await?;
+        sqlx::query("INSERT INTO erasures (shopper_id, at, actor) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(now)
+            .bind(&console.user.email)
+            .execute(tx.conn())
+            .await?;
+        Ok((true, Some(String::new())))
+    })
     .await;
     match outcome {
         Ok(true) => Redirect::to(&format!("/console/members/{id}")).into_response(),

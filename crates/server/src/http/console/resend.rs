@@ -14,13 +14,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use rewards_core::json::{obj, s};
 use rewards_core::money::Currency;
 
-use super::audit;
 use super::auth::{form, Console};
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::members::{render, Notice};
 use crate::error::ApiError;
 use crate::http::extract::RawBody;
+use crate::services::audited::{self, Audit};
 use crate::services::vouchers::{self, Status, Voucher};
 use crate::storage::ledger::ShopperRow;
 use crate::App;
@@ -144,23 +144,16 @@ pub async fn resend(State(app): State<App>, console: Console, Path(id): Path<Str
     }
     let code = vouchers::normalise(&f.code);
     let now = app.clock.now();
-    let outcome = async {
-        let mut tx = app.db.write().await?;
-        let result = async {
-            // Only this member's voucher, and only while it can be used.
-            match vouchers::find(tx.conn(), &code).await?.filter(|v| v.shopper_id == id) {
-                None => Err(ApiError::not_found("no voucher of this member has this code")),
-                Some(v) if v.status != Status::Unused => Err(ApiError::conflict("the voucher is used or voided")),
-                Some(_) => {
-                    let detail = obj(vec![("voucher", s(&*code))]).to_text();
-                    audit::record(tx.conn(), now, &console.actor(), "resend_voucher", &id, &detail).await?;
-                    Ok(())
-                }
-            }
+    let actor = console.actor();
+    let audit = Audit { at: now, actor: &actor, action: "resend_voucher", target: &id };
+    let outcome = audited::write(&app.db, audit, async |tx| {
+        // Only this member's voucher, and only while it can be used.
+        match vouchers::find(tx.conn(), &code).await?.filter(|v| v.shopper_id == id) {
+            None => Err(ApiError::not_found("no voucher of this member has this code")),
+            Some(v) if v.status != Status::Unused => Err(ApiError::conflict("the voucher is used or voided")),
+            Some(_) => Ok(((), Some(obj(vec![("voucher", s(&*code))]).to_text()))),
         }
-        .await;
-        tx.finish(result).await
-    }
+    })
     .await;
     match outcome {
         Ok(()) => {
