@@ -1,5 +1,5 @@
 //! The services: what the server does, independent of how it was asked.
-//! Orders and refunds (`orders`), signup, redemption (`redeem`), bonus
+//! Orders (`orders`), refunds (`refunds`), signup, redemption (`redeem`), bonus
 //! actions and memberships (`actions`), vouchers, referrals, birthdays,
 //! the shopper's state and lifecycle (`lifecycle`), KPI figures (`kpi`),
 //! and one mapping per order source (`platforms`). They use storage and
@@ -15,5 +15,6 @@ pub mod orders;
 pub mod platforms;
 pub mod redeem;
 pub mod referral;
+pub mod refunds;
 pub mod signup;
 pub mod vouchers;

@@ -10,7 +10,7 @@ use crate::body::decode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::error::{json_body, json_status};
 use crate::http::extract::RawBody;
-use crate::services::{actions, orders};
+use crate::services::{actions, orders, refunds};
 use crate::{token, App};
 
 pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
@@ -29,7 +29,7 @@ pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(b
 
 pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    Ok(json_body(orders::receive_refund(&app, decode(&body)?).await?))
+    Ok(json_body(refunds::receive_refund(&app, decode(&body)?).await?))
 }
 
 pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {

@@ -33,8 +33,8 @@ use crate::body::Id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::error::json_body;
 use crate::http::extract::RawBody;
-use crate::services::orders;
 use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::services::{orders, refunds};
 use crate::settings::ShopifyAwardOn;
 use crate::App;
 
@@ -215,7 +215,7 @@ async fn reverse(app: &App, d: Delivery<'_>, refund_id: &str, order_id: &str, am
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let result = async {
-        let answer = orders::record_refund(app, &mut w, refund_id, order_id, amount, now).await?;
+        let answer = refunds::record_refund(app, &mut w, refund_id, order_id, amount, now).await?;
         if let Some(text) = &answer {
             record_delivery(w.conn(), d, refund_id, now, text).await?;
         }

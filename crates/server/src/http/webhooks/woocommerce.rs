@@ -51,8 +51,8 @@ use crate::body::Id;
 use crate::error::{ApiError, ApiResult};
 use crate::http::error::json_body;
 use crate::http::extract::RawBody;
-use crate::services::orders;
 use crate::services::platforms::{bad_request, header, verify_signature};
+use crate::services::{orders, refunds};
 use crate::settings::WOOCOMMERCE_REVERSE_STATUSES;
 use crate::storage::db::{Backend, WriteTx};
 use crate::App;
@@ -253,14 +253,14 @@ async fn apply(
     }
     let mut refunds = Vec::with_capacity(m.refunds.len());
     for r in &m.refunds {
-        let Some(a) = orders::record_refund(app, w, &refund_id(order_id, &r.id), order_id, Some(r.amount), now).await? else {
+        let Some(a) = refunds::record_refund(app, w, &refund_id(order_id, &r.id), order_id, Some(r.amount), now).await? else {
             return Ok(None);
         };
         refunds.push(parsed(&a));
     }
     fields.push(("refunds", Json::Array(refunds)));
     if reverses {
-        let Some(a) = orders::record_refund(app, w, &reversal_id(order_id), order_id, None, now).await? else { return Ok(None) };
+        let Some(a) = refunds::record_refund(app, w, &reversal_id(order_id), order_id, None, now).await? else { return Ok(None) };
         fields.push(("reversal", parsed(&a)));
     }
     Ok(Some(obj(fields).to_text()))
