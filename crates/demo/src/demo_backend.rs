@@ -16,7 +16,8 @@ use rewards_server::body::{decode, Codes, Id, Obj, Raw, Str};
 use rewards_server::error::{ApiError, ApiResult};
 use rewards_server::http::error::{json_body, json_status};
 use rewards_server::http::extract::{token_subject, RawBody};
-use rewards_server::services::{orders, vouchers};
+use rewards_server::services::platforms::generic;
+use rewards_server::services::vouchers;
 use rewards_server::{token, App};
 
 pub fn router() -> Router<App> {
@@ -60,12 +61,12 @@ async fn order(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBod
     if let Some(subject) = token_subject(&app, &headers)? {
         // Checked as the order webhook checks a sender's customer.
         let id = Id::parse(&subject).map_err(|m| ApiError::invalid("customer.id", m))?;
-        customer = Some(Obj(orders::Customer { id: Some(id), email: None }));
+        customer = Some(Obj(generic::Customer { id: Some(id), email: None }));
     }
     let order_id = Id(format!("web-{}", hex::encode(rand::random::<[u8; 6]>())));
     let body =
-        orders::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes, referral_code: body.referral_code };
-    Ok(json_body(orders::receive_order(&app, body).await?))
+        generic::OrderBody { order_id, customer, cart: body.cart, discount_codes: body.discount_codes, referral_code: body.referral_code };
+    Ok(json_body(generic::receive_order(&app, body).await?))
 }
 
 /// `POST /demo/order`.

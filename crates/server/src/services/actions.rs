@@ -10,7 +10,8 @@ use sqlx::Row;
 
 use crate::body::{Id, MembershipStatus, Obj};
 use crate::error::{ApiError, ApiResult};
-use crate::services::orders::{customer, order_shopper, Customer};
+use crate::services::orders::order_shopper;
+use crate::services::platforms::generic::{customer, Customer};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::App;

@@ -10,46 +10,13 @@
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
-use serde::Deserialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::body::{Codes, Described, Email, Id, Obj, Raw, Str};
 use crate::error::{ApiError, ApiResult};
 use crate::services::{redeem, vouchers};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry, ShopperRow};
 use crate::App;
-
-/// A webhook's `customer: {id?, email?}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Customer {
-    pub id: Option<Id<255>>,
-    pub email: Option<Email>,
-}
-
-impl Described for Customer {
-    const WHAT: &'static str = "an object {id, email}";
-}
-
-/// (customer id, normalised email) of an optional `customer`.
-pub fn customer(c: Option<Obj<Customer>>) -> (Option<String>, Option<String>) {
-    c.map_or((None, None), |Obj(c)| (c.id.map(|i| i.0), c.email.map(|e| e.0)))
-}
-
-/// `POST /api/webhooks/orders`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrderBody {
-    pub order_id: Id<128>,
-    pub customer: Option<Obj<Customer>>,
-    /// Decoded by the core; the award's preview reads this exact text.
-    pub cart: Raw,
-    pub discount_codes: Option<Codes>,
-    /// The referral code the checkout carried (the widget's cart attribute
-    /// or order meta), for a friend who checks out without signing up.
-    pub referral_code: Option<Str>,
-}
 
 /// Finds or creates the order's shopper, linking a customer id to a
 /// shopper known so far only by email.
@@ -119,28 +86,6 @@ impl Order {
 
     pub(crate) fn id(&self) -> &str {
         &self.id
-    }
-}
-
-/// An order body whose sender is already trusted (a verified signature, or
-/// the demo's own checkout): its cart checked by the core, then recorded once.
-pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<String> {
-    let codes = body.discount_codes.unwrap_or_default().0;
-    let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?
-        .with_referral_code(body.referral_code.map(|c| c.0));
-
-    let mut w = app.db.write().await?;
-    let result = record_order(app, &mut w, &order).await;
-    // `None`: a concurrent delivery of the same order won (PostgreSQL);
-    // undo this one and answer the winner's response.
-    let keep = matches!(result, Ok(Some(_)));
-    match w.finish_keeping(result, keep).await? {
-        Some(text) => Ok(text),
-        None => {
-            let mut conn = app.db.read().await?;
-            let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(&order.id).fetch_one(&mut *conn).await?;
-            Ok(r.try_get(0)?)
-        }
     }
 }
 

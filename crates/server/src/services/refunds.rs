@@ -10,53 +10,16 @@
 //! are reversed the same way.
 
 use rewards_core::json::{int, obj, s, Json};
-use serde::Deserialize;
 use sqlx::Row;
 
-use crate::body::{Amount, Flag, Id};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry};
 use crate::App;
 
-/// `POST /api/webhooks/refunds`: `amount` (minor units) or `cancel: true`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefundBody {
-    pub refund_id: Id<128>,
-    pub order_id: Id<128>,
-    pub amount: Option<Amount>,
-    pub cancel: Option<Flag>,
-}
-
 /// ⌊x × num / den⌋ for the cumulative refund fraction (den > 0, 0 ≤ num ≤ den).
 fn pro_rata(x: i64, num: i64, den: i64) -> i64 {
     ((x as i128 * num as i128) / den as i128) as i64
-}
-
-/// A refund body whose sender is already trusted, recorded once; returns
-/// the response text (a redelivery's is the stored one).
-pub async fn receive_refund(app: &App, body: RefundBody) -> ApiResult<String> {
-    let (refund_id, order_id) = (body.refund_id.0, body.order_id.0);
-    let amount = match (body.amount, body.cancel.is_some_and(|c| c.0)) {
-        (None, true) => None,
-        (Some(Amount(a)), false) => Some(a),
-        (Some(_), true) => return Err(ApiError::invalid("amount", "give either amount or cancel: true, not both")),
-        (None, false) => return Err(ApiError::invalid("amount", "is required (minor units refunded), or send cancel: true")),
-    };
-    let now = app.clock.now();
-    let mut w = app.db.write().await?;
-    let result = record_refund(app, &mut w, &refund_id, &order_id, amount, now).await;
-    // `None`: a concurrent delivery of the same refund won (PostgreSQL).
-    let keep = matches!(result, Ok(Some(_)));
-    match w.finish_keeping(result, keep).await? {
-        Some(text) => Ok(text),
-        None => {
-            let mut conn = app.db.read().await?;
-            let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
-            Ok(r.try_get(0)?)
-        }
-    }
 }
 
 /// The refund's writes; returns the response text (stored with the

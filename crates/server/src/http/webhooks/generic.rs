@@ -10,7 +10,8 @@ use crate::body::decode;
 use crate::error::{ApiError, ApiResult};
 use crate::http::error::{json_body, json_status};
 use crate::http::extract::RawBody;
-use crate::services::{actions, orders, refunds};
+use crate::services::actions;
+use crate::services::platforms::generic;
 use crate::{token, App};
 
 pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
@@ -24,12 +25,12 @@ pub fn verify(app: &App, headers: &HeaderMap, body: &[u8]) -> ApiResult<()> {
 
 pub async fn order_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    Ok(json_body(orders::receive_order(&app, decode(&body)?).await?))
+    Ok(json_body(generic::receive_order(&app, decode(&body)?).await?))
 }
 
 pub async fn refund_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {
     verify(&app, &headers, &body)?;
-    Ok(json_body(refunds::receive_refund(&app, decode(&body)?).await?))
+    Ok(json_body(generic::receive_refund(&app, decode(&body)?).await?))
 }
 
 pub async fn action_webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): RawBody) -> ApiResult<Response> {

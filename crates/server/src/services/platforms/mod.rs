@@ -4,6 +4,7 @@
 //! path) and the field rules their mappings read (decimal amounts, ids and
 //! labels as exact text, quantities, codes, emails).
 
+pub mod generic;
 pub mod shopify;
 pub mod woocommerce;
 
