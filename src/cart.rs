@@ -7,17 +7,20 @@ use crate::input::{self, read::Reader};
 use crate::json::Json;
 use crate::money::{self, Conversion, Currency};
 use crate::prelude::*;
+use alloc::borrow::Cow;
 
+/// Texts are borrowed from the bytes read (`'a`), so reading a cart in the
+/// wasm copies none; [`Cart::into_owned`] keeps one past them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Line {
-    pub id: String,
-    pub product_id: Option<String>,
-    pub variant_id: Option<String>,
-    pub sku: Option<String>,
-    pub title: Option<String>,
-    pub tags: Vec<String>,
-    pub product_type: Option<String>,
-    pub collections: Vec<String>,
+pub struct Line<'a> {
+    pub id: Cow<'a, str>,
+    pub product_id: Option<Cow<'a, str>>,
+    pub variant_id: Option<Cow<'a, str>>,
+    pub sku: Option<Cow<'a, str>>,
+    pub title: Option<Cow<'a, str>>,
+    pub tags: Vec<Cow<'a, str>>,
+    pub product_type: Option<Cow<'a, str>>,
+    pub collections: Vec<Cow<'a, str>>,
     pub quantity: i64,
     /// Unit price × quantity before discounts, in the program's minor units.
     pub line_price: i64,
@@ -26,7 +29,7 @@ pub struct Line {
     pub gift_card: bool,
 }
 
-impl Line {
+impl Line<'_> {
     /// What the shopper pays for the line (never below zero).
     pub fn net(&self) -> i64 {
         (self.line_price - self.discount).max(0)
@@ -34,30 +37,37 @@ impl Line {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Cart {
-    pub lines: Vec<Line>,
+pub struct Cart<'a> {
+    pub lines: Vec<Line<'a>>,
     /// An order-level discount, spread over lines by [`Cart::allocate_order_discount`].
     pub order_discount: i64,
     /// Shipping and tax are carried for the shopper's total but never earn.
     pub shipping: i64,
 }
 
-impl Cart {
+impl Cart<'_> {
+    /// The same cart owning its texts.
+    pub fn into_owned(self) -> Cart<'static> {
+        Cart { lines: self.lines.into_iter().map(Line::into_owned).collect(), order_discount: self.order_discount, shipping: self.shipping }
+    }
+}
+
+impl<'a> Cart<'a> {
     /// Parses a cart. Amounts are converted into `program` currency when the
     /// cart carries an explicit `conversion` rate; a different currency
     /// without one is an error.
-    pub fn parse(text: &str, program: Currency) -> Result<Cart> {
+    pub fn parse(text: &str, program: Currency) -> Result<Cart<'static>> {
         let json = Json::parse(text).map_err(|m| Error::at("", m))?;
         Cart::from_json(&json, program)
     }
 
-    pub fn from_json(v: &Json, program: Currency) -> Result<Cart> {
+    pub fn from_json(v: &Json, program: Currency) -> Result<Cart<'static>> {
         let bytes = input::encode::json_value("cart", v)?;
-        Cart::from_bytes(&bytes, program)
+        Cart::from_bytes(&bytes, program).map(Cart::into_owned)
     }
 
-    /// A cart from its bytes (`crate::input`: what the wasm reads).
-    pub fn from_bytes(bytes: &[u8], program: Currency) -> Result<Cart> {
+    /// A cart from its bytes (`crate::input`: what the wasm reads), its texts borrowed from them.
+    pub fn from_bytes(bytes: &'a [u8], program: Currency) -> Result<Cart<'a>> {
         let mut r = Reader::new(bytes);
         let c = input::cart(&mut r, program);
         r.finish(c)
@@ -116,14 +126,36 @@ impl Cart {
 
 /// One line on its own (a product page's "earn N points") from JSON, in
 /// the program's currency; issue paths start at the line (`quantity`).
-pub fn line_from_json(v: &Json, program: Currency) -> Result<Line> {
+pub fn line_from_json(v: &Json, program: Currency) -> Result<Line<'static>> {
     let bytes = input::encode::json_value("line", v)?;
-    Line::from_bytes(&bytes, program)
+    Line::from_bytes(&bytes, program).map(Line::into_owned)
 }
 
-impl Line {
+fn owned(t: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(t.into_owned())
+}
+
+impl<'a> Line<'a> {
+    /// The same line owning its texts.
+    pub fn into_owned(self) -> Line<'static> {
+        Line {
+            id: owned(self.id),
+            product_id: self.product_id.map(owned),
+            variant_id: self.variant_id.map(owned),
+            sku: self.sku.map(owned),
+            title: self.title.map(owned),
+            tags: self.tags.into_iter().map(owned).collect(),
+            product_type: self.product_type.map(owned),
+            collections: self.collections.into_iter().map(owned).collect(),
+            quantity: self.quantity,
+            line_price: self.line_price,
+            discount: self.discount,
+            gift_card: self.gift_card,
+        }
+    }
+
     /// A line from its bytes (`crate::input`: what the wasm reads).
-    pub fn from_bytes(bytes: &[u8], program: Currency) -> Result<Line> {
+    pub fn from_bytes(bytes: &'a [u8], program: Currency) -> Result<Line<'a>> {
         let mut r = Reader::new(bytes);
         let l = input::line(&mut r, program);
         r.finish(l)

@@ -97,7 +97,7 @@ impl Engine {
         Shopper::parse(text).map(active)
     }
 
-    fn cart(&self, text: &str) -> Result<Cart> {
+    fn cart(&self, text: &str) -> Result<Cart<'static>> {
         Cart::parse(text, self.program.currency())
     }
 
@@ -160,7 +160,8 @@ impl Engine {
 
     fn product_points_of(&self, s: &Shopper, line: Line, now: Millis) -> Result<String> {
         let mut o = Out::new();
-        preview::product_points(&self.program, s, line, now)?.write(&self.program, &mut o);
+        let cart = Cart { lines: vec![line], ..Cart::default() };
+        preview::product_points(&self.program, s, &cart, now)?.write(&self.program, &mut o);
         Ok(o.into_text())
     }
 

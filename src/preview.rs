@@ -24,8 +24,9 @@ use crate::time::Millis;
 use crate::{actions, money};
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct LinePoints {
-    pub id: String,
+pub struct LinePoints<'a> {
+    /// The cart line's id (borrowed from the cart).
+    pub id: &'a str,
     /// Price − line discount − its share of the order discount (minor units).
     pub net: i64,
     /// The part that earns: `net`, or 0 when excluded.
@@ -33,7 +34,7 @@ pub struct LinePoints {
     /// Exact points before multipliers and rounding.
     pub points: Ratio,
     /// Why the line earns nothing: (rule, value), e.g. ("tag", "gift-card").
-    pub excluded: Option<(&'static str, String)>,
+    pub excluded: Option<(&'static str, &'a str)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,8 +45,8 @@ pub struct AppliedMultiplier {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Preview {
-    pub lines: Vec<LinePoints>,
+pub struct Preview<'a> {
+    pub lines: Vec<LinePoints<'a>>,
     pub qualifying_total: i64,
     /// Units in the cart (Σ quantity): an order with none is no order.
     pub units: i64,
@@ -99,13 +100,13 @@ fn multiplier_holding(program: &Program, shopper: &Shopper, held: Option<&str>, 
     Ok((combined, parts))
 }
 
-pub fn preview(program: &Program, shopper: &Shopper, cart: &Cart, now: Millis) -> Result<Preview> {
+pub fn preview<'a>(program: &Program, shopper: &Shopper, cart: &'a Cart, now: Millis) -> Result<Preview<'a>> {
     preview_holding(program, shopper, shopper.membership_active(), cart, now)
 }
 
 /// [`preview`] as if the shopper's active membership were `held` (the
 /// membership what-if, `crate::membership`: one preview, not a copy of it).
-pub fn preview_holding(program: &Program, shopper: &Shopper, held: Option<&str>, cart: &Cart, now: Millis) -> Result<Preview> {
+pub fn preview_holding<'a>(program: &Program, shopper: &Shopper, held: Option<&str>, cart: &'a Cart, now: Millis) -> Result<Preview<'a>> {
     let e = &program.earning;
     let shares = cart.allocate_order_discount()?;
     let rate = Ratio::new(e.points_per_step as i128, e.step as i128, "earning rate")?;
@@ -118,9 +119,9 @@ pub fn preview_holding(program: &Program, shopper: &Shopper, held: Option<&str>,
         // A line with no units buys nothing, whatever price it carries
         // (the punch card agrees: it stamps only units bought).
         let excluded = if line.quantity == 0 {
-            Some(("quantity_zero", String::new()))
+            Some(("quantity_zero", ""))
         } else if line.gift_card {
-            Some(("gift_card", String::new()))
+            Some(("gift_card", ""))
         } else {
             e.exclude.matches(line)
         };
@@ -129,7 +130,7 @@ pub fn preview_holding(program: &Program, shopper: &Shopper, held: Option<&str>,
         qualifying_total = money::add(qualifying_total, qualifying, "qualifying total")?;
         units = money::add(units, line.quantity, "units")?;
         base = base.add(points, "base points")?;
-        lines.push(LinePoints { id: line.id.clone(), net, qualifying, points, excluded });
+        lines.push(LinePoints { id: &line.id, net, qualifying, points, excluded });
     }
     let (mult, multipliers) = multiplier_holding(program, shopper, held, now)?;
     let exact = base.mul(mult, "points before rounding")?;
@@ -176,9 +177,9 @@ pub fn preview_holding(program: &Program, shopper: &Shopper, held: Option<&str>,
 }
 
 /// Points one product would earn this shopper, as a one-line cart.
-pub fn product_points(program: &Program, shopper: &Shopper, line: crate::cart::Line, now: Millis) -> Result<Preview> {
-    let cart = Cart { lines: vec![line], ..Cart::default() };
-    let mut p = preview(program, shopper, &cart, now)?;
+/// `cart` holds that one line (the preview borrows it).
+pub fn product_points<'a>(program: &Program, shopper: &Shopper, cart: &'a Cart, now: Millis) -> Result<Preview<'a>> {
+    let mut p = preview(program, shopper, cart, now)?;
     // A product page shows purchase points only: no order-level bonus, and the
     // minimum order does not hide what the product contributes.
     p.bonuses.clear();
@@ -192,12 +193,12 @@ pub fn product_points(program: &Program, shopper: &Shopper, line: crate::cart::L
     Ok(p)
 }
 
-impl Preview {
+impl Preview<'_> {
     /// The answer's JSON text (`preview` and `product_points`).
     pub fn write(&self, program: &Program, o: &mut Out) {
         o.open().key("currency").str(program.currency().code()).key("lines").open_list();
         for l in &self.lines {
-            o.open().key("id").str(&l.id).key("net").int(l.net).key("qualifying").int(l.qualifying);
+            o.open().key("id").str(l.id).key("net").int(l.net).key("qualifying").int(l.qualifying);
             o.key("points").str(&l.points.to_text()).key("excluded");
             match &l.excluded {
                 Some((rule, value)) => o.open().key("rule").str(rule).key("value").str(value).close(),

@@ -53,7 +53,7 @@ pub struct Signals {
     pub path: String,
     pub pages_viewed: i64,
     pub product_views: i64,
-    pub cart: Option<Cart>,
+    pub cart: Option<Cart<'static>>,
     pub last_shown: Option<Millis>,
     pub signed_up: bool,
     pub trigger: Option<Trigger>,

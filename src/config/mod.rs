@@ -7,6 +7,7 @@
 //! (`crate::publish`) and reads it with [`Program::from_wire`].
 
 use crate::prelude::*;
+use alloc::borrow::Cow;
 mod popup;
 mod referral;
 #[cfg(feature = "serde")]
@@ -660,10 +661,12 @@ impl Selector {
     }
 
     /// The first rule that matches the line, as (rule name, matched value).
-    pub fn matches(&self, line: &crate::cart::Line) -> Option<(&'static str, String)> {
+    pub fn matches<'l>(&self, line: &'l crate::cart::Line) -> Option<(&'static str, &'l str)> {
+        let has = |list: &[String], v: &str| list.iter().any(|x| x == v);
         let hit =
-            |rule: &'static str, list: &[String], v: &Option<String>| v.as_ref().filter(|v| list.contains(v)).map(|v| (rule, v.clone()));
-        let any = |rule: &'static str, list: &[String], vs: &[String]| vs.iter().find(|v| list.contains(v)).map(|v| (rule, v.clone()));
+            |rule: &'static str, list: &[String], v: &'l Option<Cow<'_, str>>| v.as_deref().filter(|v| has(list, v)).map(|v| (rule, v));
+        let any =
+            |rule: &'static str, list: &[String], vs: &'l [Cow<'_, str>]| vs.iter().map(|v| &**v).find(|v| has(list, v)).map(|v| (rule, v));
         hit("product_id", &self.product_ids, &line.product_id)
             .or_else(|| hit("variant_id", &self.variant_ids, &line.variant_id))
             .or_else(|| hit("sku", &self.skus, &line.sku))

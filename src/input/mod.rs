@@ -31,6 +31,7 @@ use crate::prelude::*;
 use crate::segment::{Signals, TRIGGERS};
 use crate::shopper::{HeldMembership, HeldTier, MembershipStatus, RewardedAction, Shopper};
 use crate::time::Millis;
+use alloc::borrow::Cow;
 
 pub const MAX_LINES: usize = 500;
 /// A list without a limit of its own (the bytes left bound it), the same on every target.
@@ -67,8 +68,10 @@ pub enum Skip {
     Any,
 }
 
-/// The reading of one input, field by field in wire order (see the module docs).
-pub trait Visit: Sized {
+/// The reading of one input, field by field in wire order (see the module
+/// docs). Texts are borrowed from what is read (`'a`: the bytes), so a cart
+/// read in the wasm copies none of its texts.
+pub trait Visit<'a>: Sized {
     /// An integer in `min..=max`; absent or `null` is `default`, or an
     /// "is required" issue when there is none.
     fn int(&mut self, name: &'static str, min: i64, max: i64, default: Option<i64>) -> i64;
@@ -76,10 +79,10 @@ pub trait Visit: Sized {
     /// Absent is `false`.
     fn bool(&mut self, name: &'static str) -> bool;
     /// Required when `default` is `None`.
-    fn text(&mut self, name: &'static str, kind: Text, default: Option<&'static str>) -> String;
-    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<String>;
+    fn text(&mut self, name: &'static str, kind: Text, default: Option<&'static str>) -> &'a str;
+    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<&'a str>;
     /// A list of strings; absent is empty.
-    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<String>;
+    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<Cow<'a, str>>;
     /// ISO 8601 UTC text or epoch milliseconds.
     fn opt_instant(&mut self, name: &'static str) -> Option<Millis>;
     fn instant(&mut self, name: &'static str) -> Millis;
@@ -101,15 +104,15 @@ pub trait Visit: Sized {
 
 /// The cart. Amounts are converted into `program`'s currency when the cart
 /// carries a `conversion` rate; a different currency without one is an issue.
-pub fn cart<V: Visit>(v: &mut V, program: Currency) -> Cart {
+pub fn cart<'a, V: Visit<'a>>(v: &mut V, program: Currency) -> Cart<'a> {
     let code = v.text("currency", Text::Currency, None);
     let rate = v.obj("conversion", |v| v.text("rate", Text::Decimal, None));
-    let currency = Currency::from_code(&code).unwrap_or_else(|| {
-        v.fail("currency", &["unknown ISO 4217 currency code \"", &code, "\""]);
+    let currency = Currency::from_code(code).unwrap_or_else(|| {
+        v.fail("currency", &["unknown ISO 4217 currency code \"", code, "\""]);
         program
     });
     let given = rate.is_some();
-    let rate = rate.and_then(|r| match crate::decimal::Decimal::parse(&r) {
+    let rate = rate.and_then(|r| match crate::decimal::Decimal::parse(r) {
         Ok(d) if d.mantissa > 0 => Some(d),
         Ok(_) => {
             v.fail("conversion.rate", &["must be greater than 0"]);
@@ -154,11 +157,11 @@ pub fn cart<V: Visit>(v: &mut V, program: Currency) -> Cart {
 
 /// One line on its own (a product page's "earn N points"), in the store's
 /// currency; named `"0"` (like a cart's first line) when it has no id.
-pub fn line<V: Visit>(v: &mut V, program: Currency) -> Line {
+pub fn line<'a, V: Visit<'a>>(v: &mut V, program: Currency) -> Line<'a> {
     line_of(v, None, None, program)
 }
 
-fn convert<V: Visit>(v: &mut V, name: &'static str, minor: i64, c: Option<&Conversion>, to: Currency, r: Rounding) -> i64 {
+fn convert<'a, V: Visit<'a>>(v: &mut V, name: &'static str, minor: i64, c: Option<&Conversion>, to: Currency, r: Rounding) -> i64 {
     match c.map(|c| c.convert(minor, to, r)) {
         None => minor,
         Some(Ok(m)) => m,
@@ -170,7 +173,7 @@ fn convert<V: Visit>(v: &mut V, name: &'static str, minor: i64, c: Option<&Conve
     }
 }
 
-fn line_of<V: Visit>(v: &mut V, index: Option<usize>, c: Option<&Conversion>, program: Currency) -> Line {
+fn line_of<'a, V: Visit<'a>>(v: &mut V, index: Option<usize>, c: Option<&Conversion>, program: Currency) -> Line<'a> {
     let id = v.opt_text("id", Text::Id(255));
     let product_id = v.opt_text("product_id", Text::Id(255));
     let variant_id = v.opt_text("variant_id", Text::Id(255));
@@ -199,17 +202,25 @@ fn line_of<V: Visit>(v: &mut V, index: Option<usize>, c: Option<&Conversion>, pr
     let line_price = convert(v, "line_price", price, c, program, Rounding::Floor);
     let discount = convert(v, "discount", discount, c, program, Rounding::Ceil);
     // Without an id a line is named by its position.
-    let id = id.unwrap_or_else(|| match index {
-        Some(i) => crate::json::int_text(i as i64),
-        None => "0".into(),
-    });
+    let id = match (id, index) {
+        (Some(id), _) => Cow::Borrowed(id),
+        (None, Some(i)) => Cow::Owned(crate::json::int_text(i as i64)),
+        (None, None) => Cow::Borrowed("0"),
+    };
+    let (product_id, variant_id, sku, title, product_type) = (
+        product_id.map(Cow::Borrowed),
+        variant_id.map(Cow::Borrowed),
+        sku.map(Cow::Borrowed),
+        title.map(Cow::Borrowed),
+        product_type.map(Cow::Borrowed),
+    );
     Line { id, product_id, variant_id, sku, title, tags, product_type, collections, quantity, line_price, discount, gift_card }
 }
 
 const STATUSES: &[&str] = &["trial", "active", "lapsed"];
 
 /// The shopper's state (the server's `GET /api/shopper` answer passes as it came).
-pub fn shopper<V: Visit>(v: &mut V) -> Shopper {
+pub fn shopper<'a, V: Visit<'a>>(v: &mut V) -> Shopper {
     let count = |v: &mut V, name| v.int(name, 0, MAX_COUNT, Some(0));
     let member = v.bool("member");
     let balance = v.int("balance", -MAX_COUNT, MAX_COUNT, Some(0));
@@ -218,9 +229,9 @@ pub fn shopper<V: Visit>(v: &mut V) -> Shopper {
     let period_spend = count(v, "period_spend");
     let period_points = count(v, "period_points");
     let period_orders = count(v, "period_orders");
-    let tier = v.obj("tier", |v| HeldTier { id: v.text("id", Text::Max(64), None), since: v.instant("since") });
+    let tier = v.obj("tier", |v| HeldTier { id: v.text("id", Text::Max(64), None).into(), since: v.instant("since") });
     let membership = v.obj("membership", |v| {
-        let id = v.text("id", Text::Max(64), None);
+        let id = v.text("id", Text::Max(64), None).into();
         let status = match v.choice("status", STATUSES, Some(1)) {
             Some(0) => MembershipStatus::Trial,
             Some(2) => MembershipStatus::Lapsed,
@@ -231,8 +242,10 @@ pub fn shopper<V: Visit>(v: &mut V) -> Shopper {
     let stamps = count(v, "stamps");
     let card_started = v.opt_instant("card_started");
     let last_activity = v.opt_instant("last_activity");
-    let rewarded_actions =
-        v.list("rewarded_actions", UNLIMITED, false, |v, _| RewardedAction { id: v.text("id", Text::Max(64), None), at: v.instant("at") });
+    let rewarded_actions = v.list("rewarded_actions", UNLIMITED, false, |v, _| RewardedAction {
+        id: v.text("id", Text::Max(64), None).into(),
+        at: v.instant("at"),
+    });
     let last_order_value = v.opt_int("last_order_value", 0, MAX_COUNT);
     // Profile fields the server's `GET /api/shopper` adds around the state:
     // known (so the state can be passed back as it came), not used here.
@@ -258,25 +271,25 @@ pub fn shopper<V: Visit>(v: &mut V) -> Shopper {
 }
 
 /// What the widget observed in this visit (the popup decision's input).
-pub fn signals<V: Visit>(v: &mut V, currency: Currency) -> Signals {
-    let path = v.text("path", Text::Max(2000), Some("/"));
+pub fn signals<'a, V: Visit<'a>>(v: &mut V, currency: Currency) -> Signals {
+    let path = v.text("path", Text::Max(2000), Some("/")).into();
     let pages_viewed = v.int("pages_viewed", 0, 1_000_000, Some(1));
     let product_views = v.int("product_views", 0, 1_000_000, Some(0));
-    let cart = v.obj("cart", |v| cart(v, currency));
+    let cart = v.obj("cart", |v| cart(v, currency).into_owned());
     let last_shown = v.opt_instant("last_shown");
     let signed_up = v.bool("signed_up");
     let trigger = v.choice("trigger", &TRIGGER_NAMES, None).map(|i| TRIGGERS[i].1);
-    let referral = v.obj("referral", |v| (v.text("code", Text::Max(64), None), v.instant("at")));
+    let referral = v.obj("referral", |v| (v.text("code", Text::Max(64), None).into(), v.instant("at")));
     Signals { path, pages_viewed, product_views, cart, last_shown, signed_up, trigger, referral }
 }
 
 /// The `birthday` operation's input: the shopper's birthday, the day they
 /// gave it and today, in the store's local calendar (`YYYY-MM-DD`), and the
 /// last year the gift was credited.
-pub fn dates<V: Visit>(v: &mut V) -> crate::birthday::Dates {
+pub fn dates<'a, V: Visit<'a>>(v: &mut V) -> crate::birthday::Dates {
     let day = |v: &mut V, name: &'static str| {
         let text = v.text(name, Text::Max(10), None);
-        crate::birthday::date(&text).unwrap_or_else(|| {
+        crate::birthday::date(text).unwrap_or_else(|| {
             v.fail(name, &["must be a date written YYYY-MM-DD"]);
             (2000, 1, 1)
         })

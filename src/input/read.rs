@@ -13,6 +13,7 @@ use crate::json::int_text;
 use crate::prelude::*;
 use crate::time::{parse_instant, Millis};
 use crate::wire::R;
+use alloc::borrow::Cow;
 
 /// One step of the path to the field being read.
 #[derive(Clone, Copy)]
@@ -113,12 +114,12 @@ impl<'a> Reader<'a> {
         n
     }
 
-    fn string(&mut self, name: &'static str, kind: Text) -> String {
-        let s = self.at(name, |r| r.r.str());
+    fn string(&mut self, name: &'static str, kind: Text) -> &'a str {
+        let s = self.at(name, |r| r.r.str_ref());
         if let Text::Max(max) | Text::Id(max) = kind {
             if s.trim().is_empty() {
                 self.issue(name, &["must not be empty"]);
-            } else if s.len() > max && chars(&s) > max {
+            } else if s.len() > max && chars(s) > max {
                 self.issue(name, &["must be at most ", &int_text(max as i64), " characters"]);
             }
         }
@@ -127,9 +128,9 @@ impl<'a> Reader<'a> {
 
     fn instant_value(&mut self, name: &'static str) -> Millis {
         if self.at(name, |r| r.r.bool()) {
-            let s = self.at(name, |r| r.r.str());
-            parse_instant(&s).unwrap_or_else(|| {
-                self.issue(name, &["\"", &s, "\" is not a UTC date or time (use 2026-11-22 or 2026-11-22T14:05:00Z)"]);
+            let s = self.at(name, |r| r.r.str_ref());
+            parse_instant(s).unwrap_or_else(|| {
+                self.issue(name, &["\"", s, "\" is not a UTC date or time (use 2026-11-22 or 2026-11-22T14:05:00Z)"]);
                 0
             })
         } else {
@@ -139,7 +140,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-impl Visit for Reader<'_> {
+impl<'a> Visit<'a> for Reader<'a> {
     fn int(&mut self, name: &'static str, min: i64, max: i64, _default: Option<i64>) -> i64 {
         let n = self.at(name, |r| r.r.i64());
         self.range(name, n, min, max)
@@ -153,15 +154,15 @@ impl Visit for Reader<'_> {
         self.at(name, |r| r.r.bool())
     }
 
-    fn text(&mut self, name: &'static str, kind: Text, _default: Option<&'static str>) -> String {
+    fn text(&mut self, name: &'static str, kind: Text, _default: Option<&'static str>) -> &'a str {
         self.string(name, kind)
     }
 
-    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<String> {
+    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<&'a str> {
         self.at(name, |r| r.r.bool()).then(|| self.string(name, kind))
     }
 
-    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<String> {
+    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<Cow<'a, str>> {
         let n = self.at(name, |r| r.r.len());
         let mut out = Vec::new();
         while out.len() < n && self.r.error().is_none() {
@@ -170,7 +171,7 @@ impl Visit for Reader<'_> {
             self.path.push(Seg::Index(i));
             let s = self.string("", kind);
             self.path.truncate(self.path.len() - 2);
-            out.push(s);
+            out.push(Cow::Borrowed(s));
         }
         out
     }

@@ -67,7 +67,7 @@ impl Describe {
     }
 }
 
-impl Visit for Describe {
+impl Visit<'static> for Describe {
     fn int(&mut self, name: &'static str, min: i64, max: i64, default: Option<i64>) -> i64 {
         self.push(name, Kind::Int { min, max, default });
         0
@@ -80,15 +80,15 @@ impl Visit for Describe {
         self.push(name, Kind::Bool);
         false
     }
-    fn text(&mut self, name: &'static str, kind: Text, default: Option<&'static str>) -> String {
+    fn text(&mut self, name: &'static str, kind: Text, default: Option<&'static str>) -> &'static str {
         self.push(name, Kind::Text { kind, default });
-        String::new()
+        ""
     }
-    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<String> {
+    fn opt_text(&mut self, name: &'static str, kind: Text) -> Option<&'static str> {
         self.push(name, Kind::OptText(kind));
         None
     }
-    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<String> {
+    fn texts(&mut self, name: &'static str, kind: Text) -> Vec<alloc::borrow::Cow<'static, str>> {
         self.push(name, Kind::Texts(kind));
         Vec::new()
     }

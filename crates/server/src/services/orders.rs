@@ -51,7 +51,7 @@ pub(crate) struct Order {
     id: String,
     customer_id: Option<String>,
     email: Option<String>,
-    cart: Cart,
+    cart: Cart<'static>,
     cart_text: String,
     subtotal: i64,
     /// Normalised `discount_codes`; ours are marked used by this order.

@@ -102,7 +102,7 @@ struct Redeem {
     redemption_id: String,
     key: String,
     points: i64,
-    cart: Cart,
+    cart: Cart<'static>,
     request_hash: String,
     now: i64,
 }
