@@ -14,7 +14,7 @@
 # each for --duration seconds after a 1 s warm-up;
 #   4. then Shopify's own order webhooks (issue 11: POST /api/webhooks/shopify,
 #      orders/paid, the whole ~15 KB order body of the VND fixture under new ids)
-#      with `rewards-server bench --endpoint shopify` (--shopify-requests,
+#      with `rewards-demo bench --endpoint shopify` (--shopify-requests,
 #      default 5000; its client is in the server's process: wrk's Lua cannot
 #      sign 15 KB bodies fast enough, Rust signs them before the clock starts). Prints throughput and
 # p50/p90/p99 per run and writes reports/server-bench.json. Loopback only;
@@ -48,9 +48,12 @@ need curl curl
 
 if [[ -z "$bin" ]]; then
   echo "building the release server…" >&2
-  cargo build --release -p rewards-server >&2
+  cargo build --release -p rewards-server -p rewards-demo >&2
   bin="${CARGO_TARGET_DIR:-target}/release/rewards-server"
 fi
+# The load client (crates/demo) is built beside the server.
+load_client="$(dirname "$bin")/rewards-demo"
+[[ -x "$load_client" ]] || { echo "$load_client is missing: cargo build --release -p rewards-demo" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/rewards-bench.XXXXXX)
 server_pid="" pg_dir=""
@@ -97,9 +100,9 @@ run_load() {
 run_shopify() {
   local db=$1 out line load
   load=$(cut -d' ' -f1 /proc/loadavg)
-  out=$("$bin" bench --endpoint shopify --requests "$shopify_requests" --concurrency "$concurrency" ${2:+--database-url "$2"} 2>&1) || { echo "$out" >&2; failed=1; }
+  out=$("$load_client" bench --endpoint shopify --requests "$shopify_requests" --concurrency "$concurrency" ${2:+--database-url "$2"} 2>&1) || { echo "$out" >&2; failed=1; }
   line=$(grep '^BENCH_RESULT ' <<<"$out" | cut -d' ' -f2-)
-  [[ -n "$line" ]] || { echo "$out" >&2; echo "rewards-server bench printed no result" >&2; exit 1; }
+  [[ -n "$line" ]] || { echo "$out" >&2; echo "rewards-demo bench printed no result" >&2; exit 1; }
   grep -q '"status":0,' <<<"$line" || failed=1
   results+=("{\"database\":\"$db\",\"endpoint\":\"POST /api/webhooks/shopify\",\"load_average_1m_before\":$load,${line#\{}")
   field() { sed -n 's/.*"'"$1"'":\([0-9.]*\).*/\1/p' <<<"$line"; }

@@ -52,8 +52,8 @@ if [[ $build == yes ]]; then
     nice -n 5 node scripts/build-widget.mjs >&2
   fi
   if has server; then
-    echo "== building the release server" >&2
-    nice -n 5 cargo build --release -p rewards-server >&2
+    echo "== building the release server and its load client" >&2
+    nice -n 5 cargo build --release -p rewards-server -p rewards-demo >&2
   fi
 fi
 

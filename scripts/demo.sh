@@ -9,4 +9,4 @@ export PATH="$HOME/.cargo/bin:$PATH"
 bash scripts/setup.sh
 bash scripts/build-wasm.sh
 node scripts/build-widget.mjs
-exec cargo run --release -p rewards-server -- demo "$@"
+exec cargo run --release -p rewards-demo -- demo "$@"

@@ -1,5 +1,5 @@
 // Screenshots of every shopper surface on both demo stores, through the real
-// server (`rewards-server demo`, SQLite), at 320, 375 and 1280 px, in
+// server (`rewards-demo demo`, SQLite), at 320, 375 and 1280 px, in
 // Vietnamese and English: the launcher (a guest's and a signed-in
 // shopper's balance), product points (collection and product page), the
 // checkout prompt (guest, member), the redeem picker, "Your codes", the

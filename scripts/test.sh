@@ -20,13 +20,13 @@ cargo clippy --target wasm32-unknown-unknown -p rewards-wasm --features no-std -
 cargo clippy --target wasm32-unknown-unknown -p rewards-wasm --no-default-features --features no-std,cart-page -- -D warnings
 
 step "native tests"
-cargo test --workspace --exclude rewards-server --features rewards-core/schema
+cargo test --workspace --exclude rewards-server --exclude rewards-demo --features rewards-core/schema
 
 step "fuzz smoke run: every cargo-fuzz target 15 s from the committed corpus (long runs: scripts/fuzz.sh)"
 bash scripts/fuzz.sh smoke
 
 step "server tests on SQLite and on a throwaway PostgreSQL cluster"
-bash scripts/pg-test-cluster.sh run -- cargo test -p rewards-server
+bash scripts/pg-test-cluster.sh run -- cargo test -p rewards-server -p rewards-demo
 
 step "core fixtures on the wasm build, in headless Chromium"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -11,7 +11,7 @@ import { round } from '../lib/stats.mjs';
 export async function run({ repo, opts, out, log }) {
   const targetDir = process.env.CARGO_TARGET_DIR || join(repo, 'target');
   const bin = join(targetDir, 'release/rewards-server');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/bench.sh server (it builds it) or cargo build --release -p rewards-server`);
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/bench.sh server (it builds it) or cargo build --release -p rewards-server -p rewards-demo`);
   const report = join(out, 'server-bench.json');
   const args = ['--bin', bin, '--duration', String(opts.duration), '--concurrency', String(opts.concurrency), '--report', report];
   const exit = await new Promise((resolve) => {
@@ -57,7 +57,7 @@ export async function run({ repo, opts, out, log }) {
   return {
     title: 'Server load',
     commands: [`scripts/bench-server.sh ${args.join(' ').replace(repo + '/', '')}`, `scripts/bench.sh server --duration ${opts.duration} --concurrency ${opts.concurrency}`],
-    method: `The release server (${bin.replace(repo + '/', '')}), ${r.sqlite === undefined ? '' : 'SQLite in a fresh file, '}PostgreSQL in a throwaway cluster; every order webhook a new signed order; shopper state with signed tokens. wrk measures each request from send to response (closed loop). Shopify's order webhooks (\`POST /api/webhooks/shopify\`, the ~15 KB VND fixture order under new ids) are driven by \`rewards-server bench --endpoint shopify\`, whose client runs in the server's process (closed loop, same concurrency).`,
+    method: `The release server (${bin.replace(repo + '/', '')}), ${r.sqlite === undefined ? '' : 'SQLite in a fresh file, '}PostgreSQL in a throwaway cluster; every order webhook a new signed order; shopper state with signed tokens. wrk measures each request from send to response (closed loop). Shopify's order webhooks (\`POST /api/webhooks/shopify\`, the ~15 KB VND fixture order under new ids) are driven by \`rewards-demo bench --endpoint shopify\` (crates/demo), whose client runs in the server's process (closed loop, same concurrency).`,
     figures: { exit_code: exit, ...r, results: rows },
     budgets,
     markdown: md.join('\n'),

@@ -2,7 +2,7 @@
 // stores, at 1280 and 375 px: axe-core reports 0 violations (the whole
 // page, shadow roots included), nothing scrolls sideways at 320 px, and a
 // screenshot of each state goes to reports/screenshots/ for a human look.
-// On the real server (`rewards-server demo`): signups and redemptions reach
+// On the real server (`rewards-demo demo`): signups and redemptions reach
 // it; the signed-in member is one of its seeded customers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

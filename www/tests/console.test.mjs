@@ -1,4 +1,4 @@
-// Issue 13 against the real server (`rewards-server demo`, SQLite): the
+// Issue 13 against the real server (`rewards-demo demo`, SQLite): the
 // merchant console, keyboard only. The demo's owner adds a new user on the
 // users page; that new user signs in → finds a member → adjust their
 // balance (a refused one first) → edit the program (an error at its field,

@@ -1,6 +1,6 @@
 // Issue 14, part 5: cashback says where the credit goes, and the explainer
 // shows the signed-in shopper's store credit. Against the real server
-// (`rewards-server demo`, SQLite): GET /api/shopper's store_credit is the
+// (`rewards-demo demo`, SQLite): GET /api/shopper's store_credit is the
 // cashback of the customer's orders net of refunds (pending like points),
 // and an order placed at the demo checkout adds its cashback to it.
 import { test, before, after } from 'node:test';

@@ -1,5 +1,5 @@
 // Issue 14, part 5: CSV exports open correctly in Excel. On the real server
-// (`rewards-server demo`, its seeded customers), the merchant signs in to
+// (`rewards-demo demo`, its seeded customers), the merchant signs in to
 // the KPI page (/admin, Basic auth with the admin token, as a browser asks
 // for it) and downloads both exports from its links: each starts with the
 // UTF-8 byte order mark (Excel reads UTF-8 only with it: "Phố Cổ" becomes

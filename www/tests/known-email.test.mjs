@@ -1,4 +1,4 @@
-// Issue 14, parts 4 and 5, against the real server (`rewards-server demo`,
+// Issue 14, parts 4 and 5, against the real server (`rewards-demo demo`,
 // SQLite): every signup gets the same answer ({ok: true}: no token, id or
 // bonus) and the same words, so an address the program already knows,
 // typed on a new device, is told nothing about itself; the store's sign-in

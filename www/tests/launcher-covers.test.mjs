@@ -3,7 +3,7 @@
 // it shows — has no visible link, button or form field of the page under its
 // box, and a tap on any control it would have covered reaches the control.
 // A store's own element named in data-launcher-avoid is kept clear too.
-// On the real server (`rewards-server demo`), serving the demo stores; the
+// On the real server (`rewards-demo demo`), serving the demo stores; the
 // store's own page on its origin in front of `rewards-server serve`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 12 part 3, against the real server (rewards-server demo): the
+// Issue 12 part 3, against the real server (rewards-demo demo): the
 // checkout prompt tells a shopper without Phố Cổ+ what this order would
 // earn with it (the core's quote, `membership_offer`: the same preview
 // with the plan applied), with the join link from `membership.join_url`;

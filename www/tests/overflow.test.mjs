@@ -6,7 +6,7 @@
 // 375 and 1280 px: no text-bearing element in any widget shadow root is cut
 // (ellipsis, hidden overflow, line clamp), nothing scrolls sideways, and no
 // text relies on a `title` tooltip. Screenshots go to reports/screenshots/.
-// On the real server (`rewards-server demo`): the members are the demo's
+// On the real server (`rewards-demo demo`): the members are the demo's
 // seeded customers (signed in with tokens its backend signs), with the
 // codes of their seeded history, and stamps added by real orders.
 import { test, before, after } from 'node:test';

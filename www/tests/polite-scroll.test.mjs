@@ -1,6 +1,6 @@
 // Issue 14, part 4: the popup is polite. The Vietnamese demo store's own
 // program has a "60 % scrolled" trigger (and exit intent, and the phone's
-// scroll-up intent): on the real server (`rewards-server demo`), on its own
+// scroll-up intent): on the real server (`rewards-demo demo`), on its own
 // pages, scroll depth never fires before the shopper has seen more than one
 // screen and spent 3 s on the page, never while they use the product form,
 // never on the short product page where 60 % is where "Add to cart" is, and

@@ -1,6 +1,6 @@
 // The exit-intent signup popup on the Vietnamese demo store: when it shows,
 // when it must not, the form, and keyboard use. On the real server
-// (`rewards-server demo`): signups reach it and are answered by it.
+// (`rewards-demo demo`): signups reach it and are answered by it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ready, leaveThroughTop, popupOpen, pageErrors, sleep } from './helpers.mjs';

@@ -18,6 +18,13 @@ export function serverBinary() {
   return binary;
 }
 
+/** The demo binary (crates/demo: `rewards-demo demo`), built when missing as the server is. */
+export function demoBinary() {
+  const binary = join(targetDir, 'debug', 'rewards-demo');
+  if (!existsSync(binary)) execFileSync('cargo', ['build', '-p', 'rewards-demo'], { cwd: repo, stdio: 'inherit' });
+  return binary;
+}
+
 const cache = new Map();
 
 /** The published document (JSON text) of a merchant config; throws the publisher's error for an invalid one. */

@@ -1,4 +1,4 @@
-// The real reference server for browser tests: `rewards-server demo` on
+// The real reference server for browser tests: `rewards-demo demo` on
 // free ports, with its own SQLite files in a temp dir, serving the demo
 // stores, the widget build (www/dist) and the API, seeded as the demo is.
 // The binary is cargo's (the test command builds it for the server tests;
@@ -10,18 +10,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, newPage, repo } from './helpers.mjs';
-import { serverBinary } from './publish.mjs';
+import { demoBinary } from './publish.mjs';
 
 const execFileAsync = promisify(execFile);
 
 /** Starts the demo; resolves to { vi, en, close } with each store's base URL. */
 export async function startRealServer() {
-  const binary = serverBinary();
+  const binary = demoBinary();
   const data = mkdtempSync(join(tmpdir(), 'rewards-real-'));
   const child = spawn(binary, ['demo', '--port', '0', '--data', data], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const urls = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('rewards-server demo did not start in 60 s:\n' + out)), 60_000);
+    const timer = setTimeout(() => reject(new Error('rewards-demo demo did not start in 60 s:\n' + out)), 60_000);
     const onData = (chunk) => {
       out += chunk;
       const vi = /vi store\s+(http:\/\/[\d.:]+)\/vi\//.exec(out);
@@ -33,7 +33,7 @@ export async function startRealServer() {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (c) => (out += c));
-    child.on('exit', (code) => reject(new Error(`rewards-server demo exited with ${code}:\n${out}`)));
+    child.on('exit', (code) => reject(new Error(`rewards-demo demo exited with ${code}:\n${out}`)));
   });
   return {
     ...urls,
@@ -62,7 +62,7 @@ export async function startRealEnv() {
 
 /**
  * `setup()`'s shape on the real server: `url('/demo/vi/cart.html')` is the
- * vi store's own page on its `rewards-server demo` instance (each store has
+ * vi store's own page on its `rewards-demo demo` instance (each store has
  * its own origin), `page()` a fresh context with error capture.
  */
 export async function setupReal() {

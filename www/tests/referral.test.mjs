@@ -1,4 +1,4 @@
-// Issue 12, against the real server (rewards-server demo, vi store): a
+// Issue 12, against the real server (rewards-demo demo, vi store): a
 // member's "Give X, get Y" link → a friend's popup with the friend's offer
 // → the friend's signup → their first order → half of it refunded, with
 // the ledger state each step leaves; screenshots at 1280 and 375 px in vi

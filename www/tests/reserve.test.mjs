@@ -9,7 +9,7 @@
 // 4 px more), the page's own boxes with the reserve alone vs with the
 // content (the same), and the layout shifts (PerformanceObserver) from the
 // frame the UI renders in (none). The demo stores
-// on the real server (`rewards-server demo`); the points-only program on a
+// on the real server (`rewards-demo demo`); the points-only program on a
 // merchant's test page of its own, in front of `rewards-server serve` with it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Issue 14, part 1: a redeemed voucher is never lost. Against the real
-// server (`rewards-server demo`, SQLite): redeem on the cart page → the code
+// server (`rewards-demo demo`, SQLite): redeem on the cart page → the code
 // is applied to the order at once (the demo store's checkout takes codes
 // through `voucher:apply`) → it survives a reload and another device under
 // "Your codes" → the order placed with it awards exactly the previewed

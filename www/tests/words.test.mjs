@@ -2,7 +2,7 @@
 // the plan (every signed-up shopper is a "member" of the free program), the
 // points picker's summary follows the amount picked, and a product that does
 // not reach the minimum order on its own says so beside its points.
-// On the real server (`rewards-server demo`); signed-in shoppers are the
+// On the real server (`rewards-demo demo`); signed-in shoppers are the
 // demo's customers with tokens the demo's backend signs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

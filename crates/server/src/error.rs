@@ -1,8 +1,10 @@
-//! HTTP errors, always JSON in the core's shape:
-//! `{"error": kind, "message": …, "issues": [{"path", "message"}]}`.
+//! What a request can fail with, whichever layer finds it: a status, a
+//! kind, a message and every issue with its path. The HTTP layer renders
+//! it as JSON in the core's shape (`crate::http::error`):
+//! `{"error": kind, "message": …, "issues": [{"path", "message"}]}`, and
+//! alone decides what a storage failure becomes.
 
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use rewards_core::json::{obj, s, Json};
 
 #[derive(Debug)]
@@ -11,15 +13,13 @@ pub struct ApiError {
     pub kind: &'static str,
     pub message: String,
     pub issues: Vec<(String, String)>,
-    /// The database had no room left (set only by the `sqlx::Error`
-    /// conversion): the SQLite writer must then undo the whole group.
+    /// The database had no room left (set only by the storage error's
+    /// conversion, `crate::http::error`): the SQLite writer must then undo
+    /// the whole group.
     pub storage_full: bool,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
-
-/// The `unavailable` message when the database has no room left.
-const STORAGE_FULL: &str = "storage is full; nothing was written; retry later";
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> ApiError {
@@ -88,22 +88,5 @@ impl ApiError {
             ("message", s(&*self.message)),
             ("issues", Json::Array(self.issues.iter().map(|(p, m)| obj(vec![("path", s(&**p)), ("message", s(&**m))])).collect())),
         ])
-    }
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> ApiError {
-        // The detail goes to the log, not to the client.
-        eprintln!("database error: {e}");
-        let full = crate::db::is_storage_full(&e);
-        // When full, nothing of this request was written; the operator must free space.
-        let message = if full { STORAGE_FULL } else { "storage error; retry later" };
-        ApiError { storage_full: full, ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message) }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, crate::routes::json_body(self.to_json().to_text())).into_response()
     }
 }

@@ -3,44 +3,24 @@
 //! or PostgreSQL. Every number that is shown or awarded comes from
 //! `rewards_core`, so the widget's preview and the ledger's award agree.
 //!
-//! Module map: `settings` (TOML + env), `db` (pool, dialect, migrations),
-//! `ledger` (append-only entries, shopper state, lifecycle), `token`
-//! (shopper identity and webhook signatures), `routes` (the HTTP API),
-//! `admin`/`kpi`/`svg` (the KPI page and CSV exports), `console` (the
-//! merchant console: admin users, members).
+//! Module map (ARCHITECTURE.md has it whole): `http` (route table,
+//! extractors, error answers, endpoints, the console), `services` (what the
+//! server does: orders, refunds, signup, redemption, lifecycle, referrals,
+//! vouchers, the platform mappings), `storage` (pool, group commit, ledger
+//! queries, migrations). Each imports only those below it
+//! (`tests/layers.rs`). Below all three: `error` (the failure shape), `body`
+//! (request field rules), `token`, `clock`, `settings`, `ratelimit`.
 
-pub mod actions;
-pub mod activity;
-pub mod admin;
-pub mod assets;
-pub mod bench;
-pub mod birthday;
 pub mod body;
 pub mod clock;
-pub mod console;
-pub mod db;
-pub mod deliveries;
-pub mod demo;
-pub mod demo_backend;
-pub mod describe;
+
 pub mod error;
-pub mod kpi;
-pub mod ledger;
-pub mod orders;
-pub mod platform;
+pub mod http;
 pub mod ratelimit;
-pub mod redeem;
-pub mod referral;
-pub mod referral_report;
-pub mod routes;
-pub mod schema;
+pub mod services;
 pub mod settings;
-pub mod shopify;
-pub mod signup;
-pub mod svg;
+pub mod storage;
 pub mod token;
-pub mod vouchers;
-pub mod woocommerce;
 
 use std::sync::Arc;
 
@@ -48,8 +28,8 @@ use rewards_core::Engine;
 use sha2::{Digest, Sha256};
 
 pub use clock::Clock;
-pub use db::Db;
 pub use settings::Settings;
+pub use storage::db::Db;
 
 /// A program config that passed the core's validation, with the version
 /// string every ledger entry records (`v<config version>:<sha256 prefix>`
@@ -123,8 +103,8 @@ pub struct AppState {
     pub clock: Clock,
     pub signup_limiter: ratelimit::RateLimiter,
     /// The bound on recording refused webhook deliveries (`deliveries`).
-    pub delivery_log: deliveries::Bound,
-    /// Console sign-in attempts per client address (`console::auth`).
+    pub delivery_log: http::deliveries::Bound,
+    /// Console sign-in attempts per client address (`http::console::auth`).
     pub sign_in_limiter: ratelimit::RateLimiter,
 }
 
@@ -140,7 +120,7 @@ impl AppState {
             clock,
             signup_limiter: limiter,
             delivery_log: Default::default(),
-            sign_in_limiter: console::auth::sign_in_limiter(),
+            sign_in_limiter: http::console::auth::sign_in_limiter(),
         })
     }
 
@@ -170,9 +150,9 @@ pub async fn serve(app: App) -> std::io::Result<()> {
 /// own connection.
 pub async fn serve_on(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     // Versions published by other instances on the same database.
-    console::program_watch::start(&app);
+    http::console::program_watch::start(&app);
     let header_timeout = std::time::Duration::from_millis(app.settings.request_timeout_ms);
-    serve_router(routes::router(app), header_timeout, listener).await
+    serve_router(http::routes::router(app), header_timeout, listener).await
 }
 
 /// [`serve_on`] with the router built by the caller (the demo adds a layer).

@@ -1,10 +1,12 @@
-//! `rewards-server`: serve | check-config <file> | publish <file> | tick | demo | admin | bench.
+//! `rewards-server`: serve | check-config <file> | publish <file> | tick | admin.
+//! The demo stores and the load client are `rewards-demo` (crates/demo).
 //! Run without arguments for help.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rewards_server::{bench, demo, ledger, AppState, Clock, Db, LoadedProgram, Settings};
+use rewards_server::services::lifecycle;
+use rewards_server::{AppState, Clock, Db, LoadedProgram, Settings};
 
 const HELP: &str = "rewards-server — the rewards widget's reference server
 
@@ -16,23 +18,17 @@ USAGE:
                                              without this server (the server itself publishes at /api/program)
   rewards-server tick [--settings FILE] [--since-hours N]
                                              apply lifecycle: inactivity expiry, birthday gifts; report pending → available
-  rewards-server demo [--port N] [--data DIR] [--keep]
-                                             the demo stores + widget, one server per store and program
-                                             (Vietnamese/VND on port N, default 8787; English/USD on N+1),
-                                             each on an embedded SQLite file
   rewards-server admin add-user EMAIL --role owner|staff [--lang vi|en] [--settings FILE]
   rewards-server admin reset-password EMAIL | remove-user EMAIL [--settings FILE]
                                              add a console user (/console), reset their password
                                              (their sessions end) or remove them; a password from
                                              REWARDS_ADMIN_PASSWORD or the first line of stdin
-  rewards-server bench [--requests N] [--concurrency N] [--database-url URL]
-                                             measure order-webhook throughput and latency on loopback
 
 Settings come from the TOML file (or REWARDS_SETTINGS) and environment variables:
   REWARDS_BIND, REWARDS_PROGRAM, DATABASE_URL (default sqlite://rewards.sqlite),
   REWARDS_MERCHANT_SECRET, REWARDS_WEBHOOK_SECRET, REWARDS_ADMIN_TOKEN,
   REWARDS_ALLOWED_ORIGINS (comma-separated), REWARDS_WWW_DIST, REWARDS_SITE_DIR.
-See docs/api.md.";
+See docs/api.md. The demo stores and the webhook load client: rewards-demo (crates/demo).";
 
 fn flag(args: &[String], name: &str) -> Option<String> {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned())
@@ -52,7 +48,7 @@ async fn start(args: &[String]) -> Result<(rewards_server::App, Settings), Strin
     let db = Db::open(&settings).await?;
     let app = AppState::new(settings.clone(), program, db, Clock::system());
     // The console's newest published program, unless the file changed since.
-    rewards_server::console::programs::adopt(&app).await?;
+    rewards_server::http::console::programs::adopt(&app).await?;
     Ok((app, settings))
 }
 
@@ -67,7 +63,7 @@ async fn main() -> ExitCode {
                     "rewards-server listening on http://{} (program {}, {})",
                     settings.bind,
                     app.program.version,
-                    rewards_server::db::redact(&settings.database_url)
+                    rewards_server::storage::db::redact(&settings.database_url)
                 );
                 match rewards_server::serve(app).await {
                     Ok(()) => ExitCode::SUCCESS,
@@ -125,7 +121,7 @@ async fn main() -> ExitCode {
             Ok((app, _)) => {
                 let now = app.clock.now();
                 let hours: i64 = flag(&args, "--since-hours").and_then(|h| h.parse().ok()).unwrap_or(24);
-                match ledger::tick(&app.db, app.program(), &app.program.version, now - hours * 3_600_000, now).await {
+                match lifecycle::tick(&app.db, app.program(), &app.program.version, now - hours * 3_600_000, now).await {
                     Ok(r) => {
                         println!(
                             "tick: {} shoppers checked; {} points expired for {} inactive shoppers; {} points became available in the last {hours} h; {} points still pending; {} birthday gifts",
@@ -137,15 +133,7 @@ async fn main() -> ExitCode {
                 }
             }
         },
-        Some("demo") => match demo::run(&args).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(e),
-        },
-        Some("bench") => match bench::run(&args).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(e),
-        },
-        Some("admin") => match rewards_server::console::users::cli(&args).await {
+        Some("admin") => match rewards_server::http::console::users::cli(&args).await {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS

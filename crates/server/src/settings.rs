@@ -47,8 +47,6 @@ pub struct Settings {
     /// How often this instance looks for a program version published by
     /// another instance or process on the same database (`program_poll_ms`).
     pub program_poll_ms: u64,
-    /// Demo mode: `GET /demo/token` signs tokens for demo customers.
-    pub demo: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,7 +133,6 @@ impl Settings {
             max_body_bytes: 256 * 1024,
             request_timeout_ms: 10_000,
             program_poll_ms: 2_000,
-            demo: false,
         }
     }
 

@@ -56,8 +56,8 @@ async fn issue_12_the_birthday_gift_comes_at_local_midnight_once_a_year_with_not
     .await;
 }
 
-async fn run(srv: &Srv) -> Result<rewards_server::ledger::TickReport, rewards_server::error::ApiError> {
-    rewards_server::ledger::tick(&srv.app.db, srv.app.program(), &srv.app.program.version, srv.now() - DAY, srv.now()).await
+async fn run(srv: &Srv) -> Result<rewards_server::services::lifecycle::TickReport, rewards_server::error::ApiError> {
+    rewards_server::services::lifecycle::tick(&srv.app.db, srv.app.program(), &srv.app.program.version, srv.now() - DAY, srv.now()).await
 }
 
 #[tokio::test]

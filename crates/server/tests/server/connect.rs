@@ -4,9 +4,9 @@
 //! accepted ones are counted by topic; the page gives the URLs to paste
 //! and the theme snippet with this server's URL.
 
-use rewards_server::console::html::escape;
-use rewards_server::deliveries::RECORDED_PER_MINUTE;
-use rewards_server::shopify;
+use rewards_server::http::console::html::escape;
+use rewards_server::http::deliveries::RECORDED_PER_MINUTE;
+use rewards_server::http::webhooks::shopify;
 
 use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use rewards_server::console::auth::Role;
-use rewards_server::console::i18n::Lang;
-use rewards_server::console::users::add_user;
+use rewards_server::http::console::auth::Role;
+use rewards_server::http::console::i18n::Lang;
+use rewards_server::http::console::users::add_user;
 use serde_json::json;
 
 use crate::harness::*;
@@ -380,7 +380,7 @@ async fn issue_13_sign_in_attempts_are_limited_per_address_and_overlong_emails_n
         let long = format!("{}@cafe.vn", "a".repeat(300));
         assert_eq!(b.sign_in(&long, PASSWORD).await.status, 401);
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM admin_audit WHERE action = 'sign_in_failed'").await, 0, "not audited");
-        for _ in 1..rewards_server::console::auth::SIGN_IN_ATTEMPTS {
+        for _ in 1..rewards_server::http::console::auth::SIGN_IN_ATTEMPTS {
             assert_eq!(b.sign_in(OWNER, "not the password at all").await.status, 401);
         }
         // The next attempt, even with the right password, waits.
@@ -389,9 +389,9 @@ async fn issue_13_sign_in_attempts_are_limited_per_address_and_overlong_emails_n
         assert!(limited.body.contains("Vui lòng thử lại sau 15 phút."), "{}", limited.body);
         assert!(!b.cookies.contains_key("rw_console"));
         let failed = srv.scalar("SELECT COUNT(*) FROM admin_audit WHERE action = 'sign_in_failed'").await;
-        assert_eq!(failed, i64::from(rewards_server::console::auth::SIGN_IN_ATTEMPTS) - 1);
+        assert_eq!(failed, i64::from(rewards_server::http::console::auth::SIGN_IN_ATTEMPTS) - 1);
         // After the window, the right password opens the console.
-        srv.app.clock.advance(rewards_server::console::auth::SIGN_IN_WINDOW_MS + 1);
+        srv.app.clock.advance(rewards_server::http::console::auth::SIGN_IN_WINDOW_MS + 1);
         assert_eq!(b.sign_in(OWNER, PASSWORD).await.status, 303);
     })
     .await;

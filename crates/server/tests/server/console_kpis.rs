@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rewards_core::money::Currency;
-use rewards_server::console::i18n::Lang;
+use rewards_server::http::console::i18n::Lang;
 use serde_json::json;
 
 use crate::console::{users, Browser, OWNER, PASSWORD, STAFF};

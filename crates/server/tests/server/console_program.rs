@@ -4,7 +4,7 @@
 //! running server (`GET /api/program`, awards); a stale form is refused
 //! with what changed; rollback; the newest version survives a restart.
 
-use rewards_server::console::programs;
+use rewards_server::http::console::programs;
 use rewards_server::LoadedProgram;
 
 use crate::console::{users, Browser, Page, OWNER, PASSWORD, STAFF};

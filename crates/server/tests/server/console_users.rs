@@ -3,8 +3,8 @@
 //! audited; a reset or a removal ends that user's sessions at once; the
 //! last owner stays.
 
-use rewards_server::console::audit::Actor;
-use rewards_server::console::users;
+use rewards_server::http::console::audit::Actor;
+use rewards_server::http::console::users;
 
 use crate::console::{users as seed, Browser, OWNER, PASSWORD, STAFF};
 use crate::harness::*;
@@ -84,8 +84,8 @@ async fn issue_13_console_users_added_reset_and_removed_with_their_sessions_ende
             srv.now(),
             &cli,
             NEW,
-            rewards_server::console::auth::Role::Owner,
-            rewards_server::console::i18n::Lang::Vi,
+            rewards_server::http::console::auth::Role::Owner,
+            rewards_server::http::console::i18n::Lang::Vi,
             NEW_PASSWORD,
         )
         .await

@@ -167,7 +167,7 @@ async fn kill_9_during_a_burst_of_signups_and_orders_loses_no_acknowledged_write
 
         let mut child = spawn(&settings, &url, port);
         wait_healthy(&http, &base).await;
-        let mut conn = rewards_server::db::connect_raw(&url).await.unwrap();
+        let mut conn = rewards_server::storage::db::connect_raw(&url).await.unwrap();
         let mut lost = Vec::new();
         for (i, _) in &acked {
             let w = &writes[*i];

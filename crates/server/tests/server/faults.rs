@@ -206,7 +206,7 @@ async fn full_then_freed(srv: &Srv, acked: &[Write], refused: &[Write], free: im
 }
 
 async fn integrity(url: &str) -> String {
-    let mut conn = rewards_server::db::connect_raw(url).await.unwrap();
+    let mut conn = rewards_server::storage::db::connect_raw(url).await.unwrap();
     sqlx::Row::get(&sqlx::query("PRAGMA integrity_check").fetch_one(&mut conn).await.unwrap(), 0)
 }
 

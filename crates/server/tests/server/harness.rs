@@ -65,7 +65,7 @@ pub async fn fresh_url(kind: &Kind, dir: &std::path::Path) -> String {
         Kind::Sqlite => format!("sqlite://{}", dir.join("test.sqlite").display()),
         Kind::Postgres(base) => {
             let name = format!("rw_{}", hex::encode(rand::random::<[u8; 6]>()));
-            let mut conn = rewards_server::db::connect_raw(base).await.expect("connect to DATABASE_URL_PG");
+            let mut conn = rewards_server::storage::db::connect_raw(base).await.expect("connect to DATABASE_URL_PG");
             sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
             let (head, _) = base.rsplit_once('/').expect("postgres URL with a database name");
             format!("{head}/{name}")

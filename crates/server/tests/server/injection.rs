@@ -30,8 +30,8 @@ fn email(i: usize) -> String {
 
 async fn tables(srv: &Srv) -> Vec<String> {
     let sql = match srv.app.db.backend {
-        rewards_server::db::Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name",
-        rewards_server::db::Backend::Postgres => {
+        rewards_server::storage::db::Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') ORDER BY name",
+        rewards_server::storage::db::Backend::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'
              UNION ALL SELECT trigger_name::text || '/' || event_manipulation::text FROM information_schema.triggers ORDER BY 1"
         }

@@ -218,7 +218,7 @@ async fn inactivity_expires_points_on_read_and_in_tick() {
         srv.shopper("alice").await;
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger WHERE cause = 'expiry'").await, 1);
         let app = &srv.app;
-        let t = rewards_server::ledger::tick(&app.db, app.program(), &app.program.version, 0, app.clock.now()).await.unwrap();
+        let t = rewards_server::services::lifecycle::tick(&app.db, app.program(), &app.program.version, 0, app.clock.now()).await.unwrap();
         assert_eq!((t.shoppers, t.expired_shoppers, t.expired_points), (2, 1, 130));
         assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger WHERE cause = 'expiry'").await, 2);
         assert_eq!(srv.scalar("SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger").await, 0);

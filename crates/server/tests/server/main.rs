@@ -16,7 +16,6 @@ mod console_referrals;
 mod console_resend;
 mod console_users;
 mod crash;
-mod demo;
 mod faults;
 mod fixtures;
 mod group_commit;

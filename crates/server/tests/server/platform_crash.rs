@@ -8,7 +8,7 @@
 
 use crate::crash::wait_healthy;
 use crate::harness::*;
-use rewards_server::platform::signature;
+use rewards_server::services::platforms::signature;
 use serde_json::{json, Value};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -173,13 +173,13 @@ async fn issue_11_kill_9_mid_platform_deliveries_then_redelivery_awards_and_refu
 
         let mut child = spawn();
         wait_healthy(&http, &base).await;
-        let mut conn = rewards_server::db::connect_raw(&url).await.unwrap();
+        let mut conn = rewards_server::storage::db::connect_raw(&url).await.unwrap();
         let mut lost = Vec::new();
         for (i, _, _) in &acked {
             let d = &all[*i];
             let (sql, key) = match &d.refund {
                 None => ("SELECT COUNT(*) FROM orders o JOIN ledger l ON l.ref = o.order_id AND l.cause = 'order' WHERE o.order_id = $1", d.order.clone()),
-                Some(r) => ("SELECT COUNT(*) FROM refunds WHERE refund_id = $1", rewards_server::woocommerce::refund_id(&d.order, r)),
+                Some(r) => ("SELECT COUNT(*) FROM refunds WHERE refund_id = $1", rewards_server::http::webhooks::woocommerce::refund_id(&d.order, r)),
             };
             if count_bound(&mut conn, sql, &key).await != 1 {
                 lost.push(key);

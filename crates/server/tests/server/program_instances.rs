@@ -131,7 +131,7 @@ fn etag_of(doc: &serde_json::Value) -> String {
 }
 
 async fn scalar(url: &str, sql: &str) -> i64 {
-    let mut conn = rewards_server::db::connect_raw(url).await.unwrap();
+    let mut conn = rewards_server::storage::db::connect_raw(url).await.unwrap();
     sqlx::Row::try_get(&sqlx::query(sql).fetch_one(&mut conn).await.unwrap(), 0).unwrap()
 }
 
@@ -250,7 +250,7 @@ async fn issue_13_a_version_that_does_not_load_is_logged_and_the_one_in_force_st
         let (url, a, b) = two_instances(&k, dir.path(), 100).await;
         let (before, doc) = a.program().await;
         // A row no build of this server publishes: it fails validation.
-        let mut conn = rewards_server::db::connect_raw(&url).await.unwrap();
+        let mut conn = rewards_server::storage::db::connect_raw(&url).await.unwrap();
         sqlx::query("INSERT INTO program_versions (version, text, source, actor, at) VALUES ('v1:000000000000', '{\"version\": 1}', 'console', 'test', 0)")
             .execute(&mut conn)
             .await
@@ -280,7 +280,7 @@ async fn issue_13_a_publish_waits_for_one_in_progress_elsewhere_and_is_then_refu
         let text = serde_json::to_string_pretty(&tree).unwrap();
         let elsewhere = rewards_server::LoadedProgram::parse(text.clone()).unwrap().version;
         let postgres = matches!(k, Kind::Postgres(_));
-        let mut other = rewards_server::db::connect_raw(&url).await.unwrap();
+        let mut other = rewards_server::storage::db::connect_raw(&url).await.unwrap();
         let begin = if postgres { "BEGIN; LOCK TABLE program_versions IN SHARE ROW EXCLUSIVE MODE" } else { "BEGIN IMMEDIATE" };
         sqlx::raw_sql(begin).execute(&mut other).await.unwrap();
         sqlx::query("INSERT INTO program_versions (version, text, source, actor, at) VALUES ($1, $2, 'console', 'elsewhere', 0)")
@@ -293,7 +293,7 @@ async fn issue_13_a_publish_waits_for_one_in_progress_elsewhere_and_is_then_refu
         let publish = tokio::spawn(async move { submit(&mut on_a, form, "publish").await });
         if postgres {
             // Wait until A's publish waits for the lock (it must not finish first).
-            let mut watch = rewards_server::db::connect_raw(&url).await.unwrap();
+            let mut watch = rewards_server::storage::db::connect_raw(&url).await.unwrap();
             let waiting = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
             let start = Instant::now();
             loop {

@@ -5,7 +5,8 @@
 use crate::harness::*;
 use rewards_core::money::minor_from_major as to_minor;
 use rewards_core::money::Currency;
-use rewards_server::shopify::{self, map};
+use rewards_server::http::webhooks::shopify;
+use rewards_server::services::platforms::shopify as map;
 use serde_json::{json, Value};
 
 const SECRET: &str = "test-shopify-signing-secret-0123456789abcdef";

@@ -4,7 +4,8 @@
 
 use crate::harness::*;
 use rewards_core::money::Currency;
-use rewards_server::woocommerce::{self, map};
+use rewards_server::http::webhooks::woocommerce;
+use rewards_server::services::platforms::woocommerce as map;
 use serde_json::{json, Value};
 
 pub const SECRET: &str = "test-woocommerce-webhook-secret-0123456789";

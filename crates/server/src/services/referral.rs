@@ -1,0 +1,369 @@
+//! Refer a friend, the server's side: each member's code (40 random bits
+//! drawn here, written by the core's `referral::code_from_bits`), the
+//! referral records, and the credits. Every rule (who may refer whom,
+//! what each side gets, the cap, a qualifying order) is the core's
+//! `rewards_core::referral`; this module reads and writes the rows.
+//!
+//! Tables (migration 6, all append-only): `referral_codes` (one per
+//! member), `referrals` (one per friend: the first valid code wins, by
+//! primary key), `referral_refusals` (every refused attempt with its
+//! reason, for the admin), `referral_rewards` (one per friend: the first
+//! qualifying order and what it credited) and `referral_reversals` (what
+//! each refund of that order took back, per side).
+//!
+//! The referrer's points are written when the friend's first qualifying
+//! order is recorded, with that order's `available_at`: they become
+//! spendable exactly when the order's own points do (`lifecycle.pending_days`),
+//! and a refund before then cancels them while pending, as for the order.
+
+use rewards_core::config::{ActionKind, FriendRewardOn};
+use rewards_core::json::{int, obj, s, Json};
+use rewards_core::referral::{self as core, Party, Refusal};
+use sqlx::{AnyConnection, Row};
+
+use crate::error::ApiResult;
+use crate::services::redeem;
+use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::App;
+
+/// The member's code, drawn on first use (a collision draws again).
+pub async fn code_of(conn: &mut AnyConnection, shopper_id: &str, now: i64) -> Result<String, sqlx::Error> {
+    for _ in 0..8 {
+        if let Some(r) =
+            sqlx::query("SELECT code FROM referral_codes WHERE shopper_id = $1").bind(shopper_id).fetch_optional(&mut *conn).await?
+        {
+            return r.try_get(0);
+        }
+        let code = core::code_from_bits(rand::random());
+        sqlx::query("INSERT INTO referral_codes (code, shopper_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(&code)
+            .bind(shopper_id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Err(sqlx::Error::RowNotFound)
+}
+
+/// A member's code for `GET /api/shopper`: read, or drawn in its own
+/// write the first time (members who joined before the referral program).
+pub async fn code_for_member(app: &App, shopper_id: &str, now: i64) -> ApiResult<String> {
+    if let Some(code) = existing_code(&mut *app.db.read().await?, shopper_id).await? {
+        return Ok(code);
+    }
+    let mut w = app.db.write().await?;
+    let result = code_of(w.conn(), shopper_id, now).await.map_err(Into::into);
+    w.finish(result).await
+}
+
+/// The member's code if they have one (reads never draw one).
+pub async fn existing_code(conn: &mut AnyConnection, shopper_id: &str) -> Result<Option<String>, sqlx::Error> {
+    let r = sqlx::query("SELECT code FROM referral_codes WHERE shopper_id = $1").bind(shopper_id).fetch_optional(conn).await?;
+    r.map(|r| r.try_get(0)).transpose()
+}
+
+async fn refuse(
+    conn: &mut AnyConnection,
+    code: &str,
+    reason: Refusal,
+    friend: Option<&str>,
+    source: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO referral_refusals (at, code, reason, friend_id, source) VALUES ($1, $2, $3, $4, $5)")
+        .bind(now)
+        .bind(code.chars().take(64).collect::<String>())
+        .bind(reason.name())
+        .bind(friend)
+        .bind(source)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn party(r: &ShopperRow) -> Party<'_> {
+    Party { shopper_id: &r.id, customer_id: r.customer_id.as_deref(), email: r.email.as_deref() }
+}
+
+/// Records `friend` as referred by the owner of `code` (as typed), or the
+/// refusal and its reason. `known_before`: the friend was a member or a
+/// customer before this code came. Returns the referrer's id.
+pub async fn attribute(
+    conn: &mut AnyConnection,
+    friend: &ShopperRow,
+    code: &str,
+    known_before: bool,
+    source: &str,
+    now: i64,
+) -> Result<Result<String, Refusal>, sqlx::Error> {
+    let referrer = match core::normalise_code(code) {
+        None => None,
+        Some(c) => match sqlx::query("SELECT shopper_id FROM referral_codes WHERE code = $1").bind(&c).fetch_optional(&mut *conn).await? {
+            Some(r) => ledger::find(conn, "id", &r.try_get::<String, _>(0)?).await?.map(|row| (c, row)),
+            None => None,
+        },
+    };
+    let Some((canonical, referrer)) = referrer else {
+        refuse(conn, code, Refusal::UnknownCode, Some(&friend.id), source, now).await?;
+        return Ok(Err(Refusal::UnknownCode));
+    };
+    let already = sqlx::query("SELECT 1 FROM referrals WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?.is_some();
+    if let Err(reason) = core::check(&party(&referrer), &party(friend), already, known_before) {
+        refuse(conn, &canonical, reason, Some(&friend.id), source, now).await?;
+        return Ok(Err(reason));
+    }
+    sqlx::query("INSERT INTO referrals (friend_id, referrer_id, code, source, at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&friend.id)
+        .bind(&referrer.id)
+        .bind(&canonical)
+        .bind(source)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Ok(referrer.id))
+}
+
+/// Credits the friend's side (points under the `referral_friend` action,
+/// and the voucher when configured); returns (points, voucher code).
+async fn credit_friend(
+    app: &App,
+    conn: &mut AnyConnection,
+    friend_id: &str,
+    available_at: i64,
+    order: Option<&str>,
+    now: i64,
+) -> ApiResult<(i64, Option<String>)> {
+    let program = app.program();
+    let rewards = core::rewards(program);
+    let mut points = 0;
+    if let (Some(action), true) = (core::action_id(program, ActionKind::ReferralFriend), rewards.friend_points > 0) {
+        points = rewards.friend_points;
+        let reference = format!("referral-friend:{friend_id}");
+        let mut detail = vec![("action", s(action)), ("kind", s("referral_friend")), ("points", int(points))];
+        if let Some(o) = order {
+            detail.push(("order_id", s(o)));
+        }
+        let (version, detail) = (&app.program.version, obj(detail).to_text());
+        ledger::credit_action(conn, version, friend_id, action, points, &reference, (now, available_at), detail, "referral").await?;
+    }
+    let mut voucher = None;
+    if let Some(value) = rewards.friend_voucher {
+        let code = redeem::new_code();
+        let v = redeem::Voucher {
+            code: &code,
+            shopper_id: friend_id,
+            source: "referral",
+            redemption_id: "referral",
+            points: 0,
+            discount: value,
+        };
+        redeem::insert_voucher(conn, &v, program.currency().code(), now, None, &Json::Null).await?;
+        voucher = Some(code);
+    }
+    Ok((points, voucher))
+}
+
+/// At signup (the shopper's first): the code it came with. Answers the
+/// signup's `referral` member: `{status: "recorded", friend_points,
+/// friend_voucher}` or `{status: "refused", reason}`.
+pub async fn on_signup(
+    app: &App,
+    conn: &mut AnyConnection,
+    friend: &ShopperRow,
+    known_before: bool,
+    code: &str,
+    now: i64,
+) -> ApiResult<Json<'static>> {
+    let Some(cfg) = &app.program().referral else {
+        return Ok(obj(vec![("status", s("refused")), ("reason", s("no_referral_program"))]));
+    };
+    match attribute(conn, friend, code, known_before, "signup", now).await? {
+        Err(reason) => Ok(obj(vec![("status", s("refused")), ("reason", s(reason.name()))])),
+        Ok(_) => {
+            let (points, voucher) = match cfg.friend_reward_on {
+                FriendRewardOn::Signup => credit_friend(app, conn, &friend.id, now, None, now).await?,
+                FriendRewardOn::FirstOrder => (0, None),
+            };
+            Ok(obj(vec![("status", s("recorded")), ("friend_points", int(points)), ("friend_voucher", voucher.map_or(Json::Null, s))]))
+        }
+    }
+}
+
+/// After an order of `friend` is recorded: attribution by the code the
+/// order carries (a guest's checkout), then the first qualifying order's
+/// rewards. Called inside the order's write, with the friend locked.
+#[allow(clippy::too_many_arguments)]
+pub async fn on_order(
+    app: &App,
+    conn: &mut AnyConnection,
+    db: &crate::Db,
+    friend: &ShopperRow,
+    codes: &[&str],
+    had_orders: bool,
+    order_id: &str,
+    qualifying: i64,
+    available_at: i64,
+    now: i64,
+) -> ApiResult<()> {
+    let program = app.program();
+    let Some(cfg) = &program.referral else { return Ok(()) };
+    let known =
+        sqlx::query("SELECT referrer_id, code FROM referrals WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?;
+    let mut referrer: Option<String> = known.as_ref().map(|r| r.try_get(0)).transpose()?;
+    if let Some(r) = &known {
+        // Another code on a referred friend's order: the first valid code won.
+        let recorded: String = r.try_get(1)?;
+        if let Some(other) = codes.iter().filter_map(|c| core::normalise_code(c)).find(|c| *c != recorded) {
+            refuse(conn, &other, Refusal::AlreadyReferred, Some(&friend.id), "order", now).await?;
+        }
+    } else {
+        // The first code the order carries that is a well-formed code (a
+        // discount code that is not one is the platform's, not a refusal).
+        if let Some(code) = codes.iter().find(|c| core::normalise_code(c).is_some()) {
+            let before = had_orders || friend.signed_up_at.is_some_and(|t| t < now);
+            referrer = attribute(conn, friend, code, before, "order", now).await?.ok();
+        }
+    }
+    let Some(referrer_id) = referrer else { return Ok(()) };
+    let paid = sqlx::query("SELECT 1 FROM referral_rewards WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?;
+    if paid.is_some() || !core::qualifies(program, qualifying) {
+        return Ok(());
+    }
+    let rewards = core::rewards(program);
+    let friend_points = match cfg.friend_reward_on {
+        FriendRewardOn::FirstOrder => credit_friend(app, conn, &friend.id, available_at, Some(order_id), now).await?.0,
+        FriendRewardOn::Signup => 0,
+    };
+    let row = ledger::find(conn, "id", &referrer_id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = ledger::lock(db, conn, row).await?;
+    let times: Vec<i64> = sqlx::query("SELECT at FROM referral_rewards WHERE referrer_id = $1 AND referrer_points > 0")
+        .bind(&row.id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let mut referrer_points = 0;
+    match core::action_id(program, ActionKind::ReferralReferrer) {
+        Some(action) if core::under_cap(program, &times, now) && rewards.referrer_points > 0 => {
+            referrer_points = rewards.referrer_points;
+            let reference = format!("referral:{}", friend.id);
+            let detail = obj(vec![
+                ("action", s(action)),
+                ("kind", s("referral_referrer")),
+                ("order_id", s(order_id)),
+                ("points", int(referrer_points)),
+            ]);
+            let version = &app.program.version;
+            ledger::credit_action(
+                conn,
+                version,
+                &row.id,
+                action,
+                referrer_points,
+                &reference,
+                (now, available_at),
+                detail.to_text(),
+                "referral",
+            )
+            .await?;
+        }
+        Some(_) => {
+            let code = existing_code(conn, &row.id).await?.unwrap_or_default();
+            refuse(conn, &code, Refusal::ReferrerCap, Some(&friend.id), "order", now).await?;
+        }
+        None => {}
+    }
+    sqlx::query(
+        "INSERT INTO referral_rewards (friend_id, order_id, referrer_id, at, available_at, referrer_points, friend_points)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&friend.id)
+    .bind(order_id)
+    .bind(&row.id)
+    .bind(now)
+    .bind(available_at)
+    .bind(referrer_points)
+    .bind(friend_points)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A refund of an order that paid referral rewards: each side loses
+/// ⌊reward × num / den⌋ in total over the order's refunds (the order's own
+/// rounding step), while pending dated at the order's `available_at`,
+/// once spendable at most the balance (never negative).
+pub async fn on_refund(
+    app: &App,
+    conn: &mut AnyConnection,
+    db: &crate::Db,
+    order_id: &str,
+    refund_id: &str,
+    (num, den): (i64, i64),
+    now: i64,
+) -> ApiResult<()> {
+    let Some(r) = sqlx::query(
+        "SELECT friend_id, referrer_id, available_at, referrer_points, friend_points FROM referral_rewards WHERE order_id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(());
+    };
+    let (friend, referrer): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+    let available_at: i64 = r.try_get(2)?;
+    let program = app.program();
+    for (side, shopper, points) in [("referrer", referrer, r.try_get::<i64, _>(3)?), ("friend", friend, r.try_get::<i64, _>(4)?)] {
+        if points <= 0 {
+            continue;
+        }
+        let before: i64 =
+            sqlx::query("SELECT COALESCE(CAST(SUM(reversed) AS BIGINT), 0) FROM referral_reversals WHERE order_id = $1 AND side = $2")
+                .bind(order_id)
+                .bind(side)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+        let reversed = ((points as i128 * num as i128) / den as i128) as i64 - before;
+        if reversed <= 0 {
+            continue;
+        }
+        let row = ledger::find(conn, "id", &shopper).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let row = ledger::lock(db, conn, row).await?;
+        let state = ledger::load(conn, program, row, now).await?;
+        let (debited, at) = if available_at > now { (reversed, available_at) } else { (reversed.min(state.shopper.balance.max(0)), now) };
+        if debited > 0 {
+            let reference = format!("{refund_id}:referral-{side}");
+            let kind = if side == "referrer" { "referral_referrer" } else { "referral_friend" };
+            let detail = obj(vec![
+                ("order_id", s(order_id)),
+                ("kind", s(kind)),
+                ("award", int(points)),
+                ("reversed", int(reversed)),
+                ("debited", int(debited)),
+            ]);
+            let e = Entry {
+                shopper_id: &shopper,
+                delta: -debited,
+                cause: "refund",
+                reference: &reference,
+                at: now,
+                available_at: at,
+                detail: detail.to_text(),
+            };
+            ledger::append(conn, &app.program.version, e).await?;
+        }
+        sqlx::query("INSERT INTO referral_reversals (refund_id, side, order_id, reversed, debited, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(refund_id)
+            .bind(side)
+            .bind(order_id)
+            .bind(reversed)
+            .bind(debited)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
