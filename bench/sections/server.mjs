@@ -24,13 +24,14 @@ export async function run({ repo, opts, out, log }) {
   const rows = r.results.map((x) => ({
     database: x.database, endpoint: x.endpoint, requests: x.requests, throughput_per_s: x.throughput_per_s,
     p50_ms: x.p50_ms, p90_ms: x.p90_ms, p99_ms: x.p99_ms, max_ms: x.max_ms, errors: x.errors, load_average_1m_before: x.load_average_1m_before,
+    cpu_ms_per_request: x.cpu_ms_per_request, context_switches_per_request: x.context_switches_per_request, writes_per_commit: x.writes_per_commit,
   }));
   const md = [
     `${r.generator}; ${opts.concurrency} connections, 1 wrk thread, ${opts.duration} s per run after a 1 s warm-up; ${r.cores} cores shared by server and wrk; program ${r.program}.`,
     '',
-    '| database | endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load avg before |',
-    '|---|---|---:|---:|---:|---:|---:|---|---:|',
-    ...rows.map((x) => `| ${x.database} | \`${x.endpoint}\` | ${round(x.throughput_per_s, 0)} | ${x.p50_ms} | ${x.p90_ms} | ${x.p99_ms} | ${x.max_ms} | ${Object.values(x.errors).some((v) => v) ? JSON.stringify(x.errors) : 'none'} | ${x.load_average_1m_before} |`),
+    '| database | endpoint | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | load avg before | CPU ms / request | context switches / request |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|',
+    ...rows.map((x) => `| ${x.database} | \`${x.endpoint}\` | ${round(x.throughput_per_s, 0)} | ${x.p50_ms} | ${x.p90_ms} | ${x.p99_ms} | ${x.max_ms} | ${Object.values(x.errors).some((v) => v) ? JSON.stringify(x.errors) : 'none'} | ${x.load_average_1m_before} | ${x.cpu_ms_per_request ?? '–'} | ${x.context_switches_per_request ?? '–'} |`),
     '',
     `SQLite: ${r.sqlite}. PostgreSQL: ${r.postgresql}.`,
   ];
@@ -44,12 +45,17 @@ export async function run({ repo, opts, out, log }) {
         over_by: `${round(Math.max(0, 2000 - sqliteOrders.throughput_per_s), 0)}/s short, p99 ${round(Math.max(0, sqliteOrders.p99_ms - 20), 2)} ms over`,
       }]
     : [];
-  // Issue 11: Shopify's own order webhooks, the same target, SQLite and PostgreSQL (reported).
-  for (const x of rows.filter((x) => /webhooks\/shopify/.test(x.endpoint))) {
+  // Issue 11: Shopify's own order webhooks, the same target, SQLite and PostgreSQL (reported):
+  // the median run by throughput of each database, with the spread of its runs.
+  for (const database of ['sqlite', 'postgresql']) {
+    const runs = rows.filter((x) => x.database === database && /webhooks\/shopify/.test(x.endpoint)).sort((a, b) => a.throughput_per_s - b.throughput_per_s);
+    if (!runs.length) continue;
+    const x = runs[(runs.length - 1) >> 1];
+    const spread = runs.length > 1 ? ` (${runs.length} runs: ${round(runs[0].throughput_per_s, 0)}–${round(runs.at(-1).throughput_per_s, 0)}/s)` : '';
     budgets.push({
-      figure: `Shopify orders/paid webhooks on ${x.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, 2 cores (throughput, p99)`,
+      figure: `Shopify orders/paid webhooks on ${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, 2 cores (throughput, p99; median run)`,
       budget: '≥ 2000/s, p99 ≤ 20 ms',
-      value: `${round(x.throughput_per_s, 0)}/s, p99 ${x.p99_ms} ms`,
+      value: `${round(x.throughput_per_s, 0)}/s, p99 ${x.p99_ms} ms${spread}`,
       met: x.throughput_per_s >= 2000 && x.p99_ms <= 20,
       over_by: `${round(Math.max(0, 2000 - x.throughput_per_s), 0)}/s short, p99 ${round(Math.max(0, x.p99_ms - 20), 2)} ms over`,
     });

@@ -145,10 +145,26 @@ impl Used {
 /// order, and the award must still be recorded.
 pub async fn use_codes(conn: &mut AnyConnection, codes: &[String], order_id: &str, at: i64) -> Result<Used, sqlx::Error> {
     let mut out = Used::default();
+    // Every code looked up in one statement (a round trip less per code on the writer).
+    let mut found = std::collections::HashMap::new();
+    if !codes.is_empty() {
+        let marks: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{SELECT} WHERE v.code IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql);
+        for code in codes {
+            q = q.bind(code);
+        }
+        for r in q.fetch_all(&mut *conn).await? {
+            let v = row(&r)?;
+            found.insert(v.code.clone(), v.status);
+        }
+    }
     for code in codes {
-        let Some(v) = find(conn, code).await? else { continue };
-        match v.status {
-            Status::Unused => {
+        let Some(status) = found.get(code) else { continue };
+        // The same code twice in one order: the second is used already (by this order).
+        let again = out.used.contains(code);
+        match status {
+            Status::Unused if !again => {
                 sqlx::query("INSERT INTO voucher_events (code, event, ref, at, detail) VALUES ($1, 'used', $2, $3, '{}')")
                     .bind(code)
                     .bind(order_id)
@@ -157,7 +173,7 @@ pub async fn use_codes(conn: &mut AnyConnection, codes: &[String], order_id: &st
                     .await?;
                 out.used.push(code.clone());
             }
-            Status::Used(_) => out.refused.push((code.clone(), "already_used")),
+            Status::Unused | Status::Used(_) => out.refused.push((code.clone(), "already_used")),
             Status::Voided(_) => out.refused.push((code.clone(), "voided")),
         }
     }

@@ -62,6 +62,27 @@ pub async fn find(conn: &mut AnyConnection, column: &str, value: &str) -> Result
     }
 }
 
+/// The shoppers with `customer_id` and with `email`, in one statement:
+/// (the one by customer id, the one by email; the same row may be both).
+pub async fn find_by_customer_or_email(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    email: &str,
+) -> Result<(Option<ShopperRow>, Option<ShopperRow>), sqlx::Error> {
+    let sql = format!("SELECT {SHOPPER_COLS} FROM shoppers WHERE customer_id = $1 OR email = $2");
+    let (mut by_id, mut by_email) = (None, None);
+    for r in sqlx::query(&sql).bind(customer_id).bind(email).fetch_all(conn).await? {
+        let row = shopper_row(&r)?;
+        if row.email.as_deref() == Some(email) {
+            by_email = Some(row.clone());
+        }
+        if row.customer_id.as_deref() == Some(customer_id) {
+            by_id = Some(row);
+        }
+    }
+    Ok((by_id, by_email))
+}
+
 /// A new random shopper id: `shp_` + 80 random bits in hex.
 pub fn new_shopper_id() -> String {
     format!("shp_{}", hex::encode(rand::random::<[u8; 10]>()))
@@ -77,19 +98,17 @@ pub async fn create(
     now: i64,
 ) -> Result<(ShopperRow, bool), sqlx::Error> {
     let id = new_shopper_id();
-    let inserted = sqlx::query("INSERT INTO shoppers (id, customer_id, email, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-        .bind(&id)
-        .bind(customer_id)
-        .bind(email)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
-        == 1;
-    for (col, v) in [("id", Some(id.as_str())), ("customer_id", customer_id), ("email", email)] {
+    let sql = format!(
+        "INSERT INTO shoppers (id, customer_id, email, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING {SHOPPER_COLS}"
+    );
+    let inserted = sqlx::query(&sql).bind(&id).bind(customer_id).bind(email).bind(now).fetch_optional(&mut *conn).await?;
+    if let Some(r) = inserted {
+        return Ok((shopper_row(&r)?, true));
+    }
+    for (col, v) in [("customer_id", customer_id), ("email", email)] {
         if let Some(v) = v {
             if let Some(row) = find(conn, col, v).await? {
-                return Ok((row, inserted));
+                return Ok((row, false));
             }
         }
     }

@@ -344,6 +344,37 @@ async fn issue_11_a_redelivery_awards_once_by_webhook_id_and_by_order_id() {
     .await;
 }
 
+/// The order id is looked up before the delivery waits for the writer, and
+/// not again inside the write: deliveries of one new order that race past
+/// that look-up are still caught by the order's insert (undone, answered
+/// the winner's answer), never awarded twice.
+#[tokio::test]
+async fn issue_11_concurrent_deliveries_of_one_new_order_under_new_delivery_ids_award_once() {
+    each(|k| async move {
+        let srv = start(&k, "us-apparel").await;
+        let body = fixture("orders-paid-usd.json");
+        let (a, b, c, d) = tokio::join!(
+            deliver(&srv, "orders/paid", "race-0001", &body),
+            deliver(&srv, "orders/paid", "race-0002", &body),
+            deliver(&srv, "orders/paid", "race-0003", &body),
+            deliver(&srv, "orders/paid", "race-0004", &body),
+        );
+        for r in [&a, &b, &c, &d] {
+            assert_eq!((r.status, r.body.as_str()), (200, a.body.as_str()), "every delivery gets the one award's answer");
+        }
+        let points = a.json()["points"].as_i64().unwrap();
+        assert!(points > 0, "{}", a.body);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM orders").await, 1);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger").await, 1);
+        assert_eq!(srv.scalar("SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger").await, points);
+        // A delivery that lost the race is recorded when Shopify retries it.
+        let retry = deliver(&srv, "orders/paid", "race-0004", &body).await;
+        assert_eq!((retry.status, retry.body.as_str()), (200, a.body.as_str()));
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM ledger").await, 1);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn issue_11_refunds_reverse_the_award_pro_rata_and_shipping_refunds_reverse_nothing() {
     each(|k| async move {

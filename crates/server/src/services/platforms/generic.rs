@@ -8,7 +8,7 @@ use sqlx::Row;
 
 use crate::body::{Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
 use crate::error::{ApiError, ApiResult};
-use crate::services::orders::{record_order, Order};
+use crate::services::orders::{record_order, recorded, Order};
 use crate::services::refunds::record_refund;
 use crate::App;
 
@@ -59,6 +59,11 @@ pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<String> {
     let codes = body.discount_codes.unwrap_or_default().0;
     let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?
         .with_referral_code(body.referral_code.map(|c| c.0));
+    // A redelivery is answered without waiting for the writer.
+    if let Some(text) = recorded(app, order.id()).await? {
+        return Ok(text);
+    }
+    let order = order.unseen();
 
     let mut w = app.db.write().await?;
     let result = record_order(app, &mut w, &order).await;
