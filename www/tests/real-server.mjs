@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, newPage, repo } from './helpers.mjs';
-import { demoBinary } from './publish.mjs';
+import { demoBinary, serverBinary } from './publish.mjs';
 
 const execFileAsync = promisify(execFile);
 
