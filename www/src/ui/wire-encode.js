@@ -3,7 +3,7 @@
 // varints, tag bytes for options, length-prefixed UTF-8). The fields are
 // not listed here: the tables are the core's own description (the full
 // module's `inputs()`: wire-inputs.js has them from the build, tests from
-// the module), interpreted row by row:
+// the module), turned once per table into one writer per field (`compile`):
 //   [name, 'i', min, max, default|null]   integer (null default: required)
 //   [name, 'oi', min, max]                optional integer
 //   [name, 'b']                           boolean (absent: false)
