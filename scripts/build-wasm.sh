@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the wasm engine for the browser: release build, wasm-bindgen
-# (pinned CLI; the full module only: the cart-page one has hand-written
-# exports), npm binaryen's wasm-opt (Debian's v108 miscompiles current
-# wasm-bindgen output), into www/dist/pkg-cart/ and www/dist/pkg/. Prints sizes
-# (raw/gzip/brotli).
+# Builds the wasm engine for the browser: release build, npm binaryen's
+# wasm-opt (Debian's v108 miscompiles some wasm), into www/dist/pkg-cart/ and
+# www/dist/pkg/. Both modules have hand-written exports
+# (crates/wasm/src/raw.rs, no wasm-bindgen) and share one JS glue
+# (crates/wasm/cart-glue.js). Prints sizes (raw/gzip/brotli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -36,11 +36,13 @@ node scripts/wasm-drop-fmt.mjs check "$cart_out/rewards_wasm_bg.wasm"
 cp crates/wasm/cart-glue.js "$cart_out/rewards_wasm.js"
 minify "$cart_out/rewards_wasm.js"
 
-# The full module, through wasm-bindgen. It still formats (`format!` in the
-# explainer's texts), so it keeps its function table.
+# The full module: the same exports and glue, every operation, the whole
+# program. It formats nothing either, so its panic formatters go too.
 cargo build --profile wasm-release --target wasm32-unknown-unknown -p rewards-wasm --features no-std
 mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+node scripts/wasm-drop-fmt.mjs drop "$wasm" "$out/rewards_wasm_bg.wasm"
 bash scripts/wasm-opt.sh "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm_bg.wasm"
+node scripts/wasm-drop-fmt.mjs check "$out/rewards_wasm_bg.wasm"
+cp crates/wasm/cart-glue.js "$out/rewards_wasm.js"
 minify "$out/rewards_wasm.js"
 node scripts/sizes.mjs "$cart_out/rewards_wasm_bg.wasm" "$cart_out/rewards_wasm.js" "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm.js"

@@ -105,12 +105,15 @@ const cssAsText = {
     });
   },
 };
+// The two glue files are the same text: each is imported under its own
+// (commented) text, so each gets its own module instance and wasm.
+const glue = (dir) => import('data:text/javascript;base64,' + Buffer.from(readFileSync(join(dir, 'rewards_wasm.js'), 'utf8') + '\n// ' + dir).toString('base64'));
 // The cart-page module's operations, from the module itself (rewards_core::Op::on_cart_page).
-const cartGlue = await import('data:text/javascript;base64,' + readFileSync(join(pkgCart, 'rewards_wasm.js')).toString('base64'));
+const cartGlue = await glue(pkgCart);
 cartGlue.initSync({ module: readFileSync(join(pkgCart, 'rewards_wasm_bg.wasm')) });
 const cartOps = cartGlue.ops().split(',');
 // The inputs' field tables, from the full module (rewards_core::input::table): the JS encoder interprets them.
-const fullGlue = await import('data:text/javascript;base64,' + readFileSync(join(pkg, 'rewards_wasm.js')).toString('base64'));
+const fullGlue = await glue(pkg);
 fullGlue.initSync({ module: readFileSync(join(pkg, 'rewards_wasm_bg.wasm')) });
 const inputTables = fullGlue.inputs();
 const ui = await build({

@@ -92,8 +92,7 @@ pub(crate) fn date(text: &str) -> Option<(i64, u32, u32)> {
 }
 
 fn date_text(day: i64) -> Json<'static> {
-    let (y, m, d) = civil_from_days(day);
-    s(format!("{y:04}-{m:02}-{d:02}"))
+    s(crate::time::date_text(day))
 }
 
 /// The `birthday` operation's input (`crate::input::dates`).

@@ -22,6 +22,11 @@ pub enum Json<'a> {
     String(Cow<'a, str>),
     Array(Vec<Json<'a>>),
     Object(Vec<(Cow<'a, str>, Json<'a>)>),
+    /// JSON text our own writer ([`Out`]) produced, embedded as is: never
+    /// made by the parser (the explainer's tier and punch progress are
+    /// answers of their own, written once; re-reading them would put the
+    /// JSON parser in the wasm).
+    Written(String),
 }
 
 /// Nesting deeper than this is refused: it protects the stack of the
@@ -50,6 +55,7 @@ impl<'a> Json<'a> {
             Json::String(t) => Json::String(own(t)),
             Json::Array(a) => Json::Array(a.into_iter().map(Json::into_owned).collect()),
             Json::Object(m) => Json::Object(m.into_iter().map(|(k, v)| (own(k), v.into_owned())).collect()),
+            Json::Written(t) => Json::Written(t),
         }
     }
 
@@ -76,6 +82,7 @@ impl<'a> Json<'a> {
             Json::String(_) => "a string",
             Json::Array(_) => "an array",
             Json::Object(_) => "an object",
+            Json::Written(_) => "written JSON",
         }
     }
 
@@ -91,6 +98,7 @@ impl<'a> Json<'a> {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Json::Number(n) => out.push_str(n),
+            Json::Written(text) => out.push_str(text),
             Json::String(s) => write_str(out, s),
             Json::Array(a) => {
                 out.push('[');
@@ -555,10 +563,17 @@ impl Out {
     }
 }
 
-/// Text an [`Out`] wrote, as a tree, for the answers that embed it (the
-/// explainer's tier and punch progress). Our own output always parses.
+/// Text an [`Out`] wrote, as a tree (the server reads fields of a
+/// preview). Our own output always parses.
 pub fn tree(text: &str) -> Json<'static> {
     Json::parse(text).map_or(Json::Null, Json::into_owned)
+}
+
+/// Text an [`Out`] wrote, for the answers that embed it (the explainer's
+/// tier and punch progress), written back as is: not re-read, so the
+/// wasm has no JSON parser.
+pub fn written(text: String) -> Json<'static> {
+    Json::Written(text)
 }
 
 pub fn s(v: impl Into<String>) -> Json<'static> {

@@ -98,7 +98,8 @@ impl<'de> de::Deserializer<'de> for JsonDe<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         let r = match self.value {
-            Json::Null => visitor.visit_unit(),
+            // `Written` is only ever output, never parsed input.
+            Json::Null | Json::Written(_) => visitor.visit_unit(),
             Json::Bool(b) => visitor.visit_bool(*b),
             Json::Number(t) => {
                 if let Some(n) = integer_text(t) {

@@ -64,6 +64,6 @@ impl WhatIf {
     pub fn to_json(&self) -> Json<'static> {
         let mut o = Out::new();
         self.write(&mut o);
-        crate::json::tree(&o.into_text())
+        crate::json::written(o.into_text())
     }
 }

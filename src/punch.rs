@@ -101,6 +101,6 @@ impl PunchProgress {
     pub fn to_json(&self, _program: &Program) -> Json<'static> {
         let mut o = Out::new();
         self.write(&mut o);
-        crate::json::tree(&o.into_text())
+        crate::json::written(o.into_text())
     }
 }

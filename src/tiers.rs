@@ -165,6 +165,6 @@ impl Progress {
     pub fn to_json(&self, program: &Program) -> Json<'static> {
         let mut o = Out::new();
         self.write(program, &mut o);
-        crate::json::tree(&o.into_text())
+        crate::json::written(o.into_text())
     }
 }

@@ -128,9 +128,27 @@ pub fn format_instant(t: Millis) -> String {
     out
 }
 
+/// `YYYY-MM-DD` of a day number (days since 1970-01-01), as
+/// [`format_instant`] writes the date (dates here are years 1–9999, whose
+/// instants fit `Millis` many times over).
+pub fn date_text(day: i64) -> String {
+    let mut text = format_instant(day.saturating_mul(DAY_MS));
+    text.truncate(10);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_text_is_the_instant_text_s_date() {
+        assert_eq!(date_text(0), "1970-01-01");
+        assert_eq!(date_text(-1), "1969-12-31");
+        assert_eq!(date_text(days_from_civil(2000, 2, 29)), "2000-02-29");
+        assert_eq!(date_text(days_from_civil(9999, 12, 31)), "9999-12-31");
+        assert_eq!(date_text(days_from_civil(1, 1, 1)), "0001-01-01");
+    }
 
     #[test]
     fn civil_round_trip() {

@@ -95,7 +95,8 @@ fn compiled() -> Result<&'static Compiled, Error> {
 /// messages name the number as written.
 fn to_value(v: &Json) -> Value {
     match v {
-        Json::Null => Value::Null,
+        // `Written` is only ever output, never a parsed config.
+        Json::Null | Json::Written(_) => Value::Null,
         Json::Bool(b) => Value::Bool(*b),
         Json::Number(t) => match integer_text(t) {
             Some(n) => n.into(),

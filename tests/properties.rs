@@ -49,6 +49,7 @@ impl V {
             Json::String(s) => V::Str(s.to_string()),
             Json::Array(a) => V::Arr(a.iter().map(V::from_json).collect()),
             Json::Object(o) => V::Obj(o.iter().map(|(k, v)| (k.to_string(), V::from_json(v))).collect()),
+            Json::Written(t) => panic!("the parser never makes a Written value: {t}"),
         }
     }
 

@@ -1,8 +1,9 @@
-// The cart-page module's JS side (crates/wasm/src/raw.rs has the calling
-// convention): the same `Engine` and `init` as the full module's
-// wasm-bindgen glue, in a fraction of its size (docs/wasm-size.md). The
-// module imports nothing. scripts/build-wasm.sh ships this file as
-// www/dist/pkg-cart/rewards_wasm.js.
+// Both wasm modules' JS side (crates/wasm/src/raw.rs has the calling
+// convention): `init`, `Engine`, `ops` and (full module) `inputs`, in a
+// fraction of wasm-bindgen's glue (docs/wasm-size.md). The modules import
+// nothing. scripts/build-wasm.sh ships this file as
+// www/dist/pkg-cart/rewards_wasm.js and www/dist/pkg/rewards_wasm.js: two
+// copies, so each module instance keeps its own state.
 
 let wasm;
 const utf8in = new TextEncoder();
@@ -44,6 +45,9 @@ export class Engine {
 
 /** This module's operations, comma-separated. */
 export const ops = () => answer(wasm.ops());
+
+/** The inputs' field tables as JSON (the full module only). */
+export const inputs = () => answer(wasm.inputs());
 
 export function initSync({ module }) {
   if (wasm) return wasm;

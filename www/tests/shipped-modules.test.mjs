@@ -16,7 +16,8 @@ import { jsonEngines } from './engine-json.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const www = join(repo, 'www');
-const load = (file) => import('data:text/javascript;base64,' + readFileSync(file).toString('base64'));
+// The two modules' glue is the same text: imported with its path appended, each gets its own module instance.
+const load = (file) => import('data:text/javascript;base64,' + Buffer.from(readFileSync(file, 'utf8') + '\n// ' + file).toString('base64'));
 const module = async (dir) => {
   const glue = await load(join(www, dir, 'rewards_wasm.js'));
   glue.initSync({ module: readFileSync(join(www, dir, 'rewards_wasm_bg.wasm')) });

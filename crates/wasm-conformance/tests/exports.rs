@@ -70,9 +70,8 @@ fn corrupt_input_bytes_are_an_error_naming_the_field() {
     assert!(out.contains(&format!(r#""path":"lines[0].gift_card","message":"corrupt input at byte {at}""#)), "{out}");
 }
 
-/// The cart-page module's hand-written exports: lengths past the input
-/// buffer (a glue bug) are an error answer at path `op`, never a trap.
-#[cfg(feature = "cart-page")]
+/// The modules' hand-written exports: lengths past the input buffer (a
+/// glue bug) are an error answer at path `op`, never a trap.
 #[wasm_bindgen_test]
 fn hand_written_exports_refuse_lengths_past_the_buffer() {
     let program = rewards_wasm::buffer(VN_COFFEE.len() as u32);

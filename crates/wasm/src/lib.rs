@@ -1,6 +1,6 @@
 //! WebAssembly bindings: conversions and exports only. The program arrives
 //! as the published bytes (`Program::from_wire`: the browser never reads
-//! the merchant's JSON). `run` is one call into
+//! the merchant's JSON). `engine_run` is one call into
 //! `rewards_core::Engine::run_bytes`, so the operations are listed once, in
 //! `rewards_core::Op`. The shopper and the op's input cross as bytes
 //! (`rewards_core::input`: the widget's JS encoder writes them from the
@@ -9,11 +9,10 @@
 //!
 //! Built twice (scripts/build-wasm.sh): with `cart-page`, the module a
 //! product or cart page downloads (the operations `Op::on_cart_page`, the
-//! program without its display-only section), whose exports are written by
-//! hand (`raw`: no wasm-bindgen, whose glue cost the page ~2 KB gzip;
-//! docs/wasm-size.md); without, the full one through wasm-bindgen
-//! (`bindgen`). Both give JS the same `Engine` with `run(op, shopper,
-//! input, now)` (the cart-page one through `crates/wasm/cart-glue.js`).
+//! program without its display-only section); without, the full one. Both
+//! have the same hand-written exports (`raw`) and the same JS glue
+//! (`crates/wasm/cart-glue.js`): wasm-bindgen's glue and shims cost the
+//! cart page ~2 KB gzip and the full module ~6 KB (docs/wasm-size.md).
 //!
 //! Nothing here can panic: the core returns errors as values, and they come
 //! back as `{"error": …, "message": …, "issues": [{"path", "message"}]}`.
@@ -23,13 +22,7 @@ extern crate alloc;
 
 use rewards_core::Millis;
 
-#[cfg(not(feature = "cart-page"))]
-mod bindgen;
-#[cfg(not(feature = "cart-page"))]
-pub use bindgen::*;
-#[cfg(feature = "cart-page")]
 mod raw;
-#[cfg(feature = "cart-page")]
 pub use raw::*;
 
 /// The engine never panics on any input (fuzzed; see fuzz/), so a panic is

@@ -1,7 +1,7 @@
-//! The cart-page module's exports, written by hand: no wasm-bindgen (its
-//! JS glue and shims cost the page ~2 KB gzip; docs/wasm-size.md). The
-//! JS side is `crates/wasm/cart-glue.js`, which gives the widget the same
-//! `Engine` the full module's wasm-bindgen glue does.
+//! Both modules' exports, written by hand: no wasm-bindgen (its JS glue and
+//! shims cost the cart page ~2 KB gzip and the full module ~6 KB;
+//! docs/wasm-size.md). The JS side is `crates/wasm/cart-glue.js`, the
+//! widget's `Engine` for either module.
 //!
 //! The calling convention: JS asks for the input buffer (`buffer(len)`),
 //! writes the bytes there, and calls; the answer is JSON text that JS reads
@@ -69,7 +69,12 @@ pub extern "C" fn answer_len() -> u32 {
 /// when they cannot be read, with the error JSON as the answer.
 #[no_mangle]
 pub extern "C" fn engine_new() -> u32 {
-    match Program::from_wire_cart_page(input()) {
+    // The cart-page module reads the program without its display section.
+    #[cfg(feature = "cart-page")]
+    let program = Program::from_wire_cart_page(input());
+    #[cfg(not(feature = "cart-page"))]
+    let program = Program::from_wire(input());
+    match program {
         Ok(program) => Box::into_raw(Box::new(rewards_core::Engine { program })) as u32,
         Err(e) => {
             answer_with(e.to_json().to_text());
@@ -90,7 +95,7 @@ pub unsafe extern "C" fn engine_free(engine: u32) {
     }
 }
 
-/// An operation of `Op::on_cart_page`: the buffer holds its name (`op`
+/// An operation (in the cart-page module, one of `Op::on_cart_page`): the buffer holds its name (`op`
 /// bytes), then the shopper's bytes (`shopper`), then the input's (the
 /// rest). The answer's length; an unknown or absent operation is an error
 /// answer at path `op`.
@@ -108,17 +113,28 @@ pub unsafe extern "C" fn engine_run(engine: u32, op: u32, shopper: u32, now: f64
     let name = split.and_then(|_| bytes.get(..op)).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("");
     let shopper_bytes = split.and_then(|end| bytes.get(op..end)).unwrap_or_default();
     let input_bytes = split.and_then(|end| bytes.get(end..)).unwrap_or_default();
-    let text = respond(Op::named(name).and_then(|o| engine.run_cart_page_bytes(o, shopper_bytes, input_bytes, ms(now))));
+    let text = respond(Op::named(name).and_then(|o| run_op(engine, o, shopper_bytes, input_bytes, ms(now))));
     answer_with(text)
 }
 
-/// This module's operations (`Op::on_cart_page`), comma-separated, as the
-/// answer. The widget build reads it once, so the JS never lists them.
+#[cfg(feature = "cart-page")]
+fn run_op(engine: &rewards_core::Engine, op: Op, shopper: &[u8], input: &[u8], now: rewards_core::Millis) -> rewards_core::Result<String> {
+    engine.run_cart_page_bytes(op, shopper, input, now)
+}
+
+#[cfg(not(feature = "cart-page"))]
+fn run_op(engine: &rewards_core::Engine, op: Op, shopper: &[u8], input: &[u8], now: rewards_core::Millis) -> rewards_core::Result<String> {
+    engine.run_bytes(op, shopper, input, now)
+}
+
+/// This module's operations (every one; the cart-page module's are
+/// `Op::on_cart_page`), comma-separated, as the answer. The widget build
+/// reads it once, so the JS never lists them.
 #[no_mangle]
 pub extern "C" fn ops() -> u32 {
     let mut out = String::new();
     for (op, name, _) in Op::ALL {
-        if op.on_cart_page() {
+        if !cfg!(feature = "cart-page") || op.on_cart_page() {
             if !out.is_empty() {
                 out.push(',');
             }
@@ -126,6 +142,16 @@ pub extern "C" fn ops() -> u32 {
         }
     }
     answer_with(out)
+}
+
+/// The inputs' field tables as JSON (`rewards_core::input::table::to_json`),
+/// as the answer: the widget build reads them from the full module, so the
+/// JS encoder (`www/src/ui/wire-encode.js`) never lists a field itself. Not
+/// in the cart-page module.
+#[cfg(not(feature = "cart-page"))]
+#[no_mangle]
+pub extern "C" fn inputs() -> u32 {
+    answer_with(rewards_core::input::table::to_json().to_text())
 }
 
 /// The answer as JS reads it: `len` bytes from `answer()`.

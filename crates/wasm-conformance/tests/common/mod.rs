@@ -8,18 +8,9 @@
 
 use rewards_core::{input::encode, respond, Op};
 
-/// Why a module refused a program: the full module throws a JS `Error`
-/// (wasm-bindgen's `JsError`); the cart-page module's `Engine` (its
+/// Why a module refused a program: the modules' `Engine` (their
 /// hand-written exports called from Rust) gives the error JSON as text,
-/// which is the message its JS glue throws.
-#[cfg(not(feature = "cart-page"))]
-pub fn refusal(e: wasm_bindgen::JsError) -> String {
-    use wasm_bindgen::JsCast;
-    let err: wasm_bindgen::JsValue = e.into();
-    err.unchecked_into::<js_sys::Error>().message().into()
-}
-
-#[cfg(feature = "cart-page")]
+/// which is the message their JS glue throws.
 pub fn refusal(e: String) -> String {
     e
 }

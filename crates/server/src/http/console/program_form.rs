@@ -252,7 +252,8 @@ pub fn exact_tree(text: &str) -> Option<Value> {
     fn convert(j: &rewards_core::json::Json) -> Value {
         use rewards_core::json::Json;
         match j {
-            Json::Null => Value::Null,
+            // `Written` is only ever output, never parsed text.
+            Json::Null | Json::Written(_) => Value::Null,
             Json::Bool(b) => Value::Bool(*b),
             Json::Number(t) => t
                 .parse::<i64>()
