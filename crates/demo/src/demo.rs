@@ -34,6 +34,7 @@ use tower::ServiceExt;
 use rewards_server::http::console;
 use rewards_server::http::routes;
 use rewards_server::services::birthday;
+use rewards_server::storage::shoppers;
 use rewards_server::{token, App, AppState, Clock, Db, LoadedProgram, Settings};
 
 use crate::demo_backend;
@@ -291,9 +292,7 @@ pub fn random_cart(rng: &mut StdRng, currency: &str, exponent: u8) -> Json<'stat
 /// Seeds 90 days of deterministic history on an empty database.
 pub async fn seed(app: &App) -> Result<String, String> {
     let mut conn = app.db.read().await.map_err(|e| e.to_string())?;
-    let existing: i64 =
-        sqlx::Row::try_get(&sqlx::query("SELECT COUNT(*) FROM shoppers").fetch_one(&mut *conn).await.map_err(|e| e.to_string())?, 0)
-            .map_err(|e| e.to_string())?;
+    let (existing, _) = shoppers::counts(&mut conn).await.map_err(|e| e.to_string())?;
     drop(conn);
     if existing > 0 {
         return Ok(format!("kept {existing} existing shoppers"));
@@ -370,11 +369,7 @@ pub async fn seed(app: &App) -> Result<String, String> {
     app.clock.unfreeze();
     // The signup's answer does not say whether an address was new: count the members.
     let mut conn = app.db.read().await.map_err(|e| e.to_string())?;
-    let members = sqlx::query("SELECT COUNT(*) FROM shoppers WHERE signed_up_at IS NOT NULL")
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(|e| e.to_string())?;
-    let signups: i64 = sqlx::Row::try_get(&members, 0).map_err(|e| e.to_string())?;
+    let (_, signups) = shoppers::counts(&mut conn).await.map_err(|e| e.to_string())?;
     Ok(format!("{orders} orders, {signups} signups, {refunds} refunds, {redemptions} redemptions over 90 days"))
 }
 

@@ -12,12 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
-use sqlx::Row;
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::error::json_status;
 use crate::http::extract::require_subject;
 use crate::services::lifecycle::current_state;
+use crate::storage::entries;
 use crate::App;
 
 #[derive(serde::Deserialize)]
@@ -45,29 +45,21 @@ pub async fn handle(State(app): State<App>, headers: HeaderMap, Query(q): Query<
     let lang = q.lang.or_else(|| state.row.locale.clone()).unwrap_or_else(|| program.store.default_locale.clone());
     let lang = if lang.starts_with("vi") { "vi" } else { "en" };
     let mut conn = app.db.read().await?;
-    let rows = sqlx::query(
-        "SELECT id, at, available_at, delta, cause, ref, detail FROM ledger WHERE shopper_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
-    )
-    .bind(&state.row.id)
-    .bind(q.before.unwrap_or(i64::MAX))
-    .bind(limit + 1)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = entries::page(&mut conn, &state.row.id, q.before.unwrap_or(i64::MAX), limit + 1).await?;
     // One row more than the page says whether there is a next page; it starts below the page's last id.
     let more = rows.len() as i64 > limit;
     let mut entries = Vec::new();
     let mut last = 0;
     for r in rows.iter().take(limit as usize) {
-        let id: i64 = r.try_get(0)?;
+        let (id, at, available_at, delta) = (r.id, r.at, r.available_at, r.delta);
+        let (cause, reference, detail) = (&r.cause, &r.reference, &r.detail);
         last = id;
-        let (at, available_at, delta): (i64, i64, i64) = (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?);
-        let (cause, reference, detail): (String, String, String) = (r.try_get(4)?, r.try_get(5)?, r.try_get(6)?);
         entries.push(obj(vec![
             ("id", int(id)),
             ("at", s(format_instant(at))),
             ("delta", int(delta)),
-            ("cause", s(&*cause)),
-            ("text", s(crate::http::describe::for_shopper(lang, &cause, &reference, delta, &detail))),
+            ("cause", s(&**cause)),
+            ("text", s(crate::http::describe::for_shopper(lang, cause, reference, delta, detail))),
             // Only credits become spendable: a refund of pending points takes them back at once.
             ("spendable_at", if available_at > now && delta > 0 { s(format_instant(available_at)) } else { Json::Null }),
         ]));

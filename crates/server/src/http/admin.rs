@@ -15,12 +15,12 @@ use base64::Engine as _;
 use rewards_core::json::{int, obj, s};
 use rewards_core::time::{format_instant, parse_instant, DAY_MS};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ApiResult};
 use crate::http::svg::{bars, escape, Series};
 use crate::services::kpi::{self, Inputs, OrderFact, Q};
+use crate::storage::{entries, kpi as facts, shoppers};
 use crate::App;
 
 pub fn router() -> Router<App> {
@@ -82,11 +82,6 @@ fn period(app: &App, q: &Period) -> ApiResult<(i64, i64, i64)> {
     Ok((from, to, active * DAY_MS))
 }
 
-async fn sum(conn: &mut sqlx::AnyConnection, causes: &str, from: i64, to: i64) -> Result<i64, sqlx::Error> {
-    let sql = format!("SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE cause IN ({causes}) AND at >= $1 AND at < $2");
-    sqlx::query(&sql).bind(from).bind(to).fetch_one(conn).await?.try_get(0)
-}
-
 struct Loaded {
     inputs: Inputs,
     report: kpi::Report,
@@ -100,32 +95,17 @@ struct Loaded {
 async fn load(app: &App, q: &Period) -> ApiResult<Loaded> {
     let (from, to, active_ms) = period(app, q)?;
     let mut conn = app.db.read().await?;
-    let rows = sqlx::query(
-        "SELECT o.shopper_id, o.at, o.subtotal - COALESCE((SELECT MAX(r.refunded_total) FROM refunds r WHERE r.order_id = o.order_id), 0)
-         FROM orders o WHERE o.shopper_id IS NOT NULL AND o.at < $1",
-    )
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut orders = Vec::with_capacity(rows.len());
-    for r in rows {
-        orders.push(OrderFact { shopper: r.try_get(0)?, at: r.try_get(1)?, net: r.try_get(2)? });
-    }
-    let members: HashSet<String> = sqlx::query("SELECT id FROM shoppers WHERE signed_up_at IS NOT NULL AND signed_up_at < $1")
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let orders =
+        facts::customer_orders(&mut conn, to).await?.into_iter().map(|(shopper, at, net)| OrderFact { shopper, at, net }).collect();
+    let members: HashSet<String> = facts::signed_up_before(&mut conn, to).await?.into_keys().collect();
     let inputs = Inputs {
         from,
         to,
         active_ms,
         orders,
         members,
-        points_issued: sum(&mut conn, "'order', 'action'", from, to).await?,
-        points_redeemed: -sum(&mut conn, "'redemption'", from, to).await?,
+        points_issued: facts::points_sum(&mut conn, &["order", "action"], from, to).await?,
+        points_redeemed: -facts::points_sum(&mut conn, &["redemption"], from, to).await?,
     };
     let report = kpi::compute(&inputs);
     // Daily buckets for up to ~3 months, weekly beyond.
@@ -134,26 +114,15 @@ async fn load(app: &App, q: &Period) -> ApiResult<Loaded> {
     let idx = |t: i64| ((t - from) / bucket) as usize;
     let labels = (0..n).map(|i| format_instant(from + i as i64 * bucket)[..10].to_string()).collect();
     let mut signups = vec![0; n];
-    for r in sqlx::query("SELECT signed_up_at FROM shoppers WHERE signed_up_at >= $1 AND signed_up_at < $2")
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        signups[idx(r.try_get(0)?)] += 1;
+    for at in facts::signups_between(&mut conn, from, to).await? {
+        signups[idx(at)] += 1;
     }
     let mut order_counts = vec![0; n];
     for o in inputs.orders.iter().filter(|o| o.at >= from) {
         order_counts[idx(o.at)] += 1;
     }
     let (mut issued, mut redeemed) = (vec![0; n], vec![0; n]);
-    for r in sqlx::query("SELECT at, delta, cause FROM ledger WHERE at >= $1 AND at < $2 AND cause IN ('order', 'action', 'redemption')")
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let (at, delta, cause): (i64, i64, String) = (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+    for (at, delta, cause) in facts::points_between(&mut conn, from, to).await? {
         if cause == "redemption" {
             redeemed[idx(at)] -= delta;
         } else {
@@ -409,39 +378,25 @@ fn csv_response(name: &str, body: String) -> Response {
         .into_response()
 }
 
-fn opt_text(r: &sqlx::any::AnyRow, i: usize) -> Result<String, sqlx::Error> {
-    Ok(r.try_get::<Option<String>, _>(i)?.unwrap_or_default())
-}
-
-fn opt_time(r: &sqlx::any::AnyRow, i: usize) -> Result<String, sqlx::Error> {
-    Ok(r.try_get::<Option<i64>, _>(i)?.map(format_instant).unwrap_or_default())
-}
-
 async fn signups_csv(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(r) = deny(&app, &headers) {
         return r;
     }
-    let result: Result<String, sqlx::Error> = async {
-        let mut conn = app.db.read().await?;
-        let rows = sqlx::query(
-            "SELECT s.id, s.email, s.customer_id, s.name, s.birthday, s.locale, s.signed_up_at,
-                    c.purpose, c.version, c.granted, c.at, c.text_sha256, c.text, c.locale, c.page_url
-             FROM shoppers s LEFT JOIN consents c ON c.shopper_id = s.id
-             WHERE s.signed_up_at IS NOT NULL ORDER BY s.signed_up_at, s.id, c.id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
+    let result: crate::storage::Result<String> = async {
+        let rows = shoppers::signups(&mut *app.db.read().await?).await?;
         let mut out = String::new();
         let head = "shopper_id,email,customer_id,name,birthday,locale,signed_up_at,consent_purpose,consent_version,consent_granted,consent_at,consent_text_sha256,consent_text,consent_locale,consent_page_url";
         csv_row(&mut out, &head.split(',').map(String::from).collect::<Vec<_>>());
         for r in rows {
-            let granted = r.try_get::<Option<i64>, _>(9)?.map(|g| if g == 1 { "true" } else { "false" }.to_string()).unwrap_or_default();
-            let version = r.try_get::<Option<i64>, _>(8)?.map(|v| v.to_string()).unwrap_or_default();
+            let granted = r.granted.map(|g| if g == 1 { "true" } else { "false" }.to_string()).unwrap_or_default();
+            let version = r.version.map(|v| v.to_string()).unwrap_or_default();
+            let text = |v: Option<String>| v.unwrap_or_default();
+            let time = |t: Option<i64>| t.map(format_instant).unwrap_or_default();
             csv_row(
                 &mut out,
                 &[
-                    opt_text(&r, 0)?, opt_text(&r, 1)?, opt_text(&r, 2)?, opt_text(&r, 3)?, opt_text(&r, 4)?, opt_text(&r, 5)?, opt_time(&r, 6)?,
-                    opt_text(&r, 7)?, version, granted, opt_time(&r, 10)?, opt_text(&r, 11)?, opt_text(&r, 12)?, opt_text(&r, 13)?, opt_text(&r, 14)?,
+                    text(r.id), text(r.email), text(r.customer_id), text(r.name), text(r.birthday), text(r.locale), time(r.signed_up_at),
+                    text(r.purpose), version, granted, time(r.consent_at), text(r.text_sha256), text(r.text), text(r.consent_locale), text(r.page_url),
                 ],
             );
         }
@@ -458,12 +413,8 @@ async fn ledger_csv(State(app): State<App>, headers: HeaderMap) -> Response {
     if let Some(r) = deny(&app, &headers) {
         return r;
     }
-    let result: Result<String, sqlx::Error> = async {
-        let mut conn = app.db.read().await?;
-        let rows =
-            sqlx::query("SELECT id, shopper_id, at, available_at, cause, ref, delta, program_version, detail FROM ledger ORDER BY id")
-                .fetch_all(&mut *conn)
-                .await?;
+    let result: crate::storage::Result<String> = async {
+        let rows = entries::all(&mut *app.db.read().await?).await?;
         let mut out = String::new();
         csv_row(
             &mut out,
@@ -474,22 +425,20 @@ async fn ledger_csv(State(app): State<App>, headers: HeaderMap) -> Response {
         );
         let currency = app.program().currency();
         for r in rows {
-            let (cause, reference, delta, detail): (String, String, i64, String) =
-                (r.try_get(4)?, r.try_get(5)?, r.try_get(6)?, r.try_get(8)?);
-            let description = crate::http::describe::entry(&cause, &reference, delta, &detail, currency);
+            let description = crate::http::describe::entry(&r.cause, &r.reference, r.delta, &r.detail, currency);
             csv_row(
                 &mut out,
                 &[
-                    r.try_get::<i64, _>(0)?.to_string(),
-                    r.try_get(1)?,
-                    format_instant(r.try_get(2)?),
-                    format_instant(r.try_get(3)?),
-                    cause,
-                    reference,
-                    delta.to_string(),
+                    r.id.to_string(),
+                    r.shopper_id,
+                    format_instant(r.at),
+                    format_instant(r.available_at),
+                    r.cause,
+                    r.reference,
+                    r.delta.to_string(),
                     description,
-                    r.try_get(7)?,
-                    detail,
+                    r.program_version,
+                    r.detail,
                 ],
             );
         }

@@ -21,7 +21,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::{AnyConnection, Row};
 
 use crate::ratelimit::RateLimiter;
 use crate::App;
@@ -108,103 +107,8 @@ pub async fn record_refusals(State(app): State<App>, req: Request, next: Next) -
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// One refused delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub at: i64,
-    pub route: String,
-    pub topic: String,
-    pub delivery_id: String,
-    pub status: i64,
-    pub error: String,
-    pub message: String,
-    pub path: String,
-}
+pub use crate::storage::deliveries::{accepted, refusals, Platform, Refusal};
 
-async fn store(app: &App, r: &Refusal) -> Result<(), sqlx::Error> {
-    let mut w = app.db.write().await?;
-    let result = async {
-        sqlx::query(
-            "INSERT INTO webhook_refusals (at, route, topic, delivery_id, status, error, message, path) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(r.at)
-        .bind(&r.route)
-        .bind(&r.topic)
-        .bind(&r.delivery_id)
-        .bind(r.status)
-        .bind(&r.error)
-        .bind(&r.message)
-        .bind(&r.path)
-        .execute(w.conn())
-        .await?;
-        sqlx::query("DELETE FROM webhook_refusals WHERE route = $1 AND id <= (SELECT MAX(id) FROM webhook_refusals WHERE route = $1) - $2")
-            .bind(&r.route)
-            .bind(KEPT)
-            .execute(w.conn())
-            .await?;
-        Ok::<(), sqlx::Error>(())
-    }
-    .await;
-    match result {
-        Ok(()) => w.commit().await,
-        Err(e) => {
-            let _ = w.rollback().await;
-            Err(e)
-        }
-    }
-}
-
-/// The newest refusals of one route (`shopify`, `woocommerce`, `orders`, …).
-pub async fn refusals(conn: &mut AnyConnection, route: &str, limit: i64) -> Result<Vec<Refusal>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT at, route, topic, delivery_id, status, error, message, path FROM webhook_refusals WHERE route = $1 ORDER BY id DESC LIMIT $2",
-    )
-    .bind(route)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Refusal {
-                at: r.try_get(0)?,
-                route: r.try_get(1)?,
-                topic: r.try_get(2)?,
-                delivery_id: r.try_get(3)?,
-                status: r.try_get(4)?,
-                error: r.try_get(5)?,
-                message: r.try_get(6)?,
-                path: r.try_get(7)?,
-            })
-        })
-        .collect()
-}
-
-/// Accepted deliveries of one platform since `since`, by topic: (topic, count, last at).
-pub async fn accepted(conn: &mut AnyConnection, platform: Platform, since: i64) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    let table = match platform {
-        Platform::Shopify => "shopify_deliveries",
-        Platform::WooCommerce => "woocommerce_deliveries",
-    };
-    let sql = format!("SELECT topic, COUNT(*), MAX(at) FROM {table} WHERE at >= $1 GROUP BY topic ORDER BY topic");
-    let rows = sqlx::query(&sql).bind(since).fetch_all(conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
-}
-
-/// The platforms with a webhook route of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Shopify,
-    WooCommerce,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 2] = [Platform::Shopify, Platform::WooCommerce];
-
-    /// Its route under `/api/webhooks/`, and the route's name in the log.
-    pub fn route(self) -> &'static str {
-        match self {
-            Platform::Shopify => "shopify",
-            Platform::WooCommerce => "woocommerce",
-        }
-    }
+async fn store(app: &App, r: &Refusal) -> crate::storage::Result<()> {
+    crate::storage::deliveries::record(&app.db, r, KEPT).await
 }

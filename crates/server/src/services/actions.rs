@@ -6,7 +6,6 @@
 use rewards_core::config::{Action, ActionKind};
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
-use sqlx::Row;
 
 use crate::body::{Id, MembershipStatus, Obj};
 use crate::error::{ApiError, ApiResult};
@@ -14,6 +13,7 @@ use crate::services::orders::order_shopper;
 use crate::services::platforms::generic::{customer, Customer};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::storage::{entries, shoppers};
 use crate::App;
 
 /// `POST /api/webhooks/actions`.
@@ -83,10 +83,8 @@ async fn credit(
         }
         obj(f)
     };
-    if let Some(r) =
-        sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1").bind(&reference).fetch_optional(w.conn()).await?
-    {
-        return Ok((reply(r.try_get(0)?, None), false));
+    if let Some(points) = entries::action_points(w.conn(), &reference).await? {
+        return Ok((reply(points, None), false));
     }
     let mut state = ledger::load(w.conn(), program, row.clone(), now).await?;
     crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
@@ -104,12 +102,7 @@ async fn credit(
         detail: detail.to_text(),
     };
     ledger::append(w.conn(), version, e).await?;
-    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'webhook')")
-        .bind(&row.id)
-        .bind(&action.id)
-        .bind(now)
-        .execute(w.conn())
-        .await?;
+    entries::record_rewarded_action(w.conn(), &row.id, &action.id, now, "webhook").await?;
     Ok((reply(action.points, None), true))
 }
 
@@ -131,12 +124,7 @@ pub async fn membership(app: &App, body: MembershipBody) -> ApiResult<Json<'stat
     let result: ApiResult<ShopperRow> = async {
         let row = order_shopper(w.conn(), cid.as_deref(), email.as_deref(), now).await?;
         let row = ledger::lock(&app.db, w.conn(), row).await?;
-        sqlx::query("UPDATE shoppers SET membership_id = $1, membership_status = $2 WHERE id = $3")
-            .bind(&membership_id)
-            .bind(status)
-            .bind(&row.id)
-            .execute(w.conn())
-            .await?;
+        shoppers::set_membership(w.conn(), &row.id, &membership_id, status).await?;
         Ok(row)
     }
     .await;

@@ -17,6 +17,8 @@ use rewards_core::Shopper;
 use rewards_core::json::{int, obj, Json};
 
 use crate::error::ApiResult;
+use crate::storage::db::Conn;
+use crate::storage::entries;
 use crate::storage::ledger::ShopperRow;
 
 /// The local day number (days since 1970-01-01) of instant `t` in `tz`;
@@ -53,16 +55,11 @@ pub fn due<'p>(program: &'p Program, row: &ShopperRow, shopper: &Shopper, now: i
 
 /// This local year's birthday gift, `{points, year}`, once credited (the
 /// widget says "Happy birthday" once per year); `null` otherwise.
-pub async fn gift(conn: &mut sqlx::AnyConnection, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
-    use sqlx::Row;
+pub async fn gift(conn: &mut Conn, program: &rewards_core::Program, id: &str, now: i64) -> ApiResult<Json<'static>> {
     let day = local_day(&program.store.time_zone, now);
     let year = rewards_core::time::civil_from_days(day).0;
-    let r = sqlx::query("SELECT delta FROM ledger WHERE cause = 'action' AND ref = $1")
-        .bind(format!("birthday:{id}:{year}"))
-        .fetch_optional(conn)
-        .await?;
-    Ok(match r {
-        Some(r) => obj(vec![("points", int(r.try_get::<i64, _>(0)?)), ("year", int(year))]),
+    Ok(match entries::action_points(conn, &format!("birthday:{id}:{year}")).await? {
+        Some(points) => obj(vec![("points", int(points)), ("year", int(year))]),
         None => Json::Null,
     })
 }

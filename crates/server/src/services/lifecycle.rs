@@ -7,12 +7,12 @@ use rewards_core::lifecycle;
 use rewards_core::shopper::RewardedAction;
 use rewards_core::time::format_instant;
 use rewards_core::{punch, Program};
-use sqlx::{AnyConnection, Row};
 
 use crate::error::{ApiError, ApiResult};
 use crate::services::birthday;
-use crate::storage::db::{Db, WriteTx};
+use crate::storage::db::{Conn, Db, WriteTx};
 use crate::storage::ledger::{self, append, append_stamps, credit_action, find, load, lock, Entry, State};
+use crate::storage::{entries, shoppers};
 use crate::App;
 
 /// The shopper's state at `now`, writing due lifecycle entries first.
@@ -29,7 +29,7 @@ pub async fn current_state(app: &App, subject: &str, now: i64) -> ApiResult<Opti
     let mut w = app.db.write().await?;
     let result: ApiResult<State> = async {
         // Read again inside the write: the row above came from a reader.
-        let row = ledger::find(w.conn(), "id", &state.row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let row = ledger::find(w.conn(), "id", &state.row.id).await?.ok_or(crate::storage::Error::missing())?;
         let row = ledger::lock(&app.db, w.conn(), row).await?;
         let mut state = ledger::load(w.conn(), program, row, now).await?;
         apply_lifecycle(w.conn(), program, &app.program.version, &mut state, now).await?;
@@ -41,7 +41,7 @@ pub async fn current_state(app: &App, subject: &str, now: i64) -> ApiResult<Opti
 
 /// Inactivity expiry, punch-card lapse and the birthday gift due at `now`,
 /// as entries (`crate::services::birthday`). Returns the points expired. Callers hold the shopper's write lock.
-pub async fn apply_lifecycle(conn: &mut AnyConnection, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
+pub async fn apply_lifecycle(conn: &mut Conn, program: &Program, version: &str, state: &mut State, now: i64) -> ApiResult<i64> {
     let mut expired = 0;
     let shopper = &mut state.shopper;
     let last = shopper.last_activity.unwrap_or(state.row.created_at);
@@ -101,7 +101,7 @@ pub fn lifecycle_due(program: &Program, state: &State, now: i64) -> bool {
 }
 
 async fn expire(db: &Db, w: &mut WriteTx, program: &Program, version: &str, id: &str, now: i64) -> ApiResult<i64> {
-    let row = find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = find(w.conn(), "id", id).await?.ok_or(crate::storage::Error::missing())?;
     let row = lock(db, w.conn(), row).await?;
     let mut state = load(w.conn(), program, row, now).await?;
     apply_lifecycle(w.conn(), program, version, &mut state, now).await
@@ -127,19 +127,8 @@ pub async fn tick(db: &Db, program: &Program, version: &str, since: i64, now: i6
     let mut report = TickReport::default();
     let ids: Vec<String> = {
         let mut conn = db.read().await?;
-        let rows = sqlx::query("SELECT id FROM shoppers ORDER BY id").fetch_all(&mut *conn).await?;
-        let ids = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
-        let r = sqlx::query(
-            "SELECT COALESCE(CAST(SUM(CASE WHEN available_at > $1 AND available_at <= $2 THEN delta ELSE 0 END) AS BIGINT), 0),
-                    COALESCE(CAST(SUM(CASE WHEN available_at > $2 THEN delta ELSE 0 END) AS BIGINT), 0)
-             FROM ledger",
-        )
-        .bind(since)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
-        report.released_points = r.try_get(0)?;
-        report.pending_points = r.try_get(1)?;
+        let ids = shoppers::ids(&mut conn).await?;
+        (report.released_points, report.pending_points) = entries::released_and_pending(&mut conn, since, now).await?;
         ids
     };
     for id in ids {

@@ -10,12 +10,13 @@ use axum::http::StatusCode;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::Cart;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
 
 use crate::body::{Id, Points, Raw};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry};
+use crate::storage::vouchers;
+pub use crate::storage::vouchers::{insert as insert_voucher, NewVoucher as Voucher};
 use crate::App;
 
 /// `POST /api/redeem`.
@@ -37,44 +38,6 @@ pub fn new_code() -> String {
     let chars: Vec<char> = (0..12).map(|i| ALPHABET[((bits >> (i * 5)) & 31) as usize] as char).collect();
     let g = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
     format!("RW-{}-{}-{}", g(0..4), g(4..8), g(8..12))
-}
-
-pub struct Voucher<'a> {
-    pub code: &'a str,
-    pub shopper_id: &'a str,
-    /// `redemption` or `punch_card`.
-    pub source: &'a str,
-    pub redemption_id: &'a str,
-    pub points: i64,
-    pub discount: i64,
-}
-
-pub async fn insert_voucher(
-    conn: &mut AnyConnection,
-    v: &Voucher<'_>,
-    currency: &str,
-    at: i64,
-    key: Option<(&str, &str)>,
-    resp: &Json<'_>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO vouchers (code, shopper_id, source, redemption_id, points, discount, currency, at, idempotency_key, request_sha256, response)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(v.code)
-    .bind(v.shopper_id)
-    .bind(v.source)
-    .bind(v.redemption_id)
-    .bind(v.points)
-    .bind(v.discount)
-    .bind(currency)
-    .bind(at)
-    .bind(key.map(|k| k.0))
-    .bind(key.map(|k| k.1))
-    .bind(resp.to_text())
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// A redemption for the token's shopper `subject`: the cart read by the
@@ -113,13 +76,7 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
     let (program, version, points, now) = (app.program(), &app.program.version, *points, *now);
     let row = ledger::resolve(w.conn(), subject).await?.ok_or_else(|| ApiError::not_found("this shopper has no points yet"))?;
     let row = ledger::lock(&app.db, w.conn(), row).await?;
-    if let Some(r) = sqlx::query("SELECT request_sha256, response FROM vouchers WHERE shopper_id = $1 AND idempotency_key = $2")
-        .bind(&row.id)
-        .bind(key)
-        .fetch_optional(w.conn())
-        .await?
-    {
-        let (hash, resp): (Option<String>, String) = (r.try_get(0)?, r.try_get(1)?);
+    if let Some((hash, resp)) = vouchers::by_idempotency_key(w.conn(), &row.id, key).await? {
         if hash.as_deref() != Some(request_hash.as_str()) {
             return Err(ApiError::conflict("idempotency_key was already used for a different redemption"));
         }

@@ -19,30 +19,24 @@
 use rewards_core::config::{ActionKind, FriendRewardOn};
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::referral::{self as core, Party, Refusal};
-use sqlx::{AnyConnection, Row};
 
 use crate::error::ApiResult;
 use crate::services::redeem;
+use crate::storage::db::Conn;
 use crate::storage::ledger::{self, Entry, ShopperRow};
+use crate::storage::referrals::{self as rows, Reversal, Reward};
+use crate::storage::{Error, Result};
 use crate::App;
 
 /// The member's code, drawn on first use (a collision draws again).
-pub async fn code_of(conn: &mut AnyConnection, shopper_id: &str, now: i64) -> Result<String, sqlx::Error> {
+pub async fn code_of(conn: &mut Conn, shopper_id: &str, now: i64) -> Result<String> {
     for _ in 0..8 {
-        if let Some(r) =
-            sqlx::query("SELECT code FROM referral_codes WHERE shopper_id = $1").bind(shopper_id).fetch_optional(&mut *conn).await?
-        {
-            return r.try_get(0);
+        if let Some(code) = rows::code_of(&mut *conn, shopper_id).await? {
+            return Ok(code);
         }
-        let code = core::code_from_bits(rand::random());
-        sqlx::query("INSERT INTO referral_codes (code, shopper_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(&code)
-            .bind(shopper_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        rows::insert_code(&mut *conn, &core::code_from_bits(rand::random()), shopper_id, now).await?;
     }
-    Err(sqlx::Error::RowNotFound)
+    Err(Error::missing())
 }
 
 /// A member's code for `GET /api/shopper`: read, or drawn in its own
@@ -57,28 +51,12 @@ pub async fn code_for_member(app: &App, shopper_id: &str, now: i64) -> ApiResult
 }
 
 /// The member's code if they have one (reads never draw one).
-pub async fn existing_code(conn: &mut AnyConnection, shopper_id: &str) -> Result<Option<String>, sqlx::Error> {
-    let r = sqlx::query("SELECT code FROM referral_codes WHERE shopper_id = $1").bind(shopper_id).fetch_optional(conn).await?;
-    r.map(|r| r.try_get(0)).transpose()
+pub async fn existing_code(conn: &mut Conn, shopper_id: &str) -> Result<Option<String>> {
+    rows::code_of(conn, shopper_id).await
 }
 
-async fn refuse(
-    conn: &mut AnyConnection,
-    code: &str,
-    reason: Refusal,
-    friend: Option<&str>,
-    source: &str,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO referral_refusals (at, code, reason, friend_id, source) VALUES ($1, $2, $3, $4, $5)")
-        .bind(now)
-        .bind(code.chars().take(64).collect::<String>())
-        .bind(reason.name())
-        .bind(friend)
-        .bind(source)
-        .execute(conn)
-        .await?;
-    Ok(())
+async fn refuse(conn: &mut Conn, code: &str, reason: Refusal, friend: Option<&str>, source: &str, now: i64) -> Result<()> {
+    rows::refuse(conn, now, code, reason.name(), friend, source).await
 }
 
 fn party(r: &ShopperRow) -> Party<'_> {
@@ -89,17 +67,17 @@ fn party(r: &ShopperRow) -> Party<'_> {
 /// refusal and its reason. `known_before`: the friend was a member or a
 /// customer before this code came. Returns the referrer's id.
 pub async fn attribute(
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     friend: &ShopperRow,
     code: &str,
     known_before: bool,
     source: &str,
     now: i64,
-) -> Result<Result<String, Refusal>, sqlx::Error> {
+) -> Result<std::result::Result<String, Refusal>> {
     let referrer = match core::normalise_code(code) {
         None => None,
-        Some(c) => match sqlx::query("SELECT shopper_id FROM referral_codes WHERE code = $1").bind(&c).fetch_optional(&mut *conn).await? {
-            Some(r) => ledger::find(conn, "id", &r.try_get::<String, _>(0)?).await?.map(|row| (c, row)),
+        Some(c) => match rows::owner_of(&mut *conn, &c).await? {
+            Some(owner) => ledger::find(conn, "id", &owner).await?.map(|row| (c, row)),
             None => None,
         },
     };
@@ -107,19 +85,12 @@ pub async fn attribute(
         refuse(conn, code, Refusal::UnknownCode, Some(&friend.id), source, now).await?;
         return Ok(Err(Refusal::UnknownCode));
     };
-    let already = sqlx::query("SELECT 1 FROM referrals WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?.is_some();
+    let already = rows::referral_of(&mut *conn, &friend.id).await?.is_some();
     if let Err(reason) = core::check(&party(&referrer), &party(friend), already, known_before) {
         refuse(conn, &canonical, reason, Some(&friend.id), source, now).await?;
         return Ok(Err(reason));
     }
-    sqlx::query("INSERT INTO referrals (friend_id, referrer_id, code, source, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&friend.id)
-        .bind(&referrer.id)
-        .bind(&canonical)
-        .bind(source)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    rows::insert_referral(conn, &friend.id, &referrer.id, &canonical, source, now).await?;
     Ok(Ok(referrer.id))
 }
 
@@ -127,7 +98,7 @@ pub async fn attribute(
 /// and the voucher when configured); returns (points, voucher code).
 async fn credit_friend(
     app: &App,
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     friend_id: &str,
     available_at: i64,
     order: Option<&str>,
@@ -168,7 +139,7 @@ async fn credit_friend(
 /// friend_voucher}` or `{status: "refused", reason}`.
 pub async fn on_signup(
     app: &App,
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     friend: &ShopperRow,
     known_before: bool,
     code: &str,
@@ -195,7 +166,7 @@ pub async fn on_signup(
 #[allow(clippy::too_many_arguments)]
 pub async fn on_order(
     app: &App,
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     db: &crate::Db,
     friend: &ShopperRow,
     codes: &[&str],
@@ -207,13 +178,11 @@ pub async fn on_order(
 ) -> ApiResult<()> {
     let program = app.program();
     let Some(cfg) = &program.referral else { return Ok(()) };
-    let known =
-        sqlx::query("SELECT referrer_id, code FROM referrals WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?;
-    let mut referrer: Option<String> = known.as_ref().map(|r| r.try_get(0)).transpose()?;
-    if let Some(r) = &known {
+    let known = rows::referral_of(&mut *conn, &friend.id).await?;
+    let mut referrer: Option<String> = known.as_ref().map(|(r, _)| r.clone());
+    if let Some((_, recorded)) = &known {
         // Another code on a referred friend's order: the first valid code won.
-        let recorded: String = r.try_get(1)?;
-        if let Some(other) = codes.iter().filter_map(|c| core::normalise_code(c)).find(|c| *c != recorded) {
+        if let Some(other) = codes.iter().filter_map(|c| core::normalise_code(c)).find(|c| c != recorded) {
             refuse(conn, &other, Refusal::AlreadyReferred, Some(&friend.id), "order", now).await?;
         }
     } else {
@@ -225,8 +194,8 @@ pub async fn on_order(
         }
     }
     let Some(referrer_id) = referrer else { return Ok(()) };
-    let paid = sqlx::query("SELECT 1 FROM referral_rewards WHERE friend_id = $1").bind(&friend.id).fetch_optional(&mut *conn).await?;
-    if paid.is_some() || !core::qualifies(program, qualifying) {
+    let paid = rows::rewarded(&mut *conn, &friend.id).await?;
+    if paid || !core::qualifies(program, qualifying) {
         return Ok(());
     }
     let rewards = core::rewards(program);
@@ -234,15 +203,9 @@ pub async fn on_order(
         FriendRewardOn::FirstOrder => credit_friend(app, conn, &friend.id, available_at, Some(order_id), now).await?.0,
         FriendRewardOn::Signup => 0,
     };
-    let row = ledger::find(conn, "id", &referrer_id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = ledger::find(conn, "id", &referrer_id).await?.ok_or(Error::missing())?;
     let row = ledger::lock(db, conn, row).await?;
-    let times: Vec<i64> = sqlx::query("SELECT at FROM referral_rewards WHERE referrer_id = $1 AND referrer_points > 0")
-        .bind(&row.id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let times = rows::referrer_credit_times(&mut *conn, &row.id).await?;
     let mut referrer_points = 0;
     match core::action_id(program, ActionKind::ReferralReferrer) {
         Some(action) if core::under_cap(program, &times, now) && rewards.referrer_points > 0 => {
@@ -274,19 +237,8 @@ pub async fn on_order(
         }
         None => {}
     }
-    sqlx::query(
-        "INSERT INTO referral_rewards (friend_id, order_id, referrer_id, at, available_at, referrer_points, friend_points)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&friend.id)
-    .bind(order_id)
-    .bind(&row.id)
-    .bind(now)
-    .bind(available_at)
-    .bind(referrer_points)
-    .bind(friend_points)
-    .execute(&mut *conn)
-    .await?;
+    let reward = Reward { friend_id: &friend.id, order_id, referrer_id: &row.id, at: now, available_at, referrer_points, friend_points };
+    rows::insert_reward(conn, &reward).await?;
     Ok(())
 }
 
@@ -296,41 +248,27 @@ pub async fn on_order(
 /// once spendable at most the balance (never negative).
 pub async fn on_refund(
     app: &App,
-    conn: &mut AnyConnection,
+    conn: &mut Conn,
     db: &crate::Db,
     order_id: &str,
     refund_id: &str,
     (num, den): (i64, i64),
     now: i64,
 ) -> ApiResult<()> {
-    let Some(r) = sqlx::query(
-        "SELECT friend_id, referrer_id, available_at, referrer_points, friend_points FROM referral_rewards WHERE order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    else {
+    let Some((friend, referrer, available_at, referrer_points, friend_points)) = rows::reward_of_order(&mut *conn, order_id).await? else {
         return Ok(());
     };
-    let (friend, referrer): (String, String) = (r.try_get(0)?, r.try_get(1)?);
-    let available_at: i64 = r.try_get(2)?;
     let program = app.program();
-    for (side, shopper, points) in [("referrer", referrer, r.try_get::<i64, _>(3)?), ("friend", friend, r.try_get::<i64, _>(4)?)] {
+    for (side, shopper, points) in [("referrer", referrer, referrer_points), ("friend", friend, friend_points)] {
         if points <= 0 {
             continue;
         }
-        let before: i64 =
-            sqlx::query("SELECT COALESCE(CAST(SUM(reversed) AS BIGINT), 0) FROM referral_reversals WHERE order_id = $1 AND side = $2")
-                .bind(order_id)
-                .bind(side)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get(0)?;
+        let before = rows::reversed(&mut *conn, order_id, side).await?;
         let reversed = ((points as i128 * num as i128) / den as i128) as i64 - before;
         if reversed <= 0 {
             continue;
         }
-        let row = ledger::find(conn, "id", &shopper).await?.ok_or(sqlx::Error::RowNotFound)?;
+        let row = ledger::find(conn, "id", &shopper).await?.ok_or(Error::missing())?;
         let row = ledger::lock(db, conn, row).await?;
         let state = ledger::load(conn, program, row, now).await?;
         let (debited, at) = if available_at > now { (reversed, available_at) } else { (reversed.min(state.shopper.balance.max(0)), now) };
@@ -355,15 +293,7 @@ pub async fn on_refund(
             };
             ledger::append(conn, &app.program.version, e).await?;
         }
-        sqlx::query("INSERT INTO referral_reversals (refund_id, side, order_id, reversed, debited, at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(refund_id)
-            .bind(side)
-            .bind(order_id)
-            .bind(reversed)
-            .bind(debited)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        rows::insert_reversal(&mut *conn, &Reversal { refund_id, side, order_id, reversed, debited, at: now }).await?;
     }
     Ok(())
 }

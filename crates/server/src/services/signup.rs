@@ -17,6 +17,7 @@ use crate::body::{Any, Described, Email, Flag, Int, List, Str, Text};
 use crate::error::{ApiError, ApiResult};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger;
+use crate::storage::shoppers::{self, Consent};
 use crate::App;
 
 /// `POST /api/signup`. Types are checked here; the checks that depend on
@@ -206,35 +207,22 @@ async fn record(app: &App, w: &mut WriteTx, form: &Form, now: i64) -> ApiResult<
     let row = ledger::lock(&app.db, w.conn(), row).await?;
     let first_signup = row.signed_up_at.is_none();
     if first_signup {
-        sqlx::query(
-            "UPDATE shoppers SET signed_up_at = $1, name = COALESCE($2, name), birthday = COALESCE($3, birthday), locale = $4 WHERE id = $5",
-        )
-        .bind(now)
-        .bind(form.name.as_deref())
-        .bind(form.birthday.as_deref())
-        .bind(&form.locale)
-        .bind(&row.id)
-        .execute(w.conn())
-        .await?;
+        shoppers::sign_up(w.conn(), &row.id, now, form.name.as_deref(), form.birthday.as_deref(), &form.locale).await?;
     }
     for (purpose, cversion, text, granted) in &form.consents {
-        sqlx::query(
-            "INSERT INTO consents (shopper_id, purpose, version, text, text_sha256, granted, at, locale, page_url)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&row.id)
-        .bind(purpose)
-        .bind(*cversion)
-        .bind(text)
-        .bind(hex::encode(Sha256::digest(text.as_bytes())))
-        .bind(i64::from(*granted))
-        .bind(now)
-        .bind(&form.locale)
-        .bind(&form.page_url)
-        .execute(w.conn())
-        .await?;
+        let sha = hex::encode(Sha256::digest(text.as_bytes()));
+        let c = Consent {
+            purpose,
+            version: *cversion,
+            text,
+            text_sha256: &sha,
+            granted: *granted,
+            locale: &form.locale,
+            page_url: &form.page_url,
+        };
+        shoppers::record_consent(w.conn(), &row.id, &c, now).await?;
     }
-    let row = ledger::find(w.conn(), "id", &row.id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = ledger::find(w.conn(), "id", &row.id).await?.ok_or(crate::storage::Error::missing())?;
     let mut state = ledger::load(w.conn(), program, row, now).await?;
     crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
     let mut bonus = 0i64;

@@ -15,12 +15,12 @@
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::Program;
-use sqlx::{AnyConnection, Row};
 
 use crate::body::Code;
 use crate::error::{ApiError, ApiResult};
-use crate::storage::db::WriteTx;
+use crate::storage::db::{Conn, WriteTx};
 use crate::storage::ledger::{self, Entry};
+use crate::storage::vouchers::{self as rows, VoucherRow};
 use crate::App;
 
 pub use crate::body::{MAX_CODES_PER_ORDER, MAX_CODE_CHARS};
@@ -50,39 +50,35 @@ pub struct Voucher {
     pub status_at: Option<i64>,
 }
 
-const SELECT: &str = "SELECT v.code, v.shopper_id, v.source, v.redemption_id, v.points, v.discount, v.currency, v.at, e.event, e.ref, e.at
-     FROM vouchers v LEFT JOIN voucher_events e ON e.code = v.code";
-
-fn row(r: &sqlx::any::AnyRow) -> Result<Voucher, sqlx::Error> {
-    let event: Option<String> = r.try_get(8)?;
-    let reference: Option<String> = r.try_get(9)?;
-    let status = match (event.as_deref(), reference) {
-        (Some("used"), Some(order)) => Status::Used(order),
-        (Some("voided"), Some(reason)) => Status::Voided(reason),
-        _ => Status::Unused,
-    };
-    Ok(Voucher {
-        code: r.try_get(0)?,
-        shopper_id: r.try_get(1)?,
-        source: r.try_get(2)?,
-        redemption_id: r.try_get(3)?,
-        points: r.try_get(4)?,
-        discount: r.try_get(5)?,
-        currency: r.try_get(6)?,
-        issued_at: r.try_get(7)?,
-        status,
-        status_at: r.try_get(10)?,
-    })
+impl From<VoucherRow> for Voucher {
+    fn from(r: VoucherRow) -> Voucher {
+        let status = match r.event {
+            Some((event, Some(reference))) if event == "used" => Status::Used(reference),
+            Some((event, Some(reason))) if event == "voided" => Status::Voided(reason),
+            _ => Status::Unused,
+        };
+        Voucher {
+            code: r.code,
+            shopper_id: r.shopper_id,
+            source: r.source,
+            redemption_id: r.redemption_id,
+            points: r.points,
+            discount: r.discount,
+            currency: r.currency,
+            issued_at: r.issued_at,
+            status,
+            status_at: r.event_at,
+        }
+    }
 }
 
 /// Every voucher of a shopper, oldest first.
-pub async fn of_shopper(conn: &mut AnyConnection, shopper_id: &str) -> Result<Vec<Voucher>, sqlx::Error> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE v.shopper_id = $1 ORDER BY v.at, v.code")).bind(shopper_id).fetch_all(conn).await?;
-    rows.iter().map(row).collect()
+pub async fn of_shopper(conn: &mut Conn, shopper_id: &str) -> crate::storage::Result<Vec<Voucher>> {
+    Ok(rows::of_shopper(conn, shopper_id).await?.into_iter().map(Voucher::from).collect())
 }
 
-pub async fn find(conn: &mut AnyConnection, code: &str) -> Result<Option<Voucher>, sqlx::Error> {
-    sqlx::query(&format!("{SELECT} WHERE v.code = $1")).bind(code).fetch_optional(conn).await?.as_ref().map(row).transpose()
+pub async fn find(conn: &mut Conn, code: &str) -> crate::storage::Result<Option<Voucher>> {
+    Ok(rows::find(conn, code).await?.map(Voucher::from))
 }
 
 /// Codes are compared as shoppers type them ([`Code::normalise`]).
@@ -143,21 +139,11 @@ impl Used {
 /// not ours (the merchant's own promotions) are left alone. A code already
 /// used or voided is reported, not an error: the platform has taken the
 /// order, and the award must still be recorded.
-pub async fn use_codes(conn: &mut AnyConnection, codes: &[String], order_id: &str, at: i64) -> Result<Used, sqlx::Error> {
+pub async fn use_codes(conn: &mut Conn, codes: &[String], order_id: &str, at: i64) -> crate::storage::Result<Used> {
     let mut out = Used::default();
-    // Every code looked up in one statement (a round trip less per code on the writer).
     let mut found = std::collections::HashMap::new();
-    if !codes.is_empty() {
-        let marks: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("{SELECT} WHERE v.code IN ({})", marks.join(", "));
-        let mut q = sqlx::query(&sql);
-        for code in codes {
-            q = q.bind(code);
-        }
-        for r in q.fetch_all(&mut *conn).await? {
-            let v = row(&r)?;
-            found.insert(v.code.clone(), v.status);
-        }
+    for v in rows::find_many(&mut *conn, codes).await?.into_iter().map(Voucher::from) {
+        found.insert(v.code, v.status);
     }
     for code in codes {
         let Some(status) = found.get(code) else { continue };
@@ -165,12 +151,7 @@ pub async fn use_codes(conn: &mut AnyConnection, codes: &[String], order_id: &st
         let again = out.used.contains(code);
         match status {
             Status::Unused if !again => {
-                sqlx::query("INSERT INTO voucher_events (code, event, ref, at, detail) VALUES ($1, 'used', $2, $3, '{}')")
-                    .bind(code)
-                    .bind(order_id)
-                    .bind(at)
-                    .execute(&mut *conn)
-                    .await?;
+                rows::mark_used(&mut *conn, code, order_id, at).await?;
                 out.used.push(code.clone());
             }
             Status::Unused | Status::Used(_) => out.refused.push((code.clone(), "already_used")),
@@ -190,16 +171,10 @@ pub async fn void_in(app: &App, w: &mut WriteTx, code: &str, reason: &str, now: 
         Status::Voided(_) => return Ok(v),
         Status::Unused => {}
     }
-    let row = ledger::find(w.conn(), "id", &v.shopper_id).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let row = ledger::find(w.conn(), "id", &v.shopper_id).await?.ok_or(crate::storage::Error::missing())?;
     ledger::lock(&app.db, w.conn(), row).await?;
     let detail = obj(vec![("voucher", s(code)), ("reason", s(reason))]).to_text();
-    sqlx::query("INSERT INTO voucher_events (code, event, ref, at, detail) VALUES ($1, 'voided', $2, $3, $4)")
-        .bind(code)
-        .bind(reason)
-        .bind(now)
-        .bind(&detail)
-        .execute(w.conn())
-        .await?;
+    rows::mark_voided(w.conn(), code, reason, now, &detail).await?;
     if v.points > 0 {
         let reference = format!("voucher-void:{code}");
         let e = Entry {
@@ -213,5 +188,5 @@ pub async fn void_in(app: &App, w: &mut WriteTx, code: &str, reason: &str, now: 
         };
         ledger::append(w.conn(), &app.program.version, e).await?;
     }
-    Ok(find(w.conn(), code).await?.ok_or(sqlx::Error::RowNotFound)?)
+    Ok(find(w.conn(), code).await?.ok_or(crate::storage::Error::missing())?)
 }

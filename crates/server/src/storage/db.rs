@@ -35,7 +35,14 @@ use tokio::sync::{mpsc, oneshot};
 
 // The request's error shape (a leaf module, below every layer): a write
 // ends with the handler's result, and a failed one says if storage was full.
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
+
+/// A connection the storage functions run on: a reader from [`Db::read`]
+/// (it derefs to one) or a write's [`WriteTx::conn`].
+pub type Conn = AnyConnection;
+
+/// A pooled reader ([`Db::read`]), given back to the pool when dropped.
+pub type ReadConn = sqlx::pool::PoolConnection<Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -103,15 +110,15 @@ impl WriteTx {
     }
 
     /// Keeps the statements; returns once they are durable.
-    pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.end(true, false).await
+    pub async fn commit(self) -> super::Result<()> {
+        Ok(self.end(true, false).await?)
     }
 
     /// Undoes the statements; returns once everything this write may have
     /// read is durable (so an answer built from it never shows a state
     /// that a crash could still take back).
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.end(false, false).await
+    pub async fn rollback(self) -> super::Result<()> {
+        Ok(self.end(false, false).await?)
     }
 
     /// Ends the write with a handler's result: `Ok` keeps the statements,
@@ -316,7 +323,11 @@ impl Db {
     }
 
     /// Starts a write. On SQLite it waits for its turn on the write connection.
-    pub async fn write(&self) -> Result<WriteTx, sqlx::Error> {
+    pub async fn write(&self) -> super::Result<WriteTx> {
+        Ok(self.write_inner().await?)
+    }
+
+    async fn write_inner(&self) -> Result<WriteTx, sqlx::Error> {
         match &self.writer {
             Some(queue) => {
                 let (request, lease) = oneshot::channel();
@@ -336,8 +347,8 @@ impl Db {
         &self.stats
     }
 
-    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
-        self.pool.acquire().await
+    pub async fn read(&self) -> super::Result<ReadConn> {
+        Ok(self.pool.acquire().await?)
     }
 }
 
@@ -459,4 +470,13 @@ pub fn redact(url: &str) -> String {
 pub async fn connect_raw(url: &str) -> Result<AnyConnection, sqlx::Error> {
     sqlx::any::install_default_drivers();
     AnyConnection::connect(url).await
+}
+
+/// Until the order path's queries (`ledger`, `services::orders`,
+/// `services::refunds`, the platform webhooks) answer [`super::Error`]:
+/// their `sqlx::Error`s become the same answer as a storage error.
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> ApiError {
+        super::Error(e).into()
+    }
 }

@@ -378,7 +378,7 @@ const MIGRATIONS: &[(i64, Migration)] = &[
     (9, migration_9_users),
 ];
 
-pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
+pub async fn migrate(db: &Db) -> super::Result<()> {
     let mut conn = db.pool.acquire().await?;
     if db.backend == Backend::Postgres {
         // Several instances may start at once: one migrates, the others wait.
@@ -388,7 +388,7 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::Error> {
     if db.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_unlock(7262001)").execute(&mut *conn).await?;
     }
-    result
+    Ok(result?)
 }
 
 async fn apply(backend: Backend, conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {

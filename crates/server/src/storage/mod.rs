@@ -1,13 +1,24 @@
 //! Storage: the pool and the SQLite group-commit writer (`db`), the
-//! migrations (`migrations`), the queries on shoppers and the ledger
-//! (`ledger`) and the console's audit rows (`audit`). Its failures are [`Error`]; the HTTP layer alone decides
-//! what a client is told about one (`crate::http::error`). Imports neither
-//! services nor HTTP.
+//! migrations (`migrations`) and every query, one module per what it
+//! stores: shoppers and the ledger (`ledger`, `shoppers`, `entries`),
+//! vouchers, referrals, the webhook delivery log (`deliveries`), program
+//! versions and drafts (`programs`), the console's users, sessions and
+//! audit rows (`users`, `audit`) and the KPI facts (`kpi`). Its failures
+//! are [`Error`]; the HTTP layer alone decides what a client is told about
+//! one (`crate::http::error`). Imports neither services nor HTTP.
 
 pub mod audit;
 pub mod db;
+pub mod deliveries;
+pub mod entries;
+pub mod kpi;
 pub mod ledger;
 pub mod migrations;
+pub mod programs;
+pub mod referrals;
+pub mod shoppers;
+pub mod users;
+pub mod vouchers;
 
 /// A storage failure: the database's own error, kept for the log.
 #[derive(Debug)]
@@ -20,6 +31,21 @@ impl Error {
     /// the write was kept, and the SQLite writer undoes its whole group.
     pub fn is_full(&self) -> bool {
         db::is_storage_full(&self.0)
+    }
+
+    /// A unique key or primary key refused the row: SQLite's
+    /// `SQLITE_CONSTRAINT_UNIQUE` / `_PRIMARYKEY` (2067, 1555), PostgreSQL's
+    /// `unique_violation` (23505). Callers decide what the conflict means.
+    pub fn is_conflict(&self) -> bool {
+        match &self.0 {
+            sqlx::Error::Database(d) => matches!(d.code().as_deref(), Some("2067" | "1555" | "23505")),
+            _ => false,
+        }
+    }
+
+    /// A row the caller had just read or written is not there.
+    pub fn missing() -> Error {
+        Error(sqlx::Error::RowNotFound)
     }
 }
 

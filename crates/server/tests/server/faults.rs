@@ -284,3 +284,25 @@ async fn a_full_database_by_max_page_count_is_a_clear_503() {
     );
     assert_eq!(integrity(&url).await, "ok");
 }
+
+/// Issue 11, part 5: a refused duplicate is a storage error that says so
+/// (`is_conflict`), on both databases, so no caller reads sqlx's codes.
+#[tokio::test]
+async fn issue_11_a_duplicate_row_is_a_conflict_on_both_databases() {
+    use rewards_server::storage::{ledger, vouchers, Error};
+    each(|kind| async move {
+        let srv = Srv::start(&kind).await;
+        let mut w = srv.app.db.write().await.unwrap();
+        let (row, _) = ledger::create(w.conn(), None, Some("conflict@example.com"), 1).await.unwrap();
+        let v =
+            vouchers::NewVoucher { code: "RW-TEST", shopper_id: &row.id, source: "redemption", redemption_id: "r", points: 1, discount: 1 };
+        let json = rewards_core::json::Json::Null;
+        vouchers::insert(w.conn(), &v, "VND", 1, None, &json).await.unwrap();
+        let again = vouchers::insert(w.conn(), &v, "VND", 1, None, &json).await.expect_err("the same code twice");
+        assert!(again.is_conflict(), "{again}");
+        assert!(!again.is_full());
+        w.rollback().await.unwrap();
+        assert!(!Error::missing().is_conflict());
+    })
+    .await;
+}

@@ -6,7 +6,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use sqlx::Row;
 
 use super::auth::Console;
 use super::html::Html;
@@ -24,12 +23,7 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
     }
     let (lang, w) = (console.lang(), console.lang().words());
     let rows = match app.db.read().await {
-        Ok(mut conn) => {
-            sqlx::query("SELECT at, actor, action, target, detail FROM admin_audit ORDER BY id DESC LIMIT $1")
-                .bind(SHOWN)
-                .fetch_all(&mut *conn)
-                .await
-        }
+        Ok(mut conn) => crate::storage::audit::newest(&mut conn, SHOWN).await,
         Err(e) => Err(e),
     };
     let rows = match rows {
@@ -49,11 +43,9 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
         }
         h.lit("</tr></thead><tbody>");
         for r in rows {
-            let at: i64 = r.try_get(0).unwrap_or(0);
-            let text = |i: usize| r.try_get::<String, _>(i).unwrap_or_default();
-            h.lit("<tr>").el("<td>", &lang.instant(at), "</td>");
-            for i in 1..5 {
-                h.el("<td>", &text(i), "</td>");
+            h.lit("<tr>").el("<td>", &lang.instant(r.at), "</td>");
+            for text in [&r.actor, &r.action, &r.target, &r.detail] {
+                h.el("<td>", text, "</td>");
             }
             h.lit("</tr>");
         }

@@ -19,7 +19,6 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use super::audit::{self, Actor};
@@ -28,6 +27,7 @@ use super::i18n::{fill, Lang};
 use super::layout;
 use crate::http::extract::RawBody;
 use crate::services::audited::{self, Audit};
+use crate::storage::users;
 use crate::App;
 
 /// A session lasts this long after sign-in (8 hours: a working day).
@@ -146,27 +146,14 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The session named by the request's cookie, if it is live.
-pub async fn session(app: &App, headers: &HeaderMap) -> Result<Option<Console>, sqlx::Error> {
+pub async fn session(app: &App, headers: &HeaderMap) -> crate::storage::Result<Option<Console>> {
     let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     let mut conn = app.db.read().await?;
-    let row = sqlx::query(
-        "SELECT u.id, u.email, u.role, u.locale, s.csrf FROM admin_sessions s JOIN admin_users u ON u.id = s.user_id
-         WHERE s.token_sha256 = $1 AND s.expires_at > $2 AND u.removed_at IS NULL",
-    )
-    .bind(sha256_hex(token))
-    .bind(app.clock.now())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(r) = row else { return Ok(None) };
-    let role: String = r.try_get(2)?;
-    let locale: String = r.try_get(3)?;
-    let user = User {
-        id: r.try_get(0)?,
-        email: r.try_get(1)?,
-        role: Role::from_code(&role).unwrap_or(Role::Staff),
-        lang: Lang::from_code(&locale).unwrap_or(Lang::Vi),
+    let Some((id, email, role, locale, csrf)) = users::session(&mut conn, &sha256_hex(token), app.clock.now()).await? else {
+        return Ok(None);
     };
-    Ok(Some(Console { user, csrf: r.try_get(4)?, origin_ok: same_origin(headers) }))
+    let user = User { id, email, role: Role::from_code(&role).unwrap_or(Role::Staff), lang: Lang::from_code(&locale).unwrap_or(Lang::Vi) };
+    Ok(Some(Console { user, csrf, origin_ok: same_origin(headers) }))
 }
 
 impl FromRequestParts<App> for Console {
@@ -314,22 +301,16 @@ pub async fn login(State(app): State<App>, peer: crate::http::extract::Peer, hea
             r
         }
         Ok(None) => login_form(&app, &headers, lang, &f.email, Some(lang.words().sign_in_failed), StatusCode::UNAUTHORIZED),
-        Err(e) => layout::storage_error(None, lang, e),
+        Err(e) => layout::api_error(None, lang, e),
     }
 }
 
 /// Checks the password and opens a session: the cookie's token, or `None`
 /// for a wrong email or password (both audited).
-async fn sign_in(app: &App, email: &str, password: String) -> Result<Option<String>, sqlx::Error> {
-    let found = {
-        let mut conn = app.db.read().await?;
-        sqlx::query("SELECT id, password_hash FROM admin_users WHERE email = $1 AND removed_at IS NULL")
-            .bind(email)
-            .fetch_optional(&mut *conn)
-            .await?
-    };
-    let (user_id, stored): (Option<i64>, String) = match &found {
-        Some(r) => (Some(r.try_get(0)?), r.try_get(1)?),
+async fn sign_in(app: &App, email: &str, password: String) -> crate::error::ApiResult<Option<String>> {
+    let found = users::credentials(&mut *app.db.read().await?, email).await?;
+    let (user_id, stored): (Option<i64>, String) = match found {
+        Some((id, hash)) => (Some(id), hash),
         None => (None, dummy_hash().to_string()),
     };
     // argon2 takes tens of milliseconds of CPU: off the async workers.
@@ -343,20 +324,12 @@ async fn sign_in(app: &App, email: &str, password: String) -> Result<Option<Stri
             audit::record(w.conn(), now, &actor, "sign_in_failed", email, "").await?;
             return Ok(());
         }
-        sqlx::query("DELETE FROM admin_sessions WHERE expires_at <= $1").bind(now).execute(w.conn()).await?;
-        sqlx::query("INSERT INTO admin_sessions (token_sha256, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(sha256_hex(&token))
-            .bind(user_id)
-            .bind(random_token())
-            .bind(now)
-            .bind(now + SESSION_MS)
-            .execute(w.conn())
-            .await?;
+        users::open_session(w.conn(), &sha256_hex(&token), user_id, &random_token(), now, now + SESSION_MS).await?;
         audit::record(w.conn(), now, &actor, "sign_in", email, "").await?;
         Ok(())
     }
     .await;
-    w.finish(result).await.map_err(|e| sqlx::Error::Protocol(e.message))?;
+    w.finish(result).await?;
     Ok(ok.then_some(token))
 }
 
@@ -376,7 +349,7 @@ pub async fn logout(State(app): State<App>, console: Console, headers: HeaderMap
     let actor = console.actor();
     let audit = Audit { at: now, actor: &actor, action: "sign_out", target: &console.user.email };
     let result = audited::write(&app.db, audit, async |w| {
-        sqlx::query("DELETE FROM admin_sessions WHERE token_sha256 = $1").bind(sha256_hex(&token)).execute(w.conn()).await?;
+        users::close_session(w.conn(), &sha256_hex(&token)).await?;
         Ok(((), Some(String::new())))
     })
     .await;
@@ -408,7 +381,7 @@ pub async fn language(State(app): State<App>, console: Console, headers: HeaderM
     let actor = console.actor();
     let audit = Audit { at: now, actor: &actor, action: "language", target: &console.user.email };
     let result = audited::write(&app.db, audit, async |w| {
-        sqlx::query("UPDATE admin_users SET locale = $1 WHERE id = $2").bind(lang.code()).bind(console.user.id).execute(w.conn()).await?;
+        users::set_locale(w.conn(), console.user.id, lang.code()).await?;
         Ok(((), Some(lang.code().to_string())))
     })
     .await;

@@ -167,7 +167,7 @@ pub async fn page(State(app): State<App>, console: Console, headers: HeaderMap) 
     };
     for platform in Platform::ALL {
         let read = async {
-            Ok::<_, sqlx::Error>((
+            Ok::<_, crate::storage::Error>((
                 deliveries::accepted(&mut conn, platform, now - RECENT_DAYS * 86_400_000).await?,
                 deliveries::refusals(&mut conn, platform.route(), LISTED).await?,
             ))

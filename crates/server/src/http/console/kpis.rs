@@ -18,10 +18,9 @@
 //! Everything is integer arithmetic; ratios are exact [`Q`]s, rounded only
 //! when shown ("KPI display rounding", half away from zero).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use rewards_core::time::{civil_from_days, days_from_civil, DAY_MS};
-use sqlx::Row;
 
 use crate::services::kpi::{self, Inputs, OrderFact, Q};
 use crate::App;
@@ -96,38 +95,7 @@ pub fn periods(kind: Kind, tz: &str, now: i64, n: usize) -> Vec<Period> {
     out
 }
 
-/// One order as the page counts it.
-#[derive(Debug, Clone)]
-pub struct Order {
-    pub shopper: Option<String>,
-    pub at: i64,
-    /// Subtotal minus refunds, minor units.
-    pub net: i64,
-    /// Store credit earned minus reversed, minor units.
-    pub cashback: i64,
-    /// In the store's currency.
-    pub store_currency: bool,
-}
-
-/// A voucher issued, in the store's currency.
-#[derive(Debug, Clone)]
-pub struct Voucher {
-    pub at: i64,
-    pub redemption: bool,
-    pub discount: i64,
-    pub voided: bool,
-}
-
-/// Everything read from the database, once for all periods.
-#[derive(Debug, Clone, Default)]
-pub struct Facts {
-    pub orders: Vec<Order>,
-    /// Shopper id → signed up at.
-    pub signed_up: HashMap<String, i64>,
-    /// Ledger points: (at, delta, cause) for `order`, `action`, `redemption`.
-    pub points: Vec<(i64, i64, String)>,
-    pub vouchers: Vec<Voucher>,
-}
+pub use crate::storage::kpi::{Facts, Order, Voucher};
 
 /// Members or guests in one period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -237,59 +205,9 @@ fn within(p: Period, at: i64) -> bool {
 
 /// Reads what the periods need: orders before `to`, every signup, ledger
 /// points and vouchers from `from`.
-pub async fn load(app: &App, from: i64, to: i64) -> Result<Facts, sqlx::Error> {
+pub async fn load(app: &App, from: i64, to: i64) -> crate::storage::Result<Facts> {
     let currency = app.program().currency().code().to_string();
-    let mut conn = app.db.read().await?;
-    let mut facts = Facts::default();
-    for r in sqlx::query(
-        "SELECT o.shopper_id, o.at,
-                o.subtotal - COALESCE((SELECT MAX(r.refunded_total) FROM refunds r WHERE r.order_id = o.order_id), 0),
-                o.cashback - COALESCE((SELECT CAST(SUM(r.cashback_reversed) AS BIGINT) FROM refunds r WHERE r.order_id = o.order_id), 0),
-                o.currency
-         FROM orders o WHERE o.at < $1",
-    )
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let code: String = r.try_get(4)?;
-        facts.orders.push(Order {
-            shopper: r.try_get(0)?,
-            at: r.try_get(1)?,
-            net: r.try_get(2)?,
-            cashback: r.try_get(3)?,
-            store_currency: code == currency,
-        });
-    }
-    for r in sqlx::query("SELECT id, signed_up_at FROM shoppers WHERE signed_up_at IS NOT NULL AND signed_up_at < $1")
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        facts.signed_up.insert(r.try_get(0)?, r.try_get(1)?);
-    }
-    for r in sqlx::query("SELECT at, delta, cause FROM ledger WHERE at >= $1 AND at < $2 AND cause IN ('order', 'action', 'redemption')")
-        .bind(from)
-        .bind(to)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        facts.points.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
-    }
-    for r in sqlx::query(
-        "SELECT v.at, v.source, v.discount, (SELECT COUNT(*) FROM voucher_events e WHERE e.code = v.code AND e.event = 'voided')
-         FROM vouchers v WHERE v.at >= $1 AND v.at < $2 AND v.currency = $3",
-    )
-    .bind(from)
-    .bind(to)
-    .bind(&currency)
-    .fetch_all(&mut *conn)
-    .await?
-    {
-        let (source, voided): (String, i64) = (r.try_get(1)?, r.try_get(3)?);
-        facts.vouchers.push(Voucher { at: r.try_get(0)?, redemption: source == "redemption", discount: r.try_get(2)?, voided: voided > 0 });
-    }
-    Ok(facts)
+    crate::storage::kpi::facts(&mut *app.db.read().await?, &currency, from, to).await
 }
 
 #[cfg(test)]

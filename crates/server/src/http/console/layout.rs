@@ -73,7 +73,7 @@ pub fn message(console: Option<&Console>, lang: Lang, status: StatusCode, text: 
     page(console, lang, text, h, status)
 }
 
-pub fn storage_error(console: Option<&Console>, lang: Lang, e: sqlx::Error) -> Response {
+pub fn storage_error(console: Option<&Console>, lang: Lang, e: crate::storage::Error) -> Response {
     eprintln!("console: storage error: {e}");
     message(console, lang, StatusCode::SERVICE_UNAVAILABLE, lang.words().storage_error)
 }

@@ -20,6 +20,7 @@ use crate::http::extract::RawBody;
 use crate::services::audited::{self, Audit};
 use crate::services::vouchers::{self, Status};
 use crate::storage::ledger::{self, Entry};
+use crate::storage::shoppers;
 use crate::App;
 
 /// Largest adjustment, either way, in one entry.
@@ -86,9 +87,7 @@ pub async fn adjust(State(app): State<App>, console: Console, Path(id): Path<Str
     let outcome: ApiResult<Result<(), Refusal>> = audited::write(&app.db, audit, async |tx| {
         let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok((Err(Refusal::NotFound), None)) };
         ledger::lock(&app.db, tx.conn(), row).await?;
-        let seen =
-            sqlx::query("SELECT 1 FROM ledger WHERE cause = 'adjustment' AND ref = $1").bind(&reference).fetch_optional(tx.conn()).await?;
-        if seen.is_some() {
+        if crate::storage::entries::adjustment_exists(tx.conn(), &reference).await? {
             return Ok((Ok(()), None));
         }
         let balance = ledger::balance_at(tx.conn(), &id, now).await?;
@@ -203,22 +202,12 @@ pub async fn erase(State(app): State<App>, console: Console, Path(id): Path<Stri
     let outcome: ApiResult<bool> = audited::write(&app.db, audit, async |tx| {
         let Some(row) = ledger::find(tx.conn(), "id", &id).await? else { return Ok((false, None)) };
         ledger::lock(&app.db, tx.conn(), row).await?;
-        let done = sqlx::query("SELECT 1 FROM erasures WHERE shopper_id = $1").bind(&id).fetch_optional(tx.conn()).await?;
-        if done.is_some() {
+        if shoppers::erasure(tx.conn(), &id).await?.is_some() {
             return Ok((true, None));
         }
         // The row stays (the ledger, orders and vouchers refer to it);
         // what identifies the person goes.
-        sqlx::query("UPDATE shoppers SET customer_id = NULL, email = NULL, name = NULL, birthday = NULL, locale = NULL WHERE id = $1")
-            .bind(&id)
-            .execute(tx.conn())
-            .await?;
-        sqlx::query("INSERT INTO erasures (shopper_id, at, actor) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(now)
-            .bind(&console.user.email)
-            .execute(tx.conn())
-            .await?;
+        shoppers::erase(tx.conn(), &id, now, &console.user.email).await?;
         Ok((true, Some(String::new())))
     })
     .await;

@@ -11,40 +11,19 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use rewards_core::config::Text;
 use rewards_core::{punch, tiers};
-use sqlx::{AnyConnection, Row};
 
 use super::auth::{Console, Role};
 use super::html::Html;
 use super::i18n::{fill, Lang};
 use super::layout;
 use crate::services::vouchers::{self, Status};
+use crate::storage::db::Conn;
+use crate::storage::entries::{self, EntryRow};
 use crate::storage::ledger::{self, ShopperRow};
+use crate::storage::shoppers::{self, ConsentRow};
 use crate::App;
 
-/// One way the search box finds members. `sql` is a condition on
-/// `shoppers` with `{}` where the typed text goes (always a bound
-/// parameter); `value` turns the typed text into what is bound. Another
-/// way (a referral code, a phone number) is one more entry here.
-pub struct SearchBy {
-    pub sql: &'static str,
-    pub value: fn(&str) -> String,
-}
-
-fn as_typed(q: &str) -> String {
-    q.to_string()
-}
-
-/// Emails are stored lower-case; the typed text matches from the start.
-fn email_prefix(q: &str) -> String {
-    let escaped = q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("{escaped}%")
-}
-
-pub const SEARCH_BY: &[SearchBy] = &[
-    SearchBy { sql: "email LIKE {} ESCAPE '\\'", value: email_prefix },
-    SearchBy { sql: "customer_id = {}", value: as_typed },
-    SearchBy { sql: "id = {}", value: as_typed },
-];
+pub use crate::storage::shoppers::{SearchBy, SEARCH_BY};
 
 /// Most members one search lists.
 pub const LISTED: i64 = 50;
@@ -52,23 +31,8 @@ pub const LISTED: i64 = 50;
 const MAX_QUERY_CHARS: usize = 200;
 
 /// Ids of the members matching `q` (the newest first), or the newest members for an empty `q`.
-pub async fn search(conn: &mut AnyConnection, q: &str) -> Result<Vec<String>, sqlx::Error> {
-    let q = q.trim();
-    let mut values = Vec::new();
-    let mut conditions = Vec::new();
-    if !q.is_empty() {
-        for (i, by) in SEARCH_BY.iter().enumerate() {
-            conditions.push(by.sql.replace("{}", &format!("${}", i + 1)));
-            values.push((by.value)(q));
-        }
-    }
-    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" OR ")) };
-    let sql = format!("SELECT id FROM shoppers {filter} ORDER BY created_at DESC, id LIMIT {LISTED}");
-    let mut query = sqlx::query(&sql);
-    for v in &values {
-        query = query.bind(v);
-    }
-    query.fetch_all(conn).await?.iter().map(|r| r.try_get(0)).collect()
+pub async fn search(conn: &mut Conn, q: &str) -> crate::storage::Result<Vec<String>> {
+    shoppers::search(conn, q, LISTED).await
 }
 
 /// Text in the merchant's language: theirs, else the one for every language, else the first.
@@ -88,7 +52,7 @@ pub async fn list(State(app): State<App>, console: Console, Query(query): Query<
     let q: String = query.q.unwrap_or_default().chars().take(MAX_QUERY_CHARS).collect();
     let now = app.clock.now();
     let program = app.program();
-    let found: Result<Vec<(ShopperRow, ledger::State)>, sqlx::Error> = async {
+    let found: crate::storage::Result<Vec<(ShopperRow, ledger::State)>> = async {
         let mut conn = app.db.read().await?;
         let mut out = Vec::new();
         for id in search(&mut conn, &q).await? {
@@ -182,77 +146,28 @@ pub async fn page(State(app): State<App>, console: Console, Path(id): Path<Strin
     render(&app, &console, &id, notice, StatusCode::OK).await
 }
 
-struct Consent {
-    purpose: String,
-    version: i64,
-    granted: bool,
-    at: i64,
-    text: String,
-    locale: String,
-}
-
-struct LedgerLine {
-    at: i64,
-    available_at: i64,
-    cause: String,
-    reference: String,
-    delta: i64,
-    detail: String,
-}
-
 struct Loaded {
     row: ShopperRow,
     state: ledger::State,
     credit: (i64, i64),
     vouchers: Vec<vouchers::Voucher>,
-    consents: Vec<Consent>,
-    lines: Vec<LedgerLine>,
+    consents: Vec<ConsentRow>,
+    lines: Vec<EntryRow>,
     erased: Option<(i64, String)>,
 }
 
 /// Newest history lines shown.
 const HISTORY: i64 = 500;
 
-async fn load(app: &App, id: &str, now: i64) -> Result<Option<Loaded>, sqlx::Error> {
+async fn load(app: &App, id: &str, now: i64) -> crate::storage::Result<Option<Loaded>> {
     let mut conn = app.db.read().await?;
     let Some(row) = ledger::find(&mut conn, "id", id).await? else { return Ok(None) };
     let state = ledger::load(&mut conn, app.program(), row.clone(), now).await?;
     let credit = ledger::store_credit(&mut conn, id, now).await?;
     let vouchers = vouchers::of_shopper(&mut conn, id).await?;
-    let mut consents = Vec::new();
-    for r in sqlx::query("SELECT purpose, version, granted, at, text, locale FROM consents WHERE shopper_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        let granted: i64 = r.try_get(2)?;
-        consents.push(Consent {
-            purpose: r.try_get(0)?,
-            version: r.try_get(1)?,
-            granted: granted == 1,
-            at: r.try_get(3)?,
-            text: r.try_get(4)?,
-            locale: r.try_get(5)?,
-        });
-    }
-    let mut lines = Vec::new();
-    for r in sqlx::query("SELECT at, available_at, cause, ref, delta, detail FROM ledger WHERE shopper_id = $1 ORDER BY id DESC LIMIT $2")
-        .bind(id)
-        .bind(HISTORY)
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        lines.push(LedgerLine {
-            at: r.try_get(0)?,
-            available_at: r.try_get(1)?,
-            cause: r.try_get(2)?,
-            reference: r.try_get(3)?,
-            delta: r.try_get(4)?,
-            detail: r.try_get(5)?,
-        });
-    }
-    let erased = sqlx::query("SELECT at, actor FROM erasures WHERE shopper_id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    let erased = erased.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?;
+    let consents = shoppers::consents(&mut conn, id).await?;
+    let lines = entries::newest(&mut conn, id, HISTORY).await?;
+    let erased = shoppers::erasure(&mut conn, id).await?;
     Ok(Some(Loaded { row, state, credit, vouchers, consents, lines, erased }))
 }
 
@@ -431,7 +346,7 @@ fn vouchers_section(h: &mut Html, console: &Console, id: &str, m: &Loaded, progr
     h.lit("</tbody></table></div></section>");
 }
 
-fn consents_section(h: &mut Html, lang: Lang, consents: &[Consent]) {
+fn consents_section(h: &mut Html, lang: Lang, consents: &[ConsentRow]) {
     let w = lang.words();
     h.lit("<section aria-labelledby=\"consents-h\"><h2 id=\"consents-h\">").text(w.consents).lit("</h2>");
     if consents.is_empty() {
@@ -458,7 +373,7 @@ fn consents_section(h: &mut Html, lang: Lang, consents: &[Consent]) {
     h.lit("</tbody></table></div></section>");
 }
 
-fn history_section(h: &mut Html, lang: Lang, lines: &[LedgerLine], currency: rewards_core::money::Currency) {
+fn history_section(h: &mut Html, lang: Lang, lines: &[EntryRow], currency: rewards_core::money::Currency) {
     let w = lang.words();
     h.lit("<section aria-labelledby=\"history-h\"><h2 id=\"history-h\">").text(w.history).lit("</h2>");
     if lines.is_empty() {

@@ -14,8 +14,6 @@
 use std::sync::Weak;
 use std::time::Duration;
 
-use sqlx::{AnyConnection, Row};
-
 use super::programs;
 use crate::{App, AppState, LoadedProgram};
 
@@ -25,11 +23,7 @@ pub fn put_in_force(app: &AppState, program: LoadedProgram) {
     app.program.replace(program);
 }
 
-/// The newest version row: `(seq, version)`.
-pub async fn newest(conn: &mut AnyConnection) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT seq, version FROM program_versions ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
-}
+pub use crate::storage::programs::newest;
 
 /// Puts version row `seq`'s `text` in force unless it already is. A text
 /// that no longer validates (another build's rules, a hand-edited row) is
@@ -53,7 +47,7 @@ pub fn adopt_text(app: &AppState, seq: i64, text: String) -> bool {
 
 /// One look at the newest row. `seen` is the newest row already looked
 /// at, so a version that failed to load is tried (and logged) once.
-pub async fn check(app: &AppState, seen: &mut Option<i64>) -> Result<bool, sqlx::Error> {
+pub async fn check(app: &AppState, seen: &mut Option<i64>) -> crate::storage::Result<bool> {
     // Not between a local publish's commit and its swap (which would put
     // back the version it replaces).
     let _one = programs::PUBLISHING.lock().await;

@@ -16,57 +16,17 @@
 
 use rewards_core::validate::join; // changes are named by the validator's own paths
 use serde_json::Value;
-use sqlx::{AnyConnection, Row};
 
 use super::audit::{self, Actor};
 use crate::error::{ApiError, ApiResult};
+use crate::storage::db::Conn;
+use crate::storage::programs::{self as versions, newest_row};
 use crate::{App, LoadedProgram};
 
-pub struct VersionRow {
-    pub seq: i64,
-    pub version: String,
-    pub source: String,
-    pub actor: String,
-    pub at: i64,
-}
+pub use crate::storage::programs::{list, text_of, text_of_version, VersionRow};
 
-/// Newest first.
-pub async fn list(conn: &mut AnyConnection, limit: i64) -> Result<Vec<VersionRow>, sqlx::Error> {
-    let rows = sqlx::query("SELECT seq, version, source, actor, at FROM program_versions ORDER BY seq DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(VersionRow { seq: r.try_get(0)?, version: r.try_get(1)?, source: r.try_get(2)?, actor: r.try_get(3)?, at: r.try_get(4)? })
-        })
-        .collect()
-}
-
-pub async fn text_of(conn: &mut AnyConnection, seq: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT text FROM program_versions WHERE seq = $1").bind(seq).fetch_optional(conn).await?.map(|r| r.try_get(0)).transpose()
-}
-
-/// The text of the newest row with this version string.
-pub async fn text_of_version(conn: &mut AnyConnection, version: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT text FROM program_versions WHERE version = $1 ORDER BY seq DESC LIMIT 1")
-        .bind(version)
-        .fetch_optional(conn)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()
-}
-
-async fn insert(conn: &mut AnyConnection, p: &LoadedProgram, source: &str, actor: &str, at: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO program_versions (version, text, source, actor, at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&p.version)
-        .bind(&p.text)
-        .bind(source)
-        .bind(actor)
-        .bind(at)
-        .execute(conn)
-        .await?;
-    Ok(())
+async fn insert(conn: &mut Conn, p: &LoadedProgram, source: &str, actor: &str, at: i64) -> crate::storage::Result<()> {
+    versions::insert(conn, &p.version, &p.text, source, actor, at).await
 }
 
 /// At start-up: the file's program if it changed since its last import
@@ -75,10 +35,7 @@ pub async fn adopt(app: &App) -> Result<(), String> {
     let file = app.program.get();
     let result: ApiResult<Option<String>> = async {
         let mut conn = app.db.read().await?;
-        let last_file = sqlx::query("SELECT version FROM program_versions WHERE source = 'file' ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-        let last_file: Option<String> = last_file.map(|r| r.try_get(0)).transpose()?;
+        let last_file = versions::last_file_version(&mut conn).await?;
         if last_file.as_deref() != Some(file.version.as_str()) {
             drop(conn);
             let mut w = app.db.write().await?;
@@ -90,8 +47,7 @@ pub async fn adopt(app: &App) -> Result<(), String> {
             .await;
             return w.finish(r).await;
         }
-        let newest = sqlx::query("SELECT text FROM program_versions ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
-        Ok(newest.map(|r| r.try_get(0)).transpose()?)
+        Ok(versions::newest_text(&mut conn).await?)
     }
     .await;
     match result.map_err(|e| e.message)? {
@@ -126,23 +82,10 @@ pub fn check(text: &str) -> Result<LoadedProgram, Vec<(String, String)>> {
 /// the commit and the swap together; [`super::program_watch`] too).
 pub(crate) static PUBLISHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Serialises writers of `program_versions` across instances, for the rest
-/// of the transaction: the newest row read after it stays the newest until
-/// the commit. On PostgreSQL a table lock that plain reads pass (read
-/// committed: the next statement sees whatever a publish before it
-/// committed). On SQLite every write transaction already holds the file's
-/// one write lock (`BEGIN IMMEDIATE`), against other processes too.
-async fn lock_versions(app: &App, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    if app.db.backend == crate::storage::db::Backend::Postgres {
-        sqlx::query("LOCK TABLE program_versions IN SHARE ROW EXCLUSIVE MODE").execute(conn).await?;
-    }
-    Ok(())
-}
-
-/// The newest version row: seq, version and text.
-async fn newest_row(conn: &mut AnyConnection) -> Result<Option<(i64, String, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT seq, version, text FROM program_versions ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
+/// Serialises writers of `program_versions` across instances for the rest
+/// of the transaction ([`versions::lock`]).
+async fn lock_versions(app: &App, conn: &mut Conn) -> crate::storage::Result<()> {
+    versions::lock(&app.db, conn).await
 }
 
 /// Publishes `text` if `base` is still the newest published version (read
@@ -209,14 +152,7 @@ pub async fn save_draft(app: &App, user_id: i64, text: &str) -> ApiResult<String
     let mut w = app.db.write().await?;
     let r = async {
         // Drafts are scratch: a day is long enough for any preview.
-        sqlx::query("DELETE FROM program_drafts WHERE at < $1").bind(now - 86_400_000).execute(w.conn()).await?;
-        sqlx::query("INSERT INTO program_drafts (id, user_id, text, at) VALUES ($1, $2, $3, $4)")
-            .bind(&id)
-            .bind(user_id)
-            .bind(text)
-            .bind(now)
-            .execute(w.conn())
-            .await?;
+        versions::save_draft(w.conn(), &id, user_id, text, now, now - 86_400_000).await?;
         Ok(id)
     }
     .await;
@@ -225,12 +161,7 @@ pub async fn save_draft(app: &App, user_id: i64, text: &str) -> ApiResult<String
 
 pub async fn draft(app: &App, id: &str) -> ApiResult<Option<String>> {
     let mut conn = app.db.read().await?;
-    Ok(sqlx::query("SELECT text FROM program_drafts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?)
+    Ok(versions::draft(&mut conn, id).await?)
 }
 
 /// One difference between two programs, at a path in `check-config`'s notation.

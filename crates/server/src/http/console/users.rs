@@ -20,6 +20,8 @@ use super::audit::{self, Actor};
 use super::auth::{hash_password, Role, MIN_PASSWORD_CHARS};
 use super::i18n::Lang;
 use crate::error::ApiError;
+use crate::storage::db::Conn;
+use crate::storage::users;
 use crate::{Clock, Db, Settings};
 
 /// Why a change to the users was refused (the CLI prints it; the page words it).
@@ -52,8 +54,8 @@ impl From<ApiError> for Refusal {
     }
 }
 
-impl From<sqlx::Error> for Refusal {
-    fn from(e: sqlx::Error) -> Refusal {
+impl From<crate::storage::Error> for Refusal {
+    fn from(e: crate::storage::Error) -> Refusal {
         Refusal::Storage(e.to_string())
     }
 }
@@ -76,7 +78,7 @@ fn checked_hash(password: &str) -> Result<String, Refusal> {
 /// One write transaction: `f`'s result, committed only when it is `Ok`.
 async fn in_tx<T, F>(db: &Db, f: F) -> Result<T, Refusal>
 where
-    F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Refusal>> + Send + 'c>>,
+    F: for<'c> FnOnce(&'c mut Conn) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Refusal>> + Send + 'c>>,
 {
     let mut w = db.write().await?;
     let result = f(w.conn()).await;
@@ -102,31 +104,10 @@ pub async fn add(db: &Db, now: i64, actor: &Actor, email: &str, role: Role, lang
     let actor = Actor { user_id: actor.user_id, name };
     in_tx(db, move |c| {
         Box::pin(async move {
-            let revived = sqlx::query(
-                "UPDATE admin_users SET password_hash = $1, role = $2, locale = $3, removed_at = NULL WHERE email = $4 AND removed_at IS NOT NULL",
-            )
-            .bind(&hash)
-            .bind(role.code())
-            .bind(lang.code())
-            .bind(&e)
-            .execute(&mut *c)
-            .await?
-            .rows_affected();
-            if revived == 0 {
-                let inserted = sqlx::query(
-                    "INSERT INTO admin_users (email, password_hash, role, locale, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                )
-                .bind(&e)
-                .bind(&hash)
-                .bind(role.code())
-                .bind(lang.code())
-                .bind(now)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    return Err(Refusal::Exists);
-                }
+            if !users::revive(&mut *c, &e, &hash, role.code(), lang.code()).await?
+                && !users::insert(&mut *c, &e, &hash, role.code(), lang.code(), now).await?
+            {
+                return Err(Refusal::Exists);
             }
             audit::record(c, now, &actor, "add_user", &e, role.code()).await?;
             Ok(())
@@ -144,19 +125,10 @@ pub async fn reset_password(db: &Db, now: i64, actor: &Actor, email: &str, passw
     let actor = Actor { user_id: actor.user_id, name: actor.name.clone() };
     in_tx(db, move |c| {
         Box::pin(async move {
-            let changed = sqlx::query("UPDATE admin_users SET password_hash = $1 WHERE email = $2 AND removed_at IS NULL")
-                .bind(&hash)
-                .bind(&e)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-            if changed == 0 {
+            if !users::set_password(&mut *c, &e, &hash).await? {
                 return Err(Refusal::NoSuchUser);
             }
-            sqlx::query("DELETE FROM admin_sessions WHERE user_id = (SELECT id FROM admin_users WHERE email = $1)")
-                .bind(&e)
-                .execute(&mut *c)
-                .await?;
+            users::close_sessions_of_email(&mut *c, &e).await?;
             audit::record(c, now, &actor, "reset_password", &e, "").await?;
             Ok(())
         })
@@ -172,28 +144,11 @@ pub async fn remove(db: &Db, now: i64, actor: &Actor, email: &str) -> Result<Str
     let actor = Actor { user_id: actor.user_id, name: actor.name.clone() };
     in_tx(db, move |c| {
         Box::pin(async move {
-            use sqlx::Row;
-            let row = sqlx::query("SELECT id, role FROM admin_users WHERE email = $1 AND removed_at IS NULL")
-                .bind(&e)
-                .fetch_optional(&mut *c)
-                .await?;
-            let Some(row) = row else { return Err(Refusal::NoSuchUser) };
-            let (id, role): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
-            if role == Role::Owner.code() {
-                let owners: i64 = sqlx::query("SELECT COUNT(*) FROM admin_users WHERE role = 'owner' AND removed_at IS NULL")
-                    .fetch_one(&mut *c)
-                    .await?
-                    .try_get(0)?;
-                if owners <= 1 {
-                    return Err(Refusal::LastOwner);
-                }
+            let Some((id, role)) = users::find(&mut *c, &e).await? else { return Err(Refusal::NoSuchUser) };
+            if role == Role::Owner.code() && users::owners(&mut *c).await? <= 1 {
+                return Err(Refusal::LastOwner);
             }
-            sqlx::query("UPDATE admin_users SET removed_at = $1, password_hash = '!' WHERE id = $2")
-                .bind(now)
-                .bind(id)
-                .execute(&mut *c)
-                .await?;
-            sqlx::query("DELETE FROM admin_sessions WHERE user_id = $1").bind(id).execute(&mut *c).await?;
+            users::remove(&mut *c, id, now).await?;
             audit::record(c, now, &actor, "remove_user", &e, &role).await?;
             Ok(())
         })

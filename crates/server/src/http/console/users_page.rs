@@ -5,7 +5,6 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sqlx::Row;
 
 use super::auth::{form, Console, Role, MIN_PASSWORD_CHARS};
 use super::html::Html;
@@ -133,11 +132,7 @@ async fn render(app: &App, console: &Console, done: Option<&str>, problem: Probl
     }
     let (lang, w, u) = (console.lang(), console.lang().words(), console.lang().users_words());
     let rows = match app.db.read().await {
-        Ok(mut c) => {
-            sqlx::query("SELECT email, role, locale, created_at FROM admin_users WHERE removed_at IS NULL ORDER BY email")
-                .fetch_all(&mut *c)
-                .await
-        }
+        Ok(mut c) => crate::storage::users::list(&mut c).await,
         Err(e) => Err(e),
     };
     let rows = match rows {
@@ -162,14 +157,14 @@ async fn render(app: &App, console: &Console, done: Option<&str>, problem: Probl
     }
     h.lit("</tr></thead><tbody>");
     for (i, r) in rows.iter().enumerate() {
-        let email: String = r.try_get(0).unwrap_or_default();
-        let role = Role::from_code(&r.try_get::<String, _>(1).unwrap_or_default()).unwrap_or(Role::Staff);
-        let locale = Lang::from_code(&r.try_get::<String, _>(2).unwrap_or_default()).unwrap_or(Lang::Vi);
+        let email = r.email.clone();
+        let role = Role::from_code(&r.role).unwrap_or(Role::Staff);
+        let locale = Lang::from_code(&r.locale).unwrap_or(Lang::Vi);
         let me = email == console.user.email;
         h.lit("<tr><td data-label=\"").text(w.email).lit("\">").text(&if me { fill(u.you, &[&email]) } else { email.clone() }).lit("</td>");
         h.lit("<td data-label=\"").text(u.role).lit("\">").text(role.label(lang)).lit("</td>");
         h.lit("<td data-label=\"").text(u.language).lit("\">").text(locale.name()).lit("</td>");
-        h.lit("<td data-label=\"").text(u.added_on).lit("\">").text(&lang.day(r.try_get(3).unwrap_or(0))).lit("</td><td>");
+        h.lit("<td data-label=\"").text(u.added_on).lit("\">").text(&lang.day(r.created_at)).lit("</td><td>");
         if let Problem::Row { email: e, message } = &problem {
             if *e == email {
                 h.el("<p class=\"field-error\" role=\"alert\">", message, "</p>");
