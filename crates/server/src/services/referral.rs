@@ -178,20 +178,25 @@ pub async fn on_order(
 ) -> ApiResult<()> {
     let program = app.program();
     let Some(cfg) = &program.referral else { return Ok(()) };
+    // Only a code a member owns is a referral code here: any other code on
+    // an order (`SUMMER24`, `FREESHIP`, many of them well-formed) is the
+    // store's own discount, neither an attempt nor a refusal.
+    let mut owned: Vec<String> = Vec::new();
+    for code in codes.iter().filter_map(|c| core::normalise_code(c)) {
+        if !owned.contains(&code) && rows::owner_of(&mut *conn, &code).await?.is_some() {
+            owned.push(code);
+        }
+    }
     let known = rows::referral_of(&mut *conn, &friend.id).await?;
     let mut referrer: Option<String> = known.as_ref().map(|(r, _)| r.clone());
     if let Some((_, recorded)) = &known {
-        // Another code on a referred friend's order: the first valid code won.
-        if let Some(other) = codes.iter().filter_map(|c| core::normalise_code(c)).find(|c| c != recorded) {
-            refuse(conn, &other, Refusal::AlreadyReferred, Some(&friend.id), "order", now).await?;
+        // Another member's code on a referred friend's order: the first valid code won.
+        if let Some(other) = owned.iter().find(|c| *c != recorded) {
+            refuse(conn, other, Refusal::AlreadyReferred, Some(&friend.id), "order", now).await?;
         }
-    } else {
-        // The first code the order carries that is a well-formed code (a
-        // discount code that is not one is the platform's, not a refusal).
-        if let Some(code) = codes.iter().find(|c| core::normalise_code(c).is_some()) {
-            let before = had_orders || friend.signed_up_at.is_some_and(|t| t < now);
-            referrer = attribute(conn, friend, code, before, "order", now).await?.ok();
-        }
+    } else if let Some(code) = owned.first() {
+        let before = had_orders || friend.signed_up_at.is_some_and(|t| t < now);
+        referrer = attribute(conn, friend, code, before, "order", now).await?.ok();
     }
     let Some(referrer_id) = referrer else { return Ok(()) };
     let paid = rows::rewarded(&mut *conn, &friend.id).await?;

@@ -146,6 +146,41 @@ async fn issue_12_every_guard_refuses_with_its_reason_and_credits_nothing() {
     .await;
 }
 
+/// The store's own discount codes on orders (well-formed as codes, owned by
+/// no member) are neither referrals nor refusals: before the fix every such
+/// order wrote an `unknown_code` refusal (or `already_referred` on a
+/// referred friend), filling the referral report with the store's promotions.
+#[tokio::test]
+async fn issue_12_store_discount_codes_on_orders_are_not_referral_refusals() {
+    each(|k| async move {
+        let srv = Srv::start(&k).await;
+        assert!(rewards_core::referral::normalise_code("FREESHIP").is_some(), "a code-shaped discount, or the test proves nothing");
+        let an = signup_with(&srv, "an@example.vn", None).await;
+        let code = state(&srv, &an["id"]).await["referral_code"].as_str().unwrap().to_string();
+        let binh = signup_with(&srv, "binh@example.vn", Some(&code)).await;
+        assert_eq!(binh["referral"]["status"], "recorded");
+        let hook = |order: &str, email: &str, codes: &[&str]| {
+            json!({"order_id": order, "customer": {"email": email}, "cart": cart(&[("Hạt", 220_000, 1)]), "discount_codes": codes})
+                .to_string()
+        };
+        for (order, email) in [("d-1", "guest@example.vn"), ("d-2", "binh@example.vn")] {
+            let r = srv.hook("/api/webhooks/orders", &hook(order, email, &["FREESHIP", "WELCOME1", "SUMMER24"])).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referral_refusals").await, 0);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referrals").await, 1, "binh's only");
+        // A member's code among the store's: still attributed (a new guest) or refused (binh, already referred).
+        let r = srv.hook("/api/webhooks/orders", &hook("d-3", "chi@example.vn", &["FREESHIP", &code.to_lowercase()])).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(srv.scalar("SELECT COUNT(*) FROM referrals WHERE source = 'order'").await, 1);
+        let binh_code = state(&srv, &binh["id"]).await["referral_code"].as_str().unwrap().to_string();
+        let r = srv.hook("/api/webhooks/orders", &hook("d-4", "binh@example.vn", &["WELCOME1", &binh_code])).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(admin(&srv).await["refusals"], json!({"already_referred": 1}));
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn issue_12_a_guest_checkout_carrying_the_code_is_attributed_and_a_cancellation_pays_nothing() {
     each(|k| async move {
