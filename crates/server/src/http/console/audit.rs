@@ -41,7 +41,7 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
     if rows.is_empty() {
         h.el("<p>", w.no_audit, "</p>");
     } else {
-        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"audit-h\"><table><caption id=\"audit-h\">")
+        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"audit-h\"><table class=\"stack-sm\"><caption id=\"audit-h\">")
             .text(w.audit_title)
             .lit("</caption><thead><tr>");
         for col in [w.when, w.who, w.action, w.target, w.detail] {
@@ -51,9 +51,9 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
         for r in rows {
             let at: i64 = r.try_get(0).unwrap_or(0);
             let text = |i: usize| r.try_get::<String, _>(i).unwrap_or_default();
-            h.lit("<tr>").el("<td>", &lang.instant(at), "</td>");
-            for i in 1..5 {
-                h.el("<td>", &text(i), "</td>");
+            h.lit("<tr><td data-label=\"").text(w.when).lit("\">").text(&lang.instant(at)).lit("</td>");
+            for (i, col) in [(1, w.who), (2, w.action), (3, w.target), (4, w.detail)] {
+                h.lit("<td data-label=\"").text(col).lit("\">").text(&text(i)).lit("</td>");
             }
             h.lit("</tr>");
         }
