@@ -96,3 +96,47 @@ test('issue 14: data-launcher-avoid keeps the launcher off the store\'s own stic
   assert.equal(await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.activeElement.className), 'rw-launcher');
   assert.deepEqual(await pageErrors(page), []);
 });
+
+// The launcher is a popover in the top layer; the panel a modal dialog there
+// too. On a busy page the loader's idle step that shows the popover can come
+// after the shopper opened the panel: a popover shown later sits above the
+// dialog, and at 1280 px the launcher's corner is the panel's bottom rows.
+test('issue 14: 1280 px, the launcher moved into the top layer after the panel opened covers none of the panel; it is back, focused, once the panel closes', async () => {
+  const page = await env.page({ viewport: { width: 1280, height: 900 } });
+  await page.addInitScript(() => {
+    localStorage.setItem('rewards:v1', JSON.stringify({ last_shown: Date.now() }));
+    // A busy page: idle callbacks wait until the test lets them run.
+    const held = [];
+    window.__idle = () => {
+      while (held.length) held.shift()({ timeRemaining: () => 50, didTimeout: false });
+    };
+    window.requestIdleCallback = (fn) => held.push(fn);
+  });
+  await page.goto(env.url('/demo/vi/'));
+  await page.click('rewards-widget >> .rw-launcher');
+  await page.waitForSelector('rewards-widget >> dialog.rw-panel[open] .rw-section');
+  // Now the idle steps: the launcher goes into the top layer, after the dialog.
+  await page.waitForFunction(() => {
+    window.__idle();
+    return document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launch').matches(':popover-open');
+  }, null, { polling: 100, timeout: 10000 });
+  const open = await page.evaluate(() => {
+    const root = document.querySelector('rewards-widget').shadowRoot;
+    const b = root.querySelector('.rw-launcher').getBoundingClientRect();
+    const c = root.querySelector('dialog.rw-panel[open] .rw-card').getBoundingClientRect();
+    return {
+      shows: getComputedStyle(root.querySelector('.rw-launcher')).visibility !== 'hidden',
+      overlaps: b.right > c.left && b.left < c.right && b.bottom > c.top && b.top < c.bottom,
+    };
+  });
+  assert.ok(open.overlaps, 'at 1280 px the launcher corner is inside the panel (what this test is about)');
+  assert.equal(open.shows, false, 'the launcher does not show over the open panel');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('rewards-widget').shadowRoot.querySelector('dialog'));
+  const closed = await page.evaluate(() => {
+    const root = document.querySelector('rewards-widget').shadowRoot;
+    return { visibility: getComputedStyle(root.querySelector('.rw-launcher')).visibility, focused: root.activeElement && root.activeElement.className };
+  });
+  assert.deepEqual(closed, { visibility: 'visible', focused: 'rw-launcher' });
+  assert.deepEqual(await pageErrors(page), []);
+});

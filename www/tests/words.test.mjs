@@ -129,6 +129,68 @@ test('issue 14: empty stamps and progress tracks keep a 3:1 edge against what is
   assert.deepEqual(await pageErrors(page), []);
 });
 
+/** The focused element's ([data-probe]) outline colour against what is painted where the ring is: just left of its box. */
+function ringContrast(page) {
+  return page.evaluate(() => {
+    const parse = (c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c) || /color\(srgb ([^)]+)\)/.exec(c);
+      const p = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      const k = c.startsWith('color(') ? 255 : 1;
+      return { r: p[0] * k, g: p[1] * k, b: p[2] * k, a: p.length > 3 ? p[3] : 1 };
+    };
+    const over = (t, u) => ({ r: t.r * t.a + u.r * (1 - t.a), g: t.g * t.a + u.g * (1 - t.a), b: t.b * t.a + u.b * (1 - t.a), a: 1 });
+    const lum = ({ r, g, b }) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const root = document.querySelector('rewards-widget').shadowRoot;
+    const el = root.querySelector('[data-probe]');
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    const x = r.left - parseFloat(s.outlineOffset) - parseFloat(s.outlineWidth) / 2;
+    const under = root.elementsFromPoint(x, r.top + r.height / 2).find((e) => e !== el && !el.contains(e));
+    const layers = [];
+    for (let n = under; n; n = n.parentElement || (n.getRootNode().host !== n && n.getRootNode().host)) {
+      const bg = parse(getComputedStyle(n).backgroundColor);
+      if (bg.a > 0) layers.push(bg);
+      if (bg.a === 1) break;
+    }
+    let behind = { r: 255, g: 255, b: 255, a: 1 };
+    for (const l of layers.reverse()) behind = over(l, behind);
+    const [a, b] = [lum(over(parse(s.outlineColor), behind)), lum(behind)].sort((p, q) => q - p);
+    return (a + 0.05) / (b + 0.05);
+  });
+}
+
+test('issue 14: the keyboard focus ring keeps 3:1 against what is behind it, on the white surface, the tint and the panel\'s brand-coloured head', async () => {
+  for (const store of ['vi', 'en']) {
+    const page = await env.page();
+    await page.addInitScript(() => localStorage.setItem('rewards:v1', JSON.stringify({ last_shown: Date.now() })));
+    await page.goto(env.url(`/demo/${store}/`));
+    await ready(page);
+    await page.evaluate(() => document.querySelector('rewards-widget').shadowRoot.querySelector('.rw-launcher').focus());
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('rewards-widget >> dialog.rw-panel[open] .rw-section');
+    const rings = [];
+    // The close button in the head (brand), the join button in the tinted summary, then links on the white body.
+    for (let i = 0; i < 4; i++) {
+      const what = await page.evaluate(() => {
+        const root = document.querySelector('rewards-widget').shadowRoot;
+        for (const e of root.querySelectorAll('[data-probe]')) e.removeAttribute('data-probe');
+        const a = root.activeElement;
+        a.setAttribute('data-probe', '');
+        return a.matches(':focus-visible') && a.className + ' ' + a.textContent.trim().slice(0, 20);
+      });
+      assert.ok(what, `${store}: stop ${i} shows a focus ring`);
+      rings.push([what, await ringContrast(page)]);
+      await page.keyboard.press('Tab');
+    }
+    for (const [what, ratio] of rings) assert.ok(ratio >= 3, `${store}: the ring of ${what} is ${ratio.toFixed(2)}:1`);
+    assert.deepEqual(await pageErrors(page), []);
+    await page.context().close();
+  }
+});
+
 test('issue 14: the launcher follows a locale switch and shows a signed-in shopper\'s balance', async () => {
   const page = await env.page();
   await page.goto(env.url('/demo/vi/'));

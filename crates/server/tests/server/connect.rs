@@ -85,7 +85,10 @@ async fn issue_11_refused_deliveries_are_logged_with_the_error_sent_and_shown_on
         assert!(page.body.contains(&escape(include_str!("../../../../integrations/shopify/snippets/rewards-widget.liquid"))));
         assert!(page.body.contains("Khóa ký đã được cài trên máy chủ này."), "Shopify's secret is set");
         assert!(page.body.contains("woocommerce_webhook_secret"), "WooCommerce's is not, and the page names the setting");
-        assert!(page.body.contains("<td>orders/paid</td><td>1</td>"), "the accepted delivery, counted by topic");
+        assert!(
+            page.body.contains("<td data-label=\"Chủ đề\">orders/paid</td><td data-label=\"Số lần gửi\">1</td>"),
+            "the accepted delivery, counted by topic"
+        );
         for refused in [&forged, &unknown, &broken, &woo, &own] {
             let message = refused.json()["message"].as_str().unwrap().to_string();
             assert!(page.body.contains(&escape(&message)), "the error sent is shown: {message}");

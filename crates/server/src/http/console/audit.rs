@@ -35,7 +35,7 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
     if rows.is_empty() {
         h.el("<p>", w.no_audit, "</p>");
     } else {
-        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"audit-h\"><table><caption id=\"audit-h\">")
+        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"audit-h\"><table class=\"stack-sm\"><caption id=\"audit-h\">")
             .text(w.audit_title)
             .lit("</caption><thead><tr>");
         for col in [w.when, w.who, w.action, w.target, w.detail] {
@@ -43,9 +43,9 @@ pub async fn page(State(app): State<App>, console: Console) -> Response {
         }
         h.lit("</tr></thead><tbody>");
         for r in rows {
-            h.lit("<tr>").el("<td>", &lang.instant(r.at), "</td>");
-            for text in [&r.actor, &r.action, &r.target, &r.detail] {
-                h.el("<td>", text, "</td>");
+            h.lit("<tr><td data-label=\"").text(w.when).lit("\">").text(&lang.instant(r.at)).lit("</td>");
+            for (text, col) in [(&r.actor, w.who), (&r.action, w.action), (&r.target, w.target), (&r.detail, w.detail)] {
+                h.lit("<td data-label=\"").text(col).lit("\">").text(text).lit("</td>");
             }
             h.lit("</tr>");
         }

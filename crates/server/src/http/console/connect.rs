@@ -261,19 +261,19 @@ fn platform_section(
     if accepted.is_empty() {
         h.el("<p>", &fill(cw.nothing_recent, &[&days]), "</p>");
     } else {
-        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").text(&recent).lit("\"><table><thead><tr>");
+        h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"")
+            .text(&recent)
+            .lit("\"><table class=\"stack-sm\"><thead><tr>");
         for col in [cw.topic, cw.count, cw.last] {
             h.el("<th scope=\"col\">", col, "</th>");
         }
         h.lit("</tr></thead><tbody>");
         for (topic, count, last) in accepted {
-            h.lit("<tr>")
-                .el("<td>", topic, "</td>")
-                .lit("<td>")
-                .num(*count)
-                .lit("</td>")
-                .el("<td>", &lang.instant(*last), "</td>")
-                .lit("</tr>");
+            h.lit("<tr>");
+            cell(h, cw.topic, topic);
+            h.lit("<td data-label=\"").text(cw.count).lit("\">").num(*count).lit("</td>");
+            cell(h, cw.last, &lang.instant(*last));
+            h.lit("</tr>");
         }
         h.lit("</tbody></table></div>");
     }
@@ -288,15 +288,28 @@ fn refusals_table(h: &mut Html, lang: Lang, id: &str, refused: &[Refusal]) {
         h.el("<p>", cw.nothing_refused, "</p>");
         return;
     }
-    h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"refused-").text(id).lit("\"><table><thead><tr>");
+    h.lit("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"refused-")
+        .text(id)
+        .lit("\"><table class=\"stack-sm\"><thead><tr>");
     for col in [cw.when, cw.topic, cw.status, cw.error, cw.field, cw.delivery] {
         h.el("<th scope=\"col\">", col, "</th>");
     }
     h.lit("</tr></thead><tbody>");
     for r in refused {
         let topic = if r.topic.is_empty() { r.route.as_str() } else { r.topic.as_str() };
-        h.lit("<tr>").el("<td>", &lang.instant(r.at), "</td>").el("<td>", topic, "</td>").lit("<td>").num(r.status).lit("</td>");
-        h.el("<td>", &r.message, "</td>").el("<td>", &r.path, "</td>").el("<td>", &r.delivery_id, "</td>").lit("</tr>");
+        h.lit("<tr>");
+        cell(h, cw.when, &lang.instant(r.at));
+        cell(h, cw.topic, topic);
+        h.lit("<td data-label=\"").text(cw.status).lit("\">").num(r.status).lit("</td>");
+        cell(h, cw.error, &r.message);
+        cell(h, cw.field, &r.path);
+        cell(h, cw.delivery, &r.delivery_id);
+        h.lit("</tr>");
     }
     h.lit("</tbody></table></div>");
+}
+
+/// A cell that names its column when the table is stacked on a phone (`.stack-sm`, console.css).
+fn cell(h: &mut Html, label: &str, text: &str) {
+    h.lit("<td data-label=\"").text(label).lit("\">").text(text).lit("</td>");
 }
