@@ -5,9 +5,12 @@
 //! services nor HTTP.
 
 pub mod audit;
+pub mod batch;
 pub mod db;
+pub mod deliveries;
 pub mod ledger;
 pub mod migrations;
+pub mod orders;
 
 /// A storage failure: the database's own error, kept for the log.
 #[derive(Debug)]
