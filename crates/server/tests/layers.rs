@@ -89,11 +89,6 @@ fn issue_11_the_layer_check_sees_every_form_of_a_path() {
     assert_eq!(names("/// [`crate::http::error`] in a comment"), Vec::<String>::new());
 }
 
-/// Files outside `src/storage/` that still hold queries, relative to
-/// `src/` (a folder ends with `/`): the order path, moved by its own
-/// branch. Temporary: removed once both branches are merged.
-const SQL_ALLOWED: &[&str] = &["services/orders.rs", "services/refunds.rs", "services/platforms/", "http/webhooks/"];
-
 /// What running a query looks like: sqlx named, or one of its query
 /// builder's calls, or a string that starts a SQL statement.
 const SQL_SIGNS: &[&str] = &[
@@ -134,16 +129,14 @@ fn sql_uses(source: &str) -> Vec<(usize, String)> {
     found
 }
 
-/// Every query outside `src/storage/` under `src`, except in `allowed` (paths relative to `src`).
-fn sql_outside_storage(src: &Path, allowed: &[&str]) -> Vec<String> {
+/// Every query outside `src/storage/` under `src`.
+fn sql_outside_storage(src: &Path) -> Vec<String> {
     let mut files = Vec::new();
     rust_files(src, &mut files);
     let mut found = Vec::new();
     for file in files {
         let relative = file.strip_prefix(src).unwrap().to_string_lossy().replace('\\', "/");
-        if relative.starts_with("storage/")
-            || allowed.iter().any(|a| if a.ends_with('/') { relative.starts_with(a) } else { relative == *a })
-        {
+        if relative.starts_with("storage/") {
             continue;
         }
         let source = std::fs::read_to_string(&file).unwrap();
@@ -157,10 +150,7 @@ fn sql_outside_storage(src: &Path, allowed: &[&str]) -> Vec<String> {
 #[test]
 fn issue_11_sql_lives_in_storage() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    for a in SQL_ALLOWED {
-        assert!(src.join(a).exists(), "the allowlist names src/{a}, which is gone: take it off");
-    }
-    let found = sql_outside_storage(&src, SQL_ALLOWED);
+    let found = sql_outside_storage(&src);
     assert!(found.is_empty(), "queries outside src/storage/ (move them into a storage module):\n{}", found.join("\n"));
 }
 
@@ -175,7 +165,7 @@ fn issue_11_the_sql_check_finds_a_planted_query() {
     assert_eq!(signs("/// what sqlx's `Any` driver does, in a comment"), Vec::<String>::new());
     assert_eq!(signs("let sqlxy = 1; counter.fetch_add(1, Relaxed);"), Vec::<String>::new());
 
-    // A tree with a query in storage (fine), one in an allowed file (fine) and one in HTTP (found).
+    // A tree with a query in storage (fine), one in a service and one in HTTP (found).
     let root = std::env::temp_dir().join(format!("issue-11-sql-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     for (path, text) in [
@@ -188,7 +178,8 @@ fn issue_11_the_sql_check_finds_a_planted_query() {
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, text).unwrap();
     }
-    let found = sql_outside_storage(&root, &["services/orders.rs"]);
+    let mut found = sql_outside_storage(&root);
     std::fs::remove_dir_all(&root).unwrap();
-    assert_eq!(found, ["src/http/handler.rs:2: .fetch_all("]);
+    found.sort();
+    assert_eq!(found, ["src/http/handler.rs:2: .fetch_all(", "src/services/orders.rs:1: sqlx"]);
 }

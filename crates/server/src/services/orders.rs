@@ -7,46 +7,20 @@
 //! replayed. Idempotent by order id: a duplicate delivery writes nothing
 //! and answers the stored response. Refunds are `services::refunds`.
 
+use crate::error::{ApiError, ApiResult};
+use crate::services::{redeem, vouchers};
+use crate::storage::batch::Batch;
+use crate::storage::db::{Backend, WriteTx};
+use crate::storage::ledger::{self, Entry, Known, Stamps};
+use crate::storage::orders::{self as stored, NewOrder};
+use crate::App;
 use rewards_core::json::{int, obj, s, Json};
 use rewards_core::time::format_instant;
 use rewards_core::{punch, tiers, Cart, Shopper};
-use sqlx::{AnyConnection, Row};
-
-use crate::error::{ApiError, ApiResult};
-use crate::services::{redeem, vouchers};
-use crate::storage::db::WriteTx;
-use crate::storage::ledger::{self, Entry, ShopperRow};
-use crate::App;
 
 /// Finds or creates the order's shopper, linking a customer id to a
 /// shopper known so far only by email.
-pub async fn order_shopper(conn: &mut AnyConnection, id: Option<&str>, email: Option<&str>, now: i64) -> Result<ShopperRow, sqlx::Error> {
-    let (by_id, by_email) = match (id, email) {
-        (Some(id), Some(e)) => ledger::find_by_customer_or_email(conn, id, e).await?,
-        (Some(id), None) => (ledger::find(conn, "customer_id", id).await?, None),
-        (None, Some(e)) => (None, ledger::find(conn, "email", e).await?),
-        (None, None) => (None, None),
-    };
-    if let Some(r) = by_id {
-        return Ok(r);
-    }
-    if let Some(r) = by_email {
-        match (&r.customer_id, id) {
-            (None, Some(cid)) => {
-                sqlx::query("UPDATE shoppers SET customer_id = $1 WHERE id = $2 AND customer_id IS NULL")
-                    .bind(cid)
-                    .bind(&r.id)
-                    .execute(&mut *conn)
-                    .await?;
-                return ledger::find(conn, "id", &r.id).await?.ok_or(sqlx::Error::RowNotFound);
-            }
-            (_, None) => return Ok(r),
-            // The email belongs to another customer: key this one by id only.
-            (Some(_), Some(cid)) => return Ok(ledger::create(conn, Some(cid), None, now).await?.0),
-        }
-    }
-    Ok(ledger::create(conn, id, email, now).await?.0)
-}
+pub use crate::storage::orders::order_shopper;
 
 /// An order webhook, checked and parsed before it waits for the writer.
 pub(crate) struct Order {
@@ -61,9 +35,15 @@ pub(crate) struct Order {
     /// A referral code the checkout carried (see [`Order::with_referral_code`]).
     referral_code: Option<String>,
     now: i64,
-    /// [`recorded`] found no such order before the write began (see
-    /// [`Order::unseen`]): the write skips its own look-up.
+    /// [`Order::look_up`] found no such order before the write began: the
+    /// write skips its own look-up of the order id (one statement less on
+    /// the single SQLite writer), and a delivery of the same order that won
+    /// in between is caught by the order's insert instead (`None`: the
+    /// write is undone and the winner's answer given, as for a concurrent
+    /// delivery on PostgreSQL).
     unseen: bool,
+    /// The order's shopper as found before the write ([`Order::look_up`]).
+    known: Option<Known>,
 }
 
 impl Order {
@@ -79,7 +59,19 @@ impl Order {
     ) -> ApiResult<Order> {
         let cart = Cart::parse(&cart_text, app.program().currency()).map_err(|e| ApiError::core(e, "cart"))?;
         let subtotal = cart.subtotal().map_err(|e| ApiError::core(e, "cart"))?;
-        Ok(Order { id, customer_id, email, cart, cart_text, subtotal, codes, referral_code: None, now: app.clock.now(), unseen: false })
+        Ok(Order {
+            id,
+            customer_id,
+            email,
+            cart,
+            cart_text,
+            subtotal,
+            codes,
+            referral_code: None,
+            now: app.clock.now(),
+            unseen: false,
+            known: None,
+        })
     }
 
     /// The referral code the platform passed with the order (a cart
@@ -92,55 +84,99 @@ impl Order {
     pub(crate) fn id(&self) -> &str {
         &self.id
     }
-
-    /// Marks an order that [`recorded`] did not find just before its write.
-    /// [`record_order`] then skips its own look-up of the order id (one
-    /// statement less on the single SQLite writer), and a delivery of the
-    /// same order that won in between is caught by the order's insert
-    /// instead: `None`, the write is undone and the winner's answer given,
-    /// as for a concurrent delivery on PostgreSQL.
-    pub(crate) fn unseen(mut self) -> Order {
-        self.unseen = true;
-        self
-    }
 }
 
 /// The answer stored for an order id, read outside any write (a reader
 /// connection sees only committed, hence durable, writes).
 pub(crate) async fn recorded(app: &App, order_id: &str) -> ApiResult<Option<String>> {
     let mut conn = app.db.read().await?;
-    let row = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(stored::recorded(&mut conn, order_id).await?)
+}
+
+impl Order {
+    /// Before the write, on a reader: whether the order is recorded (its
+    /// stored answer), and if not, marks it [`Order::unseen`] and finds its
+    /// shopper, so that on SQLite the write reads the shopper's row and
+    /// state in one statement ([`ledger::load_known`]) instead of three.
+    pub(crate) async fn look_up(mut self, app: &App) -> ApiResult<(Order, Option<String>)> {
+        let mut conn = app.db.read().await?;
+        if let Some(answer) = stored::recorded(&mut conn, &self.id).await? {
+            return Ok((self, Some(answer)));
+        }
+        self.unseen = true;
+        if app.db.backend == Backend::Sqlite {
+            self.known = ledger::known_shopper(&mut conn, self.customer_id.as_deref(), self.email.as_deref()).await?;
+        }
+        Ok((self, None))
+    }
 }
 
 /// The order's writes; returns the response text (stored with the order),
 /// or `None` when a concurrent delivery recorded the order first.
 pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> ApiResult<Option<String>> {
+    record_order_with(app, w, order, |_, _| {}).await
+}
+
+/// [`record_order`], with statements of the caller's (`also`, given the
+/// response text) run with the order's own, in the same round trip: e.g.
+/// the platform's delivery id, recorded only if the order is.
+pub(crate) async fn record_order_with(
+    app: &App,
+    w: &mut WriteTx,
+    order: &Order,
+    also: impl FnOnce(&str, &mut Batch),
+) -> ApiResult<Option<String>> {
     let (program, version, now) = (app.program(), &app.program.version, order.now);
+    let currency = program.currency();
     let order_id = order.id.as_str();
     if !order.unseen {
-        if let Some(r) = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await? {
-            return Ok(Some(r.try_get(0)?));
+        if let Some(r) = stored::recorded(w.conn(), order_id).await? {
+            return Ok(Some(r));
         }
     }
     // Codes are bearer vouchers: a guest's order uses them as well.
     let codes = vouchers::use_codes(w.conn(), &order.codes, order_id, now).await?;
     let code_fields = if order.codes.is_empty() { Vec::new() } else { codes.fields() };
     let identity = order.customer_id.is_some() || order.email.is_some();
-    let Some(row) =
-        (if identity { Some(order_shopper(w.conn(), order.customer_id.as_deref(), order.email.as_deref(), now).await?) } else { None })
-    else {
-        // A guest order without any identity: recorded for revenue KPIs, no award.
-        let mut fields = vec![("ok", Json::Bool(true)), ("order_id", s(order_id)), ("shopper_id", Json::Null), ("points", int(0))];
-        fields.extend(code_fields);
-        let resp = obj(fields).to_text();
-        let inserted =
-            insert_order(w.conn(), order_id, None, now, program.currency().code(), order.subtotal, [0, 0, 0, 0], now, version, &resp)
-                .await?;
-        return Ok(inserted.then_some(resp));
+    // The shopper's row and state: in one statement if the shopper was
+    // found before the write and still has that key (SQLite), else found
+    // or created, locked (PostgreSQL) and summed.
+    let known = match &order.known {
+        Some(k) => ledger::load_known(w.conn(), program, k, now).await?,
+        None => None,
     };
-    let row = ledger::lock(&app.db, w.conn(), row).await?;
-    let mut state = ledger::load(w.conn(), program, row, now).await?;
+    let mut state = match known {
+        Some(state) => state,
+        None if identity => {
+            let row = order_shopper(w.conn(), order.customer_id.as_deref(), order.email.as_deref(), now).await?;
+            let row = ledger::lock(&app.db, w.conn(), row).await?;
+            ledger::load(w.conn(), program, row, now).await?
+        }
+        None => {
+            // A guest order without any identity: recorded for revenue KPIs, no award.
+            let mut fields = vec![("ok", Json::Bool(true)), ("order_id", s(order_id)), ("shopper_id", Json::Null), ("points", int(0))];
+            fields.extend(code_fields);
+            let resp = obj(fields).to_text();
+            let mut b = Batch::new();
+            let row = NewOrder {
+                order_id,
+                shopper_id: None,
+                at: now,
+                currency: currency.code(),
+                subtotal: order.subtotal,
+                qualifying: 0,
+                points: 0,
+                stamps: 0,
+                cashback: 0,
+                available_at: now,
+                program_version: version,
+                response: &resp,
+            };
+            stored::insert(&mut b, &row);
+            also(&resp, &mut b);
+            return run_order_batch(w, b).await.map(|inserted| inserted.then_some(resp));
+        }
+    };
     crate::services::lifecycle::apply_lifecycle(w.conn(), program, version, &mut state, now).await?;
 
     // The award: exactly the engine call the widget makes.
@@ -170,22 +206,24 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
     ];
     fields.extend(code_fields);
     let resp = obj(fields).to_text();
-    let inserted = insert_order(
-        w.conn(),
+    // The order's own writes, in one batch (one round trip on SQLite), the
+    // order's row first.
+    let mut b = Batch::new();
+    let row = NewOrder {
         order_id,
-        Some(&state.row.id),
-        now,
-        program.currency().code(),
-        order.subtotal,
-        [qualifying, points, added, cashback],
+        shopper_id: Some(&state.row.id),
+        at: now,
+        currency: currency.code(),
+        subtotal: order.subtotal,
+        qualifying,
+        points,
+        stamps: added,
+        cashback,
         available_at,
-        version,
-        &resp,
-    )
-    .await?;
-    if !inserted {
-        return Ok(None);
-    }
+        program_version: version,
+        response: &resp,
+    };
+    stored::insert(&mut b, &row);
     if points != 0 {
         let e = Entry {
             shopper_id: &state.row.id,
@@ -196,30 +234,41 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
             available_at,
             detail: preview_text,
         };
-        ledger::append(w.conn(), version, e).await?;
+        ledger::append_to(&mut b, version, e);
     }
     if let Some(Json::Array(bonuses)) = preview.get("bonuses") {
-        for b in bonuses {
-            if let Some(Json::String(action)) = b.get("action") {
-                sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, 'order')")
-                    .bind(&state.row.id)
-                    .bind(action.as_ref())
-                    .bind(now)
-                    .execute(w.conn())
-                    .await?;
+        for bonus in bonuses {
+            if let Some(Json::String(action)) = bonus.get("action") {
+                ledger::action_rewarded_to(&mut b, &state.row.id, action, now, "order");
             }
         }
     }
-    if let (Some(c), Some(cfg)) = (&card, &program.punch_card) {
+    if let (Some(c), Some(_)) = (&card, &program.punch_card) {
         let delta = c.stamps_after - c.stamps;
-        let started = match (c.stamps_after, c.completes > 0 || c.stamps == 0) {
+        let card_started = match (c.stamps_after, c.completes > 0 || c.stamps == 0) {
             (0, _) => None,
             (_, true) => Some(now),
             _ => state.shopper.card_started,
         };
         if delta != 0 || c.completes > 0 {
-            ledger::append_stamps(w.conn(), version, &state.row.id, delta, "order", order_id, now, started, c.completes).await?;
+            let st = Stamps {
+                shopper_id: &state.row.id,
+                delta,
+                cause: "order",
+                reference: order_id,
+                at: now,
+                card_started,
+                completes: c.completes,
+            };
+            ledger::stamps_to(&mut b, version, st);
         }
+    }
+    update_tier(&mut b, app, &state.with_order(now, qualifying, points), now);
+    also(&resp, &mut b);
+    if !run_order_batch(w, b).await? {
+        return Ok(None);
+    }
+    if let (Some(cfg), false) = (&program.punch_card, codes.is_empty()) {
         for code in &codes {
             let v = redeem::Voucher {
                 code,
@@ -247,54 +296,29 @@ pub(crate) async fn record_order(app: &App, w: &mut WriteTx, order: &Order) -> A
         now,
     )
     .await?;
-    update_tier(w.conn(), app, &state.with_order(now, qualifying, points), now).await?;
     Ok(Some(resp))
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_order(
-    conn: &mut AnyConnection,
-    order_id: &str,
-    shopper: Option<&str>,
-    now: i64,
-    currency: &str,
-    subtotal: i64,
-    [qualifying, points, stamps, cashback]: [i64; 4],
-    available_at: i64,
-    version: &str,
-    resp: &str,
-) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query(
-        "INSERT INTO orders (order_id, shopper_id, at, currency, subtotal, qualifying, points, stamps, cashback, available_at, program_version, response)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
-    )
-    .bind(order_id)
-    .bind(shopper)
-    .bind(now)
-    .bind(currency)
-    .bind(subtotal)
-    .bind(qualifying)
-    .bind(points)
-    .bind(stamps)
-    .bind(cashback)
-    .bind(available_at)
-    .bind(version)
-    .bind(resp)
-    .execute(conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
+/// Runs an order's batch: `false` if a concurrent delivery recorded the
+/// order first (nothing of the batch is kept; the caller undoes the write).
+async fn run_order_batch(w: &mut WriteTx, b: Batch) -> ApiResult<bool> {
+    match b.run(w.conn()).await {
+        Ok(()) => Ok(true),
+        Err(e) if stored::is_recorded_already(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Records the tier the shopper's period metric now reaches (the core
 /// decides which; the server only remembers since when, for retention).
 /// `state` is the shopper as read in this transaction with this order's
 /// period metric added ([`ledger::State::with_order`]).
-async fn update_tier(conn: &mut AnyConnection, app: &App, state: &ledger::State, now: i64) -> ApiResult<()> {
+fn update_tier(b: &mut Batch, app: &App, state: &ledger::State, now: i64) {
     let program = app.program();
-    let Some(t) = &program.tiers else { return Ok(()) };
+    let Some(t) = &program.tiers else { return };
     let by_metric = Shopper { tier: None, ..state.shopper.clone() };
-    let Some(reached) = tiers::current(program, &by_metric, now) else { return Ok(()) };
-    let Some((ri, _)) = program.tier(&reached.id) else { return Ok(()) };
+    let Some(reached) = tiers::current(program, &by_metric, now) else { return };
+    let Some((ri, _)) = program.tier(&reached.id) else { return };
     let held = match (&state.row.tier_id, state.row.tier_since) {
         (Some(id), Some(since)) if tiers::held_until(t, since).is_none_or(|u| now < u) => program.tier(id).map(|(i, _)| (i, since)),
         _ => None,
@@ -305,12 +329,6 @@ async fn update_tier(conn: &mut AnyConnection, app: &App, state: &ledger::State,
         Some((hi, since)) => ri > hi || (ri == hi && period_start.is_some_and(|p| since < p)),
     };
     if record {
-        sqlx::query("UPDATE shoppers SET tier_id = $1, tier_since = $2 WHERE id = $3")
-            .bind(&reached.id)
-            .bind(now)
-            .bind(&state.row.id)
-            .execute(conn)
-            .await?;
+        stored::set_tier(b, &state.row.id, &reached.id, now);
     }
-    Ok(())
 }

@@ -10,11 +10,11 @@
 //! are reversed the same way.
 
 use rewards_core::json::{int, obj, s, Json};
-use sqlx::Row;
 
 use crate::error::{ApiError, ApiResult};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry};
+use crate::storage::orders::{self as stored, Awarded, NewRefund};
 use crate::App;
 
 /// ⌊x × num / den⌋ for the cumulative refund fraction (den > 0, 0 ≤ num ≤ den).
@@ -34,40 +34,26 @@ pub(crate) async fn record_refund(
     now: i64,
 ) -> ApiResult<Option<String>> {
     let (program, version) = (app.program(), &app.program.version);
-    if let Some(r) = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(refund_id).fetch_optional(w.conn()).await? {
-        return Ok(Some(r.try_get(0)?));
+    if let Some(answer) = stored::refund_recorded(w.conn(), refund_id).await? {
+        return Ok(Some(answer));
     }
-    let Some(o) =
-        sqlx::query("SELECT shopper_id, subtotal, qualifying, points, stamps, cashback, available_at FROM orders WHERE order_id = $1")
-            .bind(order_id)
-            .fetch_optional(w.conn())
-            .await?
-    else {
+    let Some(o) = stored::awarded(w.conn(), order_id).await? else {
         return Err(ApiError::conflict(format!(
             "order \"{order_id}\" has not been received yet; retry the refund after the order webhook"
         )));
     };
-    let shopper_id: Option<String> = o.try_get(0)?;
-    let [subtotal, qualifying, points, stamps, cashback, order_available]: [i64; 6] =
-        [o.try_get(1)?, o.try_get(2)?, o.try_get(3)?, o.try_get(4)?, o.try_get(5)?, o.try_get(6)?];
+    let Awarded { shopper_id, subtotal, qualifying, points, stamps, cashback, available_at: order_available } = o;
     // Locked before the order's earlier refunds are summed (PostgreSQL).
     let row = match &shopper_id {
         Some(id) => {
-            let row = ledger::find(w.conn(), "id", id).await?.ok_or(sqlx::Error::RowNotFound)?;
+            let row = stored::shopper(w.conn(), id).await?;
             Some(ledger::lock(&app.db, w.conn(), row).await?)
         }
         None => None,
     };
-    let prev = sqlx::query(
-        "SELECT COALESCE(MAX(refunded_total), 0), COALESCE(CAST(SUM(points_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(stamps_reversed) AS BIGINT), 0),
-                COALESCE(CAST(SUM(qualifying_reversed) AS BIGINT), 0), COALESCE(CAST(SUM(cashback_reversed) AS BIGINT), 0)
-         FROM refunds WHERE order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_one(w.conn())
-    .await?;
-    let [prev_total, prev_points, prev_stamps, prev_qual, prev_cash]: [i64; 5] =
-        [prev.try_get(0)?, prev.try_get(1)?, prev.try_get(2)?, prev.try_get(3)?, prev.try_get(4)?];
+    let prev = stored::refunded(w.conn(), order_id).await?;
+    let (prev_total, prev_points, prev_stamps, prev_qual, prev_cash) =
+        (prev.total, prev.points, prev.stamps, prev.qualifying, prev.cashback);
     let refunded_total = match amount {
         None => subtotal,
         Some(a) => prev_total.saturating_add(a).min(subtotal),
@@ -128,22 +114,18 @@ pub(crate) async fn record_refund(
         ("stamps_reversed", int(stamps_debited)),
     ])
     .to_text();
-    let r = sqlx::query(
-        "INSERT INTO refunds (refund_id, order_id, at, amount, refunded_total, points_reversed, points_debited, stamps_reversed, qualifying_reversed, cashback_reversed, response)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-    )
-    .bind(refund_id)
-    .bind(order_id)
-    .bind(now)
-    .bind(refunded_total - prev_total)
-    .bind(refunded_total)
-    .bind(points_rev)
-    .bind(debited)
-    .bind(stamps_rev)
-    .bind(qual_rev)
-    .bind(cash_rev)
-    .bind(&resp)
-    .execute(w.conn())
-    .await?;
-    Ok((r.rows_affected() == 1).then_some(resp))
+    let f = NewRefund {
+        refund_id,
+        order_id,
+        at: now,
+        amount: refunded_total - prev_total,
+        refunded_total,
+        points_reversed: points_rev,
+        points_debited: debited,
+        stamps_reversed: stamps_rev,
+        qualifying_reversed: qual_rev,
+        cashback_reversed: cash_rev,
+        response: &resp,
+    };
+    Ok(stored::insert_refund(w.conn(), &f).await?.then_some(resp))
 }

@@ -35,7 +35,7 @@ use tokio::sync::{mpsc, oneshot};
 
 // The request's error shape (a leaf module, below every layer): a write
 // ends with the handler's result, and a failed one says if storage was full.
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 
 /// A connection the storage functions run on: a reader from [`Db::read`]
 /// (it derefs to one) or a write's [`WriteTx::conn`].
@@ -55,6 +55,8 @@ pub struct Db {
     pub backend: Backend,
     /// The SQLite writer task's queue (`None` on PostgreSQL).
     writer: Option<mpsc::UnboundedSender<LeaseRequest>>,
+    /// The runtime of the SQLite writer's own thread ([`Db::on_writer`]).
+    writer_runtime: Option<tokio::runtime::Handle>,
     stats: Arc<GroupStats>,
 }
 
@@ -309,14 +311,27 @@ impl Db {
             .connect_with(opts)
             .await
             .map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?;
-        let mut db = Db { pool, backend, writer: None, stats: Arc::default() };
+        let mut db = Db { pool, backend, writer: None, writer_runtime: None, stats: Arc::default() };
         super::migrations::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
         if backend == Backend::Sqlite {
             // The writer keeps its own connection: its page cache stays warm
             // (no other connection writes), and readers keep the pool.
             let conn = db.pool.acquire().await.map_err(|e| format!("cannot open database {}: {e}", redact(&url)))?.detach();
             let (queue, requests) = mpsc::unbounded_channel();
-            tokio::spawn(group_commit(conn, requests, limits, db.stats.clone()));
+            // The writer runs on a thread of its own, with the writes sent
+            // there (`on_writer`): each of a write's round trips to the
+            // connection then wakes a task on a run queue that holds only
+            // the write, not behind every request the server is parsing.
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the SQLite writer's thread: {e}"))?;
+            db.writer_runtime = Some(runtime.handle().clone());
+            let stats = db.stats.clone();
+            std::thread::Builder::new()
+                .name("sqlite-writer".into())
+                .spawn(move || runtime.block_on(group_commit(conn, requests, limits, stats)))
+                .map_err(|e| format!("cannot start the SQLite writer's thread: {e}"))?;
             db.writer = Some(queue);
         }
         Ok(db)
@@ -339,6 +354,34 @@ impl Db {
                 }
             }
             None => Ok(WriteTx { inner: Inner::Postgres(self.pool.begin().await?) }),
+        }
+    }
+
+    /// Runs `work`, a whole write (from [`Db::write`] to its end), on the
+    /// SQLite writer's own thread; on PostgreSQL, here. The write's round
+    /// trips to the write connection are serialised with every other
+    /// write, so their wake-ups are the writer's throughput: on the
+    /// server's runtime each waits behind the other requests' tasks (two
+    /// cores, docs/benchmarks.md). Dropping the returned future stops
+    /// `work` at its next await, as dropping a [`WriteTx`] undoes it.
+    pub async fn on_writer<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        F: std::future::Future<Output = ApiResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(runtime) = &self.writer_runtime else { return work.await };
+        struct AbortOnDrop(tokio::task::AbortHandle);
+        impl Drop for AbortOnDrop {
+            fn drop(&mut self) {
+                self.0.abort();
+            }
+        }
+        let task = runtime.spawn(work);
+        let _abort = AbortOnDrop(task.abort_handle());
+        match task.await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(super::Error(storage_error(Failure::stopped())).into()),
         }
     }
 
@@ -470,13 +513,4 @@ pub fn redact(url: &str) -> String {
 pub async fn connect_raw(url: &str) -> Result<AnyConnection, sqlx::Error> {
     sqlx::any::install_default_drivers();
     AnyConnection::connect(url).await
-}
-
-/// Until the order path's queries (`ledger`, `services::orders`,
-/// `services::refunds`, the platform webhooks) answer [`super::Error`]:
-/// their `sqlx::Error`s become the same answer as a storage error.
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> ApiError {
-        super::Error(e).into()
-    }
 }

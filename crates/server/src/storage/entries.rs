@@ -84,12 +84,6 @@ pub async fn released_and_pending(conn: &mut Conn, since: i64, now: i64) -> Resu
 
 /// Records that `action_id` was rewarded to the shopper (`source`: `webhook`, `order`, …).
 pub async fn record_rewarded_action(conn: &mut Conn, shopper_id: &str, action_id: &str, at: i64, source: &str) -> Result<()> {
-    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, $4)")
-        .bind(shopper_id)
-        .bind(action_id)
-        .bind(at)
-        .bind(source)
-        .execute(conn)
-        .await?;
+    sqlx::query(super::ledger::ACTION_SQL).bind(shopper_id).bind(action_id).bind(at).bind(source).execute(conn).await?;
     Ok(())
 }

@@ -16,6 +16,8 @@ use rewards_core::shopper::{HeldMembership, HeldTier, MembershipStatus, Rewarded
 use rewards_core::{Program, Shopper};
 use sqlx::{AnyConnection, Row};
 
+use super::batch::Batch;
+
 #[derive(Debug, Clone)]
 pub struct ShopperRow {
     pub id: String,
@@ -35,7 +37,7 @@ pub struct ShopperRow {
 const SHOPPER_COLS: &str =
     "id, customer_id, email, name, birthday, locale, created_at, signed_up_at, tier_id, tier_since, membership_id, membership_status";
 
-fn shopper_row(r: &sqlx::any::AnyRow) -> Result<ShopperRow, sqlx::Error> {
+fn shopper_row(r: &sqlx::any::AnyRow) -> super::Result<ShopperRow> {
     Ok(ShopperRow {
         id: r.try_get(0)?,
         customer_id: r.try_get(1)?,
@@ -53,7 +55,7 @@ fn shopper_row(r: &sqlx::any::AnyRow) -> Result<ShopperRow, sqlx::Error> {
 }
 
 /// Finds a shopper by `id`, `customer_id` or `email` (`column` is one of those names).
-pub async fn find(conn: &mut AnyConnection, column: &str, value: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
+pub async fn find(conn: &mut AnyConnection, column: &str, value: &str) -> super::Result<Option<ShopperRow>> {
     debug_assert!(["id", "customer_id", "email"].contains(&column));
     let sql = format!("SELECT {SHOPPER_COLS} FROM shoppers WHERE {column} = $1");
     match sqlx::query(&sql).bind(value).fetch_optional(conn).await? {
@@ -68,7 +70,7 @@ pub async fn find_by_customer_or_email(
     conn: &mut AnyConnection,
     customer_id: &str,
     email: &str,
-) -> Result<(Option<ShopperRow>, Option<ShopperRow>), sqlx::Error> {
+) -> super::Result<(Option<ShopperRow>, Option<ShopperRow>)> {
     let sql = format!("SELECT {SHOPPER_COLS} FROM shoppers WHERE customer_id = $1 OR email = $2");
     let (mut by_id, mut by_email) = (None, None);
     for r in sqlx::query(&sql).bind(customer_id).bind(email).fetch_all(conn).await? {
@@ -96,7 +98,7 @@ pub async fn create(
     customer_id: Option<&str>,
     email: Option<&str>,
     now: i64,
-) -> Result<(ShopperRow, bool), sqlx::Error> {
+) -> super::Result<(ShopperRow, bool)> {
     let id = new_shopper_id();
     let sql = format!(
         "INSERT INTO shoppers (id, customer_id, email, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING {SHOPPER_COLS}"
@@ -112,7 +114,7 @@ pub async fn create(
             }
         }
     }
-    Err(sqlx::Error::RowNotFound)
+    Err(super::Error::missing())
 }
 
 /// A shopper's row and its state at one instant: the core's own
@@ -146,16 +148,16 @@ impl Period {
     }
 }
 
-async fn one_i64(conn: &mut AnyConnection, sql: &str, id: &str, args: &[i64]) -> Result<i64, sqlx::Error> {
+async fn one_i64(conn: &mut AnyConnection, sql: &str, id: &str, args: &[i64]) -> super::Result<i64> {
     let mut q = sqlx::query(sql).bind(id);
     for a in args {
         q = q.bind(*a);
     }
-    q.fetch_one(conn).await?.try_get(0)
+    Ok(q.fetch_one(conn).await?.try_get(0)?)
 }
 
 /// Spendable points at instant `t`.
-pub async fn balance_at(conn: &mut AnyConnection, shopper: &str, t: i64) -> Result<i64, sqlx::Error> {
+pub async fn balance_at(conn: &mut AnyConnection, shopper: &str, t: i64) -> super::Result<i64> {
     one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1 AND available_at <= $2", shopper, &[t])
         .await
 }
@@ -164,7 +166,7 @@ pub async fn balance_at(conn: &mut AnyConnection, shopper: &str, t: i64) -> Resu
 /// (available, pending). It is the cashback of their orders net of what
 /// refunds reversed, split by the orders' `available_at` like points. The
 /// server records no spending of it: the merchant's platform applies it.
-pub async fn store_credit(conn: &mut AnyConnection, shopper: &str, now: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn store_credit(conn: &mut AnyConnection, shopper: &str, now: i64) -> super::Result<(i64, i64)> {
     let r = sqlx::query(
         "SELECT COALESCE(CAST(SUM(CASE WHEN available_at <= $2 THEN net ELSE 0 END) AS BIGINT), 0),
                 COALESCE(CAST(SUM(CASE WHEN available_at > $2 THEN net ELSE 0 END) AS BIGINT), 0)
@@ -179,7 +181,7 @@ pub async fn store_credit(conn: &mut AnyConnection, shopper: &str, now: i64) -> 
 }
 
 /// Σ of every entry, available or not.
-pub async fn total(conn: &mut AnyConnection, shopper: &str) -> Result<i64, sqlx::Error> {
+pub async fn total(conn: &mut AnyConnection, shopper: &str) -> super::Result<i64> {
     one_i64(conn, "SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) FROM ledger WHERE shopper_id = $1", shopper, &[]).await
 }
 
@@ -194,7 +196,7 @@ fn window(program: &Program, now: i64) -> (i64, i64) {
 /// row as read under the lock. PostgreSQL: `SELECT … FOR UPDATE`, so
 /// concurrent writers of one shopper (on any instance) take turns; SQLite
 /// writes are already serialised by the single write connection.
-pub async fn lock(db: &crate::Db, conn: &mut AnyConnection, row: ShopperRow) -> Result<ShopperRow, sqlx::Error> {
+pub async fn lock(db: &crate::Db, conn: &mut AnyConnection, row: ShopperRow) -> super::Result<ShopperRow> {
     if db.backend != super::db::Backend::Postgres {
         return Ok(row);
     }
@@ -209,8 +211,12 @@ pub async fn lock(db: &crate::Db, conn: &mut AnyConnection, row: ShopperRow) -> 
 /// a JSON array of `[action_id, at]`, in the dialect's JSON aggregate.
 macro_rules! state_sql {
     ($rewarded:literal) => {
+        state_sql!("SELECT ", $rewarded, "")
+    };
+    ($select:literal, $rewarded:literal, $from:expr) => {
         concat!(
-            "SELECT l.balance, l.pending, l.last_at, o.lifetime, o.spend, o.points, o.orders,
+            $select,
+            "l.balance, l.pending, l.last_at, o.lifetime, o.spend, o.points, o.orders,
                 f.spend_back, f.points_back, f.refunded_orders, st.stamps,
                 (SELECT card_started FROM stamps WHERE shopper_id = $1 ORDER BY id DESC LIMIT 1),
                 (SELECT at FROM orders WHERE shopper_id = $1 ORDER BY at DESC, order_id DESC LIMIT 1),
@@ -231,7 +237,8 @@ macro_rules! state_sql {
                          COUNT(DISTINCT CASE WHEN f.refunded_total >= o.subtotal THEN o.order_id END) AS refunded_orders
                   FROM refunds f JOIN orders o ON o.order_id = f.order_id
                   WHERE o.shopper_id = $1 AND o.at >= $3 AND o.at < $4) f,
-                 (SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) AS stamps FROM stamps WHERE shopper_id = $1) st"
+                 (SELECT COALESCE(CAST(SUM(delta) AS BIGINT), 0) AS stamps FROM stamps WHERE shopper_id = $1) st",
+            $from
         )
     };
 }
@@ -241,37 +248,100 @@ const STATE_SQL_POSTGRES: &str = state_sql!(
     "(SELECT CAST(COALESCE(json_agg(json_build_array(action_id, at) ORDER BY id), '[]') AS TEXT) FROM actions_rewarded WHERE shopper_id = $1)"
 );
 
+/// [`STATE_SQL_SQLITE`] with the shopper's row in front (columns as
+/// [`SHOPPER_COLS`]), read only if it still has the key `$5` that found it
+/// (see [`known_shopper`]).
+macro_rules! known_state_sql {
+    ($rewarded:literal, $key:literal) => {
+        state_sql!(
+            "SELECT s.id, s.customer_id, s.email, s.name, s.birthday, s.locale, s.created_at, s.signed_up_at, s.tier_id, s.tier_since,
+                    s.membership_id, s.membership_status, ",
+            $rewarded,
+            concat!(", shoppers s WHERE s.id = $1 AND s.", $key, " = $5")
+        )
+    };
+}
+const KNOWN_BY_CUSTOMER_SQLITE: &str = known_state_sql!(
+    "(SELECT json_group_array(json_array(action_id, at) ORDER BY id) FROM actions_rewarded WHERE shopper_id = $1)",
+    "customer_id"
+);
+const KNOWN_BY_EMAIL_SQLITE: &str = known_state_sql!(
+    "(SELECT json_group_array(json_array(action_id, at) ORDER BY id) FROM actions_rewarded WHERE shopper_id = $1)",
+    "email"
+);
+
 /// `[[action_id, at], …]` as the state query aggregates it.
-fn rewarded_actions(text: &str) -> Result<Vec<RewardedAction>, sqlx::Error> {
+fn rewarded_actions(text: &str) -> super::Result<Vec<RewardedAction>> {
     let items: Vec<(String, i64)> = serde_json::from_str(text)
-        .map_err(|e| sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}: {e}").into()))?;
+        .map_err(|e| super::Error(sqlx::Error::Decode(format!("rewarded actions: unexpected aggregate {text:?}: {e}").into())))?;
     Ok(items.into_iter().map(|(id, at)| RewardedAction { id, at }).collect())
 }
 
 /// The shopper's state at `now`, summed from the ledger in one statement.
-pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, now: i64) -> Result<State, sqlx::Error> {
+pub async fn load(conn: &mut AnyConnection, program: &Program, row: ShopperRow, now: i64) -> super::Result<State> {
     let (from, to) = window(program, now);
     let sql = if conn.backend_name() == "PostgreSQL" { STATE_SQL_POSTGRES } else { STATE_SQL_SQLITE };
     let r = sqlx::query(sql).bind(&row.id).bind(now).bind(from).bind(to).fetch_one(&mut *conn).await?;
+    state_from(&r, 0, row, (from, to))
+}
+
+/// How an order's shopper was found outside the write ([`known_shopper`]).
+#[derive(Debug, Clone)]
+pub enum Known {
+    Customer { shopper_id: String, customer_id: String },
+    Email { shopper_id: String, email: String },
+}
+
+/// The shopper an order's customer id or email names, if there is one and
+/// the order would take it as is (the rule of `orders::order_shopper`: by
+/// customer id; by email only for an order without a customer id). Read
+/// before the write, on a reader; [`load_known`] re-reads it inside.
+pub async fn known_shopper(conn: &mut AnyConnection, customer_id: Option<&str>, email: Option<&str>) -> super::Result<Option<Known>> {
+    Ok(match (customer_id, email) {
+        (Some(cid), _) => find(conn, "customer_id", cid).await?.map(|r| Known::Customer { shopper_id: r.id, customer_id: cid.to_string() }),
+        (None, Some(e)) => find(conn, "email", e).await?.map(|r| Known::Email { shopper_id: r.id, email: e.to_string() }),
+        (None, None) => None,
+    })
+}
+
+/// The row and state of a [`Known`] shopper in one statement, inside the
+/// write: `None` if the shopper no longer has the key that found it (the
+/// caller then finds it the long way). SQLite only (its writes are
+/// serialised already; PostgreSQL locks the row first, [`lock`]).
+pub async fn load_known(conn: &mut AnyConnection, program: &Program, known: &Known, now: i64) -> super::Result<Option<State>> {
+    let (from, to) = window(program, now);
+    let (sql, id, key) = match known {
+        Known::Customer { shopper_id, customer_id } => (KNOWN_BY_CUSTOMER_SQLITE, shopper_id, customer_id),
+        Known::Email { shopper_id, email } => (KNOWN_BY_EMAIL_SQLITE, shopper_id, email),
+    };
+    let Some(r) = sqlx::query(sql).bind(id).bind(now).bind(from).bind(to).bind(key).fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let row = shopper_row(&r)?;
+    Ok(Some(state_from(&r, 12, row, (from, to))?))
+}
+
+/// The state query's columns from `at` on.
+fn state_from(r: &sqlx::any::AnyRow, at: usize, row: ShopperRow, (from, to): (i64, i64)) -> super::Result<State> {
     let [balance, pending, lifetime_orders, spend, points, orders, spend_back, points_back, refunded_orders, stamps]: [i64; 10] = [
-        r.try_get(0)?,
-        r.try_get(1)?,
-        r.try_get(3)?,
-        r.try_get(4)?,
-        r.try_get(5)?,
-        r.try_get(6)?,
-        r.try_get(7)?,
-        r.try_get(8)?,
-        r.try_get(9)?,
-        r.try_get(10)?,
+        r.try_get(at)?,
+        r.try_get(at + 1)?,
+        r.try_get(at + 3)?,
+        r.try_get(at + 4)?,
+        r.try_get(at + 5)?,
+        r.try_get(at + 6)?,
+        r.try_get(at + 7)?,
+        r.try_get(at + 8)?,
+        r.try_get(at + 9)?,
+        r.try_get(at + 10)?,
     ];
-    let last_ledger: Option<i64> = r.try_get(2)?;
-    let card_started: Option<i64> = r.try_get(11)?;
-    let last_order: Option<(i64, i64)> = match (r.try_get::<Option<i64>, _>(12)?, r.try_get::<Option<i64>, _>(13)?) {
+    let last_ledger: Option<i64> = r.try_get(at + 2)?;
+    let card_started: Option<i64> = r.try_get(at + 11)?;
+    let last_order: Option<(i64, i64)> = match (r.try_get::<Option<i64>, _>(at + 12)?, r.try_get::<Option<i64>, _>(at + 13)?) {
         (Some(at), Some(subtotal)) => Some((at, subtotal)),
         _ => None,
     };
-    let rewarded_actions = rewarded_actions(&r.try_get::<String, _>(14)?)?;
+    let rewarded_actions = rewarded_actions(&r.try_get::<String, _>(at + 14)?)?;
     let last_activity = [last_ledger, last_order.map(|o| o.0), row.signed_up_at].into_iter().flatten().max();
     let period = Period { from, to, spend, points, orders, spend_back, points_back, refunded_orders };
     let (period_spend, period_points, period_orders) = period.net();
@@ -302,13 +372,15 @@ fn held_tier(row: &ShopperRow) -> Option<HeldTier> {
 }
 
 /// The membership as the webhook stored it (no status: `active`).
-fn held_membership(row: &ShopperRow) -> Result<Option<HeldMembership>, sqlx::Error> {
+fn held_membership(row: &ShopperRow) -> super::Result<Option<HeldMembership>> {
     let Some(id) = &row.membership_id else { return Ok(None) };
     let status = match row.membership_status.as_deref() {
         None | Some("active") => MembershipStatus::Active,
         Some("trial") => MembershipStatus::Trial,
         Some("lapsed") => MembershipStatus::Lapsed,
-        Some(other) => return Err(sqlx::Error::Decode(format!("shopper {}: unknown membership status {other:?}", row.id).into())),
+        Some(other) => {
+            return Err(super::Error(sqlx::Error::Decode(format!("shopper {}: unknown membership status {other:?}", row.id).into())))
+        }
     };
     Ok(Some(HeldMembership { id: id.clone(), status }))
 }
@@ -346,21 +418,43 @@ pub struct Entry<'a> {
     pub detail: String,
 }
 
-pub async fn append(conn: &mut AnyConnection, program_version: &str, e: Entry<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO ledger (shopper_id, delta, cause, ref, at, available_at, program_version, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(e.shopper_id)
-    .bind(e.delta)
-    .bind(e.cause)
-    .bind(e.reference)
-    .bind(e.at)
-    .bind(e.available_at)
-    .bind(program_version)
-    .bind(e.detail)
-    .execute(conn)
-    .await?;
+const APPEND_SQL: &str = "INSERT INTO ledger (shopper_id, delta, cause, ref, at, available_at, program_version, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// [`append`] as a statement of a [`Batch`].
+pub fn append_to(b: &mut Batch, program_version: &str, e: Entry<'_>) {
+    let args = vec![
+        e.shopper_id.into(),
+        e.delta.into(),
+        e.cause.into(),
+        e.reference.into(),
+        e.at.into(),
+        e.available_at.into(),
+        program_version.into(),
+        e.detail.into(),
+    ];
+    b.push(APPEND_SQL, args);
+}
+
+pub(super) const ACTION_SQL: &str = "INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, $4)";
+
+/// A rewarded action (what the core's eligibility reads), as a statement of a [`Batch`].
+pub fn action_rewarded_to(b: &mut Batch, shopper_id: &str, action_id: &str, at: i64, source: &str) {
+    b.push(ACTION_SQL, vec![shopper_id.into(), action_id.into(), at.into(), source.into()]);
+}
+
+pub async fn append(conn: &mut AnyConnection, program_version: &str, e: Entry<'_>) -> super::Result<()> {
+    sqlx::query(APPEND_SQL)
+        .bind(e.shopper_id)
+        .bind(e.delta)
+        .bind(e.cause)
+        .bind(e.reference)
+        .bind(e.at)
+        .bind(e.available_at)
+        .bind(program_version)
+        .bind(e.detail)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -377,16 +471,39 @@ pub async fn credit_action(
     (at, available_at): (i64, i64),
     detail: String,
     source: &str,
-) -> Result<(), sqlx::Error> {
+) -> super::Result<()> {
     append(conn, program_version, Entry { shopper_id, delta: points, cause: "action", reference, at, available_at, detail }).await?;
-    sqlx::query("INSERT INTO actions_rewarded (shopper_id, action_id, at, source) VALUES ($1, $2, $3, $4)")
-        .bind(shopper_id)
-        .bind(action_id)
-        .bind(at)
-        .bind(source)
-        .execute(conn)
-        .await?;
+    sqlx::query(ACTION_SQL).bind(shopper_id).bind(action_id).bind(at).bind(source).execute(conn).await?;
     Ok(())
+}
+
+const STAMPS_SQL: &str = "INSERT INTO stamps (shopper_id, delta, cause, ref, at, card_started, completes, program_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Stamps of a punch card (what [`append_stamps`] writes).
+pub struct Stamps<'a> {
+    pub shopper_id: &'a str,
+    pub delta: i64,
+    pub cause: &'a str,
+    pub reference: &'a str,
+    pub at: i64,
+    pub card_started: Option<i64>,
+    pub completes: i64,
+}
+
+/// [`append_stamps`] as a statement of a [`Batch`].
+pub fn stamps_to(b: &mut Batch, program_version: &str, s: Stamps<'_>) {
+    let args = vec![
+        s.shopper_id.into(),
+        s.delta.into(),
+        s.cause.into(),
+        s.reference.into(),
+        s.at.into(),
+        s.card_started.into(),
+        s.completes.into(),
+        program_version.into(),
+    ];
+    b.push(STAMPS_SQL, args);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -400,21 +517,18 @@ pub async fn append_stamps(
     at: i64,
     card_started: Option<i64>,
     completes: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO stamps (shopper_id, delta, cause, ref, at, card_started, completes, program_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(shopper_id)
-    .bind(delta)
-    .bind(cause)
-    .bind(reference)
-    .bind(at)
-    .bind(card_started)
-    .bind(completes)
-    .bind(program_version)
-    .execute(conn)
-    .await?;
+) -> super::Result<()> {
+    sqlx::query(STAMPS_SQL)
+        .bind(shopper_id)
+        .bind(delta)
+        .bind(cause)
+        .bind(reference)
+        .bind(at)
+        .bind(card_started)
+        .bind(completes)
+        .bind(program_version)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -423,7 +537,7 @@ pub async fn append_stamps(
 /// merchant's backend has not linked yet) — the latter only until a
 /// customer id is linked, then only the customer's token reads it. The
 /// server signs no tokens itself (a signup lends none, `signup::answer`).
-pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> Result<Option<ShopperRow>, sqlx::Error> {
+pub async fn resolve(conn: &mut sqlx::AnyConnection, subject: &str) -> super::Result<Option<ShopperRow>> {
     if subject.starts_with("shp_") {
         if let Some(row) = find(conn, "id", subject).await? {
             if row.customer_id.is_none() {

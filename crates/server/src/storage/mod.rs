@@ -1,19 +1,24 @@
 //! Storage: the pool and the SQLite group-commit writer (`db`), the
 //! migrations (`migrations`) and every query, one module per what it
 //! stores: shoppers and the ledger (`ledger`, `shoppers`, `entries`),
-//! vouchers, referrals, the webhook delivery log (`deliveries`), program
+//! vouchers, referrals, orders and refunds (`orders`), the webhook
+//! delivery log (`deliveries`) and the platforms' delivery ids
+//! (`delivery_ids`), statements run in one round trip (`batch`), program
 //! versions and drafts (`programs`), the console's users, sessions and
 //! audit rows (`users`, `audit`) and the KPI facts (`kpi`). Its failures
 //! are [`Error`]; the HTTP layer alone decides what a client is told about
 //! one (`crate::http::error`). Imports neither services nor HTTP.
 
 pub mod audit;
+pub mod batch;
 pub mod db;
 pub mod deliveries;
+pub mod delivery_ids;
 pub mod entries;
 pub mod kpi;
 pub mod ledger;
 pub mod migrations;
+pub mod orders;
 pub mod programs;
 pub mod referrals;
 pub mod shoppers;

@@ -11,7 +11,11 @@ use rewards_server::storage::db::{GroupLimits, WriteTx};
 use rewards_server::Db;
 
 async fn insert_shopper(w: &mut WriteTx, id: &str) -> ApiResult<()> {
-    sqlx::query("INSERT INTO shoppers (id, customer_id, created_at) VALUES ($1, $1, 0)").bind(id).execute(w.conn()).await?;
+    sqlx::query("INSERT INTO shoppers (id, customer_id, created_at) VALUES ($1, $1, 0)")
+        .bind(id)
+        .execute(w.conn())
+        .await
+        .map_err(rewards_server::storage::Error::from)?;
     Ok(())
 }
 
@@ -52,7 +56,11 @@ async fn a_failed_or_abandoned_write_undoes_only_itself_within_a_group() {
                     2 => {
                         let undone = format!("w-{:02}", i - 2);
                         let n: i64 = sqlx::Row::get(
-                            &sqlx::query("SELECT COUNT(*) FROM shoppers WHERE id = $1").bind(&undone).fetch_one(w.conn()).await?,
+                            &sqlx::query("SELECT COUNT(*) FROM shoppers WHERE id = $1")
+                                .bind(&undone)
+                                .fetch_one(w.conn())
+                                .await
+                                .map_err(rewards_server::storage::Error::from)?,
                             0,
                         );
                         let seen = i > 2 && n != 0;

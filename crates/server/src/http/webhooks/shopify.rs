@@ -27,7 +27,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rewards_core::json::{obj, s, Json};
-use sqlx::{AnyConnection, Row};
 
 use crate::body::Id;
 use crate::error::{ApiError, ApiResult};
@@ -36,6 +35,8 @@ use crate::http::extract::RawBody;
 use crate::services::platforms::{bad_request, header, verify_signature};
 use crate::services::{orders, refunds};
 use crate::settings::ShopifyAwardOn;
+use crate::storage::batch::Batch;
+use crate::storage::{delivery_ids as deliveries, orders as stored_orders};
 use crate::App;
 
 /// The header value Shopify sends with `body` (the scheme WooCommerce uses too).
@@ -166,28 +167,22 @@ struct Delivery<'a> {
 /// The answer stored for a delivery id, if it was processed before.
 async fn delivered(app: &App, id: &str) -> ApiResult<Option<String>> {
     let mut conn = app.db.read().await?;
-    let row = sqlx::query("SELECT response FROM shopify_deliveries WHERE webhook_id = $1").bind(id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    Ok(deliveries::shopify_answer(&mut conn, id).await?)
 }
 
-async fn record_delivery(conn: &mut AnyConnection, d: Delivery<'_>, reference: &str, at: i64, answer: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO shopify_deliveries (webhook_id, topic, ref, at, response) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
-        .bind(d.id)
-        .bind(d.topic)
-        .bind(reference)
-        .bind(at)
-        .bind(answer)
-        .execute(conn)
-        .await?;
-    Ok(())
+impl Delivery<'_> {
+    /// The delivery recorded with `answer`, in the write's batch `b`.
+    fn record(self, b: &mut Batch, reference: &str, at: i64, answer: &str) {
+        deliveries::record_shopify(b, self.id, self.topic, reference, at, answer);
+    }
 }
 
 /// A stored answer of the order or refund service (after a concurrent
 /// delivery of the same order or refund won, on PostgreSQL).
-async fn stored(app: &App, sql: &str, id: &str) -> ApiResult<Response> {
-    let mut conn = app.db.read().await?;
-    let r = sqlx::query(sql).bind(id).fetch_one(&mut *conn).await?;
-    Ok(json_body(r.try_get(0)?))
+fn stored(answer: Option<String>, what: &str, id: &str) -> ApiResult<Response> {
+    answer.map(json_body).ok_or_else(|| {
+        ApiError::conflict(format!("{what} \"{id}\" was being recorded by a concurrent delivery, which failed; redeliver this webhook"))
+    })
 }
 
 async fn award(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
@@ -195,26 +190,35 @@ async fn award(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response> {
     let order = orders::Order::new(app, m.order_id, (m.customer_id, m.email), m.cart, m.codes)?.with_referral_code(m.referral_code);
     let now = app.clock.now();
     // Read before the writer: a new order (the usual case) skips the
-    // writer's own look-up; a known one under a new delivery id only
-    // records the delivery with the order's stored answer.
-    let known = orders::recorded(app, order.id()).await?;
-    let order = if known.is_none() { order.unseen() } else { order };
-    let mut w = app.db.write().await?;
-    let result = async {
-        let answer = match known {
-            Some(text) => Some(text),
-            None => orders::record_order(app, &mut w, &order).await?,
-        };
-        if let Some(text) = &answer {
-            record_delivery(w.conn(), d, order.id(), now, text).await?;
-        }
-        Ok(answer)
-    }
-    .await;
-    let keep = matches!(result, Ok(Some(_)));
-    match w.finish_keeping(result, keep).await? {
+    // writer's own look-up, and its shopper is found; a known one under a
+    // new delivery id only records the delivery with the order's stored answer.
+    let (order, known) = order.look_up(app).await?;
+    let (writer_app, webhook_id, topic) = (app.clone(), d.id.to_string(), d.topic);
+    let (order, answer) = app
+        .db
+        .on_writer(async move {
+            let (app, d) = (&writer_app, Delivery { id: &webhook_id, topic });
+            let mut w = app.db.write().await?;
+            let result = async {
+                match known {
+                    Some(text) => {
+                        let mut b = Batch::new();
+                        d.record(&mut b, order.id(), now, &text);
+                        b.run(w.conn()).await?;
+                        Ok(Some(text))
+                    }
+                    None => orders::record_order_with(app, &mut w, &order, |text, b| d.record(b, order.id(), now, text)).await,
+                }
+            }
+            .await;
+            let keep = matches!(result, Ok(Some(_)));
+            let answer = w.finish_keeping(result, keep).await?;
+            Ok((order, answer))
+        })
+        .await?;
+    match answer {
         Some(text) => Ok(json_body(text)),
-        None => stored(app, "SELECT response FROM orders WHERE order_id = $1", order.id()).await,
+        None => stored(orders::recorded(app, order.id()).await?, "order", order.id()),
     }
 }
 
@@ -225,7 +229,9 @@ async fn reverse(app: &App, d: Delivery<'_>, refund_id: &str, order_id: &str, am
     let result = async {
         let answer = refunds::record_refund(app, &mut w, refund_id, order_id, amount, now).await?;
         if let Some(text) = &answer {
-            record_delivery(w.conn(), d, refund_id, now, text).await?;
+            let mut b = Batch::new();
+            d.record(&mut b, refund_id, now, text);
+            b.run(w.conn()).await?;
         }
         Ok(answer)
     }
@@ -233,7 +239,10 @@ async fn reverse(app: &App, d: Delivery<'_>, refund_id: &str, order_id: &str, am
     let keep = matches!(result, Ok(Some(_)));
     match w.finish_keeping(result, keep).await? {
         Some(text) => Ok(json_body(text)),
-        None => stored(app, "SELECT response FROM refunds WHERE refund_id = $1", refund_id).await,
+        None => {
+            let mut conn = app.db.read().await?;
+            stored(stored_orders::refund_recorded(&mut conn, refund_id).await?, "refund", refund_id)
+        }
     }
 }
 
@@ -293,7 +302,9 @@ async fn customer(app: &App, d: Delivery<'_>, body: &[u8]) -> ApiResult<Response
         let answer =
             obj(vec![("ok", Json::Bool(true)), ("topic", s(d.topic)), ("customer_id", s(&*customer_id)), ("shopper_id", s(&*row.id))])
                 .to_text();
-        record_delivery(w.conn(), d, &customer_id, now, &answer).await?;
+        let mut b = Batch::new();
+        d.record(&mut b, &customer_id, now, &answer);
+        b.run(w.conn()).await?;
         Ok(answer)
     }
     .await;

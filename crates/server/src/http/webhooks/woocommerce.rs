@@ -45,7 +45,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use rewards_core::json::{obj, s, Json};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 use crate::body::Id;
 use crate::error::{ApiError, ApiResult};
@@ -54,7 +53,8 @@ use crate::http::extract::RawBody;
 use crate::services::platforms::{bad_request, header, verify_signature};
 use crate::services::{orders, refunds};
 use crate::settings::WOOCOMMERCE_REVERSE_STATUSES;
-use crate::storage::db::{Backend, WriteTx};
+use crate::storage::db::WriteTx;
+use crate::storage::delivery_ids as deliveries;
 use crate::App;
 
 pub use crate::services::platforms::signature;
@@ -122,31 +122,23 @@ pub async fn webhook(State(app): State<App>, headers: HeaderMap, RawBody(body): 
     let now = app.clock.now();
     let mut w = app.db.write().await?;
     let result = async {
-        lock_order(&app, &mut w, &m.order_id).await?;
+        deliveries::lock_woocommerce_order(&app.db, w.conn(), &m.order_id).await?;
         // A concurrent delivery of the same body (PostgreSQL) went first.
-        if let Some(r) = sqlx::query("SELECT response FROM woocommerce_deliveries WHERE delivery_id = $1 AND body_sha256 = $2")
-            .bind(d.id)
-            .bind(&d.body_sha256)
-            .fetch_optional(w.conn())
-            .await?
-        {
-            return Ok(Some(r.try_get::<String, _>(0)?));
+        if let Some(answer) = deliveries::woocommerce_answer(w.conn(), d.id, &d.body_sha256).await? {
+            return Ok(Some(answer));
         }
         let Some(answer) = apply(&app, &mut w, d.topic, &m, &order, now).await? else { return Ok(None) };
-        sqlx::query(
-            "INSERT INTO woocommerce_deliveries (delivery_id, body_sha256, topic, order_id, modified, status, at, response)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(d.id)
-        .bind(&d.body_sha256)
-        .bind(d.topic)
-        .bind(&m.order_id)
-        .bind(&m.modified)
-        .bind(&m.status)
-        .bind(now)
-        .bind(&answer)
-        .execute(w.conn())
-        .await?;
+        let record = deliveries::WooDelivery {
+            delivery_id: d.id,
+            body_sha256: &d.body_sha256,
+            topic: d.topic,
+            order_id: &m.order_id,
+            modified: &m.modified,
+            status: &m.status,
+            at: now,
+            answer: &answer,
+        };
+        deliveries::record_woocommerce(w.conn(), &record).await?;
         Ok(Some(answer))
     }
     .await;
@@ -169,21 +161,7 @@ struct Delivery<'a> {
 /// The answer stored for a delivery, if it was processed before.
 async fn delivered(app: &App, d: &Delivery<'_>) -> ApiResult<Option<String>> {
     let mut conn = app.db.read().await?;
-    let row = sqlx::query("SELECT response FROM woocommerce_deliveries WHERE delivery_id = $1 AND body_sha256 = $2")
-        .bind(d.id)
-        .bind(&d.body_sha256)
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
-}
-
-/// Deliveries of one order take turns for the rest of the transaction
-/// (PostgreSQL: an advisory lock on the order id; SQLite writes are serial).
-async fn lock_order(app: &App, w: &mut WriteTx, order_id: &str) -> Result<(), sqlx::Error> {
-    if app.db.backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(7262004, hashtext($1))").bind(order_id).execute(w.conn()).await?;
-    }
-    Ok(())
+    Ok(deliveries::woocommerce_answer(&mut conn, d.id, &d.body_sha256).await?)
 }
 
 /// The order's state applied; the answer, or `None` when a concurrent
@@ -209,15 +187,8 @@ async fn apply(
         Ok(Some(obj(fields).to_text()))
     };
     // Stale: a later state of the order was processed (or one as late that reversed it).
-    let later = sqlx::query(
-        "SELECT modified, status FROM woocommerce_deliveries WHERE order_id = $1 AND modified >= $2 ORDER BY modified DESC LIMIT 1",
-    )
-    .bind(order_id)
-    .bind(&m.modified)
-    .fetch_optional(w.conn())
-    .await?;
-    if let Some(r) = later {
-        let (at, status): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+    let later = deliveries::woocommerce_latest(w.conn(), order_id, &m.modified).await?;
+    if let Some((at, status)) = later {
         if at > m.modified || (WOOCOMMERCE_REVERSE_STATUSES.contains(&status.as_str()) && status != m.status) {
             return ignored(fields, format!("stale: a later update of this order ({status}, modified {at}) was processed"));
         }
@@ -225,7 +196,7 @@ async fn apply(
     let settings = &app.settings;
     let awards = settings.woocommerce_award_statuses.contains(&m.status);
     let reverses = WOOCOMMERCE_REVERSE_STATUSES.contains(&m.status.as_str());
-    let mut awarded = sqlx::query("SELECT 1 FROM orders WHERE order_id = $1").bind(order_id).fetch_optional(w.conn()).await?.is_some();
+    let mut awarded = crate::storage::orders::exists(w.conn(), order_id).await?;
     if awards {
         let Some(a) = orders::record_order(app, w, order).await? else { return Ok(None) };
         fields.push(("award", parsed(&a)));

@@ -4,12 +4,12 @@
 //! then recorded by the same order and refund services.
 
 use serde::Deserialize;
-use sqlx::Row;
 
 use crate::body::{Amount, Codes, Described, Email, Flag, Id, Obj, Raw, Str};
 use crate::error::{ApiError, ApiResult};
-use crate::services::orders::{record_order, recorded, Order};
+use crate::services::orders::{record_order, Order};
 use crate::services::refunds::record_refund;
+use crate::storage::orders as stored;
 use crate::App;
 
 /// A webhook's `customer: {id?, email?}`.
@@ -60,22 +60,30 @@ pub async fn receive_order(app: &App, body: OrderBody) -> ApiResult<String> {
     let order = Order::new(app, body.order_id.0, customer(body.customer), body.cart.get().to_string(), codes)?
         .with_referral_code(body.referral_code.map(|c| c.0));
     // A redelivery is answered without waiting for the writer.
-    if let Some(text) = recorded(app, order.id()).await? {
+    let (order, known) = order.look_up(app).await?;
+    if let Some(text) = known {
         return Ok(text);
     }
-    let order = order.unseen();
 
-    let mut w = app.db.write().await?;
-    let result = record_order(app, &mut w, &order).await;
-    // `None`: a concurrent delivery of the same order won (PostgreSQL);
-    // undo this one and answer the winner's response.
-    let keep = matches!(result, Ok(Some(_)));
-    match w.finish_keeping(result, keep).await? {
+    let writer_app = app.clone();
+    let (order, answer) = app
+        .db
+        .on_writer(async move {
+            let app = &writer_app;
+            let mut w = app.db.write().await?;
+            let result = record_order(app, &mut w, &order).await;
+            // `None`: a concurrent delivery of the same order won (PostgreSQL);
+            // undo this one and answer the winner's response.
+            let keep = matches!(result, Ok(Some(_)));
+            let answer = w.finish_keeping(result, keep).await?;
+            Ok((order, answer))
+        })
+        .await?;
+    match answer {
         Some(text) => Ok(text),
         None => {
             let mut conn = app.db.read().await?;
-            let r = sqlx::query("SELECT response FROM orders WHERE order_id = $1").bind(order.id()).fetch_one(&mut *conn).await?;
-            Ok(r.try_get(0)?)
+            winner(stored::recorded(&mut conn, order.id()).await?, order.id())
         }
     }
 }
@@ -99,8 +107,12 @@ pub async fn receive_refund(app: &App, body: RefundBody) -> ApiResult<String> {
         Some(text) => Ok(text),
         None => {
             let mut conn = app.db.read().await?;
-            let r = sqlx::query("SELECT response FROM refunds WHERE refund_id = $1").bind(&refund_id).fetch_one(&mut *conn).await?;
-            Ok(r.try_get(0)?)
+            winner(stored::refund_recorded(&mut conn, &refund_id).await?, &refund_id)
         }
     }
+}
+
+/// The answer a concurrent delivery of the same order or refund stored.
+fn winner(answer: Option<String>, id: &str) -> ApiResult<String> {
+    answer.ok_or_else(|| ApiError::conflict(format!("\"{id}\" was being recorded by a concurrent delivery, which failed; send it again")))
 }
