@@ -463,7 +463,7 @@ impl Default for Out {
 
 impl Out {
     pub fn new() -> Out {
-        Out { text: String::with_capacity(256), comma: false }
+        Out { text: String::with_capacity(2048), comma: false }
     }
 
     pub fn into_text(self) -> String {

@@ -91,6 +91,17 @@ impl Op {
         !matches!(self, Op::Birthday)
     }
 
+    /// Whether the operation reads a cart from `input` (its input is a cart,
+    /// and given unless optional: a required one that is absent is read,
+    /// and refused, as any other malformed cart).
+    pub fn takes_cart(self, input: &[u8]) -> bool {
+        match self.input() {
+            Input::Required(n) => n == "cart",
+            Input::Optional(n) => n == "cart" && !input.is_empty(),
+            Input::Nothing => false,
+        }
+    }
+
     /// The input's name, if the operation takes one.
     pub fn input_name(self) -> Option<&'static str> {
         match self.input() {
@@ -159,27 +170,39 @@ impl Engine {
     /// [`Engine::run_bytes`] for the operations [`Op::on_cart_page`] (what
     /// the cart-page wasm module calls, so it links none of the others).
     pub fn run_cart_page_bytes(&self, op: Op, shopper: &[u8], input: &[u8], now: Millis) -> Result<String> {
-        if !op.on_cart_page() {
-            return Err(Error::Invalid(vec![crate::Issue {
-                path: "op".into(),
-                message: crate::json::cat(&["\"", op.name(), "\" is not in the cart-page engine"]),
-            }]));
-        }
+        self.on_cart_page(op)?;
         let s = self.shopper_bytes(shopper)?;
-        let currency = self.program.currency();
-        let cart = || Cart::from_bytes(input, currency);
-        let optional = || if input.is_empty() { Ok(None) } else { cart().map(Some) };
+        let cart = if op.takes_cart(input) { Some(Cart::from_bytes(input, self.program.currency())?) } else { None };
+        self.cart_page_of(op, &s, cart.as_ref(), input, now)
+    }
+
+    /// An error unless `op` is [`Op::on_cart_page`].
+    pub(crate) fn on_cart_page(&self, op: Op) -> Result<()> {
+        if op.on_cart_page() {
+            return Ok(());
+        }
+        Err(Error::Invalid(vec![crate::Issue {
+            path: "op".into(),
+            message: crate::json::cat(&["\"", op.name(), "\" is not in the cart-page engine"]),
+        }]))
+    }
+
+    /// A cart-page operation on inputs already read: `cart` is the op's
+    /// cart (`None` when it takes none, or an optional one is absent);
+    /// `input` the product line's bytes for `product_points`.
+    pub(crate) fn cart_page_of(&self, op: Op, s: &Shopper, cart: Option<&Cart>, input: &[u8], now: Millis) -> Result<String> {
+        const NONE: &Cart = &Cart { lines: Vec::new(), order_discount: 0, shipping: 0 };
         match op {
-            Op::ProductPoints => self.product_points_of(&s, crate::Line::from_bytes(input, currency)?, now),
-            Op::TierProgress => self.tier_progress_of(&s, optional()?.as_ref(), now),
-            Op::PunchCard => self.punch_card_of(&s, optional()?.as_ref(), now),
-            Op::Redemptions => self.redemptions_of(&s, &cart()?, now),
-            Op::Quote => self.quote_of(&s, &cart()?, now),
-            _ => self.preview_of(&s, &cart()?, now),
+            Op::ProductPoints => self.product_points_of(s, crate::Line::from_bytes(input, self.program.currency())?, now),
+            Op::TierProgress => self.tier_progress_of(s, cart, now),
+            Op::PunchCard => self.punch_card_of(s, cart, now),
+            Op::Redemptions => self.redemptions_of(s, cart.unwrap_or(NONE), now),
+            Op::Quote => self.quote_of(s, cart.unwrap_or(NONE), now),
+            _ => self.preview_of(s, cart.unwrap_or(NONE), now),
         }
     }
 
-    fn shopper_bytes(&self, bytes: &[u8]) -> Result<Shopper> {
+    pub(crate) fn shopper_bytes(&self, bytes: &[u8]) -> Result<Shopper> {
         if bytes.is_empty() {
             return Ok(Shopper::guest());
         }

@@ -113,7 +113,6 @@ pub fn preview_holding<'a>(program: &Program, shopper: &Shopper, held: Option<&s
     let mut lines = Vec::with_capacity(cart.lines.len());
     let mut qualifying_total = 0i64;
     let mut units = 0i64;
-    let mut base = Ratio::ZERO;
     for (line, share) in cart.lines.iter().zip(shares) {
         let net = money::sub(line.net(), share, "line net amount")?.max(0);
         // A line with no units buys nothing, whatever price it carries
@@ -129,9 +128,11 @@ pub fn preview_holding<'a>(program: &Program, shopper: &Shopper, held: Option<&s
         let points = Ratio::int(qualifying as i128).mul(rate, "line points")?;
         qualifying_total = money::add(qualifying_total, qualifying, "qualifying total")?;
         units = money::add(units, line.quantity, "units")?;
-        base = base.add(points, "base points")?;
         lines.push(LinePoints { id: &line.id, net, qualifying, points, excluded });
     }
+    // Σ qualifying × rate: the sum of the lines' points, in one product
+    // (every line earns at the one rate; exact either way).
+    let base = Ratio::int(qualifying_total as i128).mul(rate, "base points")?;
     let (mult, multipliers) = multiplier_holding(program, shopper, held, now)?;
     let exact = base.mul(mult, "points before rounding")?;
     let minimum_order_met = qualifying_total >= e.minimum_order;

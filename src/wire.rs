@@ -146,6 +146,14 @@ impl<'a> R<'a> {
         String::from(self.str_ref())
     }
 
+    /// A length-prefixed byte run, borrowed from the document.
+    pub fn bytes(&mut self) -> &'a [u8] {
+        let n = self.len();
+        let b = self.b.get(self.i..self.i + n).unwrap_or_default();
+        self.skip(n);
+        b
+    }
+
     pub fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
         self.bool().then(|| f(self))
     }

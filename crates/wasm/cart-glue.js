@@ -21,6 +21,11 @@ function write(...parts) {
 }
 
 const answer = (len) => utf8out.decode(new Uint8Array(wasm.memory.buffer, wasm.answer(), len));
+function uvar(out, u) {
+  for (; u > 127; u >>>= 7) out.push((u & 127) | 128);
+  out.push(u);
+}
+const same = (a, b) => a.length == b.length && a.every((x, i) => x === b[i]);
 
 export class Engine {
   /** `program`: the published document's `engine` bytes; throws an Error whose message is the error JSON. */
@@ -30,11 +35,29 @@ export class Engine {
     if (!this.handle) throw new Error(answer(wasm.answer_len()));
   }
 
-  /** An operation by name on the shopper's and the input's bytes; the answer's JSON text. */
-  run(op, shopper, input, now) {
+  /**
+   * An operation by name on the shopper's and the input's bytes; the
+   * answer's JSON text. The engine holds the last call's shopper and cart
+   * (rewards_core::input::held): the same shopper is not sent again, and a
+   * cart whose bytes around its lines are the same (`lines`, from the
+   * encoder) is sent as its changed lines only.
+   */
+  run(op, shopper, input, now, { lines } = {}) {
     const name = utf8in.encode(op);
-    write(name, shopper, input);
-    return answer(wasm.engine_run(this.handle, name.length, shopper.length, +now));
+    const k = this.held || {};
+    const keep = k.shopper && same(shopper, k.shopper);
+    let patch;
+    if (lines && k.items && lines.items.length == k.items.length && same(input.subarray(0, lines.at), k.head) && same(input.subarray(lines.end), k.tail)) {
+      patch = [];
+      lines.items.forEach((b, i) => {
+        if (b !== k.items[i]) uvar(patch, i), uvar(patch, b.length), patch.push(...b);
+      });
+    }
+    write(name, keep ? [] : shopper, patch || input);
+    const r = wasm.engine_run(this.handle, name.length, keep ? -1 : shopper.length, +now, patch ? 1 : 0);
+    // An error forgets what the engine held; other input than a cart with its lines may have replaced its cart.
+    this.held = r & 1 ? null : lines ? { shopper, head: input.slice(0, lines.at), tail: input.slice(lines.end), items: lines.items } : input.length ? { shopper } : { ...k, shopper };
+    return answer(r >>> 1);
   }
 
   free() {

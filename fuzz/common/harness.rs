@@ -137,6 +137,49 @@ fn inputs(data: &[u8]) {
             };
             check(op.name(), &respond(out));
         }
+        held(e, name, bytes);
+    }
+}
+
+/// The cart-page module's held inputs (`rewards_core::input::held`): the
+/// bytes as a patch of the held cart (any bytes: never a panic), and a
+/// cart's line patched with them answers what the whole cart with that line
+/// answers (when either succeeds; errors name bytes of different documents).
+fn held(e: &Engine, name: &str, bytes: &[u8]) {
+    use rewards_core::input::{encode, held::Held};
+    let cart = encode::from_text("cart", &cart_for(e)).expect("a valid cart");
+    let first = encode::from_text("line", r#"{"id":"a","product_id":"p1","quantity":2,"unit_price":150000,"tags":["coffee"]}"#)
+        .expect("a valid line");
+    let at = cart.windows(first.len()).position(|w| w == first).expect("the cart's first line");
+    // The quote computes what every cart op does; tier progress takes an optional cart, product points none.
+    for op in [Op::Quote, Op::TierProgress, Op::ProductPoints] {
+        let op = &op;
+        let mut h = Held::default();
+        let _ = h.run(e, *op, Some(&[]), &cart, false, NOW);
+        check(op.name(), &respond(h.run(e, *op, None, bytes, true, NOW)));
+        if name == "line" && op.takes_cart(&cart) {
+            let mut patch = vec![0];
+            let n = bytes.len() as u64;
+            let mut v = n;
+            while v >= 0x80 {
+                patch.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            patch.push(v as u8);
+            patch.extend_from_slice(bytes);
+            let whole = [&cart[..at], bytes, &cart[at + first.len()..]].concat();
+            let want = e.run_bytes(*op, &[], &whole, NOW);
+            let _ = h.run(e, *op, Some(&[]), &cart, false, NOW);
+            let got = h.run(e, *op, None, &patch, true, NOW);
+            if want.is_ok() || got.is_ok() {
+                assert_eq!(
+                    got.map_err(|e| e.to_string()),
+                    want.map_err(|e| e.to_string()),
+                    "{}: a patched line answers as the whole cart",
+                    op.name()
+                );
+            }
+        }
     }
 }
 

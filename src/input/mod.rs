@@ -21,6 +21,7 @@
 //! crosses as text and is read here.
 
 pub mod encode;
+pub mod held;
 pub mod read;
 pub mod table;
 
@@ -105,6 +106,12 @@ pub trait Visit<'a>: Sized {
 /// The cart. Amounts are converted into `program`'s currency when the cart
 /// carries a `conversion` rate; a different currency without one is an issue.
 pub fn cart<'a, V: Visit<'a>>(v: &mut V, program: Currency) -> Cart<'a> {
+    cart_with(v, program).0
+}
+
+/// [`cart`] and the conversion its lines were read with (what a line read
+/// on its own later, [`cart_line`], needs: `held`).
+pub fn cart_with<'a, V: Visit<'a>>(v: &mut V, program: Currency) -> (Cart<'a>, Option<Conversion>) {
     let code = v.text("currency", Text::Currency, None);
     let rate = v.obj("conversion", |v| v.text("rate", Text::Decimal, None));
     let currency = Currency::from_code(code).unwrap_or_else(|| {
@@ -152,7 +159,12 @@ pub fn cart<'a, V: Visit<'a>>(v: &mut V, program: Currency) -> Cart<'a> {
     // The codes on the order (vouchers among them): the widget shows which
     // are applied; they change no number (a voucher's value is `discount`).
     v.skip("discount_codes", Skip::Texts(Text::Max(64)));
-    Cart { lines, order_discount, shipping }
+    (Cart { lines, order_discount, shipping }, conversion)
+}
+
+/// A cart's line `index` on its own, read as [`cart`] reads its lines.
+pub fn cart_line<'a, V: Visit<'a>>(v: &mut V, index: usize, c: Option<&Conversion>, program: Currency) -> Line<'a> {
+    line_of(v, Some(index), c, program)
 }
 
 /// One line on its own (a product page's "earn N points"), in the store's

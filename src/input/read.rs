@@ -38,7 +38,15 @@ fn chars(s: &str) -> usize {
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { r: R::new(bytes), path: Vec::new(), issues: Vec::new(), reported: false }
+        // Room for the deepest path (signals.cart.lines[i].tags[j]): no growth while reading.
+        Reader { r: R::new(bytes), path: Vec::with_capacity(8), issues: Vec::new(), reported: false }
+    }
+
+    /// A reader of a cart's line `index` on its own: issues at `lines[index].…`.
+    pub fn line(bytes: &'a [u8], index: usize) -> Reader<'a> {
+        let mut r = Reader::new(bytes);
+        r.path.extend([Seg::Key("lines"), Seg::Index(index)]);
+        r
     }
 
     /// The value read, or every issue; bytes left over are corrupt too.
@@ -117,7 +125,9 @@ impl<'a> Reader<'a> {
     fn string(&mut self, name: &'static str, kind: Text) -> &'a str {
         let s = self.at(name, |r| r.r.str_ref());
         if let Text::Max(max) | Text::Id(max) = kind {
-            if s.trim().is_empty() {
+            // A first byte that is printable ASCII is not blank (no `trim` scan).
+            let printable = s.as_bytes().first().is_some_and(|b| (b'!'..=b'~').contains(b));
+            if !printable && s.trim().is_empty() {
                 self.issue(name, &["must not be empty"]);
             } else if s.len() > max && chars(s) > max {
                 self.issue(name, &["must be at most ", &int_text(max as i64), " characters"]);

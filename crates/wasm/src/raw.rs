@@ -6,7 +6,10 @@
 //! The calling convention: JS asks for the input buffer (`buffer(len)`),
 //! writes the bytes there, and calls; the answer is JSON text that JS reads
 //! from `answer()` (its length is the call's result) before the next call.
-//! An engine is a handle (`engine_new`), released by `engine_free`.
+//! An engine is a handle (`engine_new`), released by `engine_free`; it
+//! holds the last call's shopper and cart (`rewards_core::input::held`), so
+//! a call may send no shopper (the held one) and only the cart's changed
+//! lines (a patch).
 //!
 //! `Engine` below is the same calls from Rust (what the wasm-bindgen test
 //! crate runs), so the tests go through these exports too.
@@ -16,7 +19,11 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
+use rewards_core::input::held::Held;
 use rewards_core::{respond, Op, Program};
+
+/// What a handle points to: the program's engine and the inputs it holds.
+type Handle = (rewards_core::Engine, Held);
 
 /// A static the single wasm thread owns.
 struct Slot<T>(UnsafeCell<T>);
@@ -70,7 +77,7 @@ pub extern "C" fn answer_len() -> u32 {
 #[no_mangle]
 pub extern "C" fn engine_new() -> u32 {
     match Program::from_wire_cart_page(input()) {
-        Ok(program) => Box::into_raw(Box::new(rewards_core::Engine { program })) as u32,
+        Ok(program) => Box::into_raw(Box::new((rewards_core::Engine { program }, Held::default()))) as u32,
         Err(e) => {
             answer_with(e.to_json().to_text());
             0
@@ -86,30 +93,34 @@ pub extern "C" fn engine_new() -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn engine_free(engine: u32) {
     if engine != 0 {
-        drop(Box::from_raw(engine as *mut rewards_core::Engine));
+        drop(Box::from_raw(engine as *mut Handle));
     }
 }
 
 /// An operation of `Op::on_cart_page`: the buffer holds its name (`op`
-/// bytes), then the shopper's bytes (`shopper`), then the input's (the
-/// rest). The answer's length; an unknown or absent operation is an error
-/// answer at path `op`.
+/// bytes), then the shopper's bytes (`shopper`; `u32::MAX`: none, the held
+/// shopper), then the input's (the rest; with `patch` = 1, a patch of the
+/// held cart: `rewards_core::input::held`). The answer's length × 2, plus 1
+/// when it is an error (which forgets what was held); an unknown or absent
+/// operation is an error answer at path `op`.
 ///
 /// # Safety
 /// `engine` is a live handle from `engine_new`.
 #[no_mangle]
-pub unsafe extern "C" fn engine_run(engine: u32, op: u32, shopper: u32, now: f64) -> u32 {
-    let engine = &*(engine as *const rewards_core::Engine);
+pub unsafe extern "C" fn engine_run(engine: u32, op: u32, shopper: u32, now: f64, patch: u32) -> u32 {
+    let (engine, held) = &mut *(engine as *mut Handle);
     let bytes = input();
-    let (op, shopper) = (op as usize, shopper as usize);
+    let keep = shopper == u32::MAX;
+    let (op, shopper) = (op as usize, if keep { 0 } else { shopper as usize });
     // Lengths past the buffer (a glue bug) read as absent, never as a trap:
     // the unknown or empty name is then an error answer.
     let split = op.checked_add(shopper).filter(|&end| end <= bytes.len());
     let name = split.and_then(|_| bytes.get(..op)).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("");
     let shopper_bytes = split.and_then(|end| bytes.get(op..end)).unwrap_or_default();
     let input_bytes = split.and_then(|end| bytes.get(end..)).unwrap_or_default();
-    let text = respond(Op::named(name).and_then(|o| engine.run_cart_page_bytes(o, shopper_bytes, input_bytes, ms(now))));
-    answer_with(text)
+    let r = Op::named(name).and_then(|o| held.run(engine, o, (!keep).then_some(shopper_bytes), input_bytes, patch == 1, ms(now)));
+    let failed = r.is_err() as u32;
+    answer_with(respond(r)) * 2 + failed
 }
 
 /// This module's operations (`Op::on_cart_page`), comma-separated, as the
@@ -162,8 +173,8 @@ impl Engine {
     pub fn run(&self, op: &str, shopper: &[u8], input: &[u8], now: f64) -> String {
         write(&[op.as_bytes(), shopper, input]);
         // SAFETY: `self.0` is live until drop.
-        let len = unsafe { engine_run(self.0, op.len() as u32, shopper.len() as u32, now) };
-        answer_text(len)
+        let len = unsafe { engine_run(self.0, op.len() as u32, shopper.len() as u32, now, 0) };
+        answer_text(len / 2)
     }
 }
 

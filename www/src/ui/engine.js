@@ -88,7 +88,7 @@ export async function loadEngine(ctx) {
         const e = await engineOf(loading.full || !CART_OPS.has(op) ? 'full' : 'cart');
         const args = callInputs(op, s, input);
         if (args.issues) throw new EngineError({ error: 'invalid', issues: args.issues });
-        return parse(e.run(op, args.shopper, args.input, now()));
+        return parse(e.run(op, args.shopper, args.input, now(), args));
       },
     };
   }

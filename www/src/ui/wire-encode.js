@@ -21,6 +21,9 @@
 // encoder (rewards_core::input::encode) words them; the values only the
 // core can judge (currency codes, decimals, UTC dates) go as text and the
 // wasm names their path itself.
+// A cart's lines are kept with the values they were written from: a line
+// whose values did not change is its kept bytes (the same array), so the
+// cart-page glue sends only the changed lines (`lines` of callInputs).
 
 const utf8 = new TextEncoder();
 // Non-ASCII texts met before (product types, titles: the same on every cart update), as UTF-8.
@@ -41,14 +44,16 @@ function plain(v) {
 export function makeEncoder(TABLES) {
   /**
    * The wasm's arguments for `op`: the shopper's and the op's input bytes
-   * (empty: a guest, no input), or the issues of the first one that is malformed.
+   * (empty: a guest, no input), or the issues of the first one that is
+   * malformed. For a cart, `lines`: where its lines' bytes start (`at`) and
+   * end (`end`), and each line's bytes (`items`, kept ones while unchanged).
    */
   function callInputs(op, shopper, input) {
     const name = TABLES.ops[op];
     const s = shopper == null ? { bytes: EMPTY } : encodeInput(TABLES.shopper, shopper);
     if (s.issues) return s;
     const i = input == null || !name ? { bytes: EMPTY } : encodeInput(TABLES[name], input);
-    return i.issues ? i : { shopper: s.bytes, input: i.bytes };
+    return i.issues ? i : { shopper: s.bytes, input: i.bytes, lines: i.lines };
   }
   return { callInputs, encode: (name, value) => encodeInput(TABLES[name], value) };
 }
@@ -59,6 +64,8 @@ export function makeEncoder(TABLES) {
 let buf = new Uint8Array(1024);
 let n = 0;
 let issues = [];
+// The top-level list's lines in the call in progress ({ at, end, items }).
+let lines;
 // The path to the value being encoded (keys and indexes), rendered only for an issue.
 const stack = [];
 
@@ -66,10 +73,11 @@ const stack = [];
 function encodeInput(rows, value) {
   n = 0;
   issues = [];
+  lines = undefined;
   stack.length = 0;
   compile(rows)(plain(value));
   // A copy: the next call reuses the buffer.
-  return issues.length ? { issues } : { bytes: buf.slice(0, n) };
+  return issues.length ? { issues } : { bytes: buf.slice(0, n), lines };
 }
 
 function fail(message) {
@@ -90,17 +98,14 @@ function byte(b) {
 }
 
 function uvar(u) {
-  // u: a non-negative integer (a number up to 2^53, or a BigInt).
-  if (typeof u == 'bigint') {
-    while (u >= 128n) byte(Number(u & 127n) | 128), (u >>= 7n);
-    return byte(Number(u));
-  }
+  // u: a non-negative integer below 2^53.
   while (u >= 128) byte(u % 128 | 128), (u = Math.floor(u / 128));
   byte(u);
 }
 
 function zigzag(i) {
-  return typeof i == 'bigint' ? uvar(i < 0n ? -2n * i - 1n : 2n * i) : Math.abs(i) < 2 ** 51 ? uvar(i < 0 ? -2 * i - 1 : 2 * i) : zigzag(BigInt(i));
+  // i: in a table's range (every one is within ±2^51) or 0.
+  uvar(i < 0 ? -2 * i - 1 : 2 * i);
 }
 
 function str(s) {
@@ -120,27 +125,22 @@ function str(s) {
     texts.set(s, (bytes = utf8.encode(s)));
   }
   uvar(bytes.length);
-  if (n + bytes.length > buf.length) grow(bytes.length);
-  buf.set(bytes, n);
-  n += bytes.length;
+  put(bytes);
 }
 
 /** An integer in min..max, as the engine reads the number's JSON text. */
 function int(v, min, max) {
   if (typeof v != 'number') return fail('expected an integer, found ' + kindOf(v)), 0;
-  // The common case without BigInt (slow): an exact integer, compared exactly (min and max are exact doubles).
-  if (Number.isSafeInteger(v)) {
-    if (v < min) return fail('must be at least ' + min + ', found ' + v), 0;
-    if (v > max) return fail('must be at most ' + max + ', found ' + v), 0;
-    return v;
-  }
+  // The number's JSON text is what the engine reads; an integer double is
+  // compared exactly (min and max are exact doubles within ±2^51).
   const t = JSON.stringify(v);
-  if (!/^-?\d+$/.test(t)) return fail(/e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
-  const i = BigInt(t);
-  if (i < -(2n ** 63n) || i >= 2n ** 63n) return fail(t + ' is out of range'), 0;
-  if (i < BigInt(min)) return fail('must be at least ' + min + ', found ' + i), 0;
-  if (i > BigInt(max)) return fail('must be at most ' + max + ', found ' + i), 0;
-  return i;
+  if (!Number.isSafeInteger(v)) {
+    if (!/^-?\d+$/.test(t)) return fail(/e/i.test(t) ? t + ' is out of range' : 'must be a whole number, found ' + t), 0;
+    if (v < -(2 ** 63) || v >= 2 ** 63) return fail(t + ' is out of range'), 0;
+  }
+  if (v < min) return fail('must be at least ' + min + ', found ' + t), 0;
+  if (v > max) return fail('must be at most ' + max + ', found ' + t), 0;
+  return v;
 }
 
 function text(v, kind, max) {
@@ -208,19 +208,35 @@ function writer(row) {
         if (i < 0) fail(typeof v == 'string' ? 'unknown value "' + v + '"; expected one of: ' + a.join(', ') : 'expected a string, found ' + kindOf(v));
         byte(Math.max(i, 0));
       };
-    case 'l':
+    case 'l': {
+      // The input's own list (a cart's lines): item i's bytes and the values they came from.
+      const kept = [];
       return (v) => {
         if (v == null && b) return fail('is required');
         const list = v == null ? [] : items(v);
         if (list.length > a) return fail('at most ' + a + ' lines'), byte(0);
         uvar(list.length);
         const item = compile(c);
+        const top = stack.length == 1 && (lines = { at: n, items: [] });
         for (let i = 0; i < list.length; i++) {
           stack.push(i);
-          item(plain(list[i]));
+          const x = plain(list[i]);
+          let k = top && kept[i];
+          if (k && same(item.names, k, x)) put(k.bytes);
+          else if (top) {
+            const at = n;
+            const was = issues.length;
+            const vals = [];
+            const plainOnly = item(x, vals);
+            k = { vals, keys: vals.filter((y) => y !== undefined).length, bytes: buf.slice(at, n) };
+            if (plainOnly && issues.length == was) kept[i] = k;
+          } else item(x);
+          if (top) top.items.push(k.bytes);
           stack.pop();
         }
+        if (top) top.end = n;
       };
+    }
     case 'o':
       return (v) => (v == null ? byte(0) : (byte(1), compile(a)(v)));
     case 's': {
@@ -246,12 +262,21 @@ function compile(rows) {
   const writers = rows.filter((r) => r[1] != 'e').map(writer);
   const either = rows.filter((r) => r[1] == 'e');
   const known = new Set(rows.map((r) => r[0]));
-  f = (v) => {
+  // `vals` (when given) gets the values read, arrays copied; true when they
+  // tell the object's bytes: its every field was read, each a plain value
+  // or an array of them.
+  f = (v, vals) => {
     if (v === null || typeof v != 'object' || Array.isArray(v)) return fail('expected an object, found ' + kindOf(v));
     let read = 0;
+    let plainOnly = true;
     for (let k = 0; k < names.length; k++) {
       const x = own(v, names[k]);
       if (x !== undefined) read++;
+      if (vals) {
+        const a = Array.isArray(x) && x.map(plain);
+        if (x && typeof x == 'object' && !(a && a.every((e) => e === null || typeof e != 'object'))) plainOnly = false;
+        vals.push(a || x);
+      }
       stack.push(names[k]);
       writers[k](x);
       stack.pop();
@@ -275,9 +300,28 @@ function compile(rows) {
         stack.pop();
       }
     }
+    return plainOnly && keys.length == read;
   };
+  f.names = names;
   compiled.set(rows, f);
   return f;
+}
+
+/** Whether `v` has exactly the values `k` kept (so its bytes are `k.bytes`). */
+function same(names, k, v) {
+  if (v === null || typeof v != 'object' || Array.isArray(v) || Object.keys(v).length != k.keys) return false;
+  for (let j = 0; j < names.length; j++) {
+    const x = own(v, names[j]);
+    const y = k.vals[j];
+    if (x !== y && !(Array.isArray(x) && Array.isArray(y) && x.length == y.length && x.every((e, i) => plain(e) === y[i]))) return false;
+  }
+  return true;
+}
+
+function put(bytes) {
+  if (n + bytes.length > buf.length) grow(bytes.length);
+  buf.set(bytes, n);
+  n += bytes.length;
 }
 
 /** `v[k]` as JSON.stringify would send it: own enumerable fields only (a page's prototype additions are not fields). */
