@@ -25,7 +25,11 @@ function uvar(out, u) {
   for (; u > 127; u >>>= 7) out.push((u & 127) | 128);
   out.push(u);
 }
-const same = (a, b) => a.length == b.length && a.every((x, i) => x === b[i]);
+function same(a, b) {
+  if (a.length != b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 export class Engine {
   /** `program`: the published document's `engine` bytes; throws an Error whose message is the error JSON. */

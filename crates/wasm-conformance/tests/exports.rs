@@ -85,11 +85,21 @@ fn hand_written_exports_refuse_lengths_past_the_buffer() {
     unsafe { core::ptr::copy_nonoverlapping(b"preview".as_ptr(), name, 7) };
     for (op, shopper) in [(7, 1), (8, 0), (u32::MAX, 2)] {
         // SAFETY: `engine` is live until freed below.
-        let len = unsafe { rewards_wasm::engine_run(engine, op, shopper, NOW) };
-        // SAFETY: `answer()` holds `len` bytes of the answer.
-        let out = unsafe { core::slice::from_raw_parts(rewards_wasm::answer(), len as usize) };
+        let r = unsafe { rewards_wasm::engine_run(engine, op, shopper, NOW, 0) };
+        assert_eq!(r & 1, 1, "an error answer");
+        // SAFETY: `answer()` holds `r / 2` bytes of the answer.
+        let out = unsafe { core::slice::from_raw_parts(rewards_wasm::answer(), (r / 2) as usize) };
         let out = core::str::from_utf8(out).unwrap();
         assert!(out.contains(r#""path":"op""#), "{op}+{shopper}: {out}");
+    }
+    // A patch, or no shopper (the held one), with nothing held: an error answer, never a trap.
+    for (shopper, patch) in [(0, 1), (u32::MAX, 1), (u32::MAX, 0)] {
+        let name = rewards_wasm::buffer(9);
+        // SAFETY: nine bytes of room: the name, then a patch of line 0 with one byte.
+        unsafe { core::ptr::copy_nonoverlapping(b"preview\0\x01".as_ptr(), name, 9) };
+        // SAFETY: `engine` is live until freed below.
+        let r = unsafe { rewards_wasm::engine_run(engine, 7, shopper, NOW, patch) };
+        assert_eq!(r & 1, 1, "{shopper}, {patch}: an error answer");
     }
     // SAFETY: freed once.
     unsafe { rewards_wasm::engine_free(engine) };

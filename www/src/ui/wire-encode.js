@@ -313,7 +313,9 @@ function same(names, k, v) {
   for (let j = 0; j < names.length; j++) {
     const x = own(v, names[j]);
     const y = k.vals[j];
-    if (x !== y && !(Array.isArray(x) && Array.isArray(y) && x.length == y.length && x.every((e, i) => plain(e) === y[i]))) return false;
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length != y.length) return false;
+    for (let i = 0; i < x.length; i++) if (plain(x[i]) !== y[i]) return false;
   }
   return true;
 }
