@@ -53,9 +53,12 @@ export class Engine {
     let patch;
     if (lines && k.items && lines.items.length == k.items.length && same(input.subarray(0, lines.at), k.head) && same(input.subarray(lines.end), k.tail)) {
       patch = [];
-      lines.items.forEach((b, i) => {
-        if (b !== k.items[i]) uvar(patch, i), uvar(patch, b.length), patch.push(...b);
-      });
+      for (let i = 0; i < lines.items.length; i++) {
+        const b = lines.items[i];
+        if (b === k.items[i]) continue;
+        uvar(patch, i), uvar(patch, b.length);
+        for (let j = 0; j < b.length; j++) patch.push(b[j]);
+      }
     }
     write(name, keep ? [] : shopper, patch || input);
     const r = wasm.engine_run(this.handle, name.length, keep ? -1 : shopper.length, +now, patch ? 1 : 0);

@@ -116,3 +116,47 @@ test('issue 10: the cart-page module refuses what it does not carry, by name', (
   }
   assert.ok(cartOps.has('preview') && !cartOps.has('explainer'), [...cartOps].join());
 });
+
+// Issue 10's preview boundary: the cart-page engine holds the shopper and
+// cart, and a cart update with the encoder's `lines` sends only the changed
+// lines (rewards_core::input::held). Over a sequence of updates — quantities
+// and prices changed, lines added and removed, the discount and currency
+// changed, the shopper changed, a line made invalid — every answer equals a
+// fresh engine's on the whole cart.
+test('issue_10_a_held_cart_patched_by_its_changed_lines_answers_as_the_whole_cart', () => {
+  const doc = JSON.parse(publish(readFileSync(join(repo, 'tests/fixtures/programs/vn-coffee.json'), 'utf8')));
+  const bytes = Uint8Array.from(Buffer.from(doc.engine, 'base64'));
+  const held = new cart.Engine(bytes);
+  const whole = new cart.Engine(bytes);
+  const now = Date.parse('2026-11-22T10:00:00Z');
+  const line = (i) => ({ id: 'l' + i, sku: 'SKU-' + i, quantity: 1 + (i % 3), unit_price: 25000 + i * 5000, product_type: i % 2 ? 'Cà phê' : 'Bánh', tags: ['menu'] });
+  const lines = Array.from({ length: 12 }, (_, i) => line(i));
+  let c = { currency: 'VND', lines };
+  let shopper = { member: true, balance: 1200, period_spend: 1500000, stamps: 4, card_started: '2026-11-01' };
+  const changes = [
+    (j) => (lines[j % lines.length].quantity = 1 + (j % 5)),
+    (j) => (lines[(j * 7) % lines.length].unit_price += 1000),
+    (j) => lines[j % lines.length].tags.push('x' + j),
+    () => lines.push(line(lines.length)),
+    () => lines.length > 2 && lines.pop(),
+    (j) => (c = { ...c, discount: 1000 * (j % 4) }),
+    (j) => (shopper = { ...shopper, balance: j }),
+    (j) => (c = j % 2 ? { currency: 'USD', conversion: { rate: '25000' }, lines } : { currency: 'VND', lines }),
+    () => Object.assign(lines[0], { quantity: 1e6, unit_price: 1e12 }), // unit_price × quantity too large: an error, then everything is sent again
+    () => Object.assign(lines[0], { quantity: 2, unit_price: 25000 }),
+  ];
+  let patched = 0;
+  let errors = 0;
+  for (let j = 0; j < 300; j++) {
+    changes[(j * 3 + (j >> 2)) % changes.length](j);
+    const op = ['preview', 'quote', 'redemptions', 'tier_progress'][j % 4];
+    const a = callInputs(op, shopper, c);
+    assert.ok(!a.issues, JSON.stringify(a.issues));
+    const before = held.held;
+    const got = held.run(op, a.shopper, a.input, now, a);
+    if (before && before.items && a.lines.items.some((b, i) => b === before.items[i])) patched++;
+    assert.equal(got, whole.run(op, a.shopper, a.input, now), `update ${j} (${op})`);
+    if (got.includes('too large')) errors++;
+  }
+  assert.ok(patched > 100 && errors > 0, `${patched} of 300 calls sent a patch, ${errors} answered an error`);
+});
