@@ -23,7 +23,7 @@ pub fn router() -> Router<App> {
     Router::new().route("/admin/referrals.json", get(report)).route("/admin/export/referrals.csv", get(csv))
 }
 
-pub use crate::storage::referrals::Report;
+use crate::storage::referrals::Report;
 
 /// The report's figures (the JSON's and the console's Referrals page's).
 pub async fn figures(conn: &mut Conn) -> crate::storage::Result<Report> {

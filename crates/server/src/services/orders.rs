@@ -270,7 +270,7 @@ pub(crate) async fn record_order_with(
     }
     if let (Some(cfg), false) = (&program.punch_card, codes.is_empty()) {
         for code in &codes {
-            let v = redeem::Voucher {
+            let v = crate::storage::vouchers::NewVoucher {
                 code,
                 shopper_id: &state.row.id,
                 source: "punch_card",
@@ -278,7 +278,7 @@ pub(crate) async fn record_order_with(
                 points: 0,
                 discount: cfg.reward.value,
             };
-            redeem::insert_voucher(w.conn(), &v, program.currency().code(), now, None, &Json::Null).await?;
+            crate::storage::vouchers::insert(w.conn(), &v, program.currency().code(), now, None, &Json::Null).await?;
         }
     }
     let referral_codes: Vec<&str> = order.referral_code.iter().chain(&order.codes).map(String::as_str).collect();

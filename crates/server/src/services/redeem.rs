@@ -16,7 +16,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::storage::db::WriteTx;
 use crate::storage::ledger::{self, Entry};
 use crate::storage::vouchers;
-pub use crate::storage::vouchers::{insert as insert_voucher, NewVoucher as Voucher};
 use crate::App;
 
 /// `POST /api/redeem`.
@@ -128,8 +127,8 @@ async fn spend(app: &App, w: &mut WriteTx, req: &Redeem) -> ApiResult<String> {
         detail: detail.to_text(),
     };
     ledger::append(w.conn(), version, e).await?;
-    let v = Voucher { code: &code, shopper_id: &state.row.id, source: "redemption", redemption_id, points, discount };
-    insert_voucher(w.conn(), &v, program.currency().code(), now, Some((key, request_hash)), &resp).await?;
+    let v = vouchers::NewVoucher { code: &code, shopper_id: &state.row.id, source: "redemption", redemption_id, points, discount };
+    vouchers::insert(w.conn(), &v, program.currency().code(), now, Some((key, request_hash)), &resp).await?;
     // Checked: the ledger's own sum must agree and never go below zero.
     let after = ledger::balance_at(w.conn(), &state.row.id, now).await?;
     if after != state.shopper.balance - points || after < 0 {

@@ -120,7 +120,7 @@ async fn credit_friend(
     let mut voucher = None;
     if let Some(value) = rewards.friend_voucher {
         let code = redeem::new_code();
-        let v = redeem::Voucher {
+        let v = crate::storage::vouchers::NewVoucher {
             code: &code,
             shopper_id: friend_id,
             source: "referral",
@@ -128,7 +128,7 @@ async fn credit_friend(
             points: 0,
             discount: value,
         };
-        redeem::insert_voucher(conn, &v, program.currency().code(), now, None, &Json::Null).await?;
+        crate::storage::vouchers::insert(conn, &v, program.currency().code(), now, None, &Json::Null).await?;
         voucher = Some(code);
     }
     Ok((points, voucher))

@@ -9,12 +9,21 @@ use sqlx::Row;
 use super::db::Conn;
 use super::Result;
 
+/// An order's subtotal minus its refunds (`refunded_total` is cumulative:
+/// the largest is what was refunded in all), for `orders o`.
+macro_rules! net_of_refunds {
+    () => {
+        "o.subtotal - COALESCE((SELECT MAX(r.refunded_total) FROM refunds r WHERE r.order_id = o.order_id), 0)"
+    };
+}
+
 /// An identified customer's order before `to`: (shopper id, at, subtotal minus refunds).
 pub async fn customer_orders(conn: &mut Conn, to: i64) -> Result<Vec<(String, i64, i64)>> {
-    let rows = sqlx::query(
-        "SELECT o.shopper_id, o.at, o.subtotal - COALESCE((SELECT MAX(r.refunded_total) FROM refunds r WHERE r.order_id = o.order_id), 0)
-         FROM orders o WHERE o.shopper_id IS NOT NULL AND o.at < $1",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT o.shopper_id, o.at, ",
+        net_of_refunds!(),
+        " FROM orders o WHERE o.shopper_id IS NOT NULL AND o.at < $1"
+    ))
     .bind(to)
     .fetch_all(conn)
     .await?;
@@ -106,13 +115,14 @@ pub struct Facts {
 /// in `[from, to)`; money in `currency` (the store's) is marked so.
 pub async fn facts(conn: &mut Conn, currency: &str, from: i64, to: i64) -> Result<Facts> {
     let mut facts = Facts::default();
-    for r in sqlx::query(
-        "SELECT o.shopper_id, o.at,
-                o.subtotal - COALESCE((SELECT MAX(r.refunded_total) FROM refunds r WHERE r.order_id = o.order_id), 0),
+    for r in sqlx::query(concat!(
+        "SELECT o.shopper_id, o.at, ",
+        net_of_refunds!(),
+        ",
                 o.cashback - COALESCE((SELECT CAST(SUM(r.cashback_reversed) AS BIGINT) FROM refunds r WHERE r.order_id = o.order_id), 0),
                 o.currency
-         FROM orders o WHERE o.at < $1",
-    )
+         FROM orders o WHERE o.at < $1"
+    ))
     .bind(to)
     .fetch_all(&mut *conn)
     .await?

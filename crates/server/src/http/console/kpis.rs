@@ -95,7 +95,7 @@ pub fn periods(kind: Kind, tz: &str, now: i64, n: usize) -> Vec<Period> {
     out
 }
 
-pub use crate::storage::kpi::{Facts, Order, Voucher};
+use crate::storage::kpi::Facts;
 
 /// Members or guests in one period.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -213,6 +213,7 @@ pub async fn load(app: &App, from: i64, to: i64) -> crate::storage::Result<Facts
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::kpi::{Order, Voucher};
     use rewards_core::time::parse_instant;
 
     #[test]

@@ -23,8 +23,6 @@ use crate::storage::ledger::{self, ShopperRow};
 use crate::storage::shoppers::{self, ConsentRow};
 use crate::App;
 
-pub use crate::storage::shoppers::{SearchBy, SEARCH_BY};
-
 /// Most members one search lists.
 pub const LISTED: i64 = 50;
 /// Longest search text accepted.

@@ -23,7 +23,7 @@ pub fn put_in_force(app: &AppState, program: LoadedProgram) {
     app.program.replace(program);
 }
 
-pub use crate::storage::programs::newest;
+use crate::storage::programs::newest;
 
 /// Puts version row `seq`'s `text` in force unless it already is. A text
 /// that no longer validates (another build's rules, a hand-edited row) is
