@@ -34,8 +34,20 @@ pub struct ShopperRow {
     pub membership_status: Option<String>,
 }
 
-const SHOPPER_COLS: &str =
-    "id, customer_id, email, name, birthday, locale, created_at, signed_up_at, tier_id, tier_since, membership_id, membership_status";
+/// A shopper row's columns in [`shopper_row`]'s order, each after `$p`
+/// (`""`, or a table alias such as `"s."`): the one list of them.
+#[rustfmt::skip]
+macro_rules! shopper_cols {
+    ($p:literal) => {
+        concat!(
+            $p, "id, ", $p, "customer_id, ", $p, "email, ", $p, "name, ", $p, "birthday, ", $p, "locale, ",
+            $p, "created_at, ", $p, "signed_up_at, ", $p, "tier_id, ", $p, "tier_since, ",
+            $p, "membership_id, ", $p, "membership_status"
+        )
+    };
+}
+
+const SHOPPER_COLS: &str = shopper_cols!("");
 
 fn shopper_row(r: &sqlx::any::AnyRow) -> super::Result<ShopperRow> {
     Ok(ShopperRow {
@@ -213,7 +225,7 @@ macro_rules! state_sql {
     ($rewarded:literal) => {
         state_sql!("SELECT ", $rewarded, "")
     };
-    ($select:literal, $rewarded:literal, $from:expr) => {
+    ($select:expr, $rewarded:literal, $from:expr) => {
         concat!(
             $select,
             "l.balance, l.pending, l.last_at, o.lifetime, o.spend, o.points, o.orders,
@@ -253,12 +265,7 @@ const STATE_SQL_POSTGRES: &str = state_sql!(
 /// (see [`known_shopper`]).
 macro_rules! known_state_sql {
     ($rewarded:literal, $key:literal) => {
-        state_sql!(
-            "SELECT s.id, s.customer_id, s.email, s.name, s.birthday, s.locale, s.created_at, s.signed_up_at, s.tier_id, s.tier_since,
-                    s.membership_id, s.membership_status, ",
-            $rewarded,
-            concat!(", shoppers s WHERE s.id = $1 AND s.", $key, " = $5")
-        )
+        state_sql!(concat!("SELECT ", shopper_cols!("s."), ", "), $rewarded, concat!(", shoppers s WHERE s.id = $1 AND s.", $key, " = $5"))
     };
 }
 const KNOWN_BY_CUSTOMER_SQLITE: &str = known_state_sql!(
