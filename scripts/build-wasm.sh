@@ -3,7 +3,7 @@
 # wasm-opt (Debian's v108 miscompiles some wasm), into www/dist/pkg-cart/ and
 # www/dist/pkg/. Both modules have hand-written exports
 # (crates/wasm/src/raw.rs, no wasm-bindgen) and share one JS glue
-# (crates/wasm/cart-glue.js). Prints sizes (raw/gzip/brotli).
+# (crates/wasm/glue.js). Prints sizes (raw/gzip/brotli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
@@ -23,7 +23,7 @@ minify() { # the glue, in place
 }
 
 # The cart-page module: its exports are written by hand (crates/wasm/src/raw.rs,
-# no wasm-bindgen, so no CLI step) and its glue is crates/wasm/cart-glue.js.
+# no wasm-bindgen, so no CLI step) and its glue is crates/wasm/glue.js.
 # It formats nothing, so the panic messages' formatting code goes too
 # (scripts/wasm-drop-fmt.mjs says why that is safe; `check` proves it for
 # this build).
@@ -33,7 +33,7 @@ mkdir -p "$cart_out"
 node scripts/wasm-drop-fmt.mjs drop "$wasm" "$cart_out/rewards_wasm_bg.wasm"
 bash scripts/wasm-opt.sh "$cart_out/rewards_wasm_bg.wasm" "$cart_out/rewards_wasm_bg.wasm"
 node scripts/wasm-drop-fmt.mjs check "$cart_out/rewards_wasm_bg.wasm"
-cp crates/wasm/cart-glue.js "$cart_out/rewards_wasm.js"
+cp crates/wasm/glue.js "$cart_out/rewards_wasm.js"
 minify "$cart_out/rewards_wasm.js"
 
 # The full module: the same exports and glue, every operation, the whole
@@ -43,6 +43,6 @@ mkdir -p "$out"
 node scripts/wasm-drop-fmt.mjs drop "$wasm" "$out/rewards_wasm_bg.wasm"
 bash scripts/wasm-opt.sh "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm_bg.wasm"
 node scripts/wasm-drop-fmt.mjs check "$out/rewards_wasm_bg.wasm"
-cp crates/wasm/cart-glue.js "$out/rewards_wasm.js"
+cp crates/wasm/glue.js "$out/rewards_wasm.js"
 minify "$out/rewards_wasm.js"
 node scripts/sizes.mjs "$cart_out/rewards_wasm_bg.wasm" "$cart_out/rewards_wasm.js" "$out/rewards_wasm_bg.wasm" "$out/rewards_wasm.js"

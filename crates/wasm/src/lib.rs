@@ -11,7 +11,7 @@
 //! product or cart page downloads (the operations `Op::on_cart_page`, the
 //! program without its display-only section); without, the full one. Both
 //! have the same hand-written exports (`raw`) and the same JS glue
-//! (`crates/wasm/cart-glue.js`): wasm-bindgen's glue and shims cost the
+//! (`crates/wasm/glue.js`): wasm-bindgen's glue and shims cost the
 //! cart page ~2 KB gzip and the full module ~6 KB (docs/wasm-size.md).
 //!
 //! Nothing here can panic: the core returns errors as values, and they come

@@ -1,6 +1,6 @@
 //! Both modules' exports, written by hand: no wasm-bindgen (its JS glue and
 //! shims cost the cart page ~2 KB gzip and the full module ~6 KB;
-//! docs/wasm-size.md). The JS side is `crates/wasm/cart-glue.js`, the
+//! docs/wasm-size.md). The JS side is `crates/wasm/glue.js`, the
 //! widget's `Engine` for either module.
 //!
 //! The calling convention: JS asks for the input buffer (`buffer(len)`),
